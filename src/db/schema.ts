@@ -1,0 +1,8 @@
+/**
+ * The D1 schema, one section per capability. Each capability keeps its tables in
+ * its own file; this module gathers them so `drizzle(db, { schema })` sees all.
+ * Columns are snake_case in SQL; times are epoch milliseconds (UTC); money is
+ * integer minor units.
+ */
+export * from "../plans/table";
+export * from "../tenants/table";

@@ -1,0 +1,45 @@
+import type { TenantMeter } from "./metering/tenant-meter";
+
+/** Bindings and configuration declared in wrangler.toml (vars) and set as secrets. */
+export interface Bindings {
+  DB: D1Database;
+  TENANT_METER: DurableObjectNamespace<TenantMeter>;
+  USAGE_EVENTS: Queue<unknown>;
+  INVOICES: R2Bucket;
+
+  /** HS256 secret for local/dev tokens. Unset in production, where JWKS is used. */
+  JWT_SECRET?: string;
+  JWT_JWKS_URL?: string;
+  JWT_ISSUER?: string;
+  JWT_AUDIENCE?: string;
+
+  /** "debug" | "info" (default) | "warn" | "error": the least severe level written. */
+  LOG_LEVEL?: string;
+  SELLER_NAME?: string;
+  SELLER_ADDRESS?: string;
+}
+
+export type Scope = "billing:read" | "billing:update" | "usage:write" | "admin";
+
+export interface Principal {
+  sub: string;
+  tenant: string;
+  scopes: ReadonlySet<string>;
+}
+
+/** Per-request variables set by middleware. */
+export interface Variables {
+  requestId: string;
+  principal?: Principal;
+}
+
+export interface AppEnv {
+  Bindings: Bindings;
+  Variables: Variables;
+}
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends Bindings {}
+  }
+}

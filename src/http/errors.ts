@@ -1,0 +1,61 @@
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+export type ErrorCode =
+  | "VALIDATION_ERROR"
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "INVALID_STATE"
+  | "PAYMENT_REQUIRED"
+  | "QUOTA_EXCEEDED"
+  | "SUBSCRIPTION_PAUSED"
+  | "PAYLOAD_TOO_LARGE"
+  | "UNSUPPORTED_MEDIA_TYPE"
+  | "METHOD_NOT_ALLOWED"
+  | "RATE_LIMITED"
+  | "UPSTREAM_ERROR"
+  | "NOT_CONFIGURED"
+  | "INTERNAL";
+
+const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
+  VALIDATION_ERROR: 400,
+  UNAUTHORIZED: 401,
+  PAYMENT_REQUIRED: 402,
+  QUOTA_EXCEEDED: 402,
+  SUBSCRIPTION_PAUSED: 402,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  INVALID_STATE: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  UPSTREAM_ERROR: 502,
+  NOT_CONFIGURED: 503,
+};
+
+/**
+ * The one error type domain code throws. The app's onError turns it into the
+ * `{success:false, error:{code, message, details?}}` envelope with the code's status.
+ */
+export class ApiError extends Error {
+  readonly status: ContentfulStatusCode;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+    status?: ContentfulStatusCode,
+  ) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status ?? STATUS[code];
+  }
+}
+
+export const notFound = (what: string, id: string) => new ApiError("NOT_FOUND", `${what} not found: ${id}`);
+export const conflict = (message: string, details?: unknown) => new ApiError("CONFLICT", message, details);
+export const invalidState = (message: string, details?: unknown) => new ApiError("INVALID_STATE", message, details);
+export const badRequest = (message: string, details?: unknown) => new ApiError("VALIDATION_ERROR", message, details);

@@ -1,0 +1,71 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { database } from "../db/client";
+import { hasScope, principalOf } from "../http/auth";
+import { envelope, jsonBody, jsonResponses, ok, okWith } from "../http/envelope";
+import { createRouter, secured } from "../http/router";
+import { CreatePlan, Plan, PlanId, UpdatePlan } from "./schemas";
+import { createPlan, getPlan, listPlans, updatePlan } from "./service";
+
+const tags = ["Plans"];
+const PlanParams = z.object({ planId: PlanId });
+const ListQuery = z.object({
+  includeInactive: z
+    .enum(["true", "false"])
+    .optional()
+    .transform((v) => v === "true")
+    .openapi({ description: "Admins only: include retired plans" }),
+});
+
+export const plansRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/plans",
+      tags,
+      summary: "List available plans",
+      ...secured("billing:read", "billing:update", "usage:write"),
+      request: { query: ListQuery },
+      responses: jsonResponses(envelope(z.array(Plan))),
+    }),
+    async (c) => {
+      const includeInactive = c.req.valid("query").includeInactive && hasScope(principalOf(c), ["admin"]);
+      return ok(c, await listPlans(database(c.env.DB), { includeInactive }));
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/plans/{planId}",
+      tags,
+      summary: "Get plan details",
+      ...secured("billing:read", "billing:update", "usage:write"),
+      request: { params: PlanParams },
+      responses: jsonResponses(envelope(Plan)),
+    }),
+    async (c) => ok(c, await getPlan(database(c.env.DB), c.req.valid("param").planId)),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/plans",
+      tags,
+      summary: "Create a plan",
+      ...secured("admin"),
+      request: jsonBody(CreatePlan),
+      responses: jsonResponses(envelope(Plan), "Created", 201),
+    }),
+    async (c) => okWith(c, await createPlan(database(c.env.DB), c.req.valid("json"), Date.now()), 201),
+  )
+  .openapi(
+    createRoute({
+      method: "put",
+      path: "/plans/{planId}",
+      tags,
+      summary: "Update a plan",
+      ...secured("admin"),
+      request: { params: PlanParams, ...jsonBody(UpdatePlan) },
+      responses: jsonResponses(envelope(Plan)),
+    }),
+    async (c) =>
+      ok(c, await updatePlan(database(c.env.DB), c.req.valid("param").planId, c.req.valid("json"), Date.now())),
+  );

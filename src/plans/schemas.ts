@@ -1,0 +1,124 @@
+import { z } from "@hono/zod-openapi";
+
+/**
+ * A decimal amount in minor units (e.g. "0.002" = a fifth of a cent), kept as a
+ * string so usage prices below one minor unit stay exact until the line item is rounded.
+ */
+export const Decimal = z
+  .union([z.string(), z.number()])
+  .transform((v, ctx) => {
+    const s = typeof v === "number" ? (Number.isFinite(v) && v >= 0 ? v.toString() : "x") : v.trim();
+    if (!/^\d{1,15}(\.\d{1,12})?$/.test(s)) {
+      ctx.addIssue({ code: "custom", message: "must be a non-negative decimal with at most 12 fractional digits" });
+      return z.NEVER;
+    }
+    return s;
+  })
+  .openapi({ type: "string", example: "0.002", description: "Decimal amount in minor units" });
+
+export const Aggregation = z.enum(["sum", "count", "max", "latest", "unique_count"]);
+export type Aggregation = z.infer<typeof Aggregation>;
+
+const Tier = z.object({
+  upTo: z.number().positive().finite().nullable().describe("Inclusive upper bound of the tier; null = infinity"),
+  unitPrice: Decimal,
+  flatFee: z.number().int().nonnegative().max(1e12).optional().describe("Flat minor units charged once the tier is entered"),
+});
+
+export const PriceModel = z
+  .discriminatedUnion("model", [
+    z.object({ model: z.literal("per_unit"), unitPrice: Decimal }),
+    z.object({
+      model: z.literal("package"),
+      packageSize: z.number().positive().finite(),
+      packagePrice: z.number().int().nonnegative().max(1e12),
+    }),
+    z.object({ model: z.literal("graduated"), tiers: z.array(Tier).min(1).max(20) }),
+    z.object({ model: z.literal("volume"), tiers: z.array(Tier).min(1).max(20) }),
+  ])
+  .superRefine((price, ctx) => {
+    if (price.model !== "graduated" && price.model !== "volume") return;
+    price.tiers.forEach((tier, i) => {
+      const last = i === price.tiers.length - 1;
+      const prev = i > 0 ? price.tiers[i - 1]!.upTo : 0;
+      if (last !== (tier.upTo === null)) {
+        ctx.addIssue({ code: "custom", path: ["tiers", i, "upTo"], message: "only the last tier has upTo: null" });
+      } else if (tier.upTo !== null && prev !== null && tier.upTo <= prev) {
+        ctx.addIssue({ code: "custom", path: ["tiers", i, "upTo"], message: "tiers must ascend" });
+      }
+    });
+  })
+  .openapi("PriceModel");
+export type PriceModel = z.infer<typeof PriceModel>;
+
+export const PlanMeter = z
+  .object({
+    metric: z.string().regex(/^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/, "letters, digits, _ . : - (max 64)"),
+    aggregation: Aggregation.default("sum"),
+    uniqueProperty: z.string().min(1).max(64).optional().describe("Property counted by unique_count"),
+    includedQuantity: z.number().nonnegative().finite().default(0),
+    limit: z.number().nonnegative().finite().nullable().default(null).describe("Per billing period; null = unlimited"),
+    enforcement: z.enum(["hard", "soft"]).default("hard"),
+    price: PriceModel.nullable().default(null).describe("null = tracked but not charged"),
+  })
+  .superRefine((m, ctx) => {
+    if (m.aggregation === "unique_count" && !m.uniqueProperty) {
+      ctx.addIssue({ code: "custom", path: ["uniqueProperty"], message: "required for unique_count" });
+    }
+  })
+  .openapi("PlanMeter");
+export type PlanMeter = z.infer<typeof PlanMeter>;
+
+export const PlanId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "lowercase letters, digits, _ and - (max 64)");
+
+export const Currency = z
+  .string()
+  .regex(/^[A-Za-z]{3}$/, "an ISO 4217 code")
+  .transform((s) => s.toUpperCase())
+  .openapi({ type: "string", example: "USD" });
+
+const planFields = {
+  name: z.string().min(1).max(120),
+  description: z.string().max(2000).default(""),
+  currency: Currency.default("USD"),
+  basePrice: z.number().int().nonnegative().max(1e12).describe("Minor units per interval"),
+  interval: z.enum(["month", "year"]).default("month"),
+  trialDays: z.number().int().min(0).max(365).default(0),
+  meters: z.array(PlanMeter).max(50).default([]),
+  active: z.boolean().default(true),
+};
+
+const uniqueMetrics = (p: { meters?: PlanMeter[] }, ctx: z.RefinementCtx) => {
+  const seen = new Set<string>();
+  p.meters?.forEach((m, i) => {
+    if (seen.has(m.metric)) ctx.addIssue({ code: "custom", path: ["meters", i, "metric"], message: "duplicate metric" });
+    seen.add(m.metric);
+  });
+};
+
+export const CreatePlan = z.object({ id: PlanId, ...planFields }).strict().superRefine(uniqueMetrics).openapi("CreatePlan");
+export const UpdatePlan = z
+  .object(planFields)
+  .partial()
+  .strict()
+  .superRefine(uniqueMetrics)
+  .openapi("UpdatePlan");
+
+export const Plan = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    currency: z.string(),
+    basePrice: z.number().int(),
+    interval: z.enum(["month", "year"]),
+    trialDays: z.number().int(),
+    meters: z.array(PlanMeter),
+    active: z.boolean(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Plan");
+export type Plan = z.infer<typeof Plan>;
+export type CreatePlan = z.infer<typeof CreatePlan>;
+export type UpdatePlan = z.infer<typeof UpdatePlan>;

@@ -1,0 +1,47 @@
+import { z } from "@hono/zod-openapi";
+import { Currency } from "../plans/schemas";
+
+export const TenantId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "letters, digits, _ . - (max 64)")
+  .openapi({ example: "acme" });
+
+const Address = z
+  .object({
+    line1: z.string().max(200).optional(),
+    line2: z.string().max(200).optional(),
+    city: z.string().max(100).optional(),
+    state: z.string().max(100).optional(),
+    postalCode: z.string().max(20).optional(),
+    country: z.string().regex(/^[A-Z]{2}$/, "ISO 3166-1 alpha-2").optional(),
+  })
+  .strict()
+  .openapi("PostalAddress");
+
+export const Tenant = z
+  .object({
+    id: z.string(),
+    name: z.string().nullable(),
+    billingEmail: z.string().nullable(),
+    billingAddress: Address.nullable(),
+    currency: z.string(),
+    taxRateBps: z.number().int().describe("Tax rate in basis points (2000 = 20%)"),
+    stripeCustomerId: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Tenant");
+export type Tenant = z.infer<typeof Tenant>;
+
+export const UpdateTenant = z
+  .object({
+    name: z.string().min(1).max(200),
+    billingEmail: z.email().max(254),
+    billingAddress: Address,
+    currency: Currency,
+    taxRateBps: z.number().int().min(0).max(10000),
+  })
+  .partial()
+  .strict()
+  .openapi("UpdateTenant");
+export type UpdateTenant = z.infer<typeof UpdateTenant>;

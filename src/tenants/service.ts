@@ -1,0 +1,38 @@
+import { eq } from "drizzle-orm";
+import { iso, type Db } from "../db/client";
+import type { Tenant, UpdateTenant } from "./schemas";
+import { tenants, type TenantRow } from "./table";
+
+export const toTenant = (row: TenantRow): Tenant => ({
+  id: row.id,
+  name: row.name,
+  billingEmail: row.billingEmail,
+  billingAddress: row.billingAddress ?? null,
+  currency: row.currency,
+  taxRateBps: row.taxRateBps,
+  stripeCustomerId: row.stripeCustomerId,
+  createdAt: iso(row.createdAt),
+  updatedAt: iso(row.updatedAt),
+});
+
+/**
+ * A tenant exists from the first authenticated call that names it: this inserts
+ * the default row if there is none and returns the stored one either way.
+ */
+export async function ensureTenant(db: Db, id: string, now: number): Promise<TenantRow> {
+  const [, rows] = await db.batch([
+    db.insert(tenants).values({ id, createdAt: now, updatedAt: now }).onConflictDoNothing(),
+    db.select().from(tenants).where(eq(tenants.id, id)),
+  ]);
+  return rows[0]!;
+}
+
+export async function updateTenant(db: Db, id: string, input: UpdateTenant, now: number): Promise<Tenant> {
+  await ensureTenant(db, id, now);
+  const rows = await db
+    .update(tenants)
+    .set({ ...input, updatedAt: now })
+    .where(eq(tenants.id, id))
+    .returning();
+  return toTenant(rows[0]!);
+}

@@ -1,0 +1,32 @@
+// npm run dev: local D1 migrations + demo data, a ready-to-paste token, then wrangler dev on :8787.
+// Every step is idempotent, so re-running it is safe.
+import { spawn, spawnSync } from "node:child_process";
+import { copyFileSync, existsSync } from "node:fs";
+import { DEV_VARS, signDevToken } from "./lib.mjs";
+
+const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: process.env.CI ?? "" };
+const wrangler = (args) => {
+  const run = spawnSync("wrangler", args, { stdio: ["ignore", "inherit", "inherit"], env, shell: false });
+  if (run.status !== 0) process.exit(run.status ?? 1);
+};
+
+if (!existsSync(DEV_VARS)) copyFileSync(".dev.vars.example", DEV_VARS);
+wrangler(["d1", "migrations", "apply", "DB", "--local"]);
+wrangler(["d1", "execute", "DB", "--local", "--file", "scripts/demo-seed.sql"]);
+
+const port = process.env.PORT ?? "8787";
+const tenantToken = await signDevToken({ tenant: "acme", scope: "billing:read billing:update usage:write" });
+const adminToken = await signDevToken({ tenant: "platform", scope: "admin", sub: "operator" });
+console.log(`
+Demo tenant "acme" is ready. Tokens (valid 24h):
+
+  export TOKEN=${tenantToken}
+  export ADMIN_TOKEN=${adminToken}
+
+  curl -H "Authorization: Bearer $TOKEN" http://localhost:${port}/api/v1/billing/plans
+  Docs: http://localhost:${port}/docs
+`);
+
+const dev = spawn("wrangler", ["dev", "--port", port, "--ip", "127.0.0.1", ...process.argv.slice(2)], { stdio: "inherit", env });
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
+dev.on("exit", (code) => process.exit(code ?? 0));

@@ -1,0 +1,27 @@
+// npm run token -- --tenant <id> --scope "<scopes>" [--sub <id>] [--ttl <seconds>]
+// Prints a dev token signed with the local JWT_SECRET, and nothing else on stdout.
+import { parseArgs } from "node:util";
+import { signDevToken } from "./lib.mjs";
+
+const SCOPES = new Set(["billing:read", "billing:update", "usage:write", "admin"]);
+
+try {
+  const { values } = parseArgs({
+    options: {
+      tenant: { type: "string" },
+      scope: { type: "string", default: "billing:read billing:update usage:write" },
+      sub: { type: "string", default: "dev-user" },
+      ttl: { type: "string", default: "86400" },
+    },
+  });
+  if (!values.tenant) throw new Error("--tenant is required");
+  const unknown = values.scope.split(" ").filter((s) => s && !SCOPES.has(s));
+  if (unknown.length) throw new Error(`unknown scope(s): ${unknown.join(", ")} (known: ${[...SCOPES].join(" ")})`);
+  const ttl = Number(values.ttl);
+  if (!Number.isInteger(ttl) || ttl <= 0) throw new Error("--ttl must be a positive integer of seconds");
+  process.stdout.write(`${await signDevToken({ tenant: values.tenant, scope: values.scope, sub: values.sub, ttl })}\n`);
+} catch (err) {
+  console.error(`token: ${err.message}`);
+  console.error('usage: npm run token -- --tenant <id> --scope "<scopes>" [--sub <id>] [--ttl <seconds>]');
+  process.exit(2);
+}

@@ -1,0 +1,25 @@
+import type { Bindings } from "../env";
+import type { PlanMeter } from "../plans/schemas";
+
+/**
+ * What a tenant's meter must know about one of its subscriptions to enforce plan
+ * limits, billing-period quotas and pauses. Subscriptions push it on every change
+ * (the meter never reads subscription tables), so the hot path needs no D1 read.
+ */
+export interface MeterPlanState {
+  subscriptionId: string;
+  /** Usage with this projectId is governed by this subscription; null = the tenant-wide one. */
+  projectId: string | null;
+  planId: string;
+  status: "trialing" | "active" | "paused" | "past_due" | "canceled";
+  /** Current billing period [periodStart, periodEnd), epoch ms. */
+  periodStart: number;
+  periodEnd: number;
+  /** The plan's meters: aggregation, limit (per billing period) and enforcement. */
+  meters: PlanMeter[];
+}
+
+/** Tells the tenant's meter the subscription's current state (idempotent; last write wins). */
+export async function pushPlanState(env: Bindings, tenantId: string, state: MeterPlanState): Promise<void> {
+  await env.TENANT_METER.getByName(tenantId).setPlanState(state);
+}

@@ -6,6 +6,7 @@ import { docsPage } from "./docs/page";
 import { ApiError } from "./http/errors";
 import { log, requestContext } from "./http/logger";
 import { createRouter } from "./http/router";
+import { costCentersRoutes } from "./cost-centers/routes";
 import { plansRoutes } from "./plans/routes";
 import { tenantsRoutes } from "./tenants/routes";
 
@@ -58,6 +59,7 @@ export function buildApp() {
   const api = createRouter();
   api.route("/", plansRoutes);
   api.route("/", tenantsRoutes);
+  api.route("/", costCentersRoutes);
   app.route(API_PREFIX, api);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

@@ -7,3 +7,4 @@
 export * from "../plans/table";
 export * from "../tenants/table";
 export * from "../invoices/table";
+export * from "../cost-centers/table";

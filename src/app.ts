@@ -7,6 +7,7 @@ import { ApiError } from "./http/errors";
 import { log, requestContext } from "./http/logger";
 import { createRouter } from "./http/router";
 import { costCentersRoutes } from "./cost-centers/routes";
+import { invoicesRoutes } from "./invoices/routes";
 import { plansRoutes } from "./plans/routes";
 import { tenantsRoutes } from "./tenants/routes";
 
@@ -60,6 +61,7 @@ export function buildApp() {
   api.route("/", plansRoutes);
   api.route("/", tenantsRoutes);
   api.route("/", costCentersRoutes);
+  api.route("/", invoicesRoutes);
   app.route(API_PREFIX, api);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

@@ -45,17 +45,21 @@ export async function finalizeInvoice(env: Bindings, id: string, principal: Prin
   if (stored.row.status !== "draft") {
     throw invalidState(`Invoice is ${stored.row.status}; only a draft can be finalized`, { status: stored.row.status });
   }
-  await finalizeDraft(env, db, stored.row, now);
+  if (!(await finalizeDraft(env, db, stored.row, now))) {
+    const current = await loadInvoice(db, id, principal);
+    throw invalidState(`Invoice is ${current.row.status}; only a draft can be finalized`, { status: current.row.status });
+  }
   return toInvoice(await renderAndStore(env, db, id));
 }
 
-export async function finalizeDraft(env: Bindings, db: Db, draft: InvoiceRow, now: number): Promise<void> {
+/** Returns whether this call opened the invoice (false: someone else finalized it first). */
+export async function finalizeDraft(env: Bindings, db: Db, draft: InvoiceRow, now: number): Promise<boolean> {
   const billing = await snapshot(db, env, draft.tenantId, now);
   const credits = await creditStatements(db, draft, now);
   const isDraft = sql`EXISTS (SELECT 1 FROM invoices WHERE id = ${draft.id} AND status = 'draft')`;
-  const year = new Date(now).getUTCFullYear();
+  const prefix = `INV-${new Date(now).getUTCFullYear()}-`;
   const amountDue = draft.total - credits.applied;
-  await db.batch([
+  const [, , opened] = await db.batch([
     db.insert(invoiceSequences).values({ tenantId: draft.tenantId, lastNumber: 0 }).onConflictDoNothing(),
     db
       .update(invoiceSequences)
@@ -64,7 +68,7 @@ export async function finalizeDraft(env: Bindings, db: Db, draft: InvoiceRow, no
     db
       .update(invoices)
       .set({
-        number: sql`'INV-' || ${year} || '-' || printf('%06d', (SELECT last_number FROM invoice_sequences WHERE tenant_id = ${draft.tenantId}))`,
+        number: sql`${prefix} || printf('%06d', (SELECT last_number FROM invoice_sequences WHERE tenant_id = ${draft.tenantId}))`,
         status: amountDue === 0 ? "paid" : "open",
         creditsApplied: credits.applied,
         amountDue,
@@ -75,17 +79,16 @@ export async function finalizeDraft(env: Bindings, db: Db, draft: InvoiceRow, no
         paidAt: amountDue === 0 ? now : null,
         updatedAt: now,
       })
-      .where(and(eq(invoices.id, draft.id), eq(invoices.status, "draft"), credits.guard)),
+      .where(and(eq(invoices.id, draft.id), eq(invoices.status, "draft"), credits.guard))
+      .returning({ id: invoices.id }),
     ...credits.statements,
   ]);
+  return opened.length > 0;
 }
 
 async function renderAndStore(env: Bindings, db: Db, id: string): Promise<StoredInvoice> {
   const row = await db.select().from(invoices).where(eq(invoices.id, id)).get();
   const stored = { row: row!, lines: await readLines(db, id) };
-  if (stored.row.status === "draft") {
-    throw invalidState("The invoice changed while it was being finalized; try again", { status: "draft" });
-  }
   try {
     await putPdf(env, stored);
   } catch (err) {

@@ -5,6 +5,7 @@ import { MAX_BODY_BYTES, envelopeError, toApiError } from "./http/error-handler"
 import { requestContext } from "./http/logger";
 import { createRouter } from "./http/router";
 import { seed002InvoiceRoutes } from "./compat/seed002-invoices";
+import { seed003Routes } from "./compat/seed003";
 import { costCentersRoutes } from "./cost-centers/routes";
 import { invoicesRoutes } from "./invoices/routes";
 import { plansRoutes } from "./plans/routes";
@@ -35,6 +36,7 @@ export function buildApp() {
   app.route(API_PREFIX, api);
   // The seed 002 / 003 surfaces keep their own paths and shapes.
   app.route("/", seed002InvoiceRoutes);
+  app.route("/", seed003Routes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

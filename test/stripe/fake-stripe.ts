@@ -293,6 +293,8 @@ export async function signed(event: object, secret = WEBHOOK_SECRET, timestamp?:
   return { body, headers: { "stripe-signature": signature, "content-type": "application/json" } };
 }
 
+let invoiceSeq = 0;
+
 /** Inserts an invoice row as the invoices module stores it (default: open, USD 12345 due). */
 export async function insertInvoice(tenantId: string, fields: Partial<InvoiceRow> = {}): Promise<InvoiceRow> {
   const now = Date.UTC(2026, 0, 31);
@@ -301,7 +303,7 @@ export async function insertInvoice(tenantId: string, fields: Partial<InvoiceRow
     tenantId,
     subscriptionId: null,
     periodKey: `test:${crypto.randomUUID()}`,
-    number: "INV-2026-000001",
+    number: `INV-2026-${String((invoiceSeq += 1)).padStart(6, "0")}`,
     status: "open",
     currency: "USD",
     periodStart: Date.UTC(2026, 0, 1),

@@ -92,6 +92,7 @@ export const stripeCompatRoutes = router
       responses: {
         200: json(WebhookReceipt, "Acknowledged"),
         400: json(Seed003Error, "Missing or invalid signature"),
+        409: json(Seed003Error, "Another delivery of this event is still being processed; Stripe retries"),
         500: json(Seed003Error, "A handler failed; Stripe retries the delivery"),
         503: json(Seed003Error, "STRIPE_WEBHOOK_SECRET is not set"),
       },

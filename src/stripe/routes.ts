@@ -80,7 +80,9 @@ export const stripeRoutes = createRouter()
         body: { required: true, content: { "application/json": { schema: { type: "object", description: "A Stripe Event object" } } } },
       },
       responses: {
-        ...jsonResponses(envelope(WebhookReceipt)),
+        200: { description: "Acknowledged", content: { "application/json": { schema: envelope(WebhookReceipt) } } },
+        400: failure("Missing or invalid Stripe-Signature"),
+        409: failure("Another delivery of this event is still being processed; Stripe retries"),
         500: failure("A handler failed; Stripe retries the delivery"),
         503: failure("STRIPE_WEBHOOK_SECRET is not set"),
       },

@@ -53,25 +53,23 @@ export async function upstream<T>(what: string, call: () => Promise<T>): Promise
   try {
     return await call();
   } catch (err) {
-    throw toApiError(what, err);
+    throw err instanceof Stripe.errors.StripeError ? fromStripeError(what, err) : err;
   }
 }
 
-function toApiError(what: string, err: unknown): ApiError {
-  if (!(err instanceof Stripe.errors.StripeError)) {
-    return err instanceof ApiError ? err : new ApiError("UPSTREAM_ERROR", `Stripe ${what} failed`);
-  }
+function fromStripeError(what: string, err: InstanceType<typeof Stripe.errors.StripeError>): ApiError {
   const fields = { what, type: err.type, code: err.code, status: err.statusCode, stripeRequestId: err.requestId };
   if (err instanceof Stripe.errors.StripeCardError) {
     return new ApiError("PAYMENT_REQUIRED", err.message, { code: err.code, declineCode: err.decline_code });
   }
   if (err instanceof Stripe.errors.StripeIdempotencyError) {
     log("warn", "stripe idempotency conflict", fields);
-    return new ApiError("CONFLICT", "A conflicting request for the same payment is in progress; retry");
+    return new ApiError("CONFLICT", "Stripe refused a conflicting repeat of this request; retry later");
   }
   if (err instanceof Stripe.errors.StripeInvalidRequestError) {
     log("warn", "stripe rejected a request", fields);
-    const details = err.param ? [{ path: err.param, message: err.message, code: err.code ?? "invalid" }] : undefined;
+    // Stripe's own parameter names (`line_items[0][price]`), not our request's fields.
+    const details = err.code || err.param ? { stripeCode: err.code, stripeParam: err.param } : undefined;
     if (err.code === "resource_missing" && err.statusCode === 404) return new ApiError("NOT_FOUND", err.message, details);
     return new ApiError("VALIDATION_ERROR", err.message, details);
   }

@@ -43,7 +43,11 @@ export async function linkCustomer(db: Db, tenantId: string, customerId: string,
   ]);
   const stored = rows[0]?.id ?? null;
   if (stored !== customerId) {
-    log("warn", "stripe customer differs from the tenant's", { tenantId, stored, offered: customerId });
+    log("warn", stored ? "tenant already has another stripe customer" : "stripe customer names an unknown tenant", {
+      tenantId,
+      stored,
+      offered: customerId,
+    });
   }
   return stored ?? customerId;
 }

@@ -9,6 +9,9 @@ import { seed003Routes } from "./compat/seed003";
 import { costCentersRoutes } from "./cost-centers/routes";
 import { invoicesRoutes } from "./invoices/routes";
 import { plansRoutes } from "./plans/routes";
+import { stripeCompatRoutes } from "./stripe/compat-routes";
+import { paymentMethodsRoutes } from "./stripe/payment-methods-routes";
+import { stripeRoutes } from "./stripe/routes";
 import { tenantsRoutes } from "./tenants/routes";
 
 export const API_PREFIX = "/api/v1/billing";
@@ -33,10 +36,15 @@ export function buildApp() {
   api.route("/", tenantsRoutes);
   api.route("/", costCentersRoutes);
   api.route("/", invoicesRoutes);
+  api.route("/", stripeRoutes);
   app.route(API_PREFIX, api);
   // The seed 002 / 003 surfaces keep their own paths and shapes.
   app.route("/", seed002InvoiceRoutes);
   app.route("/", seed003Routes);
+
+  // Seed 002/003 surfaces: outside /api, each answering errors in its own shape.
+  app.route("/", paymentMethodsRoutes);
+  app.route("/", stripeCompatRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -8,3 +8,4 @@ export * from "../plans/table";
 export * from "../tenants/table";
 export * from "../invoices/table";
 export * from "../cost-centers/table";
+export * from "../stripe/table";

@@ -10,7 +10,8 @@ import type { Invoice } from "../invoices/schemas";
 import { listInvoices, loadInvoice, toInvoice, type StoredInvoice } from "../invoices/store";
 import { invoices } from "../invoices/table";
 import { TenantId } from "../tenants/schemas";
-import { compatRouter, seed002Error } from "./router";
+import { seed002Errors } from "./errors";
+import { compatRouter } from "./router";
 
 const tags = ["Seed 002: organisation billing"];
 const read = secured("billing:read", "billing:update");
@@ -94,7 +95,7 @@ function legalInvoice({ row }: StoredInvoice, origin: string): z.infer<typeof Ea
 
 const OrgParams = z.object({ tenantId: TenantId.describe("Organization id (the tenant)") });
 
-export const seed002InvoiceRoutes = compatRouter(seed002Error)
+export const seed002InvoiceRoutes = compatRouter(seed002Errors)
   .openapi(
     createRoute({
       method: "get",

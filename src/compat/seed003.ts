@@ -4,7 +4,8 @@ import { principalOf } from "../http/auth";
 import { PageQuery } from "../http/pagination";
 import { secured } from "../http/router";
 import { listInvoices } from "../invoices/store";
-import { compatRouter, seed003Error } from "./router";
+import { seed003Errors } from "./errors";
+import { compatRouter } from "./router";
 
 const tags = ["Seed 003: app billing"];
 const read = secured("billing:read", "billing:update");
@@ -24,7 +25,7 @@ const Seed003Invoice = z
   .openapi("Seed003Invoice");
 
 /** Seed 003: the caller's own tenant, in the app-facing shapes of that document. */
-export const seed003Routes = compatRouter(seed003Error).openapi(
+export const seed003Routes = compatRouter(seed003Errors).openapi(
   createRoute({
     method: "get",
     path: "/billing/invoices",

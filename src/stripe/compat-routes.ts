@@ -1,11 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../db/client";
 import { principalOf } from "../http/auth";
-import { createRouter, secured } from "../http/router";
+import { secured } from "../http/router";
+import { compatRouter } from "../compat/router";
 import { PlanId } from "../plans/schemas";
 import { createCheckoutSession } from "./checkout";
 import { stripeClient } from "./client";
-import { compatBodyLimit, seed003Errors } from "./compat-errors";
+import { compatBodyLimit, seed003Errors } from "../compat/errors";
 import { createPortalSession } from "./portal";
 import { RedirectUrl, StripePriceId, WebhookReceipt } from "./schemas";
 import { receiveStripeWebhook } from "./webhook";
@@ -43,8 +44,7 @@ const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, cont
 const s = secured("billing:update");
 const write = { ...s, middleware: [...s.middleware, compatBodyLimit] };
 
-const router = createRouter();
-router.onError(seed003Errors);
+const router = compatRouter(seed003Errors);
 
 export const stripeCompatRoutes = router
   .openapi(

@@ -1,10 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../db/client";
 import type { Scope } from "../env";
-import { createRouter, secured } from "../http/router";
+import { secured } from "../http/router";
+import { compatRouter } from "../compat/router";
 import { TenantId } from "../tenants/schemas";
 import { stripeClient } from "./client";
-import { compatBodyLimit, seed002Errors } from "./compat-errors";
+import { compatBodyLimit, seed002Errors } from "../compat/errors";
 import { attachPaymentMethod, createSetupIntent, detachPaymentMethod, listPaymentMethods, setDefaultPaymentMethod } from "./payment-methods";
 
 // Seed 002's payment methods: /organizations/{id}/payment_methods…, where the organization is
@@ -58,8 +59,7 @@ function guarded(...scopes: Scope[]) {
 const read = guarded("billing:read", "billing:update");
 const write = guarded("billing:update");
 
-const router = createRouter();
-router.onError(seed002Errors);
+const router = compatRouter(seed002Errors);
 
 export const paymentMethodsRoutes = router
   .openapi(

@@ -16,7 +16,7 @@ describe("seed 002 invoice surfaces", () => {
     expect(one.json.id).toBe(id);
     const missing = await call("GET", "/invoices/nope", { token: t });
     expect(missing.status).toBe(404);
-    expect(missing.json).toEqual({ error: { code: "not_found", message: "Invoice not found: nope" } });
+    expect(missing.json).toEqual({ error: { code: "NOT_FOUND", message: "Invoice not found: nope" } });
   });
 
   it("shows finalized invoices as legal documents and downloads their PDF", async () => {
@@ -42,10 +42,10 @@ describe("seed 002 invoice surfaces", () => {
     const t = await token({ tenant: "org-3", scope: "billing:read" });
     const other = await call("GET", "/organizations/org-4/invoices", { token: t });
     expect(other.status).toBe(403);
-    expect(other.json.error.code).toBe("forbidden");
+    expect(other.json.error.code).toBe("FORBIDDEN");
     const none = await call("GET", "/invoices");
     expect(none.status).toBe(401);
-    expect(none.json.error.code).toBe("unauthorized");
+    expect(none.json.error.code).toBe("UNAUTHORIZED");
     const wrongScope = await call("GET", "/invoices", { token: await token({ tenant: "org-3", scope: "usage:write" }) });
     expect(wrongScope.status).toBe(403);
   });

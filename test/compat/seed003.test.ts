@@ -18,6 +18,6 @@ describe("seed 003 surface", () => {
   it("answers errors as {error, message}", async () => {
     const res = await call("GET", "/billing/invoices");
     expect(res.status).toBe(401);
-    expect(res.json).toEqual({ error: "Unauthorized", message: "Missing bearer token" });
+    expect(res.json).toEqual({ error: "Unauthorized", message: "Missing bearer token", code: "UNAUTHORIZED" });
   });
 });

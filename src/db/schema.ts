@@ -6,3 +6,6 @@
  */
 export * from "../plans/table";
 export * from "../tenants/table";
+export * from "../invoices/table";
+export * from "../cost-centers/table";
+export * from "../stripe/table";

@@ -8,6 +8,9 @@ import { log, requestContext } from "./http/logger";
 import { createRouter } from "./http/router";
 import { plansRoutes } from "./plans/routes";
 import { tenantsRoutes } from "./tenants/routes";
+import { subscriptionsRoutes } from "./subscriptions/routes";
+import { couponsRoutes } from "./coupons/routes";
+import { creditsRoutes } from "./credits/routes";
 
 export const API_PREFIX = "/api/v1/billing";
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -58,6 +61,9 @@ export function buildApp() {
   const api = createRouter();
   api.route("/", plansRoutes);
   api.route("/", tenantsRoutes);
+  api.route("/", subscriptionsRoutes);
+  api.route("/", couponsRoutes);
+  api.route("/", creditsRoutes);
   app.route(API_PREFIX, api);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

@@ -6,3 +6,7 @@
  */
 export * from "../plans/table";
 export * from "../tenants/table";
+export * from "../subscriptions/table";
+export * from "../coupons/table";
+export * from "../credits/table";
+export { idempotencyKeys } from "../http/idempotency";

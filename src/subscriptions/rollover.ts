@@ -77,7 +77,7 @@ export async function catchUp(db: Db, env: Bindings, row: SubscriptionRow, now: 
 
 /** Resumes a paused subscription; the pause span ends at `at` (its resumesAt, or now). */
 export function resumeRow(db: Db, row: SubscriptionRow, at: number, now: number): Promise<SubscriptionRow> {
-  return commitSubscription(db, row, { status: "active", pausedAt: null, resumesAt: null }, now, [endPause(db, row.id, at)]);
+  return commitSubscription(db, row, { status: "active", pausedAt: null, resumesAt: null }, now, endPause(db, row.id, at));
 }
 
 const isDue = (row: SubscriptionRow, now: number) => row.status !== "canceled" && row.currentPeriodEnd <= now;
@@ -108,13 +108,13 @@ async function rollOverRow(db: Db, row: SubscriptionRow, now: number): Promise<R
 
   let status = row.status;
   if (status === "paused" && row.resumesAt !== null && row.resumesAt <= boundary) {
-    extra.push(endPause(db, row.id, row.resumesAt));
+    extra.push(...endPause(db, row.id, row.resumesAt));
     Object.assign(patch, { pausedAt: null, resumesAt: null });
     status = "active";
   }
 
   if (row.cancelAtPeriodEnd) {
-    if (status === "paused") extra.push(endPause(db, row.id, boundary));
+    if (status === "paused") extra.push(...endPause(db, row.id, boundary));
     Object.assign(patch, { status: "canceled", endedAt: boundary, cancelAtPeriodEnd: false, pausedAt: null, resumesAt: null });
     const subscription = await commitSubscription(db, row, patch, now, extra);
     return { closedPeriod, subscription };
@@ -133,7 +133,7 @@ async function rollOverRow(db: Db, row: SubscriptionRow, now: number): Promise<R
   }
   const next = periodContaining(anchor, boundary, plan.interval);
   if (status === "paused") {
-    extra.push(endPause(db, row.id, boundary), startPause(db, row, plan.id, boundary));
+    extra.push(...endPause(db, row.id, boundary), startPause(db, row, plan.id, boundary));
   }
   Object.assign(patch, {
     status,

@@ -284,7 +284,7 @@ export async function cancelSubscription(
       closedAt: now,
       invoiceId: null,
     }),
-    ...(row.status === "paused" ? [endPause(db, row.id, now)] : []),
+    ...(row.status === "paused" ? endPause(db, row.id, now) : []),
     ...insertItems(db, items),
   ];
   const patch = {

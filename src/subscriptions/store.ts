@@ -51,9 +51,11 @@ export function startPause(db: Db, row: SubscriptionRow, planId: string, at: num
   return db.insert(subscriptionPauses).values({ id: newId("pause"), subscriptionId: row.id, tenantId: row.tenantId, planId, startedAt: at });
 }
 
-export function endPause(db: Db, subscriptionId: string, at: number): Statement {
-  return db
-    .update(subscriptionPauses)
-    .set({ endedAt: at })
-    .where(and(eq(subscriptionPauses.subscriptionId, subscriptionId), isNull(subscriptionPauses.endedAt)));
+/** Ends the running pause span at `at`; a span that lasted no time at all is dropped. */
+export function endPause(db: Db, subscriptionId: string, at: number): Statement[] {
+  const ofSubscription = eq(subscriptionPauses.subscriptionId, subscriptionId);
+  return [
+    db.update(subscriptionPauses).set({ endedAt: at }).where(and(ofSubscription, isNull(subscriptionPauses.endedAt))),
+    db.delete(subscriptionPauses).where(and(ofSubscription, eq(subscriptionPauses.startedAt, subscriptionPauses.endedAt))),
+  ];
 }

@@ -13,6 +13,9 @@ import { stripeCompatRoutes } from "./stripe/compat-routes";
 import { paymentMethodsRoutes } from "./stripe/payment-methods-routes";
 import { stripeRoutes } from "./stripe/routes";
 import { tenantsRoutes } from "./tenants/routes";
+import { subscriptionsRoutes } from "./subscriptions/routes";
+import { couponsRoutes } from "./coupons/routes";
+import { creditsRoutes } from "./credits/routes";
 
 export const API_PREFIX = "/api/v1/billing";
 
@@ -37,6 +40,9 @@ export function buildApp() {
   api.route("/", costCentersRoutes);
   api.route("/", invoicesRoutes);
   api.route("/", stripeRoutes);
+  api.route("/", subscriptionsRoutes);
+  api.route("/", couponsRoutes);
+  api.route("/", creditsRoutes);
   app.route(API_PREFIX, api);
   // The seed 002 / 003 surfaces keep their own paths and shapes.
   app.route("/", seed002InvoiceRoutes);

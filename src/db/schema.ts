@@ -9,3 +9,7 @@ export * from "../tenants/table";
 export * from "../invoices/table";
 export * from "../cost-centers/table";
 export * from "../stripe/table";
+export * from "../subscriptions/table";
+export * from "../coupons/table";
+export * from "../credits/table";
+export { idempotencyKeys } from "../http/idempotency";

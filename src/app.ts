@@ -6,7 +6,9 @@ import { docsPage } from "./docs/page";
 import { ApiError } from "./http/errors";
 import { log, requestContext } from "./http/logger";
 import { createRouter } from "./http/router";
+import { usageRoutes } from "./metering/routes";
 import { plansRoutes } from "./plans/routes";
+import { quotasRoutes } from "./quotas/routes";
 import { tenantsRoutes } from "./tenants/routes";
 
 export const API_PREFIX = "/api/v1/billing";
@@ -58,6 +60,8 @@ export function buildApp() {
   const api = createRouter();
   api.route("/", plansRoutes);
   api.route("/", tenantsRoutes);
+  api.route("/", usageRoutes);
+  api.route("/", quotasRoutes);
   app.route(API_PREFIX, api);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

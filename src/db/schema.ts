@@ -6,3 +6,5 @@
  */
 export * from "../plans/table";
 export * from "../tenants/table";
+export * from "../metering/table";
+export * from "../quotas/table";

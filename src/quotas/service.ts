@@ -141,7 +141,7 @@ export async function updateQuota(env: Bindings, principal: Principal, id: strin
       .returning()
       .get();
   } catch (err) {
-    if (String((err as Error).message).includes("UNIQUE")) {
+    if (isUniqueViolation(err)) {
       throw conflict(`A ${patch.period} quota on ${row.metric} already exists`);
     }
     throw err;
@@ -150,6 +150,10 @@ export async function updateQuota(env: Bindings, principal: Principal, id: strin
   await meter(env, row.tenantId).syncQuotas();
   return withUsage(env, updated, now);
 }
+
+/** drizzle wraps D1's error; the constraint name is in the cause. */
+const isUniqueViolation = (err: unknown): boolean =>
+  err instanceof Error && /UNIQUE constraint failed/.test(`${err.message} ${(err.cause as Error | undefined)?.message ?? ""}`);
 
 export async function deleteQuota(env: Bindings, principal: Principal, id: string): Promise<{ id: string; deleted: true }> {
   const row = await ownedQuota(env, principal, id);

@@ -12,6 +12,9 @@ import { plansRoutes } from "./plans/routes";
 import { stripeCompatRoutes } from "./stripe/compat-routes";
 import { paymentMethodsRoutes } from "./stripe/payment-methods-routes";
 import { stripeRoutes } from "./stripe/routes";
+import { usageRoutes } from "./metering/routes";
+import { plansRoutes } from "./plans/routes";
+import { quotasRoutes } from "./quotas/routes";
 import { tenantsRoutes } from "./tenants/routes";
 import { subscriptionsRoutes } from "./subscriptions/routes";
 import { couponsRoutes } from "./coupons/routes";
@@ -43,6 +46,8 @@ export function buildApp() {
   api.route("/", subscriptionsRoutes);
   api.route("/", couponsRoutes);
   api.route("/", creditsRoutes);
+  api.route("/", usageRoutes);
+  api.route("/", quotasRoutes);
   app.route(API_PREFIX, api);
   // The seed 002 / 003 surfaces keep their own paths and shapes.
   app.route("/", seed002InvoiceRoutes);

@@ -13,3 +13,5 @@ export * from "../subscriptions/table";
 export * from "../coupons/table";
 export * from "../credits/table";
 export { idempotencyKeys } from "../http/idempotency";
+export * from "../metering/table";
+export * from "../quotas/table";

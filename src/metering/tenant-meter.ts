@@ -1,13 +1,559 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../env";
+import { log } from "../http/logger";
+import { loadQuotaDefinitions } from "../quotas/service";
+import { rulesFor, type QuotaDefinition, type QuotaRule } from "../quotas/rules";
+import { addEvent, copyAggregate, meteredValue, type Aggregate } from "./aggregate";
+import { writeRollups } from "./flush";
+import { bucketKey, MeterStore, newBucket, type Bucket, type BucketDims } from "./meter-store";
+import { meterDefinitions, meterOf, type MeterDef } from "./meters";
+import { billingWindow, bucketStart, calendarWindow, contains, DAY_MS, HOUR_MS, type Window } from "./periods";
 import type { MeterPlanState } from "./plan-state";
+import { decimal, formatDecimal, maxOf, SCALE, toNumber } from "./quantity";
+import { ALL, inScope, scopeKey, scopeOfSubscription, type Scope } from "./scope";
+import type {
+  CheckResult,
+  EventOutcome,
+  IngestResult,
+  MeterEvent,
+  PendingUsage,
+  QuotaUsage,
+  RecordedEvent,
+  RecordResult,
+  Refusal,
+} from "./types";
+
+/** Dedup keys are kept this long after an event is received (= the backdating window). */
+export const RETENTION_MS = 35 * DAY_MS;
+/** How long after the first unflushed write the alarm flushes rollups to D1. */
+const FLUSH_DELAY_MS = 5_000;
+const FLUSH_CHUNK = 1_000;
+/** Flushed buckets are kept for quota windows (a month back from the oldest accepted timestamp). */
+const BUCKET_RETENTION_MS = RETENTION_MS + 32 * DAY_MS;
+const PRUNE_EVERY_MS = 6 * HOUR_MS;
+const QUOTA_RESYNC_MS = HOUR_MS;
+const MAX_HOT_BUCKETS = 20_000;
+
+/** A live counter: one metric, the events one scope counts, one window. Derived from buckets; cached. */
+interface Counter {
+  scope: Scope;
+  window: Window;
+  agg: Aggregate;
+  unique: number;
+}
+
+/** A quota evaluated for one event. */
+interface Check {
+  rule: QuotaRule;
+  window: Window;
+  counter: Counter;
+  before: bigint;
+  after: bigint;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
  * One per tenant (`env.TENANT_METER.getByName(tenantId)`): the hot path for usage.
- * SQLite-backed; see docs/tenant-meter-storage.md for every table it keeps.
+ * Every event passes through here: it is deduplicated by `eventId`, checked
+ * against the quotas in force, and added to an hourly bucket, in one SQLite
+ * transaction with no await in between, so concurrent requests can never
+ * push a counter past a hard limit. Buckets are flushed to D1 by an alarm.
+ *
+ * Counters are a cache over the buckets (rebuilt from SQLite on demand), so
+ * losing the instance loses nothing. Storage layout: docs/tenant-meter-storage.md.
  */
 export class TenantMeter extends DurableObject<Bindings> {
-  async setPlanState(state: MeterPlanState): Promise<void> {
-    await this.ctx.storage.put(`plan-state:${state.subscriptionId}`, state);
+  private readonly store: MeterStore;
+  private states = new Map<string, MeterPlanState>();
+  /** Projects that a live subscription of their own governs. */
+  private claimed: string[] = [];
+  private meters = new Map<string, MeterDef>();
+  private boundaries: number[] = [];
+  private quotasByMetric = new Map<string, QuotaDefinition[]>();
+  /** metric → counter key → counter. */
+  private readonly counters = new Map<string, Map<string, Counter>>();
+  /** Recently used buckets, so the hot path writes a bucket without reading it first. */
+  private readonly hot = new Map<string, Bucket>();
+  /** Buckets changed in the running transaction and not yet written. */
+  private readonly dirty = new Set<Bucket>();
+  private seq = 0;
+  private alarmSet = false;
+  private flushChain: Promise<void> = Promise.resolve();
+
+  constructor(ctx: DurableObjectState, env: Bindings) {
+    super(ctx, env);
+    this.store = new MeterStore(ctx.storage.sql);
+    void ctx.blockConcurrencyWhile(async () => {
+      this.store.migrate();
+      this.seq = this.store.maxSeq();
+      this.applyPlanStates(this.store.planStates());
+      this.applyQuotas(this.store.quotas());
+      this.alarmSet = (await ctx.storage.getAlarm()) !== null;
+    });
+  }
+
+  // ── RPC: recording ───────────────────────────────────────────────────────
+
+  /** Records one event and answers with its outcome and the metric's new totals. */
+  record(event: MeterEvent, now: number): RecordResult {
+    return this.transact(() => this.process(event, now, true));
+  }
+
+  /** Records a batch atomically: on any failure nothing of it is kept, so the queue can simply retry it. */
+  ingest(events: MeterEvent[], now: number): IngestResult {
+    return this.transact(() => {
+      const result: IngestResult = { accepted: 0, duplicates: 0, rejected: 0, refusals: [] };
+      for (const event of events) {
+        const outcome = this.process(event, now, false);
+        if (outcome.status === "rejected") {
+          result.rejected++;
+          result.refusals.push(outcome);
+        } else if (outcome.status === "accepted") result.accepted++;
+        else result.duplicates++;
+      }
+      return result;
+    });
+  }
+
+  /** Would `quantity` more of `metric` be allowed now? Records nothing. */
+  check(q: { metric: string; quantity: string; projectId: string | null }, now: number): CheckResult {
+    const governing = this.governing(q.projectId);
+    if (governing?.status === "paused") {
+      return { ...this.unlimited(q.metric, governing, now), allowed: false, reason: "SUBSCRIPTION_PAUSED" };
+    }
+    const meter = meterOf(this.meters, q.metric);
+    const quantity = decimal(q.quantity);
+    const checks = this.evaluate(q.metric, quantity, now, governing, meter, () => quantity > 0n);
+    if (checks.length === 0) return this.unlimited(q.metric, governing, now);
+    const breach = checks.find((c) => c.rule.enforcement === "hard" && c.after > c.rule.limit);
+    const binding = breach ?? checks.reduce((a, b) => (b.rule.limit - b.before < a.rule.limit - a.before ? b : a));
+    return {
+      allowed: !breach,
+      metric: q.metric,
+      quotaId: binding.rule.id,
+      current: toNumber(binding.before),
+      limit: toNumber(binding.rule.limit),
+      remaining: toNumber(maxOf(binding.rule.limit - binding.before, 0n)),
+      resetsAt: iso(binding.window.end),
+      ...(breach ? { reason: "QUOTA_EXCEEDED" as const } : {}),
+    };
+  }
+
+  /** Every quota in force now (explicit and from plans) with its utilisation. */
+  quotaStatus(now: number): QuotaUsage[] {
+    const out: QuotaUsage[] = [];
+    const tenantWide = this.governing(null);
+    for (const defs of this.quotasByMetric.values()) {
+      for (const rule of rulesFor(defs[0]!.metric, null, defs)) {
+        const window = rule.period === "billing_period" ? billingWindow(tenantWide, now) : calendarWindow(rule.period, now);
+        if (window) out.push(this.usageOf(rule, window, this.currentValue(rule.metric, ALL, window)));
+      }
+    }
+    for (const state of this.states.values()) {
+      if (state.status === "canceled") continue;
+      for (const m of state.meters) {
+        const rule = rulesFor(m.metric, state, this.quotasByMetric.get(m.metric) ?? []).find((r) => r.source === "plan");
+        const window = billingWindow(state, now);
+        if (rule && window) out.push(this.usageOf(rule, window, this.currentValue(m.metric, this.scopeOf(state), window)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * What has not reached D1 yet in [from, to), for read-your-writes summaries;
+   * the window defaults to the current billing period of the tenant-wide
+   * subscription (the calendar month without one).
+   */
+  pending(q: { from?: number; to?: number; projectId?: string | null }, now: number): PendingUsage {
+    const period = billingWindow(this.governing(null), now) ?? calendarWindow("month", now);
+    const from = q.from ?? period.start;
+    const to = q.to ?? period.end;
+    const { rows, values } = this.store.pending(from, to, q.projectId === undefined ? undefined : (q.projectId ?? ""));
+    const aggregations = Object.fromEntries([...this.meters.values()].map((m) => [m.metric, m.aggregation]));
+    return { from, to, rows, values, aggregations };
+  }
+
+  /** Soft-quota crossings since `since` (what alerts build on). */
+  crossings(since: number) {
+    return this.store.crossings(since);
+  }
+
+  // ── RPC: configuration pushed by other modules ─────────────────────────────
+
+  /** A subscription's current state (contract in ./plan-state.ts). Idempotent; last write wins. */
+  setPlanState(state: MeterPlanState): void {
+    this.ctx.storage.transactionSync(() => this.store.savePlanState(state, Date.now()));
+    this.applyPlanStates([...this.states.values()].filter((s) => s.subscriptionId !== state.subscriptionId).concat(state));
+  }
+
+  /** Reloads the explicit quotas from D1 (after every quota write, and hourly from the alarm). */
+  async syncQuotas(): Promise<void> {
+    await this.ctx.blockConcurrencyWhile(async () => {
+      const quotas = await loadQuotaDefinitions(this.env.DB, this.tenantId);
+      this.ctx.storage.transactionSync(() => {
+        this.store.replaceQuotas(quotas);
+        this.store.setMeta("quotas_synced_at", Date.now());
+      });
+      this.applyQuotas(quotas);
+    });
+  }
+
+  // ── RPC: flushing ────────────────────────────────────────────────────────
+
+  /** Writes every unflushed bucket to D1 now. Flushes run one at a time. */
+  flush(): Promise<void> {
+    const run = this.flushChain.then(() => this.flushNow());
+    this.flushChain = run.catch(() => undefined);
+    return run;
+  }
+
+  override async alarm(): Promise<void> {
+    this.alarmSet = false;
+    await this.flush();
+    const now = Date.now();
+    if (now - Number(this.store.getMeta("pruned_at") ?? 0) >= PRUNE_EVERY_MS) this.prune(now);
+    if (now - Number(this.store.getMeta("quotas_synced_at") ?? 0) >= QUOTA_RESYNC_MS) await this.syncQuotas();
+    if (this.store.hasUnflushed()) this.scheduleFlush();
+  }
+
+  // ── the hot path ─────────────────────────────────────────────────────────
+
+  private process(e: MeterEvent, now: number, withTotals: boolean): RecordResult {
+    const governing = this.governing(e.projectId);
+    if (governing?.status === "paused") {
+      return this.refuse(e, now, {
+        code: "SUBSCRIPTION_PAUSED",
+        message: `Subscription ${governing.subscriptionId} is paused; usage is not accepted until it resumes`,
+        details: { subscriptionId: governing.subscriptionId },
+      });
+    }
+    const meter = meterOf(this.meters, e.metric);
+    let value: string | undefined;
+    if (meter.aggregation === "unique_count") {
+      const v = meter.uniqueProperty === undefined ? undefined : e.properties?.[meter.uniqueProperty];
+      if (v === undefined || v === null) return this.refuse(e, now, missingProperty(meter), false);
+      value = String(v);
+    }
+    const quantity = decimal(e.quantity);
+    const dims = this.dimsOf(e);
+    // Which counters see a new distinct value must be known before the value is stored.
+    const fresh = new Map<Counter, boolean>();
+    const isNew = (c: Counter) => {
+      if (value === undefined) return false;
+      let known = fresh.get(c);
+      if (known === undefined) fresh.set(c, (known = !this.store.hasValue(e.metric, value, c.window, c.scope)));
+      return known;
+    };
+    const checks = this.evaluate(e.metric, quantity, e.timestamp, governing, meter, isNew);
+    const breach = checks.find((c) => c.rule.enforcement === "hard" && c.after > c.rule.limit);
+    if (breach) return this.refuse(e, now, quotaExceeded(breach));
+    if (!this.store.claimEvent(e.eventId, now)) {
+      return withTotals ? this.withTotals({ eventId: e.eventId, status: "duplicate" }, e, governing, meter, checks, false) : { eventId: e.eventId, status: "duplicate" };
+    }
+
+    const seq = ++this.seq;
+    const bucket = this.bucketFor(dims);
+    addEvent(bucket.agg, quantity, e.timestamp, seq);
+    bucket.version = seq;
+    this.dirty.add(bucket);
+    const matching = [...(this.counters.get(e.metric)?.values() ?? [])].filter(
+      (c) => contains(c.window, e.timestamp) && inScope(c.scope, dims.projectId),
+    );
+    for (const c of matching) if (isNew(c)) c.unique++;
+    for (const c of matching) addEvent(c.agg, quantity, e.timestamp, seq);
+    if (value !== undefined) this.store.addValue(dims, value);
+    for (const c of checks) {
+      if (c.rule.enforcement === "soft" && c.before <= c.rule.limit && c.after > c.rule.limit) {
+        this.store.recordCrossing({
+          quotaId: c.rule.id,
+          windowStart: c.window.start,
+          metric: e.metric,
+          at: now,
+          current: formatDecimal(c.after),
+          limit: formatDecimal(c.rule.limit),
+        });
+      }
+    }
+    const accepted: RecordResult = { eventId: e.eventId, status: "accepted" };
+    return withTotals ? this.withTotals(accepted, e, governing, meter, checks, true) : accepted;
+  }
+
+  /** The quotas in force for `metric` at `ts`, each with its counter's value before and after `quantity`. */
+  private evaluate(
+    metric: string,
+    quantity: bigint,
+    ts: number,
+    governing: MeterPlanState | null,
+    meter: MeterDef,
+    isNew: (c: Counter) => boolean,
+  ): Check[] {
+    const checks: Check[] = [];
+    for (const rule of rulesFor(metric, governing, this.quotasByMetric.get(metric) ?? [])) {
+      const window = rule.period === "billing_period" ? billingWindow(governing, ts) : calendarWindow(rule.period, ts);
+      if (!window) continue;
+      const counter = this.counter(metric, rule.source === "plan" ? this.scopeOf(governing) : ALL, window);
+      const before = meteredValue(counter.agg, meter.aggregation, counter.unique);
+      const after =
+        meter.aggregation === "unique_count"
+          ? before + (isNew(counter) ? SCALE : 0n)
+          : meteredValue(addEvent(copyAggregate(counter.agg), quantity, ts, this.seq + 1), meter.aggregation);
+      checks.push({ rule, window, counter, before, after });
+    }
+    return checks;
+  }
+
+  /** Refuses an event: counted once as rejected (unless `count` is false), never as usage. */
+  private refuse(e: MeterEvent, now: number, reason: Refusal, count = true): EventOutcome {
+    if (this.store.wasAccepted(e.eventId)) return { eventId: e.eventId, status: "duplicate" };
+    if (count && this.store.noteRejection(e.eventId, now)) {
+      const bucket = this.bucketFor(this.dimsOf(e));
+      bucket.agg.rejected++;
+      bucket.version = ++this.seq;
+      this.dirty.add(bucket);
+    }
+    return { eventId: e.eventId, status: "rejected", reason };
+  }
+
+  private withTotals(
+    outcome: RecordedEvent,
+    e: MeterEvent,
+    governing: MeterPlanState | null,
+    meter: MeterDef,
+    checks: Check[],
+    applied: boolean,
+  ): RecordResult {
+    const window = billingWindow(governing, e.timestamp);
+    const quotas = checks.map((c) =>
+      this.usageOf(c.rule, c.window, applied ? meteredValue(c.counter.agg, meter.aggregation, c.counter.unique) : c.before),
+    );
+    if (!window) return { ...outcome, quotas };
+    const counter = this.counter(e.metric, this.scopeOf(governing), window);
+    return {
+      ...outcome,
+      total: {
+        metric: e.metric,
+        aggregation: meter.aggregation,
+        quantity: formatDecimal(meteredValue(counter.agg, meter.aggregation, counter.unique)),
+        periodStart: iso(window.start),
+        periodEnd: iso(window.end),
+      },
+      quotas,
+    };
+  }
+
+  // ── counters and buckets ─────────────────────────────────────────────────
+
+  private counter(metric: string, scope: Scope, window: Window): Counter {
+    let byKey = this.counters.get(metric);
+    if (!byKey) this.counters.set(metric, (byKey = new Map()));
+    const key = `${scopeKey(scope)}|${window.start}|${window.end}`;
+    let counter = byKey.get(key);
+    if (!counter) {
+      this.writeDirty(); // the SQL below must see this transaction's changes
+      const unique = meterOf(this.meters, metric).aggregation === "unique_count";
+      counter = {
+        scope,
+        window,
+        agg: this.store.aggregate(metric, window, scope),
+        unique: unique ? this.store.countValues(metric, window, scope) : 0,
+      };
+      byKey.set(key, counter);
+    }
+    return counter;
+  }
+
+  private currentValue(metric: string, scope: Scope, window: Window): bigint {
+    const c = this.counter(metric, scope, window);
+    return meteredValue(c.agg, meterOf(this.meters, metric).aggregation, c.unique);
+  }
+
+  private bucketFor(dims: BucketDims): Bucket {
+    const key = bucketKey(dims);
+    let bucket = this.hot.get(key);
+    if (!bucket) {
+      if (this.hot.size >= MAX_HOT_BUCKETS) {
+        this.writeDirty();
+        this.hot.clear();
+      }
+      bucket = this.store.loadBucket(dims) ?? newBucket(dims);
+      this.hot.set(key, bucket);
+    }
+    return bucket;
+  }
+
+  private dimsOf(e: MeterEvent): BucketDims {
+    return {
+      metric: e.metric,
+      bucketStart: bucketStart(e.timestamp, this.boundaries),
+      projectId: e.projectId ?? "",
+      resource: e.resource ?? "",
+      costCenterId: e.costCenterId ?? "",
+    };
+  }
+
+  private writeDirty(): void {
+    for (const bucket of this.dirty) this.store.saveBucket(bucket);
+    this.dirty.clear();
+  }
+
+  /** Runs `fn` as one SQLite transaction; on failure drops the caches, which may hold rolled-back changes. */
+  private transact<T>(fn: () => T): T {
+    const seqBefore = this.seq;
+    try {
+      const result = this.ctx.storage.transactionSync(() => {
+        const r = fn();
+        this.writeDirty();
+        return r;
+      });
+      if (this.seq !== seqBefore) this.scheduleFlush();
+      return result;
+    } catch (err) {
+      this.dirty.clear();
+      this.hot.clear();
+      this.counters.clear();
+      throw err;
+    }
+  }
+
+  // ── plan states and quotas ───────────────────────────────────────────────
+
+  private applyPlanStates(states: MeterPlanState[]): void {
+    this.states = new Map(states.map((s) => [s.subscriptionId, s]));
+    const live = states.filter((s) => s.status !== "canceled");
+    this.claimed = [...new Set(live.flatMap((s) => (s.projectId === null ? [] : [s.projectId])))].sort();
+    this.meters = meterDefinitions(states);
+    this.boundaries = this.store.boundaries();
+    // Governance or aggregation may have changed: counters are rebuilt from the buckets on demand.
+    this.counters.clear();
+  }
+
+  private applyQuotas(quotas: QuotaDefinition[]): void {
+    this.quotasByMetric = new Map();
+    for (const q of quotas) {
+      const list = this.quotasByMetric.get(q.metric) ?? [];
+      list.push(q);
+      this.quotasByMetric.set(q.metric, list);
+    }
+  }
+
+  /**
+   * The subscription governing usage of `projectId`: the live one for that
+   * project, else the live tenant-wide one (the latest period wins a tie).
+   */
+  private governing(projectId: string | null): MeterPlanState | null {
+    let project: MeterPlanState | null = null;
+    let tenant: MeterPlanState | null = null;
+    for (const s of this.states.values()) {
+      if (s.status === "canceled") continue;
+      if (s.projectId === null) {
+        if (!tenant || s.periodStart > tenant.periodStart) tenant = s;
+      } else if (projectId !== null && s.projectId === projectId) {
+        if (!project || s.periodStart > project.periodStart) project = s;
+      }
+    }
+    return project ?? tenant;
+  }
+
+  private scopeOf(governing: MeterPlanState | null): Scope {
+    return governing ? scopeOfSubscription(governing, this.claimed) : ALL;
+  }
+
+  private usageOf(rule: QuotaRule, window: Window, current: bigint): QuotaUsage {
+    return {
+      quotaId: rule.id,
+      metric: rule.metric,
+      source: rule.source,
+      subscriptionId: rule.subscriptionId,
+      period: rule.period,
+      enforcement: rule.enforcement,
+      limit: toNumber(rule.limit),
+      current: toNumber(current),
+      remaining: toNumber(maxOf(rule.limit - current, 0n)),
+      resetsAt: iso(window.end),
+      exceeded: current > rule.limit,
+    };
+  }
+
+  private unlimited(metric: string, governing: MeterPlanState | null, now: number): CheckResult {
+    const window = billingWindow(governing, now);
+    return {
+      allowed: true,
+      metric,
+      quotaId: null,
+      current: window ? toNumber(this.currentValue(metric, this.scopeOf(governing), window)) : 0,
+      limit: null,
+      remaining: null,
+      resetsAt: window ? iso(window.end) : null,
+    };
+  }
+
+  // ── flushing and retention ───────────────────────────────────────────────
+
+  private get tenantId(): string {
+    const name = this.ctx.id.name;
+    if (!name) throw new Error("TenantMeter must be addressed by name: env.TENANT_METER.getByName(tenantId)");
+    return name;
+  }
+
+  private scheduleFlush(): void {
+    if (this.alarmSet) return;
+    this.alarmSet = true;
+    void this.ctx.storage.setAlarm(Date.now() + FLUSH_DELAY_MS);
+  }
+
+  private async flushNow(): Promise<void> {
+    for (;;) {
+      const rows = this.store.unflushedRows(FLUSH_CHUNK);
+      const values = this.store.unflushedValues(FLUSH_CHUNK);
+      if (rows.length === 0 && values.length === 0) return;
+      await writeRollups(this.env.DB, this.tenantId, rows, values, Date.now());
+      this.ctx.storage.transactionSync(() => this.store.markFlushed(rows, values));
+      log("debug", "meter.flushed", { tenant: this.tenantId, rows: rows.length, values: values.length });
+      if (rows.length < FLUSH_CHUNK && values.length < FLUSH_CHUNK) return;
+    }
+  }
+
+  private prune(now: number): void {
+    const periodStarts = [...this.states.values()].filter((s) => s.status !== "canceled").map((s) => s.periodStart);
+    const bucketsBefore = Math.min(now - BUCKET_RETENTION_MS, ...periodStarts);
+    this.ctx.storage.transactionSync(() => {
+      this.store.prune(now - RETENTION_MS, bucketsBefore, now - 3 * RETENTION_MS);
+      this.store.setMeta("pruned_at", now);
+    });
+    this.hot.clear();
+    for (const byKey of this.counters.values()) {
+      for (const [key, c] of byKey) if (c.window.end <= now) byKey.delete(key);
+    }
   }
 }
+
+function quotaExceeded(c: Check): Refusal {
+  const current = toNumber(c.before);
+  const limit = toNumber(c.rule.limit);
+  const per = c.rule.period === "billing_period" ? "billing period" : c.rule.period;
+  return {
+    code: "QUOTA_EXCEEDED",
+    message: `Quota exceeded for ${c.rule.metric}: ${current} of ${limit} per ${per} used`,
+    details: {
+      metric: c.rule.metric,
+      current,
+      limit,
+      remaining: toNumber(maxOf(c.rule.limit - c.before, 0n)),
+      resetsAt: iso(c.window.end),
+      quotaId: c.rule.id,
+      period: c.rule.period,
+    },
+  };
+}
+
+function missingProperty(meter: MeterDef): Refusal {
+  const path = `properties.${meter.uniqueProperty ?? ""}`;
+  return {
+    code: "VALIDATION_ERROR",
+    message: `Metric ${meter.metric} counts distinct values of ${path}, which the event does not carry`,
+    details: [{ path, message: "required by this metric's unique_count meter", code: "missing_property" }],
+  };
+}
+

@@ -1,0 +1,68 @@
+// Starts the production build of the Worker in workerd through Miniflare directly: no
+// wrangler dev proxy, no inspector, local D1 / Durable Objects / Queues / R2 in memory,
+// listening on loopback only. Bindings come from wrangler.toml, so the bench runs what
+// `wrangler deploy` would upload with the configuration it would use.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
+
+const require = createRequire(import.meta.url);
+
+/** `wrangler deploy --dry-run`: the exact bundle a deploy would upload. */
+export function buildWorker(outdir = mkdtempSync(join(tmpdir(), "edge-billing-bench-"))) {
+  const run = spawnSync(process.execPath, [require.resolve("wrangler/bin/wrangler.js"), "deploy", "--dry-run", "--outdir", outdir], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_LOG: "error" },
+  });
+  if (run.status !== 0) throw new Error(`wrangler build failed (exit ${run.status})`);
+  return { scriptPath: join(outdir, "index.js"), outdir };
+}
+
+/** Applies migrations/*.sql in order, as `wrangler d1 migrations apply` would. */
+async function migrate(db, dir = "migrations") {
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {
+    for (const statement of unstable_splitSqlQuery(readFileSync(join(dir, file), "utf8"))) {
+      await db.prepare(statement).run();
+    }
+  }
+}
+
+/**
+ * Builds and starts the Worker (storage is Miniflare's default: fresh for each instance). Returns its loopback URL, the Miniflare instance
+ * (for bindings such as getD1Database) and close(), which also removes the build.
+ * `vars` are added to (and override) wrangler.toml's [vars].
+ */
+export async function startWorker({ vars = {}, config = "wrangler.toml" } = {}) {
+  const build = buildWorker();
+  // The bundle is one ES module, so the source-file rules wrangler would apply are moot.
+  const { modulesRules: _rules, rootPath: _root, ...workerOptions } = unstable_getMiniflareWorkerOptions(config).workerOptions;
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      ...workerOptions,
+      name: "edge-billing",
+      modules: true,
+      scriptPath: build.scriptPath,
+      modulesRoot: build.outdir,
+      bindings: { ...workerOptions.bindings, ...vars },
+      cronTriggers: [],
+      host: "127.0.0.1",
+      port: 0,
+      logRequests: false,
+      verbose: false,
+    }),
+  );
+  const url = await mf.ready;
+  await migrate(await mf.getD1Database("DB"));
+  return {
+    url: url.origin,
+    mf,
+    async close() {
+      await mf.dispose();
+      rmSync(build.outdir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,213 @@
+// npm run bench: the load benchmark. Starts the production build in workerd (Miniflare,
+// no dev proxy, loopback only), drives a bounded load from this machine, prints one table
+// and writes bench/results.json. Exits non-zero if the recorded totals differ from what
+// was sent (lost or double-counted events) or if requests failed.
+//
+// Every phase is bounded by a request count and a time limit; the whole run stops by itself.
+import { fileURLToPath } from "node:url";
+import { startWorker } from "./lib/worker.mjs";
+import { connect, round, runLoad } from "./lib/load.mjs";
+import { mintToken, newSecret } from "./lib/tokens.mjs";
+import { machineInfo, printTable, writeResults } from "./lib/report.mjs";
+
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
+const PHASE_MAX_MS = 20_000;
+const TENANTS = 8;
+const BATCHES = Number(process.env.BENCH_BATCHES ?? 100);
+const BATCH_SIZE = 1000;
+/** Share of each batch that replays events already sent (must not be counted twice). */
+const REPLAY_EVERY = 50;
+const END_TO_END_MAX_MS = 60_000;
+
+const API = "/api/v1/billing";
+const secret = newSecret();
+const worker = await startWorker({ vars: { JWT_SECRET: secret, LOG_LEVEL: "warn" } });
+const pool = connect(worker.url, CONCURRENCY);
+let exitCode = 0;
+
+try {
+  const tenants = Array.from({ length: TENANTS }, (_, i) => `bench-${i}`);
+  const tokens = Object.fromEntries(
+    await Promise.all(tenants.map(async (t) => [t, await mintToken(secret, { tenant: t, scope: "usage:write billing:read" })])),
+  );
+  const json = (tenant) => ({ authorization: `Bearer ${tokens[tenant]}`, "content-type": "application/json" });
+  const auth = (tenant) => ({ authorization: `Bearer ${tokens[tenant]}` });
+  /** Events each tenant has had accepted, and the exact total (in tenths, all quantities are 0.1). */
+  const sent = Object.fromEntries(tenants.map((t) => [t, new Set()]));
+  const ok200 = (s) => s === 200;
+
+  // Warm-up: JIT, the objects' SQLite, the D1 schema. Its events count like any others.
+  await runLoad(pool, { concurrency: CONCURRENCY, requests: 2000, maxMs: 10_000, request: () => ({ method: "GET", path: "/health" }) });
+  await runLoad(pool, {
+    concurrency: CONCURRENCY,
+    requests: 800,
+    maxMs: 10_000,
+    request: (i) => {
+      const tenant = tenants[i % TENANTS];
+      sent[tenant].add(`warm-${i}`);
+      return { method: "POST", path: `${API}/tenants/${tenant}/usage`, headers: json(tenant), body: JSON.stringify({ eventId: `warm-${i}`, metric: "apiCalls", quantity: 0.1 }) };
+    },
+    expect: ok200,
+  });
+
+  // 1. The ceiling: a trivial route in the same runtime and run.
+  const ceiling = await runLoad(pool, {
+    concurrency: CONCURRENCY,
+    requests: REQUESTS,
+    maxMs: PHASE_MAX_MS,
+    request: () => ({ method: "GET", path: "/health" }),
+    expect: ok200,
+  });
+
+  // 2. Single-event record: JWT verify, validation, one Durable Object call per event.
+  const record = await runLoad(pool, {
+    concurrency: CONCURRENCY,
+    requests: REQUESTS,
+    maxMs: PHASE_MAX_MS,
+    request: (i) => {
+      const tenant = tenants[i % TENANTS];
+      sent[tenant].add(`single-${i}`);
+      return {
+        method: "POST",
+        path: `${API}/tenants/${tenant}/usage`,
+        headers: json(tenant),
+        body: JSON.stringify({ eventId: `single-${i}`, metric: "apiCalls", quantity: 0.1, projectId: `p${i % 4}` }),
+      };
+    },
+    expect: (s, body) => s === 200 && body.includes('"accepted"'),
+  });
+
+  // 3. Quota check (read-only).
+  const check = await runLoad(pool, {
+    concurrency: CONCURRENCY,
+    requests: REQUESTS,
+    maxMs: PHASE_MAX_MS,
+    request: (i) => {
+      const tenant = tenants[i % TENANTS];
+      return { method: "GET", path: `${API}/quotas/tenants/${tenant}/check?metric=apiCalls&quantity=1`, headers: auth(tenant) };
+    },
+    expect: (s, body) => s === 200 && body.includes('"allowed":true'),
+  });
+
+  // 4. Batch ingestion: 1,000-event batches through the queue. Every REPLAY_EVERY-th event
+  // repeats an id sent before, which must not be counted twice.
+  const batchStarted = process.hrtime.bigint();
+  const batchBodies = Array.from({ length: BATCHES }, (_, b) => {
+    const tenant = tenants[b % TENANTS];
+    const events = Array.from({ length: BATCH_SIZE }, (_, i) => {
+      const n = b * BATCH_SIZE + i;
+      const eventId = i % REPLAY_EVERY === REPLAY_EVERY - 1 ? `single-${(n * 7) % Math.max(record.requests, 1)}` : `batch-${n}`;
+      return { eventId, metric: "apiCalls", quantity: 0.1, projectId: `p${n % 4}`, resource: `r${n % 16}` };
+    });
+    return { tenant, events };
+  });
+  for (const { tenant, events } of batchBodies) {
+    // A replayed single-event id counts only if it was sent to this tenant; otherwise it is new here.
+    for (const e of events) sent[tenant].add(e.eventId);
+  }
+  const batch = await runLoad(pool, {
+    concurrency: Math.min(CONCURRENCY, 8),
+    requests: BATCHES,
+    maxMs: PHASE_MAX_MS * 3,
+    request: (b) => ({
+      method: "POST",
+      path: `${API}/tenants/${batchBodies[b].tenant}/usage/batch`,
+      headers: json(batchBodies[b].tenant),
+      body: JSON.stringify({ events: batchBodies[b].events }),
+    }),
+    expect: (s) => s === 202,
+  });
+  const batchEvents = batch.requests * BATCH_SIZE;
+  const acceptedEventsPerSec = round(batchEvents / batch.seconds, 0);
+
+  // End to end: until every tenant's summary shows everything sent (or the time limit).
+  const expected = (t) => sent[t].size;
+  const summaryOf = async (t) => {
+    const res = await pool.request({ method: "GET", path: `${API}/tenants/${t}/usage/summary?metric=apiCalls`, headers: auth(t) });
+    const body = await res.body.json();
+    const item = body.data.items[0] ?? { events: 0, quantity: "0", rejected: 0 };
+    return item;
+  };
+  const deadline = Date.now() + END_TO_END_MAX_MS;
+  let totals;
+  for (;;) {
+    totals = Object.fromEntries(await Promise.all(tenants.map(async (t) => [t, await summaryOf(t)])));
+    if (tenants.every((t) => totals[t].events >= expected(t)) || Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const endToEndSeconds = Number(process.hrtime.bigint() - batchStarted) / 1e9;
+  const uniqueBatchEvents = batchBodies.reduce((n, b) => n + b.events.filter((e) => e.eventId.startsWith("batch-")).length, 0);
+  const endToEndEventsPerSec = round(uniqueBatchEvents / endToEndSeconds, 0);
+
+  // Correctness: every tenant's count and exact decimal total equal what was sent.
+  const tenth = (n) => (n % 10 === 0 ? `${n / 10}` : `${Math.floor(n / 10)}.${n % 10}`);
+  const mismatches = tenants
+    .filter((t) => totals[t].events !== expected(t) || totals[t].quantity !== tenth(expected(t)) || totals[t].rejected !== 0)
+    .map((t) => `${t}: expected ${expected(t)} events = ${tenth(expected(t))}, got ${totals[t].events} = ${totals[t].quantity} (rejected ${totals[t].rejected})`);
+  const failedRequests = ceiling.errors + record.errors + check.errors + batch.errors;
+  const sentTotal = tenants.reduce((n, t) => n + expected(t), 0);
+  const countedTotal = tenants.reduce((n, t) => n + totals[t].events, 0);
+  const correct = mismatches.length === 0 && failedRequests === 0;
+
+  const ratio = (a) => round(a / ceiling.rps, 2);
+  const results = {
+    ceiling: { rps: ceiling.rps, p50Ms: ceiling.p50Ms, p99Ms: ceiling.p99Ms, requests: ceiling.requests },
+    record: { rps: record.rps, p50Ms: record.p50Ms, p99Ms: record.p99Ms, ratio: ratio(record.rps), requests: record.requests },
+    check: { rps: check.rps, p50Ms: check.p50Ms, p99Ms: check.p99Ms, ratio: ratio(check.rps), requests: check.requests },
+    batch: {
+      acceptedEventsPerSec,
+      endToEndEventsPerSec,
+      batches: batch.requests,
+      batchSize: BATCH_SIZE,
+      p50Ms: batch.p50Ms,
+      p99Ms: batch.p99Ms,
+      endToEndSeconds: round(endToEndSeconds, 2),
+    },
+    correct,
+    totals: { sent: sentTotal, counted: countedTotal, failedRequests, mismatches },
+    config: { concurrency: CONCURRENCY, tenants: TENANTS, logLevel: "warn" },
+    targets: {
+      recordRatio: 0.4,
+      recordP99VsCeiling: 3,
+      checkRatio: 0.5,
+      batchEndToEndEventsPerSec: 20_000,
+    },
+    machine: machineInfo(),
+    time: new Date().toISOString(),
+  };
+  writeResults(fileURLToPath(new URL("./results.json", import.meta.url)), results);
+
+  const pass = (ok) => (ok ? "ok" : "MISS");
+  console.log(`\nedge-billing bench — ${results.machine.cpus} CPUs, node ${results.machine.node}, ${results.machine.workerd}, concurrency ${CONCURRENCY}\n`);
+  printTable(
+    ["path", "rps / events/s", "p50 ms", "p99 ms", "vs ceiling", "target"],
+    [
+      ["ceiling  GET /health", ceiling.rps, ceiling.p50Ms, ceiling.p99Ms, "1.00", ""],
+      [
+        "record   POST …/usage",
+        record.rps,
+        record.p50Ms,
+        record.p99Ms,
+        `${ratio(record.rps).toFixed(2)} (p99 ×${round(record.p99Ms / ceiling.p99Ms, 1)})`,
+        `≥0.40, p99 ≤×3: ${pass(ratio(record.rps) >= 0.4 && record.p99Ms <= 3 * ceiling.p99Ms)}`,
+      ],
+      ["check    GET …/quotas/…/check", check.rps, check.p50Ms, check.p99Ms, ratio(check.rps).toFixed(2), `≥0.50: ${pass(ratio(check.rps) >= 0.5)}`],
+      ["batch    accepted at the edge", acceptedEventsPerSec, batch.p50Ms, batch.p99Ms, "", ""],
+      ["batch    end to end", endToEndEventsPerSec, "", "", "", `≥20,000/s: ${pass(endToEndEventsPerSec >= 20_000)}`],
+    ],
+  );
+  console.log(
+    `\ncorrectness: ${correct ? "OK" : "FAILED"} — sent ${sentTotal} distinct events (+${batchEvents - uniqueBatchEvents} replays), counted ${countedTotal}, failed requests ${failedRequests}`,
+  );
+  for (const m of mismatches) console.log(`  ${m}`);
+  if (ceiling.firstError || record.firstError || check.firstError || batch.firstError) {
+    console.log("  first errors:", { ceiling: ceiling.firstError, record: record.firstError, check: check.firstError, batch: batch.firstError });
+  }
+  console.log("results: bench/results.json");
+  if (!correct) exitCode = 1;
+} finally {
+  await pool.close();
+  await worker.close();
+}
+process.exit(exitCode);

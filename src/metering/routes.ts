@@ -1,0 +1,56 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { TenantId } from "../tenants/schemas";
+import { envelope, jsonBody, jsonResponses, ok, okWith } from "../http/envelope";
+import { createRouter, secured } from "../http/router";
+import { ErrorBody } from "../http/envelope";
+import { BatchAccepted, RecordedEvent, SummaryQuery, UsageBatchInput, UsageEventInput, UsageSummary } from "./schemas";
+import { enqueueBatch, recordUsage } from "./service";
+import { usageSummary } from "./summary";
+
+const tags = ["Usage"];
+const Params = z.object({ tenantId: TenantId });
+const refusals = {
+  402: {
+    description: "Refused: a hard quota would be exceeded (QUOTA_EXCEEDED) or the subscription is paused (SUBSCRIPTION_PAUSED)",
+    content: { "application/json": { schema: ErrorBody } },
+  },
+};
+
+export const usageRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/tenants/{tenantId}/usage",
+      tags,
+      summary: "Record a usage event",
+      ...secured("usage:write"),
+      request: { params: Params, ...jsonBody(UsageEventInput) },
+      responses: { ...jsonResponses(envelope(RecordedEvent)), ...refusals },
+    }),
+    async (c) => ok(c, await recordUsage(c.env, c.req.valid("param").tenantId, c.req.valid("json"), Date.now())),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/tenants/{tenantId}/usage/batch",
+      tags,
+      summary: "Record up to 1,000 usage events (asynchronously, via the queue)",
+      ...secured("usage:write"),
+      request: { params: Params, ...jsonBody(UsageBatchInput) },
+      responses: jsonResponses(envelope(BatchAccepted), "Accepted: validated and enqueued", 202),
+    }),
+    async (c) =>
+      okWith(c, await enqueueBatch(c.env, c.req.valid("param").tenantId, c.req.valid("json").events, Date.now()), 202),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/tenants/{tenantId}/usage/summary",
+      tags,
+      summary: "Usage totals for a window, per metric or grouped",
+      ...secured("billing:read", "usage:write"),
+      request: { params: Params, query: SummaryQuery },
+      responses: jsonResponses(envelope(UsageSummary)),
+    }),
+    async (c) => ok(c, await usageSummary(c.env, c.req.valid("param").tenantId, c.req.valid("query"), Date.now())),
+  );

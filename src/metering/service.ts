@@ -1,0 +1,29 @@
+import type { Bindings } from "../env";
+import { ApiError } from "../http/errors";
+import { enqueueUsage, type UsageMessage } from "./enqueue";
+import { toMeterEvents } from "./events";
+import type { UsageEventInput } from "./schemas";
+import type { RecordedEvent } from "./types";
+
+export const meterOf = (env: Bindings, tenantId: string) => env.TENANT_METER.getByName(tenantId);
+
+/** Records one event synchronously; a refusal becomes the API error (402 with details, or 400). */
+export async function recordUsage(env: Bindings, tenantId: string, input: UsageEventInput, now: number): Promise<RecordedEvent> {
+  const [event] = toMeterEvents([input], now);
+  const result = await meterOf(env, tenantId).record(event!, now);
+  if (result.status === "rejected") throw new ApiError(result.reason.code, result.reason.message, result.reason.details);
+  return result;
+}
+
+/** Validates the whole batch, then enqueues it; the consumer records it. */
+export async function enqueueBatch(
+  env: Bindings,
+  tenantId: string,
+  inputs: readonly UsageEventInput[],
+  now: number,
+): Promise<{ batchId: string; accepted: number }> {
+  const events = toMeterEvents(inputs, now, "events");
+  const batchId = `batch_${crypto.randomUUID()}`;
+  await enqueueUsage(env.USAGE_EVENTS as Queue<UsageMessage>, tenantId, batchId, events);
+  return { batchId, accepted: events.length };
+}

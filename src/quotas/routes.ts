@@ -1,0 +1,86 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { assertTenantAccess, principalOf } from "../http/auth";
+import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } from "../http/envelope";
+import { decodeCursor, paginate, PageQuery } from "../http/pagination";
+import { createRouter, secured } from "../http/router";
+import { TenantId } from "../tenants/schemas";
+import { CheckQuery, CreateQuota, Quota, QuotaCheck, QuotaId, UpdateQuota } from "./schemas";
+import { checkQuota, createQuota, deleteQuota, listQuotas, updateQuota } from "./service";
+
+const tags = ["Quotas"];
+const TenantParams = z.object({ tenantId: TenantId });
+const QuotaParams = z.object({ quotaId: QuotaId });
+
+export const quotasRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/quotas",
+      tags,
+      summary: "Create a quota",
+      ...secured("billing:update"),
+      request: jsonBody(CreateQuota),
+      responses: jsonResponses(envelope(Quota), "Created", 201),
+    }),
+    async (c) => {
+      const input = c.req.valid("json");
+      assertTenantAccess(principalOf(c), input.tenantId);
+      return okWith(c, await createQuota(c.env, principalOf(c), input, Date.now()), 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/quotas/tenants/{tenantId}",
+      tags,
+      summary: "List a tenant's quotas (explicit and from its plans) with utilisation",
+      ...secured("billing:read", "billing:update"),
+      request: { params: TenantParams, query: PageQuery },
+      responses: jsonResponses(pageEnvelope(Quota)),
+    }),
+    async (c) => {
+      const { limit, cursor } = c.req.valid("query");
+      const after = decodeCursor(cursor);
+      const all = await listQuotas(c.env, c.req.valid("param").tenantId, Date.now());
+      const rest = after ? all.filter((q) => q.id > after.id) : all;
+      const page = paginate(rest.slice(0, limit + 1), limit, (q) => ({ k: q.id, id: q.id }));
+      return okPage(c, page.items, page.nextCursor, limit);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/quotas/tenants/{tenantId}/check",
+      tags,
+      summary: "Check whether more usage would be allowed, without recording it",
+      ...secured("usage:write", "billing:read"),
+      request: { params: TenantParams, query: CheckQuery },
+      responses: jsonResponses(envelope(QuotaCheck)),
+    }),
+    async (c) => ok(c, await checkQuota(c.env, c.req.valid("param").tenantId, c.req.valid("query"), Date.now())),
+  )
+  .openapi(
+    createRoute({
+      method: "put",
+      path: "/quotas/{quotaId}",
+      tags,
+      summary: "Update a quota",
+      ...secured("billing:update"),
+      request: { params: QuotaParams, ...jsonBody(UpdateQuota) },
+      responses: jsonResponses(envelope(Quota)),
+    }),
+    async (c) =>
+      ok(c, await updateQuota(c.env, principalOf(c), c.req.valid("param").quotaId, c.req.valid("json"), Date.now())),
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/quotas/{quotaId}",
+      tags,
+      summary: "Delete a quota",
+      ...secured("billing:update"),
+      request: { params: QuotaParams },
+      responses: jsonResponses(envelope(z.object({ id: z.string(), deleted: z.literal(true) }))),
+    }),
+    async (c) => ok(c, await deleteQuota(c.env, principalOf(c), c.req.valid("param").quotaId)),
+  );

@@ -1,0 +1,77 @@
+import { z } from "@hono/zod-openapi";
+import { MetricName, Quantity } from "../metering/schemas";
+import { TenantId } from "../tenants/schemas";
+
+export const QuotaPeriodSchema = z.enum(["hour", "day", "month", "billing_period"]).openapi({
+  description: "hour/day/month are UTC calendar windows; billing_period is the subscription's current period (the calendar month without one)",
+});
+export const EnforcementSchema = z
+  .enum(["hard", "soft"])
+  .openapi({ description: "hard: refuse the event that would exceed the limit (402); soft: accept and record the crossing" });
+
+export const CreateQuota = z
+  .object({
+    tenantId: TenantId,
+    metric: MetricName,
+    limit: Quantity.openapi({ example: 100000 }),
+    period: QuotaPeriodSchema.default("billing_period"),
+    enforcement: EnforcementSchema.default("hard"),
+  })
+  .strict()
+  .openapi("CreateQuota");
+export type CreateQuota = z.infer<typeof CreateQuota>;
+
+export const UpdateQuota = z
+  .object({ limit: Quantity, period: QuotaPeriodSchema, enforcement: EnforcementSchema })
+  .partial()
+  .strict()
+  .refine((u) => Object.keys(u).length > 0, "nothing to update")
+  .openapi("UpdateQuota");
+export type UpdateQuota = z.infer<typeof UpdateQuota>;
+
+export const QuotaId = z.string().min(1).max(200).openapi({ example: "qt_2b7c0e3f9a1d4c6e8f0a1b2c3d4e5f60" });
+
+export const Quota = z
+  .object({
+    id: z.string(),
+    tenantId: z.string(),
+    metric: z.string(),
+    limit: z.number(),
+    period: QuotaPeriodSchema,
+    enforcement: EnforcementSchema,
+    source: z
+      .enum(["plan", "tenant", "operator"])
+      .describe("plan: the subscription's plan limit (the default); tenant: a cap the tenant set; operator: set by an admin"),
+    subscriptionId: z.string().nullable().describe("For plan quotas: the subscription whose usage counts"),
+    usage: z
+      .object({ current: z.number(), remaining: z.number(), resetsAt: z.string(), exceeded: z.boolean() })
+      .nullable()
+      .describe("Utilisation in the current window"),
+    createdAt: z.string().nullable(),
+    updatedAt: z.string().nullable(),
+  })
+  .openapi("Quota");
+export type Quota = z.infer<typeof Quota>;
+
+export const CheckQuery = z.object({
+  metric: MetricName,
+  quantity: z.coerce
+    .number()
+    .pipe(Quantity)
+    .default(1)
+    .openapi({ type: "number", description: "How much more would be recorded (default 1)" }),
+  projectId: z.string().min(1).max(128).optional().openapi({ description: "Check against this project's subscription" }),
+});
+
+export const QuotaCheck = z
+  .object({
+    allowed: z.boolean(),
+    current: z.number(),
+    limit: z.number().nullable().describe("null: no quota applies"),
+    remaining: z.number().nullable(),
+    resetsAt: z.string().nullable(),
+    metric: z.string(),
+    quotaId: z.string().nullable().describe("The binding quota: the one that refuses, else the one with least room"),
+    reason: z.enum(["QUOTA_EXCEEDED", "SUBSCRIPTION_PAUSED"]).optional(),
+  })
+  .openapi("QuotaCheck");

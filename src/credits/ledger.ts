@@ -117,10 +117,12 @@ export async function creditConsumption(
 
 /** For a void's batch: gives back what the invoice consumed, to the same grants (once). */
 export function creditRestore(db: Db, invoiceId: string, now: number) {
-  return db.run(sql`
-    INSERT INTO credit_ledger (id, tenant_id, currency, kind, amount, grant_id, expires_at, reason, invoice_id, created_at)
-    SELECT 'cred_' || lower(hex(randomblob(12))), tenant_id, currency, 'restore', -amount, grant_id, expires_at,
-           'Invoice ' || invoice_id || ' voided', invoice_id, ${now}
-    FROM credit_ledger WHERE invoice_id = ${invoiceId} AND kind = 'consumption'
-    ON CONFLICT DO NOTHING`);
+  return db
+    .insert(creditLedger)
+    .select(
+      sql`SELECT 'cred_' || lower(hex(randomblob(12))), tenant_id, currency, 'restore', -amount, grant_id, expires_at,
+             'Invoice ' || invoice_id || ' voided', subscription_id, invoice_id, NULL, ${now}
+          FROM credit_ledger WHERE invoice_id = ${invoiceId} AND kind = 'consumption'`,
+    )
+    .onConflictDoNothing();
 }

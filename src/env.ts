@@ -15,6 +15,8 @@ export interface Bindings {
 
   /** "debug" | "info" (default) | "warn" | "error": the least severe level written. */
   LOG_LEVEL?: string;
+  /** Hours after a period ends before the daily close finalizes its invoice (late usage counts until then). */
+  INVOICE_GRACE_HOURS?: string;
   SELLER_NAME?: string;
   SELLER_ADDRESS?: string;
 

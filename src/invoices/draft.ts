@@ -6,6 +6,8 @@ import type { Bindings } from "../env";
 import { usageTotals } from "../metering/usage";
 import { findPlan } from "../plans/service";
 import type { Plan } from "../plans/schemas";
+import { toDecimalString, parseDecimal } from "../money/decimal";
+import { divideHalfEven } from "../money/rounding";
 import { priceMeter } from "../pricing/price";
 import { baseFeeForPeriod, type BillablePeriod } from "../subscriptions/billing";
 import { pendingInvoiceItems, subscriptions, type PendingInvoiceItemRow, type SubscriptionRow } from "../subscriptions/table";
@@ -63,13 +65,37 @@ async function usageScope(db: Db, sub: SubscriptionRow): Promise<string | null |
   return perProject.length ? null : undefined;
 }
 
-async function usageLines(env: Bindings, db: Db, sub: SubscriptionRow, plan: Plan | undefined, period: BillablePeriod, usedUntil: number): Promise<DraftLine[]> {
+/** Scales additive usage (sum, count) from `elapsed` ms of a period to `total` ms: the estimate's projection. */
+export interface Projection {
+  elapsed: number;
+  total: number;
+}
+
+const ADDITIVE = new Set(["sum", "count"]);
+
+function project(quantity: string, aggregation: string, by: Projection | undefined): string {
+  if (!by || !ADDITIVE.has(aggregation) || by.elapsed <= 0) return quantity;
+  const q = parseDecimal(quantity);
+  const SCALE = 6n;
+  const units = divideHalfEven(q.units * BigInt(by.total) * 10n ** SCALE, BigInt(by.elapsed));
+  return toDecimalString({ units, scale: q.scale + Number(SCALE) });
+}
+
+async function usageLines(
+  env: Bindings,
+  db: Db,
+  sub: SubscriptionRow,
+  plan: Plan | undefined,
+  period: BillablePeriod,
+  usedUntil: number,
+  projection?: Projection,
+): Promise<DraftLine[]> {
   const priced = (plan?.meters ?? []).filter((m) => m.price !== null);
   if (priced.length === 0) return [];
   const totals = await usageTotals(env, sub.tenantId, { from: period.periodStart, to: usedUntil, projectId: await usageScope(db, sub) });
   const quantityOf = new Map(totals.map((t) => [t.metric, t.quantity]));
   return priced.map((meter) => {
-    const quantity = quantityOf.get(meter.metric) ?? "0";
+    const quantity = project(quantityOf.get(meter.metric) ?? "0", meter.aggregation, projection);
     const charge = priceMeter(meter.price!, quantity, meter.includedQuantity);
     const billable = charge.billableQuantity;
     return {
@@ -118,7 +144,7 @@ export async function buildDraft(
   db: Db,
   sub: SubscriptionRow,
   period: BillablePeriod,
-  opts: { asOf: number; open: boolean; invoiceId?: string },
+  opts: { asOf: number; open: boolean; invoiceId?: string; projection?: Projection },
 ): Promise<InvoiceDraft> {
   const asOf = Math.min(opts.asOf, period.periodEnd);
   const tenant = await ensureTenant(db, sub.tenantId, asOf);
@@ -138,7 +164,7 @@ export async function buildDraft(
   }));
   // Usage counts up to `asOf` (a preview) or the whole period (an invoice); late events for a
   // closed period still count while its invoice is a draft.
-  const usage = await usageLines(env, db, sub, plan, period, opts.open ? asOf : period.periodEnd);
+  const usage = await usageLines(env, db, sub, plan, period, opts.open ? asOf : period.periodEnd, opts.projection);
   const prorations: DraftLine[] = items.map((i) => ({
     kind: "proration",
     description: i.description,

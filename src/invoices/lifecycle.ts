@@ -50,7 +50,7 @@ export async function finalizeInvoice(env: Bindings, id: string, principal: Prin
     const current = await loadInvoice(db, id, principal);
     throw invalidState(`Invoice is ${current.row.status}; only a draft can be finalized`, { status: current.row.status });
   }
-  return toInvoice(await renderAndStore(env, db, id));
+  return toInvoice(await renderStoredPdf(env, db, id));
 }
 
 /**
@@ -95,7 +95,8 @@ export async function finalizeDraft(env: Bindings, db: Db, draft: InvoiceRow, no
   }
 }
 
-async function renderAndStore(env: Bindings, db: Db, id: string): Promise<StoredInvoice> {
+/** Renders a finalized invoice's PDF into R2; a failure is logged, the invoice stays final. */
+export async function renderStoredPdf(env: Bindings, db: Db, id: string): Promise<StoredInvoice> {
   const row = await db.select().from(invoices).where(eq(invoices.id, id)).get();
   const stored = { row: row!, lines: await readLines(db, id) };
   try {

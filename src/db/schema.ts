@@ -6,6 +6,9 @@
  */
 export * from "../plans/table";
 export * from "../tenants/table";
+export * from "../invoices/table";
+export * from "../cost-centers/table";
+export * from "../stripe/table";
 export * from "../subscriptions/table";
 export * from "../coupons/table";
 export * from "../credits/table";

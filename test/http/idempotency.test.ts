@@ -83,4 +83,17 @@ describe("Idempotency-Key", () => {
     }
     expect(await count("idem-bad", t)).toBe(0);
   });
+
+  it("reads an empty body labelled JSON as {} (no options), before fingerprinting", async () => {
+    const t = await token({ tenant: "idem-empty" });
+    const id = (await create("idem-empty", t, "k-empty-create")).json.data.id;
+    const cancel = (body?: string) =>
+      call("POST", `subscriptions/${id}/cancel`, { token: t, body, headers: { "content-type": "application/json", "idempotency-key": "k-empty" } });
+    const first = await cancel("");
+    expect([first.status, first.json.data.cancelAtPeriodEnd]).toEqual([200, true]);
+    const same = await cancel("{}");
+    expect([same.status, same.headers.get("idempotent-replayed")]).toEqual([200, "true"]);
+    const missing = await call("POST", `subscriptions/${id}/change-plan`, { token: t, body: "", headers: { "content-type": "application/json" } });
+    expect([missing.status, missing.json.error.details[0].path]).toEqual([400, "planId"]);
+  });
 });

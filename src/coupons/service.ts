@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import { iso, type Db } from "../db/client";
-import { ApiError, conflict, notFound } from "../http/errors";
+import { ApiError, badRequest, conflict, notFound } from "../http/errors";
 import { decodeCursor, paginate } from "../http/pagination";
 import { mulDivHalfEven } from "../money/rounding";
 import { findPlan } from "../plans/service";
@@ -46,6 +46,9 @@ export const couponTerms = (c: CouponRow): DiscountTerms => ({
 });
 
 export async function createCoupon(db: Db, input: CreateCoupon, now: number): Promise<Coupon> {
+  if (input.redeemBy !== undefined && input.redeemBy <= now) {
+    throw badRequest("redeemBy must lie in the future", [{ path: "redeemBy", message: "must lie in the future", code: "custom" }]);
+  }
   const rows = await db
     .insert(coupons)
     .values({

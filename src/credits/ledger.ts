@@ -117,12 +117,27 @@ export async function creditConsumption(
 
 /** For a void's batch: gives back what the invoice consumed, to the same grants (once). */
 export function creditRestore(db: Db, invoiceId: string, now: number) {
+  const l = creditLedger;
   return db
     .insert(creditLedger)
     .select(
-      sql`SELECT 'cred_' || lower(hex(randomblob(12))), tenant_id, currency, 'restore', -amount, grant_id, expires_at,
-             'Invoice ' || invoice_id || ' voided', subscription_id, invoice_id, NULL, ${now}
-          FROM credit_ledger WHERE invoice_id = ${invoiceId} AND kind = 'consumption'`,
+      db
+        .select({
+          id: sql<string>`'cred_' || lower(hex(randomblob(12)))`.as("id"),
+          tenantId: l.tenantId,
+          currency: l.currency,
+          kind: sql<"restore">`'restore'`.as("kind"),
+          amount: sql<number>`-${l.amount}`.as("amount"),
+          grantId: l.grantId,
+          expiresAt: l.expiresAt,
+          reason: sql<string>`'Invoice ' || ${l.invoiceId} || ' voided'`.as("reason"),
+          subscriptionId: l.subscriptionId,
+          invoiceId: l.invoiceId,
+          createdBy: sql<null>`NULL`.as("created_by"),
+          createdAt: sql<number>`${now}`.as("created_at"),
+        })
+        .from(l)
+        .where(and(eq(l.invoiceId, invoiceId), eq(l.kind, "consumption"))),
     )
     .onConflictDoNothing();
 }

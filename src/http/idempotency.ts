@@ -53,10 +53,23 @@ export function securedIdempotent(...scopes: Scope[]) {
   const guard = secured(...scopes);
   return {
     ...guard,
-    middleware: [...guard.middleware, idempotent()],
+    middleware: [...guard.middleware, emptyJsonIsEmptyObject, idempotent()],
     description: `${guard.description} Idempotent under an \`Idempotency-Key\` header.`,
   };
 }
+
+/**
+ * An empty body labelled application/json reads as `{}`: a client that sends the header on
+ * a body-less `POST …/cancel` means "no options", not malformed JSON. Runs before the
+ * fingerprint, so "" and "{}" are the same request.
+ */
+export const emptyJsonIsEmptyObject: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (/^application\/([\w.+-]+\+)?json\b/i.test(c.req.header("content-type") ?? "") && (await c.req.text()).trim() === "") {
+    // HonoRequest caches bodies as promises; json() parses the cached text.
+    (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve("{}");
+  }
+  await next();
+};
 
 export function idempotent(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {

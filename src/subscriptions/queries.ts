@@ -124,11 +124,11 @@ export async function listSubscriptionRows(
   return { rows: page.items, nextCursor: page.nextCursor };
 }
 
-/** Proration items of a subscription not yet on an invoice, oldest first. */
+/** Proration items of a subscription not yet on an invoice, in the order they were made. */
 export async function openPendingItems(db: Db, subscriptionId: string): Promise<PendingInvoiceItemRow[]> {
   return db
     .select()
     .from(pendingInvoiceItems)
     .where(and(eq(pendingInvoiceItems.subscriptionId, subscriptionId), isNull(pendingInvoiceItems.invoiceId)))
-    .orderBy(pendingInvoiceItems.createdAt, pendingInvoiceItems.id);
+    .orderBy(pendingInvoiceItems.createdAt, sql`rowid`);
 }

@@ -69,11 +69,13 @@ const PercentOff = z
 const AmountOff = z.number().int().positive().max(1e12).describe("Minor units off each invoice");
 
 /** A discount's terms, shared by coupons and ad-hoc discounts. */
+const DurationEnum = z.enum(["once", "repeating", "forever"]);
+
 export const discountTerms = {
   percentOff: PercentOff.optional(),
   amountOff: AmountOff.optional(),
   currency: Currency.optional(),
-  duration: z.enum(["once", "repeating", "forever"]).default("once"),
+  duration: DurationEnum.default("once"),
   durationInMonths: z.number().int().min(1).max(120).optional().describe("Required for repeating"),
 };
 
@@ -94,7 +96,7 @@ export const ApplyDiscount = z
     couponCode: CouponCode.optional().describe("Apply a coupon; or give ad-hoc terms instead (admin only)"),
     description: z.string().min(1).max(200).optional(),
     ...discountTerms,
-    duration: discountTerms.duration.optional(),
+    duration: DurationEnum.optional().describe("Default once"),
   })
   .strict()
   .superRefine((d, ctx) => {

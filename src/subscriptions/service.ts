@@ -186,7 +186,7 @@ export async function changePlan(db: Db, env: Bindings, caller: Caller, id: stri
 
   if (input.at === "period_end") {
     if (row.cancelAtPeriodEnd) {
-      throw invalidState("The subscription cancels at period end; reactivate it before scheduling a plan change", {
+      throw invalidState(`The subscription is ${row.status} but cancels at period end; reactivate it before scheduling a plan change`, {
         status: row.status,
         cancelAtPeriodEnd: true,
       });
@@ -253,7 +253,7 @@ export async function cancelSubscription(
 
   if (input.atPeriodEnd !== false) {
     if (row.cancelAtPeriodEnd) {
-      throw invalidState(`The subscription is already set to cancel at period end (${iso(row.currentPeriodEnd)})`, {
+      throw invalidState(`The subscription is ${row.status} and already set to cancel at period end (${iso(row.currentPeriodEnd)})`, {
         status: row.status,
         cancelAtPeriodEnd: true,
       });

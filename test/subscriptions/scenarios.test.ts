@@ -1,4 +1,6 @@
+import { env as realEnv } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
+import { pushPlanState } from "../../src/metering/plan-state";
 import { beforeAll, describe, expect, it } from "vitest";
 import { baseFeeForPeriod, openPeriod } from "../../src/subscriptions/billing";
 import { findSubscription, openPendingItems } from "../../src/subscriptions/queries";
@@ -277,5 +279,39 @@ describe("concurrency", () => {
     const items = await openPendingItems(db, sub.id);
     if (row.status === "paused") expect(items).toEqual([]);
     else expect(items).toHaveLength(2);
+  });
+});
+
+describe("the tenant meter", () => {
+  it("is told the state after every change", async () => {
+    const { sub, env, caller, pushes } = await subscribe("scn-meter", "basic-29");
+    await changePlan(db, env, caller, sub.id, { planId: "premium-99" }, APRIL + DAY);
+    await pauseSubscription(db, env, caller, sub.id, {}, APRIL + 2 * DAY);
+    await resumeSubscription(db, env, caller, sub.id, APRIL + 3 * DAY);
+    await cancelSubscription(db, env, caller, sub.id, {}, APRIL + 4 * DAY);
+    await reactivateSubscription(db, env, caller, sub.id, APRIL + 5 * DAY);
+    await rollOverPeriod(db, env, sub.id, MAY);
+    await cancelSubscription(db, env, caller, sub.id, { atPeriodEnd: false }, MAY + DAY);
+    expect(pushes.map((p) => [p.planId, p.status, new Date(p.periodStart).toISOString().slice(0, 10)])).toEqual([
+      ["basic-29", "active", "2026-04-01"],
+      ["premium-99", "active", "2026-04-01"],
+      ["premium-99", "paused", "2026-04-01"],
+      ["premium-99", "active", "2026-04-01"],
+      ["premium-99", "active", "2026-04-01"],
+      ["premium-99", "active", "2026-04-01"],
+      ["premium-99", "active", "2026-05-01"],
+      ["premium-99", "canceled", "2026-05-01"],
+    ]);
+    expect(pushes.every((p) => p.tenant === "scn-meter" && p.subscriptionId === sub.id && p.projectId === null)).toBe(true);
+    expect(pushes[0]!.meters).toMatchObject([{ metric: "apiCalls", limit: 1000 }]);
+  });
+
+  it("accepts the pushes through the real Durable Object binding", async () => {
+    const sub = await createSubscription(db, realEnv, "scn-meter-real", { planId: "basic-29" }, "user-1", APRIL);
+    const paused = await pauseSubscription(db, realEnv, tenantCaller("scn-meter-real"), sub.id, {}, APRIL + DAY);
+    expect(paused.status).toBe("paused");
+    await expect(
+      pushPlanState(realEnv, "scn-meter-real", { subscriptionId: sub.id, projectId: null, planId: "basic-29", status: "paused", periodStart: APRIL, periodEnd: MAY, meters: [] }),
+    ).resolves.toBeUndefined();
   });
 });

@@ -7,6 +7,7 @@ import { ApiError } from "./http/errors";
 import { log, requestContext } from "./http/logger";
 import { createRouter } from "./http/router";
 import { plansRoutes } from "./plans/routes";
+import { spendRoutes } from "./spend/routes";
 import { tenantsRoutes } from "./tenants/routes";
 
 export const API_PREFIX = "/api/v1/billing";
@@ -58,6 +59,7 @@ export function buildApp() {
   const api = createRouter();
   api.route("/", plansRoutes);
   api.route("/", tenantsRoutes);
+  api.route("/", spendRoutes);
   app.route(API_PREFIX, api);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

@@ -17,6 +17,8 @@ export interface Bindings {
   LOG_LEVEL?: string;
   SELLER_NAME?: string;
   SELLER_ADDRESS?: string;
+  /** JSON array of scheduled provider spend syncs (README "Spend tracking"); credentials live in the secrets it names. */
+  SPEND_SYNC_SOURCES?: string;
 }
 
 export type Scope = "billing:read" | "billing:update" | "usage:write" | "admin";

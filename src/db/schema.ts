@@ -6,3 +6,4 @@
  */
 export * from "../plans/table";
 export * from "../tenants/table";
+export * from "../spend/table";

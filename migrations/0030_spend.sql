@@ -40,12 +40,15 @@ CREATE TABLE spend_items (
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 );
--- (provider, providerRef) is unique per tenant; NULL refs never collide.
-CREATE UNIQUE INDEX spend_items_provider_ref ON spend_items (tenant_id, provider, provider_ref);
--- Lists (newest first, keyset on date then id) and date-range filters.
+-- (provider, providerRef) is unique per tenant; NULL refs never collide. provider_ref leads
+-- after tenant_id so the planner never prefers this index for "GROUP BY provider" over the
+-- covering report index below.
+CREATE UNIQUE INDEX spend_items_provider_ref ON spend_items (tenant_id, provider_ref, provider);
+-- Lists (newest first, keyset on date then id) and date-range filters. Other list filters
+-- are checked while walking this index: a page needs limit+1 matches, not a sort of them all.
 CREATE INDEX spend_items_tenant_date ON spend_items (tenant_id, date, id);
-CREATE INDEX spend_items_tenant_provider_date ON spend_items (tenant_id, provider, date);
-CREATE INDEX spend_items_tenant_category ON spend_items (tenant_id, category_id, date);
+-- Category deletes find their items.
+CREATE INDEX spend_items_category ON spend_items (category_id) WHERE category_id IS NOT NULL;
 -- Reports: covers every column summary/breakdown/trend read, so they never touch the table rows.
 CREATE INDEX spend_items_report ON spend_items (tenant_id, currency, date, amount, provider, service, category_id, recurring);
 

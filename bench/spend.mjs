@@ -1,0 +1,249 @@
+// Spend tracking benchmark: breakdown and trend latency over 10,000 and 100,000 items (and
+// their ratio), and full-text search latency over 100,000 items.
+//
+//   benchSpend({ baseUrl, token })  against a running worker (used by `npm run bench`)
+//   npx node bench/spend.mjs        standalone: builds the worker, starts it in workerd via
+//                                   Miniflare (no wrangler dev proxy), runs, prints JSON
+//
+// Items are seeded through the API's bulk endpoint (POST /items/batch, 500 items a request,
+// 4 in flight), so the FTS index and tag table are filled by the same triggers production
+// writes go through. The table grows the way spend does: the same ~100 items a day, over a
+// longer history (10,000 items ≈ 100 days, 100,000 ≈ 1,000 days). "window" reports cover a
+// fixed recent period (the last 30 days for breakdown, 90 for a daily trend) and should not
+// slow down as history grows; "allTime" reports aggregate every item and grow with them.
+// Every latency is one request at a time, from send to the end of the body.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const DAY_MS = 86_400_000;
+const PER_DAY = 100;
+const BATCH = 500;
+const IN_FLIGHT = 4;
+const SAMPLES = 200;
+const WARMUP = 20;
+// The newest day of the generated history; reports' windows end here.
+const LAST_DAY = Date.UTC(2026, 5, 30);
+
+const PROVIDERS = {
+  gcp: ["Compute Engine", "Cloud Storage", "BigQuery", "Cloud SQL", "Networking"],
+  aws: ["Amazon EC2", "Amazon S3", "Amazon RDS", "AWS Lambda", "Amazon CloudFront"],
+  openai: ["gpt-4o, input", "gpt-4o, output", "embeddings", "whisper"],
+  anthropic: ["Claude Sonnet Input Tokens", "Claude Sonnet Output Tokens", "Web Search"],
+  datadog: ["Infrastructure hosts", "Log ingestion"],
+};
+const PROVIDER_NAMES = Object.keys(PROVIDERS);
+const CATEGORIES = ["Infrastructure", "AI", "Observability", "Data", null];
+const TAGS = ["compute", "storage", "ai", "production", "staging", "network", "database"];
+const WORDS = ["daily", "usage", "reserved", "on-demand", "egress", "tokens", "cluster", "replica", "backup", "batch"];
+
+/** Deterministic pseudo-random numbers, so every run seeds the same data. */
+function rng(seed) {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+}
+
+function makeItem(n, random) {
+  const provider = PROVIDER_NAMES[Math.floor(random() * PROVIDER_NAMES.length)];
+  const services = PROVIDERS[provider];
+  const service = services[Math.floor(random() * services.length)];
+  const day = Math.floor(n / PER_DAY);
+  const tags = TAGS.filter(() => random() < 0.25);
+  const category = CATEGORIES[Math.floor(random() * CATEGORIES.length)];
+  return {
+    name: `${provider.toUpperCase()} ${service}`,
+    amount: 1 + Math.floor(random() * 250_000),
+    provider,
+    service,
+    providerRef: `bench-${n}`,
+    tags,
+    description: `${WORDS[n % WORDS.length]} ${WORDS[(n * 7) % WORDS.length]} cost for ${service}`,
+    recurring: random() < 0.3,
+    date: new Date(LAST_DAY - day * DAY_MS + Math.floor(random() * DAY_MS)).toISOString(),
+    ...(category ? { category } : {}),
+  };
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+const round = (n, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** The token's claims (unverified: only to learn whether it is an admin token). */
+function claims(token) {
+  return JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8"));
+}
+
+function client(baseUrl, token, tenantId) {
+  const api = `${baseUrl.replace(/\/$/, "")}/api/v1/billing`;
+  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+  const withTenant = (path) => (tenantId ? `${path}${path.includes("?") ? "&" : "?"}tenantId=${encodeURIComponent(tenantId)}` : path);
+  return async function request(method, path, body) {
+    const res = await fetch(`${api}/${withTenant(path)}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
+    return JSON.parse(text);
+  };
+}
+
+async function seed(request, from, to, random, totals) {
+  let next = from;
+  async function worker() {
+    while (next < to) {
+      const start = next;
+      next = Math.min(to, next + BATCH);
+      const items = [];
+      for (let n = start; n < next; n++) items.push(makeItem(n, random));
+      for (const item of items) totals.set(item.provider, (totals.get(item.provider) ?? 0) + item.amount);
+      await request("POST", "items/batch", { items });
+    }
+  }
+  const started = performance.now();
+  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+  return (to - from) / ((performance.now() - started) / 1000);
+}
+
+async function latency(request, paths) {
+  for (let i = 0; i < WARMUP; i++) await request("GET", paths[i % paths.length]);
+  const samples = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    const t0 = performance.now();
+    await request("GET", paths[i % paths.length]);
+    samples.push(performance.now() - t0);
+  }
+  samples.sort((a, b) => a - b);
+  return { p50Ms: round(percentile(samples, 50)), p99Ms: round(percentile(samples, 99)) };
+}
+
+const day = (ms) => new Date(ms).toISOString().slice(0, 10);
+const QUERIES = {
+  breakdown: {
+    window: `reports/breakdown?by=provider&from=${day(LAST_DAY - 29 * DAY_MS)}&to=${day(LAST_DAY)}`,
+    allTime: "reports/breakdown?by=provider",
+  },
+  trend: {
+    window: `reports/trend?interval=day&from=${day(LAST_DAY - 89 * DAY_MS)}&to=${day(LAST_DAY)}`,
+    allTime: "reports/trend?interval=month",
+  },
+};
+const SEARCHES = ["compute", "comp", "gpt input", "storage production", "claude web", '"unbalanced (NEAR', "egress cloudfront", "xyzzy"];
+
+/**
+ * @param {{ baseUrl: string, token: string, log?: (msg: string) => void }} opts
+ *   token: an admin token (the bench then uses a fresh tenant of its own) or a token with
+ *   billing:read billing:update for a tenant that has no spend items yet.
+ */
+export async function benchSpend({ baseUrl, token, log = (msg) => console.error(msg) }) {
+  const admin = String(claims(token).scope ?? "").split(" ").includes("admin");
+  const tenantId = admin ? `bench-spend-${Date.now().toString(36)}` : undefined;
+  const request = client(baseUrl, token, tenantId);
+  const before = (await request("GET", "status")).data;
+  if (before.totalItems > 0) throw new Error("benchSpend needs a tenant without spend items (or an admin token)");
+
+  const random = rng(42);
+  const totals = new Map();
+  const results = {};
+
+  log("spend: seeding 10,000 items");
+  const seedRate10k = await seed(request, 0, 10_000, random, totals);
+  for (const [name, q] of Object.entries(QUERIES)) {
+    results[name] = { window: { query: q.window, at10k: await latency(request, [q.window]) }, allTime: { query: q.allTime, at10k: await latency(request, [q.allTime]) } };
+  }
+
+  log("spend: seeding 90,000 more items (100,000)");
+  const seedRate100k = await seed(request, 10_000, 100_000, random, totals);
+  for (const [name, q] of Object.entries(QUERIES)) {
+    for (const scope of ["window", "allTime"]) {
+      const r = results[name][scope];
+      r.at100k = await latency(request, [q[scope]]);
+      r.ratioP50 = round(r.at100k.p50Ms / r.at10k.p50Ms);
+      r.ratioP99 = round(r.at100k.p99Ms / r.at10k.p99Ms);
+    }
+  }
+  log("spend: search over 100,000 items");
+  const search = { items: 100_000, queries: SEARCHES, ...(await latency(request, SEARCHES.map((q) => `search?q=${encodeURIComponent(q)}&limit=20`))) };
+  const hits = (await request("GET", "search?q=comp&limit=100")).data.length;
+
+  // Nothing lost, nothing counted twice: the report equals what was sent, to the cent.
+  const breakdown = (await request("GET", "reports/breakdown?by=provider")).data;
+  const sent = [...totals].map(([key, amount]) => ({ key, amount })).sort((a, b) => b.amount - a.amount);
+  const reported = breakdown.map((r) => ({ key: r.key, amount: r.amount }));
+  const summary = (await request("GET", "reports/summary")).data;
+  const consistent = summary.itemCount === 100_000 && JSON.stringify(sent) === JSON.stringify(reported) && hits > 0;
+  if (!consistent) throw new Error(`spend totals differ from what was seeded: ${JSON.stringify({ sent, reported, itemCount: summary.itemCount })}`);
+
+  return {
+    breakdown: results.breakdown,
+    trend: results.trend,
+    search,
+    seeding: { itemsPerSecondTo10k: Math.round(seedRate10k), itemsPerSecondTo100k: Math.round(seedRate100k) },
+    consistent,
+  };
+}
+
+// ---- standalone ---------------------------------------------------------------------------
+
+async function startWorker(secret) {
+  const { Miniflare, convertV4MiniflareOptions } = await import("miniflare");
+  const { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } = await import("wrangler");
+  // Inside the project (.wrangler/ is git-ignored): workerd resolves module paths below its root.
+  mkdirSync(".wrangler/tmp", { recursive: true });
+  const outdir = mkdtempSync(join(".wrangler/tmp", "bench-spend-"));
+  // `wrangler deploy --dry-run`: the exact bundle a deploy would upload.
+  const build = spawnSync("wrangler", ["deploy", "--dry-run", "--outdir", outdir], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_LOG: "error" },
+  });
+  if (build.status !== 0) throw new Error(`wrangler build failed (exit ${build.status})`);
+  // The dry-run bundle is a single ES module, so wrangler's module rules do not apply.
+  const { workerOptions } = unstable_getMiniflareWorkerOptions("wrangler.toml");
+  delete workerOptions.modulesRules;
+  // No persistence path: D1, Durable Objects, queues and R2 live in memory for this run.
+  const mf = new Miniflare(convertV4MiniflareOptions({
+    host: "127.0.0.1",
+    port: 0,
+    verbose: false,
+    logRequests: false,
+    workers: [
+      {
+        ...workerOptions,
+        name: "edge-billing",
+        modules: true,
+        scriptPath: join(outdir, "index.js"),
+        bindings: { ...workerOptions.bindings, JWT_SECRET: secret, LOG_LEVEL: "error" },
+        cronTriggers: [],
+      },
+    ],
+  }));
+  const url = await mf.ready;
+  const db = await mf.getD1Database("DB");
+  for (const file of readdirSync("migrations").filter((f) => f.endsWith(".sql")).sort()) {
+    for (const statement of unstable_splitSqlQuery(readFileSync(join("migrations", file), "utf8"))) await db.prepare(statement).run();
+  }
+  return {
+    url: url.origin,
+    async close() {
+      await mf.dispose();
+      rmSync(outdir, { recursive: true, force: true });
+    },
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const { SignJWT } = await import("jose");
+  const secret = `bench-${crypto.randomUUID()}`;
+  const worker = await startWorker(secret);
+  try {
+    const now = Math.floor(Date.now() / 1000);
+    const token = await new SignJWT({ tenant: "bench-spend", scope: "billing:read billing:update" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("bench")
+      .setIssuedAt(now)
+      .setExpirationTime(now + 3600)
+      .sign(new TextEncoder().encode(secret));
+    console.log(JSON.stringify(await benchSpend({ baseUrl: worker.url, token }), null, 2));
+  } finally {
+    await worker.close();
+  }
+}

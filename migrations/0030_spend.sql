@@ -27,7 +27,7 @@ CREATE TABLE spend_items (
   currency TEXT NOT NULL,
   provider TEXT NOT NULL,
   provider_ref TEXT,
-  service TEXT COLLATE NOCASE,
+  service TEXT,
   category_id TEXT REFERENCES spend_categories (id) ON DELETE SET NULL,
   tags TEXT NOT NULL DEFAULT '[]',
   description TEXT NOT NULL DEFAULT '',
@@ -98,6 +98,57 @@ CREATE TRIGGER spend_items_au_tags AFTER UPDATE OF tags ON spend_items WHEN old.
   INSERT INTO spend_item_tags (item_seq, tenant_id, tag)
     SELECT new.seq, new.tenant_id, value FROM json_each(new.tags) WHERE true
     ON CONFLICT DO NOTHING;
+END;
+
+-- Monthly totals per (tenant, currency, month, provider, service, category, recurring), kept
+-- by triggers in the same transaction as every item write. Reports whose filters and range
+-- these columns can answer (whole UTC months; no tag, stageApp or author filter) read this
+-- instead of the items, so all-time reports cost months x groups, not items. '' stands for
+-- "no service" / "no category" (key columns cannot be NULL here).
+CREATE TABLE spend_monthly (
+  tenant_id TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  month TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  service TEXT NOT NULL,
+  category_id TEXT NOT NULL,
+  recurring INTEGER NOT NULL,
+  amount INTEGER NOT NULL,
+  item_count INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, currency, month, provider, service, category_id, recurring)
+) WITHOUT ROWID;
+
+CREATE TRIGGER spend_monthly_ai AFTER INSERT ON spend_items BEGIN
+  INSERT INTO spend_monthly (tenant_id, currency, month, provider, service, category_id, recurring, amount, item_count)
+    VALUES (new.tenant_id, new.currency, strftime('%Y-%m', new.date / 1000, 'unixepoch'), new.provider,
+      COALESCE(new.service, ''), COALESCE(new.category_id, ''), new.recurring, new.amount, 1)
+    ON CONFLICT DO UPDATE SET amount = amount + excluded.amount, item_count = item_count + 1;
+END;
+
+CREATE TRIGGER spend_monthly_ad AFTER DELETE ON spend_items BEGIN
+  UPDATE spend_monthly SET amount = amount - old.amount, item_count = item_count - 1
+    WHERE tenant_id = old.tenant_id AND currency = old.currency AND month = strftime('%Y-%m', old.date / 1000, 'unixepoch')
+      AND provider = old.provider AND service = COALESCE(old.service, '') AND category_id = COALESCE(old.category_id, '')
+      AND recurring = old.recurring;
+  DELETE FROM spend_monthly
+    WHERE tenant_id = old.tenant_id AND currency = old.currency AND month = strftime('%Y-%m', old.date / 1000, 'unixepoch')
+      AND provider = old.provider AND service = COALESCE(old.service, '') AND category_id = COALESCE(old.category_id, '')
+      AND recurring = old.recurring AND item_count = 0;
+END;
+
+CREATE TRIGGER spend_monthly_au AFTER UPDATE OF amount, currency, date, provider, service, category_id, recurring ON spend_items BEGIN
+  UPDATE spend_monthly SET amount = amount - old.amount, item_count = item_count - 1
+    WHERE tenant_id = old.tenant_id AND currency = old.currency AND month = strftime('%Y-%m', old.date / 1000, 'unixepoch')
+      AND provider = old.provider AND service = COALESCE(old.service, '') AND category_id = COALESCE(old.category_id, '')
+      AND recurring = old.recurring;
+  DELETE FROM spend_monthly
+    WHERE tenant_id = old.tenant_id AND currency = old.currency AND month = strftime('%Y-%m', old.date / 1000, 'unixepoch')
+      AND provider = old.provider AND service = COALESCE(old.service, '') AND category_id = COALESCE(old.category_id, '')
+      AND recurring = old.recurring AND item_count = 0;
+  INSERT INTO spend_monthly (tenant_id, currency, month, provider, service, category_id, recurring, amount, item_count)
+    VALUES (new.tenant_id, new.currency, strftime('%Y-%m', new.date / 1000, 'unixepoch'), new.provider,
+      COALESCE(new.service, ''), COALESCE(new.category_id, ''), new.recurring, new.amount, 1)
+    ON CONFLICT DO UPDATE SET amount = amount + excluded.amount, item_count = item_count + 1;
 END;
 
 -- Provider sync runs. Never holds a credential: the token is used for the call and dropped.

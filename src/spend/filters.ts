@@ -49,7 +49,8 @@ export function itemWhere(f: SpendFilter): SQL | undefined {
     f.fromMs === undefined ? undefined : gte(t.date, f.fromMs),
     f.toMs === undefined ? undefined : lt(t.date, f.toMs),
     f.provider === undefined ? undefined : eq(t.provider, f.provider),
-    f.service === undefined ? undefined : eq(t.service, f.service),
+    // Services compare case-insensitively ("compute engine" finds "Compute Engine") but group as written.
+    f.service === undefined ? undefined : sql`${t.service} = ${f.service} COLLATE NOCASE`,
     f.recurring === undefined ? undefined : eq(t.recurring, f.recurring),
     f.stageApp === undefined ? undefined : eq(t.stageApp, f.stageApp),
     f.author === undefined ? undefined : eq(t.author, f.author),

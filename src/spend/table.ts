@@ -46,6 +46,23 @@ export const spendItemTags = sqliteTable(
   (t) => [primaryKey({ columns: [t.itemSeq, t.tag] })],
 );
 
+/** Trigger-maintained monthly totals (see the migration); '' = no service / no category. */
+export const spendMonthly = sqliteTable(
+  "spend_monthly",
+  {
+    tenantId: text("tenant_id").notNull(),
+    currency: text("currency").notNull(),
+    month: text("month").notNull(),
+    provider: text("provider").notNull(),
+    service: text("service").notNull(),
+    categoryId: text("category_id").notNull(),
+    recurring: integer("recurring", { mode: "boolean" }).notNull(),
+    amount: integer("amount").notNull(),
+    itemCount: integer("item_count").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.currency, t.month, t.provider, t.service, t.categoryId, t.recurring] })],
+);
+
 export const spendSyncJobs = sqliteTable("spend_sync_jobs", {
   id: text("id").primaryKey(),
   tenantId: text("tenant_id").notNull(),

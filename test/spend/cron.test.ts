@@ -8,6 +8,12 @@ import { awsPage, openaiPage, stubFetch, uniqueTenant } from "./fixtures";
 
 afterEach(() => vi.restoreAllMocks());
 
+/** Silences console output and hands back what was written. */
+function captureLogs() {
+  const spies = (["log", "warn", "error"] as const).map((level) => vi.spyOn(console, level).mockImplementation(() => {}));
+  return () => spies.flatMap((spy) => spy.mock.calls.map((args) => args.join(" "))).join("\n");
+}
+
 const HOUR = "0 * * * *";
 const at = Date.UTC(2026, 2, 10, 7, 0, 0); // 2026-03-10 07:00 UTC
 
@@ -20,6 +26,7 @@ const jobs = async (tenant: string) =>
 
 describe("scheduled spend sync", () => {
   it("syncs every configured source over its last days, idempotently, hour after hour", async () => {
+    const logs = captureLogs();
     const openaiTenant = uniqueTenant("cron-openai");
     const awsTenant = uniqueTenant("cron-aws");
     const requests = stubFetch((req) =>
@@ -47,6 +54,7 @@ describe("scheduled spend sync", () => {
     expect(again).toMatchObject({ status: "completed", itemsCreated: 0, itemsUpdated: 0, itemsUnchanged: 1 });
     const items = await call("GET", "items", { token: await token({ tenant: openaiTenant, scope: "billing:read" }) });
     expect(items.json.data).toEqual([expect.objectContaining({ amount: 420, author: "scheduler", providerRef: "openai:p:2026-03-09:gpt-4o" })]);
+    expect(logs()).not.toContain("sk-admin-cron-secret");
   });
 
   it("records why a source could not run", async () => {
@@ -67,6 +75,7 @@ describe("scheduled spend sync", () => {
 
   it("does nothing on other schedules or without sources, and survives a broken configuration", async () => {
     const tenant = uniqueTenant("cron-other");
+    const logs = captureLogs();
     const requests = stubFetch(() => Response.json(openaiPage([])));
     const sources = JSON.stringify([{ tenant, provider: "openai", secret: "K" }]);
     await tick({ SPEND_SYNC_SOURCES: sources, K: "sk" }, "15 0 * * *");
@@ -75,6 +84,7 @@ describe("scheduled spend sync", () => {
     await tick({ SPEND_SYNC_SOURCES: JSON.stringify([{ tenant, provider: "azure", secret: "K" }]) });
     expect(requests).toHaveLength(0);
     expect(await jobs(tenant)).toEqual([]);
+    expect(logs()).toContain("SPEND_SYNC_SOURCES is not valid JSON");
   });
 
   it("validates the configuration", () => {

@@ -1,6 +1,9 @@
+import { env } from "cloudflare:workers";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { database } from "../../src/db/client";
+import { breakdown, isoWeekLabel, monthlyCovers, percentage, summary, trend } from "../../src/spend/reports/service";
 import { adminToken, call } from "../helpers";
-import { isoWeekLabel, percentage } from "../../src/spend/reports/service";
 import { seedItems, tenantToken } from "./fixtures";
 
 const data = async (t: string, path: string) => {
@@ -175,5 +178,67 @@ describe("spend reports", () => {
     expect(isoWeekLabel("2021-01-04")).toBe("2021-W01");
     expect(isoWeekLabel("2026-12-28")).toBe("2026-W53");
     expect(isoWeekLabel("2027-01-04")).toBe("2027-W01");
+  });
+});
+
+describe("monthly totals", () => {
+  const day = (n: number) => new Date(Date.UTC(2025, 10, 1) + n * 86_400_000).toISOString().slice(0, 10);
+
+  it("answer exactly what the items answer, through creates, updates, deletes and category deletes", async () => {
+    const { tenant, token: t } = await tenantToken("rep-monthly");
+    const db = database(env.DB);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            amount: fc.integer({ min: 0, max: 1_000_000 }),
+            provider: fc.constantFrom("gcp", "aws", "openai"),
+            service: fc.option(fc.constantFrom("Compute", "Storage", "compute"), { nil: undefined }),
+            category: fc.option(fc.constantFrom("Infra", "AI"), { nil: undefined }),
+            currency: fc.constantFrom("USD", "USD", "EUR"),
+            recurring: fc.boolean(),
+            day: fc.integer({ min: 0, max: 150 }),
+          }),
+          { minLength: 1, maxLength: 12 },
+        ),
+        fc.array(fc.tuple(fc.nat(), fc.constantFrom("amount", "date", "provider", "category", "delete")), { maxLength: 5 }),
+        async (specs, edits) => {
+          await env.DB.prepare("DELETE FROM spend_items WHERE tenant_id = ?").bind(tenant).run();
+          const created = await seedItems(
+            t,
+            specs.map((s, i) => ({ name: `i${i}`, amount: s.amount, provider: s.provider, service: s.service, category: s.category, currency: s.currency, recurring: s.recurring, date: `${day(s.day)}T12:00:00Z` })),
+          );
+          for (const [n, edit] of edits) {
+            const item = created[n % created.length];
+            if (edit === "delete") await call("DELETE", `items/${item.id}`, { token: t });
+            else if (edit === "category") await call("DELETE", "categories/AI", { token: t });
+            else await call("PUT", `items/${item.id}`, { token: t, body: edit === "amount" ? { amount: n } : edit === "date" ? { date: day(n % 150) } : { provider: "azure" } });
+          }
+          for (const query of [{}, { fromMs: Date.UTC(2025, 11, 1), toMs: Date.UTC(2026, 1, 1), provider: "gcp" }, { category: "Infra", service: "compute", recurring: true }]) {
+            for (const currency of ["USD", "EUR"]) {
+              const f = { tenantId: tenant, currency, ...query };
+              expect(monthlyCovers(f)).toBe(true);
+              const range = { from: null, to: null };
+              expect(await summary(db, f, currency, range)).toEqual(await summary(db, f, currency, range, { prefer: "items" }));
+              expect(await trend(db, f, "month")).toEqual(await trend(db, f, "month", { prefer: "items" }));
+              for (const by of ["provider", "service", "category", "recurring"] as const) {
+                expect(await breakdown(db, f, by)).toEqual(await breakdown(db, f, by, { prefer: "items" }));
+              }
+            }
+          }
+        },
+      ),
+      { numRuns: 6 },
+    );
+  });
+
+  it("are used only for whole months without item-only filters", () => {
+    expect(monthlyCovers({ tenantId: "t" })).toBe(true);
+    expect(monthlyCovers({ tenantId: "t", fromMs: Date.UTC(2026, 0, 1), toMs: Date.UTC(2026, 3, 1) })).toBe(true);
+    expect(monthlyCovers({ tenantId: "t", fromMs: Date.UTC(2026, 0, 2) })).toBe(false);
+    expect(monthlyCovers({ tenantId: "t", toMs: Date.UTC(2026, 0, 1) + 1 })).toBe(false);
+    expect(monthlyCovers({ tenantId: "t", tags: ["a"] })).toBe(false);
+    expect(monthlyCovers({ tenantId: "t", stageApp: "x" })).toBe(false);
+    expect(monthlyCovers({ tenantId: "t", author: "x" })).toBe(false);
   });
 });

@@ -12,7 +12,7 @@ afterEach(() => {
 /** Captures console output at debug level, so the check covers every log line a sync writes. */
 function captureLogs() {
   (env as { LOG_LEVEL?: string }).LOG_LEVEL = "debug";
-  const spies = [vi.spyOn(console, "log"), vi.spyOn(console, "warn"), vi.spyOn(console, "error")];
+  const spies = (["log", "warn", "error"] as const).map((level) => vi.spyOn(console, level).mockImplementation(() => {}));
   return () => {
     (env as { LOG_LEVEL?: string }).LOG_LEVEL = LOG_LEVEL;
     return spies.flatMap((spy) => spy.mock.calls.map((args) => args.join(" "))).join("\n");

@@ -130,8 +130,10 @@ export async function deleteCategory(db: Db, tenantId: string | null, nameTenant
     db
       .update(spendItems)
       .set({ categoryId: null })
-      .where(and(eq(spendItems.tenantId, existing.tenantId), eq(spendItems.categoryId, existing.id))),
+      .where(and(eq(spendItems.tenantId, existing.tenantId), eq(spendItems.categoryId, existing.id)))
+      // Counted from RETURNING: D1's `changes` also counts the rows its triggers touched.
+      .returning({ id: spendItems.id }),
     db.delete(spendCategories).where(eq(spendCategories.id, existing.id)),
   ]);
-  return { id: existing.id, deleted: true as const, itemsUncategorized: uncategorized.meta.changes };
+  return { id: existing.id, deleted: true as const, itemsUncategorized: uncategorized.length };
 }

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../../db/client";
 import { principalOf } from "../../http/auth";
-import { envelope, jsonBody, jsonResponses, ok, okPage, pageEnvelope } from "../../http/envelope";
+import { envelope, ErrorBody, jsonBody, jsonResponses, ok, okPage, pageEnvelope } from "../../http/envelope";
 import { ApiError } from "../../http/errors";
 import { createRouter, secured } from "../../http/router";
 import { addDays, isoDay } from "../dates";
@@ -27,7 +27,7 @@ export const syncRoutes = createRouter()
       request: { query: TenantQuery, ...jsonBody(SyncBody) },
       responses: {
         ...jsonResponses(envelope(SyncJob)),
-        502: { description: "The provider failed; the job is recorded as failed", content: { "application/json": { schema: z.object({}) } } },
+        502: { description: "The provider failed; the failed job is in error.details.job", content: { "application/json": { schema: ErrorBody } } },
       },
     }),
     async (c) => {

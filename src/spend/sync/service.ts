@@ -169,9 +169,10 @@ export async function runSync(db: Db, run: SyncRun, deps: SyncDeps): Promise<Syn
       INSERT INTO spend_sync_jobs (id, tenant_id, provider, status, trigger, range_from, range_to, options, requested_by, started_at)
       SELECT ${jobId}, ${run.tenantId}, ${run.provider}, 'running', ${run.trigger}, ${run.from}, ${run.to},
         ${JSON.stringify(run.options)}, ${run.requestedBy}, ${startedAt}
-      WHERE NOT EXISTS (SELECT 1 FROM spend_sync_jobs WHERE ${mine})`),
+      WHERE NOT EXISTS (SELECT 1 FROM spend_sync_jobs WHERE ${mine})
+      RETURNING id`),
   ]);
-  if (started!.meta.changes === 0) throw conflict(`A ${run.provider} sync is already running for tenant ${run.tenantId}`);
+  if (started!.results.length === 0) throw conflict(`A ${run.provider} sync is already running for tenant ${run.tenantId}`);
 
   let counts = { created: 0, updated: 0 };
   let items: SyncedItem[] = [];

@@ -50,8 +50,8 @@ const byId = (id: string, tenantId: string | null) =>
 /**
  * Creates items atomically (all or none): referenced categories that do not exist yet are
  * created, and a (provider, providerRef) pair already taken in the tenant is a 409.
- * One INSERT … SELECT over a JSON array, so a bulk request costs three statements, not N
- * (and stays under D1's bound-parameter limit).
+ * One INSERT … SELECT over a JSON array: a bulk request is two statements in one transaction,
+ * not one per item, and stays under D1's limit of 100 bound parameters per statement.
  */
 export async function createItems(db: Db, tenantId: string, author: string, inputs: CreateItem[], now: number): Promise<SpendItem[]> {
   const rows = inputs.map((input) => ({

@@ -6,4 +6,7 @@
  */
 export * from "../plans/table";
 export * from "../tenants/table";
+export * from "../invoices/table";
+export * from "../cost-centers/table";
+export * from "../stripe/table";
 export * from "../spend/table";

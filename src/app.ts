@@ -17,6 +17,7 @@ import { stripeCompatRoutes } from "./stripe/compat-routes";
 import { paymentMethodsRoutes } from "./stripe/payment-methods-routes";
 import { stripeRoutes } from "./stripe/routes";
 import { subscriptionsRoutes } from "./subscriptions/routes";
+import { spendRoutes } from "./spend/routes";
 import { tenantsRoutes } from "./tenants/routes";
 
 export const API_PREFIX = "/api/v1/billing";
@@ -47,6 +48,7 @@ export function buildApp() {
   api.route("/", creditsRoutes);
   api.route("/", usageRoutes);
   api.route("/", quotasRoutes);
+  api.route("/", spendRoutes);
   app.route(API_PREFIX, api);
   // The seed 002 / 003 surfaces keep their own paths and shapes.
   app.route("/", seed002InvoiceRoutes);

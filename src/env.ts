@@ -26,6 +26,8 @@ export interface Bindings {
   STRIPE_WEBHOOK_SECRET?: string;
   /** Where the Stripe API lives, e.g. `http://127.0.0.1:12111` for a local fake; default https://api.stripe.com. */
   STRIPE_API_BASE?: string;
+  /** JSON array of scheduled provider spend syncs (README "Spend tracking"); credentials live in the secrets it names. */
+  SPEND_SYNC_SOURCES?: string;
 }
 
 export type Scope = "billing:read" | "billing:update" | "usage:write" | "admin";

@@ -15,3 +15,4 @@ export * from "../credits/table";
 export { idempotencyKeys } from "../http/idempotency";
 export * from "../metering/table";
 export * from "../quotas/table";
+export * from "../spend/table";

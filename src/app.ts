@@ -1,5 +1,7 @@
 import { bodyLimit } from "hono/body-limit";
+import { billingUsageRoutes } from "./compat/billing-usage";
 import { seed002InvoiceRoutes } from "./compat/seed002-invoices";
+import { seed002SubscriptionRoutes } from "./compat/seed002-subscriptions";
 import { seed003Routes } from "./compat/seed003";
 import { costCentersRoutes } from "./cost-centers/routes";
 import { couponsRoutes } from "./coupons/routes";
@@ -52,6 +54,8 @@ export function buildApp() {
   app.route(API_PREFIX, api);
   // The seed 002 / 003 surfaces keep their own paths and shapes.
   app.route("/", seed002InvoiceRoutes);
+  app.route("/", seed002SubscriptionRoutes);
+  app.route("/", billingUsageRoutes);
   app.route("/", seed003Routes);
 
   // Seed 002/003 surfaces: outside /api, each answering errors in its own shape.

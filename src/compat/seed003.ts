@@ -6,6 +6,12 @@ import { secured } from "../http/router";
 import { listInvoices } from "../invoices/store";
 import { seed003Errors } from "./errors";
 import { compatRouter } from "./router";
+import type { Context } from "hono";
+import { ApiError } from "../http/errors";
+import { UsageEventInput } from "../metering/schemas";
+import { recordUsage } from "../metering/service";
+import type { AppEnv } from "../env";
+import { cancelSubscription, getLiveSubscription, type Caller } from "../subscriptions/service";
 
 const tags = ["Seed 003: app billing"];
 const read = secured("billing:read", "billing:update");
@@ -24,8 +30,104 @@ const Seed003Invoice = z
   })
   .openapi("Seed003Invoice");
 
+const Seed003Subscription = z
+  .object({
+    id: z.string(),
+    plan: z.string(),
+    status: z.string(),
+    currentPeriodStart: z.string(),
+    currentPeriodEnd: z.string(),
+    cancelAtPeriodEnd: z.boolean(),
+    cancelAt: z.string().nullable(),
+  })
+  .openapi("Seed003Subscription");
+
+const caller = (c: Context<AppEnv>): Caller => {
+  const p = principalOf(c);
+  return { owner: p.tenant, admin: false, actor: p.sub };
+};
+
 /** Seed 003: the caller's own tenant, in the app-facing shapes of that document. */
-export const seed003Routes = compatRouter(seed003Errors).openapi(
+export const seed003Routes = compatRouter(seed003Errors)
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/billing/subscription",
+      tags,
+      summary: "Current subscription of the caller's tenant",
+      ...read,
+      responses: { 200: { description: "Subscription", content: { "application/json": { schema: Seed003Subscription } } } },
+    }),
+    async (c) => {
+      const sub = await getLiveSubscription(database(c.env.DB), c.env, principalOf(c).tenant, undefined, Date.now());
+      return c.json(
+        {
+          id: sub.id,
+          plan: sub.planId,
+          status: sub.status,
+          currentPeriodStart: sub.currentPeriodStart,
+          currentPeriodEnd: sub.currentPeriodEnd,
+          cancelAtPeriodEnd: sub.cancelAtPeriodEnd,
+          cancelAt: sub.cancelAt,
+        },
+        200,
+      );
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/billing/usage",
+      tags,
+      summary: "Track usage of the caller's tenant (tier enforcement)",
+      ...secured("usage:write"),
+      description:
+        "Records one event through the tenant's meter. Over a hard limit it answers 402 with seed 003's body: {error: \"Usage limit exceeded\", message, usage: {current, limit}} where current is the total the event would have reached. eventId is optional here (without it a retry counts twice).",
+      request: { body: { required: true, content: { "application/json": { schema: UsageEventInput.partial({ eventId: true }) } } } },
+      responses: {
+        200: { description: "Recorded", content: { "application/json": { schema: z.object({ recorded: z.boolean(), metric: z.string(), usage: z.object({ current: z.number() }) }) } } },
+        402: { description: "Over the limit", content: { "application/json": { schema: z.object({ error: z.string(), message: z.string(), usage: z.object({ current: z.number(), limit: z.number() }) }) } } },
+      },
+    }),
+    async (c) => {
+      const input = c.req.valid("json");
+      const event = { ...input, eventId: input.eventId ?? crypto.randomUUID() };
+      try {
+        const result = await recordUsage(c.env, principalOf(c).tenant, event, Date.now());
+        return c.json({ recorded: result.status === "accepted", metric: event.metric, usage: { current: Number(result.total?.quantity ?? 0) } }, 200);
+      } catch (err) {
+        if (!(err instanceof ApiError) || err.code !== "QUOTA_EXCEEDED") throw err;
+        const d = err.details as { metric: string; current: number; limit: number };
+        return c.json(
+          {
+            error: "Usage limit exceeded",
+            message: `${d.metric} limit reached for current period`,
+            usage: { current: d.current + event.quantity, limit: d.limit },
+          },
+          402,
+        );
+      }
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/billing/cancel",
+      tags,
+      summary: "Cancel the caller's subscription at period end",
+      ...secured("billing:update"),
+      responses: {
+        200: { description: "Canceled at period end", content: { "application/json": { schema: z.object({ success: z.literal(true), cancelAt: z.string() }) } } },
+      },
+    }),
+    async (c) => {
+      const db = database(c.env.DB);
+      const live = await getLiveSubscription(db, c.env, principalOf(c).tenant, undefined, Date.now());
+      const canceled = live.cancelAtPeriodEnd ? live : await cancelSubscription(db, c.env, caller(c), live.id, { atPeriodEnd: true }, Date.now());
+      return c.json({ success: true as const, cancelAt: canceled.cancelAt ?? canceled.currentPeriodEnd }, 200);
+    },
+  )
+  .openapi(
   createRoute({
     method: "get",
     path: "/billing/invoices",

@@ -1,0 +1,76 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { database } from "../db/client";
+import { isAdmin, principalOf } from "../http/auth";
+import { PageQuery } from "../http/pagination";
+import { secured } from "../http/router";
+import type { Subscription } from "../subscriptions/schemas";
+import { getSubscription, listSubscriptions } from "../subscriptions/service";
+import { seed002Errors } from "./errors";
+import { compatRouter } from "./router";
+
+const tags = ["Seed 002: organisation billing"];
+const read = secured("billing:read", "billing:update");
+
+const Seed002Subscription = z
+  .object({
+    id: z.string(),
+    organization_id: z.string(),
+    project_id: z.string().nullable(),
+    product_id: z.string().nullable(),
+    plan_id: z.string(),
+    status: z.string(),
+    start_date: z.string(),
+    end_date: z.string().nullable().describe("When it ended; null while active"),
+  })
+  .openapi("Seed002Subscription");
+
+/** Seed 002's view: a subscription links a product to a project from a start to an (optional) end. */
+const view = (s: Subscription): z.infer<typeof Seed002Subscription> => ({
+  id: s.id,
+  organization_id: s.tenantId,
+  project_id: s.projectId,
+  product_id: s.productId,
+  plan_id: s.planId,
+  status: s.status,
+  start_date: s.trialStart ?? s.billingCycleAnchor,
+  end_date: s.endedAt,
+});
+
+export const seed002SubscriptionRoutes = compatRouter(seed002Errors)
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/subscriptions",
+      tags,
+      summary: "List subscriptions of the caller's organisation",
+      ...read,
+      request: { query: PageQuery },
+      responses: {
+        200: {
+          description: "Subscriptions, newest first",
+          content: { "application/json": { schema: z.object({ subscriptions: z.array(Seed002Subscription), next_cursor: z.string().nullable() }) } },
+        },
+      },
+    }),
+    async (c) => {
+      const { limit, cursor } = c.req.valid("query");
+      const page = await listSubscriptions(database(c.env.DB), c.env, principalOf(c).tenant, { limit, cursor }, Date.now());
+      return c.json({ subscriptions: page.items.map(view), next_cursor: page.nextCursor }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/subscriptions/{id}",
+      tags,
+      summary: "Show a subscription",
+      ...read,
+      request: { params: z.object({ id: z.string().min(1).max(64) }) },
+      responses: { 200: { description: "Subscription", content: { "application/json": { schema: Seed002Subscription } } } },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      const sub = await getSubscription(database(c.env.DB), c.env, isAdmin(p) ? null : p.tenant, c.req.valid("param").id, Date.now());
+      return c.json(view(sub), 200);
+    },
+  );

@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { adminToken, call, token } from "../helpers";
+
+async function subscribe(tenant: string, planId: string, body: Record<string, unknown> = {}) {
+  const res = await call("POST", `tenants/${tenant}/subscriptions`, { token: await token({ tenant }), body: { planId, trial: false, ...body } });
+  expect(res.status, JSON.stringify(res.json)).toBe(201);
+  return res.json.data;
+}
+
+describe("seed 003: subscription, usage against limits, tier enforcement, cancel", () => {
+  it("shows the subscription and the period's usage against the plan's limits", async () => {
+    const tenant = "s3-usage";
+    const t = await token({ tenant });
+    const none = await call("GET", "/billing/subscription", { token: t });
+    expect(none.status).toBe(404);
+    expect(none.json.error).toBe("Not Found");
+
+    const sub = await subscribe(tenant, "pro");
+    const got = await call("GET", "/billing/subscription", { token: t });
+    expect(got.json).toMatchObject({ id: sub.id, plan: "pro", status: "active", cancelAtPeriodEnd: false, currentPeriodEnd: sub.currentPeriodEnd });
+
+    for (const [metric, quantity] of [["apiCalls", 15420], ["llmTokens", 250000], ["storage", 1073741824]] as const) {
+      const r = await call("POST", `tenants/${tenant}/usage`, { token: t, body: { eventId: `${metric}-1`, metric, quantity } });
+      expect(r.status, JSON.stringify(r.json)).toBe(200);
+    }
+    const usage = await call("GET", "/billing/usage", { token: t });
+    expect(usage.status).toBe(200);
+    expect(usage.json.period).toBe(sub.currentPeriodStart.slice(0, 7));
+    expect(usage.json.usage).toEqual({
+      apiCalls: 15420,
+      apiCallsLimit: 100000,
+      llmTokens: 250000,
+      llmTokensLimit: 1000000,
+      storage: 1073741824,
+      storageLimit: 10737418240,
+    });
+  });
+
+  it("answers 402 with the documented body over a hard limit", async () => {
+    const tenant = "s3-limit";
+    const t = await token({ tenant });
+    await subscribe(tenant, "free");
+    const ok = await call("POST", "/billing/usage", { token: t, body: { metric: "apiCalls", quantity: 1000 } });
+    expect(ok.status, JSON.stringify(ok.json)).toBe(200);
+    expect(ok.json).toMatchObject({ recorded: true, usage: { current: 1000 } });
+    const over = await call("POST", "/billing/usage", { token: t, body: { metric: "apiCalls", quantity: 1 } });
+    expect(over.status).toBe(402);
+    expect(over.json).toEqual({ error: "Usage limit exceeded", message: "apiCalls limit reached for current period", usage: { current: 1001, limit: 1000 } });
+    const bad = await call("POST", "/billing/usage", { token: t, body: { metric: "apiCalls", quantity: -1 } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toBe("Bad Request");
+  });
+
+  it("cancels at period end and says when", async () => {
+    const tenant = "s3-cancel";
+    const t = await token({ tenant });
+    const sub = await subscribe(tenant, "pro");
+    const res = await call("POST", "/billing/cancel", { token: t });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect(res.json).toEqual({ success: true, cancelAt: sub.currentPeriodEnd });
+    expect((await call("GET", "/billing/subscription", { token: t })).json).toMatchObject({ status: "active", cancelAtPeriodEnd: true });
+    expect((await call("POST", "/billing/cancel", { token: t })).json.cancelAt).toBe(sub.currentPeriodEnd);
+    expect((await call("POST", "/billing/cancel", { token: await token({ tenant, scope: "billing:read" }) })).status).toBe(403);
+  });
+});
+
+describe("seed 002: subscriptions and organisation usage", () => {
+  it("lists and shows subscriptions linking products to projects", async () => {
+    const tenant = "s2-org";
+    const t = await token({ tenant, scope: "billing:read" });
+    const sub = await subscribe(tenant, "pro", { projectId: "proj-1", productId: "prod-analytics" });
+    const list = await call("GET", "/subscriptions", { token: t });
+    expect(list.status).toBe(200);
+    expect(list.json.subscriptions).toEqual([
+      expect.objectContaining({ id: sub.id, organization_id: tenant, project_id: "proj-1", product_id: "prod-analytics", end_date: null }),
+    ]);
+    expect((await call("GET", `/subscriptions/${sub.id}`, { token: t })).json.id).toBe(sub.id);
+    const other = await call("GET", `/subscriptions/${sub.id}`, { token: await token({ tenant: "s2-other" }) });
+    expect(other.status).toBe(404);
+    expect(other.json.error.code).toBe("NOT_FOUND");
+  });
+
+  it("breaks an organisation's usage down by project, product and hour", async () => {
+    const tenant = "s2-usage";
+    const t = await token({ tenant });
+    await subscribe(tenant, "scale", { projectId: "web", productId: "prod-web" });
+    const now = Date.now();
+    for (const [id, projectId, q] of [["a", "web", 3], ["b", "web", 4], ["c", "api", 5]] as const) {
+      await call("POST", `tenants/${tenant}/usage`, { token: t, body: { eventId: id, metric: "apiCalls", quantity: q, projectId, timestamp: new Date(now - 1000).toISOString() } });
+    }
+    const from = new Date(now - 3600_000).toISOString();
+    const res = await call("GET", `/billing/usage?organization_id=${tenant}&from=${from}&to=${new Date(now + 1000).toISOString()}`, { token: t });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect(res.json.organization_id).toBe(tenant);
+    const rows = Object.fromEntries(res.json.usage.map((u: { project_id: string; product_id: string; quantity: string }) => [u.project_id, [u.product_id, u.quantity]]));
+    expect(rows).toEqual({ web: ["prod-web", "7"], api: [null, "5"] });
+    expect(res.json.hourly.reduce((s: number, h: { quantity: string }) => s + Number(h.quantity), 0)).toBe(12);
+
+    const forbidden = await call("GET", "/billing/usage?organization_id=someone-else", { token: t });
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.json.error.code).toBe("FORBIDDEN");
+    expect((await call("GET", `/billing/usage?organization_id=${tenant}`, { token: await adminToken() })).status).toBe(200);
+  });
+});

@@ -2,6 +2,7 @@
 // Every step is idempotent, so re-running it is safe.
 import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync } from "node:fs";
+import { seedDemoData } from "./demo-data.mjs";
 import { DEV_VARS, signDevToken } from "./lib.mjs";
 
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: process.env.CI ?? "" };
@@ -30,3 +31,19 @@ Demo tenant "acme" is ready. Tokens (valid 24h):
 const dev = spawn("wrangler", ["dev", "--port", port, "--ip", "127.0.0.1", ...process.argv.slice(2)], { stdio: "inherit", env });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
 dev.on("exit", (code) => process.exit(code ?? 0));
+
+// Once the server answers, add the demo subscription, usage and spend through the API.
+const base = `http://127.0.0.1:${port}`;
+for (let i = 0; i < 120; i++) {
+  const up = await fetch(`${base}/health`).then((r) => r.ok, () => false);
+  if (up) {
+    try {
+      const seeded = await seedDemoData(base, { tenantToken, adminToken });
+      console.log(`Demo data: acme on the "scale" plan, ${seeded.events} usage events, ${seeded.items} spend items.`);
+    } catch (err) {
+      console.error(`Demo data could not be written: ${err.message}`);
+    }
+    break;
+  }
+  await new Promise((r) => setTimeout(r, 500));
+}

@@ -28,7 +28,7 @@ Demo tenant "acme" is ready. Tokens (valid 24h):
   Docs: http://localhost:${port}/docs
 `);
 
-const dev = spawn("wrangler", ["dev", "--port", port, "--ip", "127.0.0.1", ...process.argv.slice(2)], { stdio: "inherit", env });
+const dev = spawn("wrangler", ["dev", "--port", port, "--ip", "127.0.0.1", "--test-scheduled", ...process.argv.slice(2)], { stdio: "inherit", env });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
 dev.on("exit", (code) => process.exit(code ?? 0));
 

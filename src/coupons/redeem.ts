@@ -2,7 +2,7 @@ import { iso, type Db } from "../db/client";
 import type { Bindings } from "../env";
 import { ApiError, badRequest } from "../http/errors";
 import { getPlan } from "../plans/service";
-import { newId } from "../subscriptions/ids";
+import { newId } from "../ids";
 import { assertTransition } from "../subscriptions/lifecycle";
 import { findOwnedSubscription, presentSubscription } from "../subscriptions/queries";
 import { catchUp } from "../subscriptions/rollover";

@@ -6,7 +6,7 @@ import { mulDivHalfEven } from "../money/rounding";
 import { findPlan } from "../plans/service";
 import type { Plan } from "../plans/schemas";
 import { constraintViolation } from "../subscriptions/guard";
-import { newId } from "../subscriptions/ids";
+import { newId } from "../ids";
 import { findLiveSubscription } from "../subscriptions/queries";
 import { describeTerms, insertDiscount, remainingPeriodsFor, toBps, toPercentOff, type DiscountTerms } from "./discounts";
 import type { Coupon, CouponValidation, CreateCoupon, IneligibilityReason, ValidateCoupon } from "./schemas";

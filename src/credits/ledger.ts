@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { decodeCursor, paginate } from "../http/pagination";
-import { newId } from "../subscriptions/ids";
+import { newId } from "../ids";
 import { creditLedger, type CreditMovementRow } from "./table";
 
 /**

@@ -13,6 +13,7 @@
  * invoice: the total is 0 and the excess is returned as `carryForward`, which finalization
  * adds to the tenant's credit balance.
  */
+import { mulDivHalfEven } from "../money/rounding";
 
 export type ChargeKind = "base" | "usage" | "proration";
 
@@ -51,17 +52,6 @@ export interface InvoiceTotals {
   taxAmount: number;
   total: number;
   carryForward: number;
-}
-
-/** round-half-even(a × b / c) on integers, exactly (BigInt). */
-export function mulDivHalfEven(a: number, b: number, c: number): number {
-  const n = BigInt(a) * BigInt(b);
-  const d = BigInt(c);
-  const q = n / d;
-  const r = n % d;
-  const twice = 2n * (r < 0n ? -r : r);
-  if (twice < d || (twice === d && q % 2n === 0n)) return Number(q);
-  return Number(n < 0n ? q - 1n : q + 1n);
 }
 
 export function totalInvoice(lines: DraftLine[], discounts: DiscountInput[], taxRateBps: number): InvoiceTotals {

@@ -6,7 +6,7 @@ import type { Plan } from "../plans/schemas";
 import { prorate, type Span } from "../pricing/proration";
 import { tenants } from "../tenants/table";
 import { redeemableCoupon, redemptionFailure, redemptionStatements } from "../coupons/service";
-import { newId } from "./ids";
+import { newId } from "../ids";
 import { assertTransition } from "./lifecycle";
 import { syncMeter } from "./meter-sync";
 import { addInterval, periodContaining } from "./periods";

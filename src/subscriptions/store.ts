@@ -3,7 +3,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
 import { conflict } from "../http/errors";
 import { bumpVersion, violates } from "./guard";
-import { newId } from "./ids";
+import { newId } from "../ids";
 import { subscriptionPauses, subscriptions, type SubscriptionRow } from "./table";
 
 export type Statement = BatchItem<"sqlite">;

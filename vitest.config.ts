@@ -17,6 +17,8 @@ export default defineConfig(async () => {
       }),
     ],
     test: {
+      // Pre-bundling stripe keeps its missing-sourcemap warnings out of the test output.
+      deps: { optimizer: { ssr: { enabled: true, include: ["stripe"] } } },
       setupFiles: ["./test/setup.ts"],
       testTimeout: 30_000,
       hookTimeout: 30_000,

@@ -1,46 +1,22 @@
-import { HTTPException } from "hono/http-exception";
 import { bodyLimit } from "hono/body-limit";
-import type { Context } from "hono";
-import type { AppEnv } from "./env";
 import { docsPage } from "./docs/page";
 import { ApiError } from "./http/errors";
-import { log, requestContext } from "./http/logger";
+import { MAX_BODY_BYTES, envelopeError, toApiError } from "./http/error-handler";
+import { requestContext } from "./http/logger";
 import { createRouter } from "./http/router";
+import { seed002InvoiceRoutes } from "./compat/seed002-invoices";
+import { seed003Routes } from "./compat/seed003";
+import { costCentersRoutes } from "./cost-centers/routes";
+import { invoicesRoutes } from "./invoices/routes";
 import { usageRoutes } from "./metering/routes";
 import { plansRoutes } from "./plans/routes";
 import { quotasRoutes } from "./quotas/routes";
+import { stripeCompatRoutes } from "./stripe/compat-routes";
+import { paymentMethodsRoutes } from "./stripe/payment-methods-routes";
+import { stripeRoutes } from "./stripe/routes";
 import { tenantsRoutes } from "./tenants/routes";
 
 export const API_PREFIX = "/api/v1/billing";
-export const MAX_BODY_BYTES = 2 * 1024 * 1024;
-
-function errorResponse(c: Context<AppEnv>, err: ApiError) {
-  const error = {
-    code: err.code,
-    message: err.message,
-    ...(err.details === undefined ? {} : { details: err.details }),
-    ...(err.status >= 500 ? { requestId: c.get("requestId") } : {}),
-  };
-  return c.json({ success: false as const, error }, err.status);
-}
-
-/** Every thrown thing, as the envelope. Internals (stack, SQL) are logged, never sent. */
-function toApiError(c: Context<AppEnv>, err: Error): ApiError {
-  if (err instanceof ApiError) return err;
-  if (err instanceof HTTPException) {
-    if (err.status === 413) return new ApiError("PAYLOAD_TOO_LARGE", `Request body exceeds ${MAX_BODY_BYTES} bytes`);
-    if (err.status === 415) return new ApiError("UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json");
-    if (err.status === 400) return new ApiError("VALIDATION_ERROR", err.message || "Bad request");
-    if (err.status === 401) return new ApiError("UNAUTHORIZED", err.message || "Unauthorized");
-  }
-  log("error", "unhandled", {
-    requestId: c.get("requestId"),
-    route: c.req.routePath,
-    error: err.message,
-    stack: err.stack,
-  });
-  return new ApiError("INTERNAL", "Internal error");
-}
 
 export function buildApp() {
   const app = createRouter();
@@ -60,9 +36,19 @@ export function buildApp() {
   const api = createRouter();
   api.route("/", plansRoutes);
   api.route("/", tenantsRoutes);
+  api.route("/", costCentersRoutes);
+  api.route("/", invoicesRoutes);
+  api.route("/", stripeRoutes);
   api.route("/", usageRoutes);
   api.route("/", quotasRoutes);
   app.route(API_PREFIX, api);
+  // The seed 002 / 003 surfaces keep their own paths and shapes.
+  app.route("/", seed002InvoiceRoutes);
+  app.route("/", seed003Routes);
+
+  // Seed 002/003 surfaces: outside /api, each answering errors in its own shape.
+  app.route("/", paymentMethodsRoutes);
+  app.route("/", stripeCompatRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
@@ -81,8 +67,8 @@ export function buildApp() {
   }));
   app.get("/docs", (c) => c.html(docsPage(`${API_PREFIX}/openapi.json`)));
 
-  app.notFound((c) => errorResponse(c, new ApiError("NOT_FOUND", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`)));
-  app.onError((err, c) => errorResponse(c, toApiError(c, err)));
+  app.notFound((c) => envelopeError(c, new ApiError("NOT_FOUND", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`)));
+  app.onError((err, c) => envelopeError(c, toApiError(c, err)));
   return app;
 }
 

@@ -17,6 +17,13 @@ export interface Bindings {
   LOG_LEVEL?: string;
   SELLER_NAME?: string;
   SELLER_ADDRESS?: string;
+
+  /** Stripe secret key (`sk_live_…` / `sk_test_…`); without it the payment routes answer 503. */
+  STRIPE_SECRET_KEY?: string;
+  /** Signing secret of the webhook endpoint (`whsec_…`). */
+  STRIPE_WEBHOOK_SECRET?: string;
+  /** Where the Stripe API lives, e.g. `http://127.0.0.1:12111` for a local fake; default https://api.stripe.com. */
+  STRIPE_API_BASE?: string;
 }
 
 export type Scope = "billing:read" | "billing:update" | "usage:write" | "admin";

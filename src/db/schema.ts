@@ -6,5 +6,8 @@
  */
 export * from "../plans/table";
 export * from "../tenants/table";
+export * from "../invoices/table";
+export * from "../cost-centers/table";
+export * from "../stripe/table";
 export * from "../metering/table";
 export * from "../quotas/table";

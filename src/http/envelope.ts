@@ -48,15 +48,17 @@ export function jsonResponses<T extends z.ZodType, S extends 200 | 201 | 202 = 2
   const success = { [status]: { description, content: { "application/json": { schema } } } } as {
     [K in S]: { description: string; content: { "application/json": { schema: T } } };
   };
-  return {
-    ...success,
-    400: errorResponse("Invalid input"),
-    401: errorResponse("Missing or invalid token"),
-    403: errorResponse("Missing scope or another tenant"),
-    404: errorResponse("Not found"),
-    409: errorResponse("Conflict or invalid state"),
-  } as const;
+  return { ...success, ...errorResponses } as const;
 }
+
+/** The error statuses every authenticated route can answer, in the envelope. */
+export const errorResponses = {
+  400: errorResponse("Invalid input"),
+  401: errorResponse("Missing or invalid token"),
+  403: errorResponse("Missing scope or another tenant"),
+  404: errorResponse("Not found"),
+  409: errorResponse("Conflict or invalid state"),
+} as const;
 
 export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   body: { required: true, content: { "application/json": { schema } } },

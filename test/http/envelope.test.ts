@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
-import { buildApp, MAX_BODY_BYTES } from "../../src/app";
+import { describe, expect, it, vi } from "vitest";
+import { buildApp } from "../../src/app";
+import { MAX_BODY_BYTES } from "../../src/http/error-handler";
 import { createRouter } from "../../src/http/router";
 import { adminToken, call } from "../helpers";
 import { env } from "cloudflare:workers";
@@ -67,7 +68,10 @@ describe("error envelope", () => {
       throw new Error("SQLITE_ERROR: secret table layout near 'SELECT'");
     });
     app.route("/", boom);
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     const res = await app.request("/api/v1/billing/boom", {}, env);
+    expect(logged.mock.calls[0]?.[0]).toContain("SQLITE_ERROR");
+    logged.mockRestore();
     expect(res.status).toBe(500);
     const json: any = await res.json();
     expect(json).toMatchObject({ success: false, error: { code: "INTERNAL", message: "Internal error" } });

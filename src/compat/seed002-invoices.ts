@@ -1,0 +1,191 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, eq, ne } from "drizzle-orm";
+import { database } from "../db/client";
+import { principalOf } from "../http/auth";
+import { notFound } from "../http/errors";
+import { PageQuery } from "../http/pagination";
+import { secured } from "../http/router";
+import { invoicePdf } from "../invoices/lifecycle";
+import type { Invoice } from "../invoices/schemas";
+import { listInvoices, loadInvoice, toInvoice, type StoredInvoice } from "../invoices/store";
+import { invoices } from "../invoices/table";
+import { TenantId } from "../tenants/schemas";
+import { seed002Errors } from "./errors";
+import { compatRouter } from "./router";
+
+const tags = ["Seed 002: organisation billing"];
+const read = secured("billing:read", "billing:update");
+const Money = z.object({ cents: z.number(), currency_iso: z.string() }).openapi("Seed002Money");
+const money = (cents: number, currency: string) => ({ cents, currency_iso: currency });
+const day = (ms: number) => new Date(ms).toISOString();
+
+const InternalInvoice = z
+  .object({
+    id: z.string(),
+    organization_id: z.string(),
+    period: z.string().describe("YYYY-MM of the period start"),
+    period_start: z.string(),
+    period_end: z.string(),
+    status: z.string(),
+    total: Money,
+    items: z.array(
+      z.object({
+        product: z.string(),
+        project: z.string().nullable(),
+        description: z.string(),
+        quantity: z.string(),
+        unit: z.string(),
+        unit_price: Money,
+        total: Money,
+      }),
+    ),
+  })
+  .openapi("Seed002Invoice");
+
+const EasyBillInvoice = z
+  .object({
+    id: z.string(),
+    number: z.string(),
+    organization_id: z.string(),
+    document_date: z.string(),
+    due_date: z.string(),
+    status: z.string(),
+    total: Money,
+    amount_due: Money,
+    pdf_url: z.string(),
+  })
+  .openapi("Seed002LegalInvoice");
+
+/** The platform's metered view of an invoice (seed 002 `/invoices`), with `{cents, currency_iso}` money. */
+function internalInvoice(invoice: Invoice): z.infer<typeof InternalInvoice> {
+  return {
+    id: invoice.id,
+    organization_id: invoice.tenantId,
+    period: invoice.periodStart.slice(0, 7),
+    period_start: invoice.periodStart,
+    period_end: invoice.periodEnd,
+    status: invoice.status,
+    total: money(invoice.total.amount, invoice.currency),
+    items: invoice.lines.map((l) => ({
+      product: l.meter ?? l.kind,
+      project: null,
+      description: l.description,
+      quantity: l.quantity,
+      unit: l.meter ?? "unit",
+      unit_price: money(Number(l.unitPrice.amount), invoice.currency),
+      total: money(l.amount.amount, invoice.currency),
+    })),
+  };
+}
+
+/** A finalized invoice: the legally binding document (seed 002's EasyBill invoices). */
+function legalInvoice({ row }: StoredInvoice, origin: string): z.infer<typeof EasyBillInvoice> {
+  return {
+    id: row.id,
+    number: row.number!,
+    organization_id: row.tenantId,
+    document_date: day(row.finalizedAt!),
+    due_date: day(row.dueAt!),
+    status: row.status,
+    total: money(row.total, row.currency),
+    amount_due: money(row.amountDue, row.currency),
+    pdf_url: `${origin}/organizations/${row.tenantId}/invoices/download?invoice_id=${row.id}`,
+  };
+}
+
+const OrgParams = z.object({ tenantId: TenantId.describe("Organization id (the tenant)") });
+
+export const seed002InvoiceRoutes = compatRouter(seed002Errors)
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/invoices",
+      tags,
+      summary: "List internal invoices of the caller's organisation",
+      ...read,
+      request: { query: PageQuery },
+      responses: { 200: { description: "Invoices", content: { "application/json": { schema: z.object({ invoices: z.array(InternalInvoice), next_cursor: z.string().nullable() }) } } } },
+    }),
+    async (c) => {
+      const { limit, cursor } = c.req.valid("query");
+      const page = await listInvoices(database(c.env.DB), principalOf(c).tenant, { limit, cursor });
+      return c.json({ invoices: page.items.map(internalInvoice), next_cursor: page.nextCursor }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/invoices/{id}",
+      tags,
+      summary: "Show invoice with line items",
+      ...read,
+      request: { params: z.object({ id: z.string().min(1).max(64) }) },
+      responses: { 200: { description: "Invoice", content: { "application/json": { schema: InternalInvoice } } } },
+    }),
+    async (c) => c.json(internalInvoice(toInvoice(await loadInvoice(database(c.env.DB), c.req.valid("param").id, principalOf(c)))), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/organizations/{tenantId}/invoices/download",
+      tags,
+      summary: "Download invoice PDF",
+      ...read,
+      request: { params: OrgParams, query: z.object({ invoice_id: z.string().min(1).max(64) }) },
+      responses: { 200: { description: "PDF", content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } } } },
+    }),
+    async (c) => {
+      const { body, filename } = await invoicePdf(c.env, await ownInvoiceId(c.env.DB, c.req.valid("param").tenantId, c.req.valid("query").invoice_id), principalOf(c));
+      return new Response(body as BodyInit, {
+        headers: { "content-type": "application/pdf", "content-disposition": `attachment; filename="${filename}"` },
+      });
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/organizations/{tenantId}/invoices",
+      tags,
+      summary: "List legally binding invoices (finalized)",
+      ...read,
+      request: { params: OrgParams },
+      responses: { 200: { description: "Invoices", content: { "application/json": { schema: z.object({ invoices: z.array(EasyBillInvoice) }) } } } },
+    }),
+    async (c) => {
+      const db = database(c.env.DB);
+      const rows = await db
+        .select()
+        .from(invoices)
+        .where(and(eq(invoices.tenantId, c.req.valid("param").tenantId), ne(invoices.status, "draft")))
+        .orderBy(invoices.finalizedAt);
+      const origin = new URL(c.req.url).origin;
+      return c.json({ invoices: rows.reverse().map((row) => legalInvoice({ row, lines: [] }, origin)) }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/organizations/{tenantId}/invoices/{invoice_id}",
+      tags,
+      summary: "Show a legally binding invoice",
+      ...read,
+      request: { params: OrgParams.extend({ invoice_id: z.string().min(1).max(64) }) },
+      responses: { 200: { description: "Invoice", content: { "application/json": { schema: EasyBillInvoice } } } },
+    }),
+    async (c) => {
+      const { tenantId, invoice_id } = c.req.valid("param");
+      const stored = await loadInvoice(database(c.env.DB), await ownInvoiceId(c.env.DB, tenantId, invoice_id), principalOf(c));
+      return c.json(legalInvoice(stored, new URL(c.req.url).origin), 200);
+    },
+  );
+
+/** A finalized invoice of this organisation, else 404 (drafts are not legal documents). */
+async function ownInvoiceId(d1: D1Database, tenantId: string, invoiceId: string): Promise<string> {
+  const row = await database(d1)
+    .select({ id: invoices.id })
+    .from(invoices)
+    .where(and(eq(invoices.id, invoiceId), eq(invoices.tenantId, tenantId), ne(invoices.status, "draft")))
+    .get();
+  if (!row) throw notFound("Invoice", invoiceId);
+  return row.id;
+}

@@ -1,0 +1,85 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { database } from "../db/client";
+import { actingTenant, principalOf } from "../http/auth";
+import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } from "../http/envelope";
+import { PageQuery } from "../http/pagination";
+import { createRouter, secured } from "../http/router";
+import { TenantId } from "../tenants/schemas";
+import { CostCenter, CreateCostCenter, UpdateCostCenter } from "./schemas";
+import { createCostCenter, deleteCostCenter, getCostCenter, listCostCenters, updateCostCenter } from "./service";
+
+const tags = ["Cost Centers"];
+const IdParams = z.object({ costCenterId: z.string().min(1).max(64) });
+const read = secured("billing:read", "billing:update");
+const write = secured("billing:update");
+
+export const costCentersRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/cost-centers",
+      tags,
+      summary: "Create cost center",
+      ...write,
+      request: jsonBody(CreateCostCenter),
+      responses: jsonResponses(envelope(CostCenter), "Created", 201),
+    }),
+    async (c) => {
+      const input = c.req.valid("json");
+      const tenantId = actingTenant(c, input.tenantId);
+      return okWith(c, await createCostCenter(database(c.env.DB), tenantId, input, Date.now()), 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/cost-centers/tenants/{tenantId}",
+      tags,
+      summary: "List cost centers",
+      ...read,
+      request: { params: z.object({ tenantId: TenantId }), query: PageQuery },
+      responses: jsonResponses(pageEnvelope(CostCenter)),
+    }),
+    async (c) => {
+      const { limit, cursor } = c.req.valid("query");
+      const page = await listCostCenters(database(c.env.DB), c.req.valid("param").tenantId, { limit, cursor });
+      return okPage(c, page.items, page.nextCursor, limit);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/cost-centers/{costCenterId}",
+      tags,
+      summary: "Get cost center",
+      ...read,
+      request: { params: IdParams },
+      responses: jsonResponses(envelope(CostCenter)),
+    }),
+    async (c) => ok(c, await getCostCenter(database(c.env.DB), c.req.valid("param").costCenterId, principalOf(c))),
+  )
+  .openapi(
+    createRoute({
+      method: "put",
+      path: "/cost-centers/{costCenterId}",
+      tags,
+      summary: "Update cost center",
+      ...write,
+      request: { params: IdParams, ...jsonBody(UpdateCostCenter) },
+      responses: jsonResponses(envelope(CostCenter)),
+    }),
+    async (c) =>
+      ok(c, await updateCostCenter(database(c.env.DB), c.req.valid("param").costCenterId, principalOf(c), c.req.valid("json"), Date.now())),
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/cost-centers/{costCenterId}",
+      tags,
+      summary: "Delete cost center",
+      ...write,
+      request: { params: IdParams },
+      responses: jsonResponses(envelope(z.object({ id: z.string(), deleted: z.literal(true) }))),
+    }),
+    async (c) => ok(c, await deleteCostCenter(database(c.env.DB), c.req.valid("param").costCenterId, principalOf(c))),
+  );

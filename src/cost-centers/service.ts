@@ -1,0 +1,98 @@
+import { and, asc, eq, gt, or } from "drizzle-orm";
+import { iso, type Db } from "../db/client";
+import { isAdmin } from "../http/auth";
+import { conflict, notFound } from "../http/errors";
+import { decodeCursor, paginate } from "../http/pagination";
+import type { Principal } from "../env";
+import { newId } from "../ids";
+import type { CostCenter, CreateCostCenter, UpdateCostCenter } from "./schemas";
+import { costCenters, type CostCenterRow } from "./table";
+
+const toCostCenter = (row: CostCenterRow): CostCenter => ({
+  id: row.id,
+  tenantId: row.tenantId,
+  name: row.name,
+  code: row.code,
+  description: row.description,
+  ownerEmail: row.ownerEmail,
+  budget: row.budgetAmount === null ? null : { amount: row.budgetAmount, currency: row.budgetCurrency! },
+  tags: row.tags,
+  active: row.active,
+  createdAt: iso(row.createdAt),
+  updatedAt: iso(row.updatedAt),
+});
+
+const budgetColumns = (budget: CreateCostCenter["budget"] | undefined) =>
+  budget === undefined ? {} : { budgetAmount: budget?.amount ?? null, budgetCurrency: budget?.currency ?? null };
+
+// SQLite reports unique-index violations in the message; they are the caller's conflict, not a 500.
+const isUniqueViolation = (err: unknown) => err instanceof Error && /UNIQUE constraint failed/i.test(String(err.message) + String(err.cause ?? ""));
+
+export async function createCostCenter(db: Db, tenantId: string, input: CreateCostCenter, now: number): Promise<CostCenter> {
+  const { budget, tenantId: _ignored, ...rest } = input;
+  try {
+    const [row] = await db
+      .insert(costCenters)
+      .values({ id: newId("cc"), tenantId, ...rest, ...budgetColumns(budget), createdAt: now, updatedAt: now })
+      .returning();
+    return toCostCenter(row!);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict("A cost center with this name or code already exists");
+    throw err;
+  }
+}
+
+export async function listCostCenters(db: Db, tenantId: string, page: { limit: number; cursor?: string }) {
+  const after = decodeCursor(page.cursor);
+  const rows = await db
+    .select()
+    .from(costCenters)
+    .where(
+      and(
+        eq(costCenters.tenantId, tenantId),
+        after ? or(gt(costCenters.createdAt, Number(after.k)), and(eq(costCenters.createdAt, Number(after.k)), gt(costCenters.id, after.id))) : undefined,
+      ),
+    )
+    .orderBy(asc(costCenters.createdAt), asc(costCenters.id))
+    .limit(page.limit + 1);
+  const { items, nextCursor } = paginate(rows, page.limit, (r) => ({ k: r.createdAt, id: r.id }));
+  return { items: items.map(toCostCenter), nextCursor };
+}
+
+/** Another tenant's id answers 404, exactly like a missing one. */
+async function findRow(db: Db, id: string, principal: Principal): Promise<CostCenterRow> {
+  const row = await db
+    .select()
+    .from(costCenters)
+    .where(and(eq(costCenters.id, id), isAdmin(principal) ? undefined : eq(costCenters.tenantId, principal.tenant)))
+    .get();
+  if (!row) throw notFound("Cost center", id);
+  return row;
+}
+
+export async function getCostCenter(db: Db, id: string, principal: Principal): Promise<CostCenter> {
+  return toCostCenter(await findRow(db, id, principal));
+}
+
+export async function updateCostCenter(db: Db, id: string, principal: Principal, input: UpdateCostCenter, now: number): Promise<CostCenter> {
+  const row = await findRow(db, id, principal);
+  const { budget, ...rest } = input;
+  try {
+    const [updated] = await db
+      .update(costCenters)
+      .set({ ...rest, ...budgetColumns(budget), updatedAt: now })
+      .where(eq(costCenters.id, row.id))
+      .returning();
+    return toCostCenter(updated!);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict("A cost center with this name or code already exists");
+    throw err;
+  }
+}
+
+/** Usage already attributed to the cost center keeps its costCenterId in the rollups. */
+export async function deleteCostCenter(db: Db, id: string, principal: Principal): Promise<{ id: string; deleted: true }> {
+  const row = await findRow(db, id, principal);
+  await db.delete(costCenters).where(eq(costCenters.id, row.id));
+  return { id: row.id, deleted: true };
+}

@@ -1,0 +1,96 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { database } from "../db/client";
+import { principalOf } from "../http/auth";
+import { envelope, errorResponses, jsonResponses, ok, okPage, pageEnvelope } from "../http/envelope";
+import { PageQuery } from "../http/pagination";
+import { createRouter, secured } from "../http/router";
+import { TenantId } from "../tenants/schemas";
+import { finalizeInvoice, invoicePdf, voidInvoice } from "./lifecycle";
+import { Invoice, ListInvoicesQuery } from "./schemas";
+import { listInvoices, loadInvoice, toInvoice } from "./store";
+
+const tags = ["Invoices"];
+const IdParams = z.object({ invoiceId: z.string().min(1).max(64) });
+const read = secured("billing:read", "billing:update");
+
+export const invoicesRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/tenants/{tenantId}/invoices",
+      tags,
+      summary: "List tenant invoices",
+      ...read,
+      request: { params: z.object({ tenantId: TenantId }), query: ListInvoicesQuery.extend(PageQuery.shape) },
+      responses: jsonResponses(pageEnvelope(Invoice)),
+    }),
+    async (c) => {
+      const q = c.req.valid("query");
+      const page = await listInvoices(database(c.env.DB), c.req.valid("param").tenantId, {
+        ...q,
+        from: q.from ? Date.parse(q.from) : undefined,
+        to: q.to ? Date.parse(q.to) : undefined,
+      });
+      return okPage(c, page.items, page.nextCursor, q.limit);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/invoices/{invoiceId}",
+      tags,
+      summary: "Get invoice",
+      ...read,
+      request: { params: IdParams },
+      responses: jsonResponses(envelope(Invoice)),
+    }),
+    async (c) => ok(c, toInvoice(await loadInvoice(database(c.env.DB), c.req.valid("param").invoiceId, principalOf(c)))),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/invoices/{invoiceId}/finalize",
+      tags,
+      summary: "Finalize invoice",
+      ...secured("billing:update"),
+      request: { params: IdParams },
+      responses: jsonResponses(envelope(Invoice)),
+    }),
+    async (c) => ok(c, await finalizeInvoice(c.env, c.req.valid("param").invoiceId, principalOf(c), Date.now())),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/invoices/{invoiceId}/void",
+      tags,
+      summary: "Void invoice",
+      ...secured("billing:update"),
+      request: { params: IdParams },
+      responses: jsonResponses(envelope(Invoice)),
+    }),
+    async (c) => ok(c, await voidInvoice(c.env, c.req.valid("param").invoiceId, principalOf(c), Date.now())),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/invoices/{invoiceId}/pdf",
+      tags,
+      summary: "Download invoice PDF",
+      ...read,
+      request: { params: IdParams },
+      responses: {
+        ...errorResponses,
+        200: { description: "The invoice PDF", content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } } },
+      },
+    }),
+    async (c) => {
+      const { body, filename } = await invoicePdf(c.env, c.req.valid("param").invoiceId, principalOf(c));
+      return new Response(body as BodyInit, {
+        headers: {
+          "content-type": "application/pdf",
+          "content-disposition": `attachment; filename="${filename}"`,
+          "cache-control": "private, max-age=3600",
+        },
+      });
+    },
+  );

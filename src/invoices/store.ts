@@ -1,0 +1,104 @@
+import { and, asc, desc, eq, gte, inArray, lt, or } from "drizzle-orm";
+import { iso, type Db } from "../db/client";
+import type { Principal } from "../env";
+import { isAdmin } from "../http/auth";
+import { notFound } from "../http/errors";
+import { decodeCursor, paginate } from "../http/pagination";
+import type { Invoice } from "./schemas";
+import { invoiceLines, invoices, type InvoiceLineRow, type InvoiceRow } from "./table";
+
+export interface StoredInvoice {
+  row: InvoiceRow;
+  lines: InvoiceLineRow[];
+}
+
+const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+
+export function toInvoice({ row, lines }: StoredInvoice): Invoice {
+  const money = (amount: number) => ({ amount, currency: row.currency });
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    subscriptionId: row.subscriptionId,
+    number: row.number,
+    status: row.status,
+    currency: row.currency,
+    periodStart: iso(row.periodStart),
+    periodEnd: iso(row.periodEnd),
+    lines: lines.map((l) => ({
+      id: l.id,
+      kind: l.kind,
+      description: l.description,
+      meter: l.meter,
+      quantity: l.quantity,
+      unitPrice: { amount: l.unitPrice, currency: row.currency },
+      amount: money(l.amount),
+      periodStart: iso(l.periodStart),
+      periodEnd: iso(l.periodEnd),
+    })),
+    subtotal: money(row.subtotal),
+    discounts: money(row.discountTotal),
+    tax: { ...money(row.taxAmount), rateBps: row.taxRateBps },
+    total: money(row.total),
+    creditsApplied: money(row.creditsApplied),
+    amountDue: money(row.amountDue),
+    pdfUrl: row.status === "draft" ? null : `/api/v1/billing/invoices/${row.id}/pdf`,
+    createdAt: iso(row.createdAt),
+    finalizedAt: isoOrNull(row.finalizedAt),
+    dueAt: isoOrNull(row.dueAt),
+    paidAt: isoOrNull(row.paidAt),
+    voidedAt: isoOrNull(row.voidedAt),
+  };
+}
+
+export async function readLines(db: Db, invoiceId: string): Promise<InvoiceLineRow[]> {
+  return db.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, invoiceId)).orderBy(asc(invoiceLines.position));
+}
+
+/** The invoice if the caller may see it; another tenant's id answers 404 like a missing one. */
+export async function loadInvoice(db: Db, id: string, principal: Principal): Promise<StoredInvoice> {
+  const row = await db
+    .select()
+    .from(invoices)
+    .where(and(eq(invoices.id, id), isAdmin(principal) ? undefined : eq(invoices.tenantId, principal.tenant)))
+    .get();
+  if (!row) throw notFound("Invoice", id);
+  return { row, lines: await readLines(db, id) };
+}
+
+export async function listInvoices(
+  db: Db,
+  tenantId: string,
+  q: { status?: string; from?: number; to?: number; limit: number; cursor?: string },
+): Promise<{ items: Invoice[]; nextCursor: string | null }> {
+  const after = decodeCursor(q.cursor);
+  const rows = await db
+    .select()
+    .from(invoices)
+    .where(
+      and(
+        eq(invoices.tenantId, tenantId),
+        q.status ? eq(invoices.status, q.status as InvoiceRow["status"]) : undefined,
+        q.from !== undefined ? gte(invoices.periodStart, q.from) : undefined,
+        q.to !== undefined ? lt(invoices.periodStart, q.to) : undefined,
+        after
+          ? or(lt(invoices.periodStart, Number(after.k)), and(eq(invoices.periodStart, Number(after.k)), lt(invoices.id, after.id)))
+          : undefined,
+      ),
+    )
+    .orderBy(desc(invoices.periodStart), desc(invoices.id))
+    .limit(q.limit + 1);
+  const page = paginate(rows, q.limit, (r) => ({ k: r.periodStart, id: r.id }));
+  if (page.items.length === 0) return { items: [], nextCursor: null };
+  // One query for all lines of the page rather than one per invoice.
+  const ids = page.items.map((r) => r.id);
+  const lines = await db
+    .select()
+    .from(invoiceLines)
+    .where(inArray(invoiceLines.invoiceId, ids))
+    .orderBy(asc(invoiceLines.position));
+  return {
+    items: page.items.map((row) => toInvoice({ row, lines: lines.filter((l) => l.invoiceId === row.id) })),
+    nextCursor: page.nextCursor,
+  };
+}

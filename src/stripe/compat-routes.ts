@@ -1,0 +1,101 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { database } from "../db/client";
+import { principalOf } from "../http/auth";
+import { secured } from "../http/router";
+import { compatRouter } from "../compat/router";
+import { PlanId } from "../plans/schemas";
+import { createCheckoutSession } from "./checkout";
+import { stripeClient } from "./client";
+import { compatBodyLimit, seed003Errors } from "../compat/errors";
+import { createPortalSession } from "./portal";
+import { RedirectUrl, StripePriceId, WebhookReceipt } from "./schemas";
+import { receiveStripeWebhook } from "./webhook";
+
+// Seed 003's Stripe routes: /billing/checkout, /billing/portal, /billing/webhook. They act on the
+// caller's own tenant and answer in the seed's shapes ({url}); errors are {error, message, code}.
+
+const tags = ["Billing (seed 003)"];
+
+const CheckoutBody = z
+  .object({
+    priceId: StripePriceId.optional().describe("A Stripe price"),
+    planId: PlanId.optional().describe("Or one of our plans (e.g. `pro`), priced from the plan"),
+    successUrl: RedirectUrl,
+    cancelUrl: RedirectUrl,
+  })
+  .strict()
+  .refine((b) => (b.planId === undefined) !== (b.priceId === undefined), { message: "give exactly one of priceId or planId", path: ["priceId"] })
+  .openapi("BillingCheckoutRequest");
+const PortalBody = z.object({ returnUrl: RedirectUrl }).strict().openapi("BillingPortalRequest");
+const UrlResponse = z.object({ url: z.string() }).openapi("BillingRedirect");
+const Seed003Error = z
+  .object({ error: z.string(), message: z.string(), code: z.string(), details: z.unknown().optional() })
+  .openapi("BillingError");
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
+const errors = {
+  400: json(Seed003Error, "Invalid input"),
+  401: json(Seed003Error, "Missing or invalid token"),
+  403: json(Seed003Error, "Missing permission"),
+  502: json(Seed003Error, "Stripe failed; retry later"),
+  503: json(Seed003Error, "Stripe is not configured"),
+};
+const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { "application/json": { schema } } } });
+const s = secured("billing:update");
+const write = { ...s, middleware: [...s.middleware, compatBodyLimit] };
+
+const router = compatRouter(seed003Errors);
+
+export const stripeCompatRoutes = router
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/billing/checkout",
+      tags,
+      summary: "Create checkout session",
+      ...write,
+      request: body(CheckoutBody),
+      responses: { 200: json(UrlResponse, "Redirect the browser to url"), ...errors },
+    }),
+    async (c) => {
+      const session = await createCheckoutSession(database(c.env.DB), stripeClient(c.env), principalOf(c).tenant, c.req.valid("json"), Date.now());
+      return c.json({ url: session.url }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/billing/portal",
+      tags,
+      summary: "Portal session",
+      ...write,
+      request: body(PortalBody),
+      responses: { 200: json(UrlResponse, "Redirect the browser to url"), ...errors },
+    }),
+    async (c) => {
+      const session = await createPortalSession(database(c.env.DB), stripeClient(c.env), principalOf(c).tenant, c.req.valid("json").returnUrl, Date.now());
+      return c.json({ url: session.url }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/billing/webhook",
+      tags,
+      summary: "Stripe webhook endpoint",
+      description: "Called by Stripe, authenticated by the `Stripe-Signature` header (no JWT); the same handler as /api/v1/billing/stripe/webhook.",
+      middleware: [compatBodyLimit],
+      request: {
+        // A plain JSON schema (not zod) on purpose: the body must reach the handler byte for byte to verify its signature.
+        body: { required: true, content: { "application/json": { schema: { type: "object", description: "A Stripe Event object" } } } },
+      },
+      responses: {
+        200: json(WebhookReceipt, "Acknowledged"),
+        400: json(Seed003Error, "Missing or invalid signature"),
+        409: json(Seed003Error, "Another delivery of this event is still being processed; Stripe retries"),
+        500: json(Seed003Error, "A handler failed; Stripe retries the delivery"),
+        503: json(Seed003Error, "STRIPE_WEBHOOK_SECRET is not set"),
+      },
+    }),
+    async (c) => c.json(await receiveStripeWebhook(c.env, await c.req.text(), c.req.header("stripe-signature"), Date.now()), 200),
+  );

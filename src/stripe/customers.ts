@@ -1,0 +1,53 @@
+import { and, eq, isNull, or } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { log } from "../http/logger";
+import { tenants } from "../tenants/table";
+import { ensureTenant } from "../tenants/service";
+import { upstream, type Stripe } from "./client";
+
+/** The tenant's Stripe customer id if it has one yet (reads never create Stripe objects). */
+export async function existingCustomer(db: Db, tenantId: string): Promise<string | null> {
+  const row = await db.select({ id: tenants.stripeCustomerId }).from(tenants).where(eq(tenants.id, tenantId)).get();
+  return row?.id ?? null;
+}
+
+/**
+ * The tenant's Stripe customer, created on first need. The create carries an idempotency
+ * key derived from the tenant id, so concurrent first calls get the same customer back from
+ * Stripe; the id is then stored only if none is stored yet, and the stored one wins.
+ */
+export async function ensureCustomer(db: Db, stripe: Stripe, tenantId: string, now: number): Promise<string> {
+  const tenant = await ensureTenant(db, tenantId, now);
+  if (tenant.stripeCustomerId) return tenant.stripeCustomerId;
+  const customer = await upstream("customer create", () =>
+    stripe.customers.create(
+      {
+        name: tenant.name ?? tenant.id,
+        ...(tenant.billingEmail ? { email: tenant.billingEmail } : {}),
+        metadata: { tenantId: tenant.id },
+      },
+      { idempotencyKey: `tenant-customer:${tenant.id}` },
+    ),
+  );
+  return linkCustomer(db, tenant.id, customer.id, now);
+}
+
+/** Stores `customerId` on the tenant unless it already has one; returns the tenant's customer id. */
+export async function linkCustomer(db: Db, tenantId: string, customerId: string, now: number): Promise<string> {
+  const [, rows] = await db.batch([
+    db
+      .update(tenants)
+      .set({ stripeCustomerId: customerId, updatedAt: now })
+      .where(and(eq(tenants.id, tenantId), or(isNull(tenants.stripeCustomerId), eq(tenants.stripeCustomerId, customerId)))),
+    db.select({ id: tenants.stripeCustomerId }).from(tenants).where(eq(tenants.id, tenantId)),
+  ]);
+  const stored = rows[0]?.id ?? null;
+  if (stored !== customerId) {
+    log("warn", stored ? "tenant already has another stripe customer" : "stripe customer names an unknown tenant", {
+      tenantId,
+      stored,
+      offered: customerId,
+    });
+  }
+  return stored ?? customerId;
+}

@@ -1,0 +1,95 @@
+import { eq } from "drizzle-orm";
+import { log } from "../http/logger";
+import { markInvoicePaid } from "../invoices/lifecycle";
+import { invoices } from "../invoices/table";
+import { linkCustomer } from "./customers";
+import { onStripeEvent, type StripeEventContext } from "./events";
+
+// The handlers this module ships with. Other modules add theirs with onStripeEvent().
+
+interface Payment {
+  invoiceId: string;
+  tenantId: string | undefined;
+  /** Minor units actually received, in `currency` (Stripe's lowercase code). */
+  amount: number;
+  currency: string;
+  paymentIntentId?: string;
+  /** When Stripe recorded the payment (epoch ms). */
+  paidAt: number;
+}
+
+/**
+ * Marks our invoice paid when a payment for it succeeded, once. A payment that names
+ * another tenant, another currency or less than the amount due does not settle it; such
+ * payments and payments for an invoice that is no longer open are logged for an operator.
+ */
+async function settleInvoice({ db }: StripeEventContext, payment: Payment): Promise<void> {
+  const fields = { invoiceId: payment.invoiceId, tenantId: payment.tenantId, paymentIntentId: payment.paymentIntentId };
+  const row = await db.select().from(invoices).where(eq(invoices.id, payment.invoiceId)).get();
+  if (!row || (payment.tenantId && payment.tenantId !== row.tenantId)) {
+    log("warn", "stripe payment names an unknown invoice", fields);
+    return;
+  }
+  if (payment.currency.toUpperCase() !== row.currency || payment.amount < row.amountDue) {
+    log("error", "stripe payment does not cover the invoice", {
+      ...fields,
+      received: payment.amount,
+      receivedCurrency: payment.currency,
+      amountDue: row.amountDue,
+      currency: row.currency,
+    });
+    return;
+  }
+  const paid = await markInvoicePaid(db, row.id, payment.paidAt, payment.paymentIntentId);
+  if (!paid && row.status !== "paid") {
+    log("error", "stripe payment received for an invoice that is not open", { ...fields, status: row.status });
+  }
+}
+
+onStripeEvent("payment_intent.succeeded", async (event, ctx) => {
+  const intent = event.data.object;
+  const invoiceId = intent.metadata?.invoiceId;
+  if (!invoiceId) return;
+  await settleInvoice(ctx, {
+    invoiceId,
+    tenantId: intent.metadata?.tenantId,
+    amount: intent.amount_received,
+    currency: intent.currency,
+    paymentIntentId: intent.id,
+    paidAt: event.created * 1000,
+  });
+});
+
+for (const type of ["invoice.paid", "invoice.payment_succeeded"] as const) {
+  onStripeEvent(type, async (event, ctx) => {
+    const invoice = event.data.object;
+    const invoiceId = invoice.metadata?.invoiceId;
+    if (!invoiceId) return;
+    await settleInvoice(ctx, {
+      invoiceId,
+      tenantId: invoice.metadata?.tenantId,
+      amount: invoice.amount_paid,
+      currency: invoice.currency,
+      paidAt: event.created * 1000,
+    });
+  });
+}
+
+onStripeEvent("checkout.session.completed", async (event, ctx) => {
+  const session = event.data.object;
+  const tenantId = session.client_reference_id ?? session.metadata?.tenantId;
+  const customer = typeof session.customer === "string" ? session.customer : session.customer?.id;
+  if (tenantId && customer) await linkCustomer(ctx.db, tenantId, customer, ctx.now);
+});
+
+onStripeEvent("payment_intent.payment_failed", async (event) => {
+  const intent = event.data.object;
+  log("warn", "stripe payment failed", {
+    eventId: event.id,
+    paymentIntentId: intent.id,
+    invoiceId: intent.metadata?.invoiceId,
+    tenantId: intent.metadata?.tenantId,
+    code: intent.last_payment_error?.code,
+    declineCode: intent.last_payment_error?.decline_code,
+  });
+});

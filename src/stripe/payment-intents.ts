@@ -1,0 +1,66 @@
+import { and, eq } from "drizzle-orm";
+import type { Db } from "../db/client";
+import type { Principal } from "../env";
+import { ApiError, invalidState } from "../http/errors";
+import { loadInvoice } from "../invoices/store";
+import { invoices } from "../invoices/table";
+import { upstream, type Stripe } from "./client";
+import { ensureCustomer } from "./customers";
+
+export interface InvoicePayment {
+  clientSecret: string;
+  paymentIntentId: string;
+  /** Minor units: exactly the invoice's amount due. */
+  amount: number;
+  currency: string;
+}
+
+/** The intent already made for the invoice, unless it was canceled or no longer exists. */
+async function reusableIntent(stripe: Stripe, id: string): Promise<Stripe.PaymentIntent | null> {
+  try {
+    const intent = await upstream("payment intent retrieve", () => stripe.paymentIntents.retrieve(id));
+    return intent.status === "canceled" ? null : intent;
+  } catch (err) {
+    if (err instanceof ApiError && err.code === "NOT_FOUND") return null;
+    throw err;
+  }
+}
+
+/**
+ * A PaymentIntent for an open invoice's amount due, charged to the tenant's customer.
+ * Asking again returns the same intent: the stored one while it is usable, and the create
+ * carries an idempotency key per invoice (and per replaced intent), so concurrent or retried
+ * calls cannot open two charges for one invoice.
+ */
+export async function createInvoicePaymentIntent(db: Db, stripe: Stripe, invoiceId: string, principal: Principal, now: number): Promise<InvoicePayment> {
+  const { row } = await loadInvoice(db, invoiceId, principal);
+  if (row.status !== "open") {
+    throw invalidState(`Invoice is ${row.status}; only an open invoice can be paid`, { status: row.status });
+  }
+  if (row.amountDue <= 0) throw invalidState("Invoice has no amount due", { amountDue: row.amountDue });
+
+  const stored = row.stripePaymentIntentId;
+  let intent = stored ? await reusableIntent(stripe, stored) : null;
+  if (!intent) {
+    const customer = await ensureCustomer(db, stripe, row.tenantId, now);
+    intent = await upstream("payment intent create", () =>
+      stripe.paymentIntents.create(
+        {
+          amount: row.amountDue,
+          currency: row.currency.toLowerCase(),
+          customer,
+          description: `Invoice ${row.number}`,
+          metadata: { invoiceId: row.id, tenantId: row.tenantId, invoiceNumber: row.number ?? "" },
+          automatic_payment_methods: { enabled: true },
+        },
+        { idempotencyKey: stored ? `invoice-payment:${row.id}:after:${stored}` : `invoice-payment:${row.id}` },
+      ),
+    );
+    await db
+      .update(invoices)
+      .set({ stripePaymentIntentId: intent.id, updatedAt: now })
+      .where(and(eq(invoices.id, row.id), eq(invoices.status, "open")));
+  }
+  if (!intent.client_secret) throw new ApiError("UPSTREAM_ERROR", "Stripe returned a payment intent without a client secret");
+  return { clientSecret: intent.client_secret, paymentIntentId: intent.id, amount: intent.amount, currency: row.currency };
+}

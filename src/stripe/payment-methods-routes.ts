@@ -1,0 +1,134 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { database } from "../db/client";
+import type { Scope } from "../env";
+import { secured } from "../http/router";
+import { compatRouter } from "../compat/router";
+import { TenantId } from "../tenants/schemas";
+import { stripeClient } from "./client";
+import { compatBodyLimit, seed002Errors } from "../compat/errors";
+import { attachPaymentMethod, createSetupIntent, detachPaymentMethod, listPaymentMethods, setDefaultPaymentMethod } from "./payment-methods";
+
+// Seed 002's payment methods: /organizations/{id}/payment_methods…, where the organization is
+// our tenant. Plain JSON with the seed's snake_case fields; errors are {"error": {code, message}}.
+
+const tags = ["Payment methods (seed 002)"];
+
+const PaymentMethodId = z
+  .string()
+  .regex(/^(pm|card|src)_[A-Za-z0-9_]{1,200}$/, "a Stripe payment method id (pm_…)")
+  .openapi({ example: "pm_1PqR2sT3uV4wX5yZ" });
+
+const PaymentMethod = z
+  .object({
+    id: z.string().describe("Stripe's payment method id"),
+    payment_type: z.string().openapi({ example: "card" }),
+    default: z.boolean(),
+    brand: z.string().nullable(),
+    last4: z.string().nullable(),
+    exp_month: z.number().int().nullable(),
+    exp_year: z.number().int().nullable(),
+    iban: z.string().nullable().describe("Masked IBAN (SEPA debit only)"),
+  })
+  .openapi("OrganizationPaymentMethod");
+
+const Seed002Error = z
+  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
+  .openapi("OrganizationError");
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
+const errors = Object.fromEntries(
+  ([
+    [400, "Invalid input"],
+    [401, "Missing or invalid token"],
+    [403, "Missing permission or another organization"],
+    [404, "No such payment method on this organization"],
+    [502, "Stripe failed; retry later"],
+    [503, "Stripe is not configured"],
+  ] as const).map(([status, description]) => [status, json(Seed002Error, description)]),
+);
+
+const Org = z.object({ tenantId: TenantId.describe("The organization id (our tenant id)") });
+const OrgMethod = Org.extend({ payment_method_id: PaymentMethodId });
+const AttachBody = z.object({ payment_method_id: PaymentMethodId }).strict().openapi("AttachPaymentMethod");
+
+/** `{tenantId}` in the path makes `secured` refuse another organization (403) unless admin. */
+function guarded(...scopes: Scope[]) {
+  const s = secured(...scopes);
+  return { ...s, middleware: [...s.middleware, compatBodyLimit] };
+}
+const read = guarded("billing:read", "billing:update");
+const write = guarded("billing:update");
+
+const router = compatRouter(seed002Errors);
+
+export const paymentMethodsRoutes = router
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/organizations/{tenantId}/payment_methods",
+      tags,
+      summary: "List payment methods",
+      ...read,
+      request: { params: Org },
+      responses: { 200: json(z.array(PaymentMethod), "The organization's payment methods"), ...errors },
+    }),
+    async (c) => c.json(await listPaymentMethods(database(c.env.DB), stripeClient(c.env), c.req.valid("param").tenantId), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/organizations/{tenantId}/payment_methods/create_and_attach",
+      tags,
+      summary: "Attach a Stripe payment method",
+      ...write,
+      request: { params: Org, body: { required: true, content: { "application/json": { schema: AttachBody } } } },
+      responses: { 201: json(PaymentMethod, "Attached"), ...errors },
+    }),
+    async (c) => {
+      const { tenantId } = c.req.valid("param");
+      const { payment_method_id } = c.req.valid("json");
+      return c.json(await attachPaymentMethod(database(c.env.DB), stripeClient(c.env), tenantId, payment_method_id, Date.now()), 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "put",
+      path: "/organizations/{tenantId}/payment_methods/{payment_method_id}/set_default",
+      tags,
+      summary: "Set default payment method",
+      ...write,
+      request: { params: OrgMethod },
+      responses: { 200: json(PaymentMethod, "Now the default"), ...errors },
+    }),
+    async (c) => {
+      const { tenantId, payment_method_id } = c.req.valid("param");
+      return c.json(await setDefaultPaymentMethod(database(c.env.DB), stripeClient(c.env), tenantId, payment_method_id), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/organizations/{tenantId}/payment_methods/{payment_method_id}",
+      tags,
+      summary: "Remove a payment method",
+      ...write,
+      request: { params: OrgMethod },
+      responses: { 200: json(z.object({ id: z.string(), deleted: z.literal(true) }), "Detached from the organization"), ...errors },
+    }),
+    async (c) => {
+      const { tenantId, payment_method_id } = c.req.valid("param");
+      return c.json(await detachPaymentMethod(database(c.env.DB), stripeClient(c.env), tenantId, payment_method_id), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/organizations/{tenantId}/payment_methods/payment_intent",
+      tags,
+      summary: "Create a setup intent (for Stripe.js confirmSetup)",
+      ...write,
+      request: { params: Org },
+      responses: { 200: json(z.object({ client_secret: z.string() }).openapi("SetupIntentSecret"), "The SetupIntent's client secret"), ...errors },
+    }),
+    async (c) => c.json(await createSetupIntent(database(c.env.DB), stripeClient(c.env), c.req.valid("param").tenantId, Date.now()), 200),
+  );

@@ -49,11 +49,16 @@ export function storageDir() {
  * Builds and starts the Worker with empty storage. Returns its loopback URL, the
  * Miniflare instance (for bindings such as getD1Database), where its storage lives,
  * and close(), which also removes the build and the storage.
- * `vars` are added to (and override) wrangler.toml's [vars].
+ * `vars` are added to (and override) wrangler.toml's [vars]; `extra` are more Miniflare
+ * options (e.g. `{ inspectorPort }` to attach a profiler).
  */
 export async function startWorker({ vars = {}, config = "wrangler.toml", extra = {} } = {}) {
   const build = buildWorker();
   const state = storageDir();
+  const cleanUp = () => {
+    rmSync(build.outdir, { recursive: true, force: true });
+    rmSync(state, { recursive: true, force: true });
+  };
   // The bundle is one ES module, so the source-file rules wrangler would apply are moot.
   const { modulesRules: _rules, rootPath: _root, ...workerOptions } = unstable_getMiniflareWorkerOptions(config).workerOptions;
   const mf = new Miniflare(
@@ -73,16 +78,22 @@ export async function startWorker({ vars = {}, config = "wrangler.toml", extra =
       ...extra,
     }),
   );
-  const url = await mf.ready;
-  await migrate(await mf.getD1Database("DB"));
+  let url;
+  try {
+    url = await mf.ready;
+    await migrate(await mf.getD1Database("DB"));
+  } catch (err) {
+    await mf.dispose().catch(() => undefined);
+    cleanUp();
+    throw err;
+  }
   return {
     url: url.origin,
     mf,
     storage: state,
     async close() {
       await mf.dispose();
-      rmSync(build.outdir, { recursive: true, force: true });
-      rmSync(state, { recursive: true, force: true });
+      cleanUp();
     },
   };
 }

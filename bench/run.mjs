@@ -10,6 +10,7 @@ import { workerdCpuSeconds } from "./lib/cpu.mjs";
 import { connect, round, runLoad } from "./lib/load.mjs";
 import { mintToken, newSecret } from "./lib/tokens.mjs";
 import { machineInfo, printTable, writeResults } from "./lib/report.mjs";
+import { benchSpend } from "./spend.mjs";
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
@@ -20,6 +21,8 @@ const BATCH_SIZE = 1000;
 /** Share of each batch that replays events already sent (must not be counted twice). */
 const REPLAY_EVERY = 50;
 const END_TO_END_MAX_MS = 60_000;
+/** BENCH_SPEND=0 skips the spend-tracking phase (bench/spend.mjs), which runs last. */
+const WITH_SPEND = process.env.BENCH_SPEND !== "0";
 
 const API = "/api/v1/billing";
 const loadAtStart = machineInfo().loadAvg1m;
@@ -202,6 +205,17 @@ try {
     machine: { ...machineInfo(), loadAvg1mAtStart: loadAtStart },
     time: new Date().toISOString(),
   };
+
+  // Spend tracking (bench/spend.mjs) runs after the metering phases so it cannot skew them.
+  if (WITH_SPEND) {
+    const operator = await mintToken(secret, { tenant: "platform", scope: "admin", sub: "bench" });
+    try {
+      results.spend = await benchSpend({ baseUrl: worker.url, token: operator });
+    } catch (err) {
+      results.spend = { consistent: false, error: err instanceof Error ? err.message : String(err) };
+      results.correct = false;
+    }
+  }
   writeResults(fileURLToPath(new URL("./results.json", import.meta.url)), results);
 
   const pass = (ok) => (ok ? "ok" : "MISS");
@@ -234,8 +248,16 @@ try {
   if (ceiling.firstError || record.firstError || check.firstError || batch.firstError) {
     console.log("  first errors:", { ceiling: ceiling.firstError, record: record.firstError, check: check.firstError, batch: batch.firstError });
   }
+  if (results.spend) {
+    const s = results.spend;
+    console.log(
+      s.error
+        ? `spend: FAILED — ${s.error}`
+        : `spend: consistent; breakdown/trend/search latencies over 10k and 100k items in bench/results.json ("spend")`,
+    );
+  }
   console.log("results: bench/results.json");
-  if (!correct) exitCode = 1;
+  if (!results.correct) exitCode = 1;
 } finally {
   await pool.close();
   await worker.close();

@@ -1,12 +1,14 @@
 import { bodyLimit } from "hono/body-limit";
-import { docsPage } from "./docs/page";
-import { ApiError } from "./http/errors";
-import { MAX_BODY_BYTES, envelopeError, toApiError } from "./http/error-handler";
-import { requestContext } from "./http/logger";
-import { createRouter } from "./http/router";
 import { seed002InvoiceRoutes } from "./compat/seed002-invoices";
 import { seed003Routes } from "./compat/seed003";
 import { costCentersRoutes } from "./cost-centers/routes";
+import { couponsRoutes } from "./coupons/routes";
+import { creditsRoutes } from "./credits/routes";
+import { docsPage } from "./docs/page";
+import { MAX_BODY_BYTES, envelopeError, toApiError } from "./http/error-handler";
+import { ApiError } from "./http/errors";
+import { requestContext } from "./http/logger";
+import { createRouter } from "./http/router";
 import { invoicesRoutes } from "./invoices/routes";
 import { usageRoutes } from "./metering/routes";
 import { plansRoutes } from "./plans/routes";
@@ -14,6 +16,8 @@ import { quotasRoutes } from "./quotas/routes";
 import { stripeCompatRoutes } from "./stripe/compat-routes";
 import { paymentMethodsRoutes } from "./stripe/payment-methods-routes";
 import { stripeRoutes } from "./stripe/routes";
+import { subscriptionsRoutes } from "./subscriptions/routes";
+import { spendRoutes } from "./spend/routes";
 import { tenantsRoutes } from "./tenants/routes";
 
 export const API_PREFIX = "/api/v1/billing";
@@ -39,8 +43,12 @@ export function buildApp() {
   api.route("/", costCentersRoutes);
   api.route("/", invoicesRoutes);
   api.route("/", stripeRoutes);
+  api.route("/", subscriptionsRoutes);
+  api.route("/", couponsRoutes);
+  api.route("/", creditsRoutes);
   api.route("/", usageRoutes);
   api.route("/", quotasRoutes);
+  api.route("/", spendRoutes);
   app.route(API_PREFIX, api);
   // The seed 002 / 003 surfaces keep their own paths and shapes.
   app.route("/", seed002InvoiceRoutes);

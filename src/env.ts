@@ -15,6 +15,8 @@ export interface Bindings {
 
   /** "debug" | "info" (default) | "warn" | "error": the least severe level written. */
   LOG_LEVEL?: string;
+  /** Hours after a period ends before the daily close finalizes its invoice (late usage counts until then). */
+  INVOICE_GRACE_HOURS?: string;
   SELLER_NAME?: string;
   SELLER_ADDRESS?: string;
 
@@ -24,6 +26,8 @@ export interface Bindings {
   STRIPE_WEBHOOK_SECRET?: string;
   /** Where the Stripe API lives, e.g. `http://127.0.0.1:12111` for a local fake; default https://api.stripe.com. */
   STRIPE_API_BASE?: string;
+  /** JSON array of scheduled provider spend syncs (README "Spend tracking"); credentials live in the secrets it names. */
+  SPEND_SYNC_SOURCES?: string;
 }
 
 export type Scope = "billing:read" | "billing:update" | "usage:write" | "admin";

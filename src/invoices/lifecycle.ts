@@ -1,10 +1,11 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import { database, type Db } from "../db/client";
 import type { Bindings, Principal } from "../env";
 import { invalidState } from "../http/errors";
 import { log } from "../http/logger";
 import { ensureTenant } from "../tenants/service";
-import { creditRestoreStatements, creditStatements } from "./credits";
+import { creditRestore } from "../credits/ledger";
+import { finalizationStatements } from "./generate";
 import { moneyFormat } from "./format";
 import { renderInvoicePdf } from "./pdf";
 import { loadInvoice, readLines, toInvoice, type StoredInvoice } from "./store";
@@ -49,44 +50,53 @@ export async function finalizeInvoice(env: Bindings, id: string, principal: Prin
     const current = await loadInvoice(db, id, principal);
     throw invalidState(`Invoice is ${current.row.status}; only a draft can be finalized`, { status: current.row.status });
   }
-  return toInvoice(await renderAndStore(env, db, id));
+  return toInvoice(await renderStoredPdf(env, db, id));
 }
 
-/** Returns whether this call opened the invoice (false: someone else finalized it first). */
-export async function finalizeDraft(env: Bindings, db: Db, draft: InvoiceRow, now: number): Promise<boolean> {
+/**
+ * Returns whether this call opened the invoice (false: it was no longer a draft). The batch
+ * starts with a guard that aborts it when the invoice is not a draft any more, so the
+ * statements after it may rewrite lines and book credits unconditionally.
+ */
+export async function finalizeDraft(env: Bindings, db: Db, draft: InvoiceRow, now: number, attempt = 1): Promise<boolean> {
   const billing = await snapshot(db, env, draft.tenantId, now);
-  const credits = await creditStatements(db, draft, now);
-  const isDraft = sql`EXISTS (SELECT 1 FROM invoices WHERE id = ${draft.id} AND status = 'draft')`;
+  const plan = await finalizationStatements(env, db, draft, now);
+  const amountDue = plan.columns.amountDue ?? draft.total;
   const prefix = `INV-${new Date(now).getUTCFullYear()}-`;
-  const amountDue = draft.total - credits.applied;
-  const [, , opened] = await db.batch([
-    db.insert(invoiceSequences).values({ tenantId: draft.tenantId, lastNumber: 0 }).onConflictDoNothing(),
-    db
-      .update(invoiceSequences)
-      .set({ lastNumber: sql`${invoiceSequences.lastNumber} + 1` })
-      .where(and(eq(invoiceSequences.tenantId, draft.tenantId), isDraft, credits.guard)),
-    db
-      .update(invoices)
-      .set({
-        number: sql`${prefix} || printf('%06d', (SELECT last_number FROM invoice_sequences WHERE tenant_id = ${draft.tenantId}))`,
-        status: amountDue === 0 ? "paid" : "open",
-        creditsApplied: credits.applied,
-        amountDue,
-        billingSnapshot: billing,
-        pdfKey: pdfKey(draft),
-        finalizedAt: now,
-        dueAt: now + PAYMENT_TERMS_DAYS * DAY,
-        paidAt: amountDue === 0 ? now : null,
-        updatedAt: now,
-      })
-      .where(and(eq(invoices.id, draft.id), eq(invoices.status, "draft"), credits.guard))
-      .returning({ id: invoices.id }),
-    ...credits.statements,
-  ]);
-  return opened.length > 0;
+  try {
+    await db.batch([
+      // NOT NULL makes this abort the whole batch unless the invoice is still a draft.
+      db.update(invoices).set({ total: sql`NULL` }).where(and(eq(invoices.id, draft.id), ne(invoices.status, "draft"))),
+      db.insert(invoiceSequences).values({ tenantId: draft.tenantId, lastNumber: 0 }).onConflictDoNothing(),
+      db.update(invoiceSequences).set({ lastNumber: sql`${invoiceSequences.lastNumber} + 1` }).where(eq(invoiceSequences.tenantId, draft.tenantId)),
+      db
+        .update(invoices)
+        .set({
+          ...plan.columns,
+          number: sql`${prefix} || printf('%06d', (SELECT last_number FROM invoice_sequences WHERE tenant_id = ${draft.tenantId}))`,
+          status: amountDue === 0 ? "paid" : "open",
+          billingSnapshot: billing,
+          pdfKey: pdfKey(draft),
+          finalizedAt: now,
+          dueAt: now + PAYMENT_TERMS_DAYS * DAY,
+          paidAt: amountDue === 0 ? now : null,
+          updatedAt: now,
+        })
+        .where(eq(invoices.id, draft.id)),
+      ...plan.statements,
+    ]);
+    return true;
+  } catch (err) {
+    const current = await db.select({ status: invoices.status }).from(invoices).where(eq(invoices.id, draft.id)).get();
+    if (current && current.status !== "draft") return false;
+    // Still a draft: a concurrent credit consumption moved the balance. Recompute once.
+    if (attempt < 3) return finalizeDraft(env, db, draft, now, attempt + 1);
+    throw err;
+  }
 }
 
-async function renderAndStore(env: Bindings, db: Db, id: string): Promise<StoredInvoice> {
+/** Renders a finalized invoice's PDF into R2; a failure is logged, the invoice stays final. */
+export async function renderStoredPdf(env: Bindings, db: Db, id: string): Promise<StoredInvoice> {
   const row = await db.select().from(invoices).where(eq(invoices.id, id)).get();
   const stored = { row: row!, lines: await readLines(db, id) };
   try {
@@ -154,14 +164,15 @@ export async function voidInvoice(env: Bindings, id: string, principal: Principa
   if (stored.row.status !== "open") {
     throw invalidState(`Invoice is ${stored.row.status}; only an open invoice can be voided`, { status: stored.row.status });
   }
-  const credits = creditRestoreStatements(db, stored.row, now);
   await db.batch([
-    db
-      .update(invoices)
-      .set({ status: "void", voidedAt: now, updatedAt: now })
-      .where(and(eq(invoices.id, id), eq(invoices.status, "open"))),
-    ...credits,
-  ]);
+    // NOT NULL aborts the batch unless the invoice is still open, so credits return once.
+    db.update(invoices).set({ total: sql`NULL` }).where(and(eq(invoices.id, id), ne(invoices.status, "open"))),
+    db.update(invoices).set({ status: "void", voidedAt: now, updatedAt: now }).where(eq(invoices.id, id)),
+    creditRestore(db, id, now),
+  ]).catch(async (err) => {
+    const current = await loadInvoice(db, id, principal);
+    if (current.row.status === "open") throw err;
+  });
   const after = await loadInvoice(db, id, principal);
   if (after.row.status !== "void") {
     throw invalidState(`Invoice is ${after.row.status}; only an open invoice can be voided`, { status: after.row.status });

@@ -1,19 +1,72 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../db/client";
 import { principalOf } from "../http/auth";
-import { envelope, errorResponses, jsonResponses, ok, okPage, pageEnvelope } from "../http/envelope";
+import { envelope, errorResponses, jsonResponses, ok, okPage, okWith, pageEnvelope } from "../http/envelope";
 import { PageQuery } from "../http/pagination";
 import { createRouter, secured } from "../http/router";
 import { TenantId } from "../tenants/schemas";
 import { finalizeInvoice, invoicePdf, voidInvoice } from "./lifecycle";
-import { Invoice, ListInvoicesQuery } from "./schemas";
+import { generateInvoice } from "./generate";
+import { draftView, estimateInvoice, previewInvoice } from "./preview";
+import { GenerateInvoice, Invoice, InvoiceEstimate, InvoicePreview, ListInvoicesQuery, PreviewQuery } from "./schemas";
 import { listInvoices, loadInvoice, toInvoice } from "./store";
 
 const tags = ["Invoices"];
 const IdParams = z.object({ invoiceId: z.string().min(1).max(64) });
+const TenantParams = z.object({ tenantId: TenantId });
 const read = secured("billing:read", "billing:update");
 
 export const invoicesRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/tenants/{tenantId}/billing/preview",
+      tags: ["Billing"],
+      summary: "Preview current period billing",
+      ...read,
+      request: { params: TenantParams, query: PreviewQuery },
+      responses: jsonResponses(envelope(InvoicePreview)),
+    }),
+    async (c) => {
+      const { at } = c.req.valid("query");
+      const draft = await previewInvoice(c.env, database(c.env.DB), c.req.valid("param").tenantId, at ? Date.parse(at) : undefined, Date.now());
+      return ok(c, draftView(draft));
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/tenants/{tenantId}/billing/estimate",
+      tags: ["Billing"],
+      summary: "Get monthly cost estimate",
+      ...read,
+      request: { params: TenantParams },
+      responses: jsonResponses(envelope(InvoiceEstimate)),
+    }),
+    async (c) => ok(c, await estimateInvoice(c.env, database(c.env.DB), c.req.valid("param").tenantId, Date.now())),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/tenants/{tenantId}/invoices",
+      tags,
+      summary: "Generate invoice",
+      ...secured("billing:update"),
+      description: "Drafts the invoice of a subscription period (default: the last ended one). Generating again returns the same invoice (200). Requires billing:update.",
+      request: { params: TenantParams, body: { required: false, content: { "application/json": { schema: GenerateInvoice } } } },
+      responses: { ...jsonResponses(envelope(Invoice), "Created", 201), 200: { description: "Already generated", content: { "application/json": { schema: envelope(Invoice) } } } },
+    }),
+    async (c) => {
+      const db = database(c.env.DB);
+      const input = c.req.valid("json") ?? {};
+      const { id, created } = await generateInvoice(c.env, db, principalOf(c), c.req.valid("param").tenantId, {
+        subscriptionId: input.subscriptionId,
+        periodStart: input.periodStart ? Date.parse(input.periodStart) : undefined,
+      }, Date.now());
+      const invoice = toInvoice(await loadInvoice(db, id, principalOf(c)));
+      return created ? okWith(c, invoice, 201) : ok(c, invoice);
+    },
+  )
   .openapi(
     createRoute({
       method: "get",
@@ -21,7 +74,7 @@ export const invoicesRoutes = createRouter()
       tags,
       summary: "List tenant invoices",
       ...read,
-      request: { params: z.object({ tenantId: TenantId }), query: ListInvoicesQuery.extend(PageQuery.shape) },
+      request: { params: TenantParams, query: ListInvoicesQuery.extend(PageQuery.shape) },
       responses: jsonResponses(pageEnvelope(Invoice)),
     }),
     async (c) => {

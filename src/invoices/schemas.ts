@@ -65,3 +65,51 @@ export const GenerateInvoice = z
   .strict()
   .openapi("GenerateInvoice");
 export type GenerateInvoice = z.infer<typeof GenerateInvoice>;
+
+const PreviewLine = InvoiceLine.omit({ id: true });
+
+export const InvoicePreview = z
+  .object({
+    tenantId: z.string(),
+    subscriptionId: z.string(),
+    currency: z.string(),
+    periodStart: z.string(),
+    periodEnd: z.string(),
+    asOf: z.string().describe("Figures as of this moment"),
+    lines: z.array(PreviewLine),
+    subtotal: Money,
+    discounts: Money,
+    tax: Money.extend({ rateBps: z.number().int() }),
+    total: Money,
+    creditsApplied: Money,
+    amountDue: Money,
+    creditBalance: Money,
+  })
+  .openapi("InvoicePreview");
+
+export const InvoiceEstimate = z
+  .object({
+    method: z.literal("linear"),
+    explanation: z.string(),
+    asOf: z.string(),
+    periodStart: z.string(),
+    periodEnd: z.string(),
+    elapsedMs: z.number(),
+    periodMs: z.number(),
+    meters: z.array(
+      z.object({
+        metric: z.string(),
+        billableSoFar: z.string(),
+        amountSoFar: Money,
+        projectedBillable: z.string(),
+        projectedAmount: Money,
+      }),
+    ),
+    current: InvoicePreview,
+    projected: InvoicePreview,
+  })
+  .openapi("InvoiceEstimate");
+
+export const PreviewQuery = z.object({
+  at: Timestamp.optional().describe("Preview as of this moment (default now) in the current or an ended, not yet finalized period"),
+});

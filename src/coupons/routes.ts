@@ -1,0 +1,104 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { database } from "../db/client";
+import { assertTenantAccess, principalOf } from "../http/auth";
+import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } from "../http/envelope";
+import { IdempotencyHeaders, securedIdempotent } from "../http/idempotency";
+import { PageQuery } from "../http/pagination";
+import { createRouter, secured } from "../http/router";
+import { redeemCoupon } from "../subscriptions/service";
+import { Coupon, CouponValidation, CreateCoupon, RedeemCoupon, Redemption, ValidateCoupon } from "./schemas";
+import { createCoupon, deactivateCoupon, getCoupon, listCoupons, validateCoupon } from "./service";
+
+const tags = ["Coupons"];
+const Params = z.object({ couponId: z.string().min(1).max(64).openapi({ description: "Coupon id, or its code" }) });
+
+const validateGuard = secured("billing:read", "billing:update");
+
+// The fixed paths (/coupons/validate, /coupons/redeem) come before /coupons/{couponId}.
+export const couponsRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/coupons/validate",
+      tags,
+      summary: "Validate coupon",
+      ...validateGuard,
+      description: `${validateGuard.description} Says whether the code works for the tenant (and the plan, or its current plan), or why not, and what it would take off. 200 for any well-formed request.`,
+      request: jsonBody(ValidateCoupon),
+      responses: jsonResponses(envelope(CouponValidation)),
+    }),
+    async (c) => {
+      const input = c.req.valid("json");
+      assertTenantAccess(principalOf(c), input.tenantId);
+      return ok(c, await validateCoupon(database(c.env.DB), input, Date.now()));
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/coupons/redeem",
+      tags,
+      summary: "Redeem coupon",
+      ...securedIdempotent("billing:update"),
+      request: { headers: IdempotencyHeaders, ...jsonBody(RedeemCoupon) },
+      responses: jsonResponses(envelope(Redemption), "Created", 201),
+    }),
+    async (c) => {
+      const input = c.req.valid("json");
+      const principal = principalOf(c);
+      assertTenantAccess(principal, input.tenantId);
+      return okWith(c, await redeemCoupon(database(c.env.DB), c.env, input, principal.sub, Date.now()), 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/coupons",
+      tags,
+      summary: "Create coupon",
+      ...securedIdempotent("admin"),
+      request: { headers: IdempotencyHeaders, ...jsonBody(CreateCoupon) },
+      responses: jsonResponses(envelope(Coupon), "Created", 201),
+    }),
+    async (c) => okWith(c, await createCoupon(database(c.env.DB), c.req.valid("json"), Date.now()), 201),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/coupons",
+      tags,
+      summary: "List coupons, newest first",
+      ...secured("admin"),
+      request: { query: PageQuery },
+      responses: jsonResponses(pageEnvelope(Coupon)),
+    }),
+    async (c) => {
+      const { limit, cursor } = c.req.valid("query");
+      const page = await listCoupons(database(c.env.DB), { limit, cursor }, Date.now());
+      return okPage(c, page.items, page.nextCursor, limit);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/coupons/{couponId}",
+      tags,
+      summary: "Get coupon",
+      ...secured("admin"),
+      request: { params: Params },
+      responses: jsonResponses(envelope(Coupon)),
+    }),
+    async (c) => ok(c, await getCoupon(database(c.env.DB), c.req.valid("param").couponId, Date.now())),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/coupons/{couponId}/deactivate",
+      tags,
+      summary: "Deactivate coupon",
+      ...securedIdempotent("admin"),
+      request: { params: Params, headers: IdempotencyHeaders },
+      responses: jsonResponses(envelope(Coupon)),
+    }),
+    async (c) => ok(c, await deactivateCoupon(database(c.env.DB), c.req.valid("param").couponId, Date.now())),
+  );

@@ -1,0 +1,47 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { database } from "../db/client";
+import { envelope, jsonResponses, ok, okPage, pageEnvelope } from "../http/envelope";
+import { PageQuery } from "../http/pagination";
+import { createRouter, secured } from "../http/router";
+import { Currency } from "../plans/schemas";
+import { TenantId } from "../tenants/schemas";
+import { creditBalances, listCreditMovements } from "./ledger";
+import { CreditBalances, CreditMovement } from "./schemas";
+import { toMovement } from "./service";
+
+const tags = ["Credits"];
+const Params = z.object({ tenantId: TenantId });
+
+// Not in the seeds: the ledger behind `POST /subscriptions/{id}/credits`, readable by the tenant.
+export const creditsRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/tenants/{tenantId}/credits",
+      tags,
+      summary: "Credit balance per currency",
+      ...secured("billing:read", "billing:update"),
+      request: { params: Params },
+      responses: jsonResponses(envelope(CreditBalances)),
+    }),
+    async (c) => {
+      const { tenantId } = c.req.valid("param");
+      return ok(c, { tenantId, balances: await creditBalances(database(c.env.DB), tenantId, Date.now()) });
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/tenants/{tenantId}/credits/movements",
+      tags,
+      summary: "Credit ledger movements, newest first",
+      ...secured("billing:read", "billing:update"),
+      request: { params: Params, query: PageQuery.extend({ currency: Currency.optional() }) },
+      responses: jsonResponses(pageEnvelope(CreditMovement)),
+    }),
+    async (c) => {
+      const { limit, cursor, currency } = c.req.valid("query");
+      const page = await listCreditMovements(database(c.env.DB), c.req.valid("param").tenantId, { limit, cursor, currency });
+      return okPage(c, page.items.map(toMovement), page.nextCursor, limit);
+    },
+  );

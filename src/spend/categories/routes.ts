@@ -1,0 +1,95 @@
+import { createRoute } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { database } from "../../db/client";
+import type { AppEnv } from "../../env";
+import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } from "../../http/envelope";
+import { PageQuery } from "../../http/pagination";
+import { createRouter, secured } from "../../http/router";
+import { readScope, TenantQuery, writeTenant } from "../scope";
+import { CategoryDeleted, CategoryParams, CreateCategory, SpendCategory, UpdateCategory } from "./schemas";
+import { createCategory, deleteCategory, getCategory, listCategories, updateCategory } from "./service";
+
+const tags = ["Spend categories"];
+
+/** Ids resolve in every tenant the caller sees; names in `?tenantId=` or the caller's own tenant. */
+const lookup = (c: Context<AppEnv>, tenantId?: string) => [readScope(c, tenantId), writeTenant(c, tenantId)] as const;
+
+export const categoriesRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/categories",
+      tags,
+      summary: "List categories (by name)",
+      ...secured("billing:read"),
+      request: { query: TenantQuery.extend(PageQuery.shape) },
+      responses: jsonResponses(pageEnvelope(SpendCategory)),
+    }),
+    async (c) => {
+      const q = c.req.valid("query");
+      const { items, nextCursor } = await listCategories(database(c.env.DB), readScope(c, q.tenantId), q);
+      return okPage(c, items, nextCursor, q.limit);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/categories",
+      tags,
+      summary: "Create a category (names are unique per tenant, case-insensitively)",
+      ...secured("billing:update"),
+      request: { query: TenantQuery, ...jsonBody(CreateCategory) },
+      responses: jsonResponses(envelope(SpendCategory), "Created", 201),
+    }),
+    async (c) => {
+      const tenantId = writeTenant(c, c.req.valid("query").tenantId);
+      return okWith(c, await createCategory(database(c.env.DB), tenantId, c.req.valid("json"), Date.now()), 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/categories/{idOrName}",
+      tags,
+      summary: "Get a category by id or name",
+      ...secured("billing:read"),
+      request: { params: CategoryParams, query: TenantQuery },
+      responses: jsonResponses(envelope(SpendCategory)),
+    }),
+    async (c) => ok(c, await getCategory(database(c.env.DB), ...lookup(c, c.req.valid("query").tenantId), c.req.valid("param").idOrName)),
+  )
+  .openapi(
+    createRoute({
+      method: "put",
+      path: "/categories/{idOrName}",
+      tags,
+      summary: "Update a category (by id, or by name)",
+      ...secured("billing:update"),
+      request: { params: CategoryParams, query: TenantQuery, ...jsonBody(UpdateCategory) },
+      responses: jsonResponses(envelope(SpendCategory)),
+    }),
+    async (c) =>
+      ok(
+        c,
+        await updateCategory(
+          database(c.env.DB),
+          ...lookup(c, c.req.valid("query").tenantId),
+          c.req.valid("param").idOrName,
+          c.req.valid("json"),
+          Date.now(),
+        ),
+      ),
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/categories/{idOrName}",
+      tags,
+      summary: "Delete a category; its items stay, uncategorized",
+      ...secured("billing:update"),
+      request: { params: CategoryParams, query: TenantQuery },
+      responses: jsonResponses(envelope(CategoryDeleted)),
+    }),
+    async (c) =>
+      ok(c, await deleteCategory(database(c.env.DB), ...lookup(c, c.req.valid("query").tenantId), c.req.valid("param").idOrName)),
+  );

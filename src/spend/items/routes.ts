@@ -1,0 +1,115 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { database } from "../../db/client";
+import { principalOf } from "../../http/auth";
+import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } from "../../http/envelope";
+import { createRouter, secured } from "../../http/router";
+import { toFilter } from "../filters";
+import { readScope, TenantQuery, writeTenant } from "../scope";
+import { BulkCreateItems, CreateItem, ItemListQuery, ItemParams, ProviderRefQuery, SpendItem, UpdateItem } from "./schemas";
+import { createItems, deleteItem, findByProviderRef, getItem, listItems, updateItem } from "./service";
+
+const tags = ["Spend items"];
+
+// Static paths (/items/batch, /items/by-provider-ref) are registered before /items/{id} so the
+// parameter route never captures them.
+export const itemsRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/items",
+      tags,
+      summary: "List items (newest first) with filters",
+      ...secured("billing:read"),
+      request: { query: ItemListQuery },
+      responses: jsonResponses(pageEnvelope(SpendItem)),
+    }),
+    async (c) => {
+      const q = c.req.valid("query");
+      const { items, nextCursor } = await listItems(database(c.env.DB), toFilter(readScope(c, q.tenantId), q), q);
+      return okPage(c, items, nextCursor, q.limit);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/items",
+      tags,
+      summary: "Create an item",
+      ...secured("billing:update"),
+      request: { query: TenantQuery, ...jsonBody(CreateItem) },
+      responses: jsonResponses(envelope(SpendItem), "Created", 201),
+    }),
+    async (c) => {
+      const tenantId = writeTenant(c, c.req.valid("query").tenantId);
+      const [item] = await createItems(database(c.env.DB), tenantId, principalOf(c).sub, [c.req.valid("json")], Date.now());
+      return okWith(c, item!, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/items/batch",
+      tags,
+      summary: "Create up to 500 items at once (all or none)",
+      ...secured("billing:update"),
+      request: { query: TenantQuery, ...jsonBody(BulkCreateItems) },
+      responses: jsonResponses(envelope(z.object({ created: z.number().int(), items: z.array(SpendItem) })), "Created", 201),
+    }),
+    async (c) => {
+      const tenantId = writeTenant(c, c.req.valid("query").tenantId);
+      const items = await createItems(database(c.env.DB), tenantId, principalOf(c).sub, c.req.valid("json").items, Date.now());
+      return okWith(c, { created: items.length, items }, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/items/by-provider-ref",
+      tags,
+      summary: "Find an item by provider and provider reference",
+      ...secured("billing:read"),
+      request: { query: ProviderRefQuery },
+      responses: jsonResponses(envelope(SpendItem)),
+    }),
+    async (c) => {
+      const q = c.req.valid("query");
+      return ok(c, await findByProviderRef(database(c.env.DB), writeTenant(c, q.tenantId), q.provider, q.providerRef));
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/items/{id}",
+      tags,
+      summary: "Get an item",
+      ...secured("billing:read"),
+      request: { params: ItemParams },
+      responses: jsonResponses(envelope(SpendItem)),
+    }),
+    async (c) => ok(c, await getItem(database(c.env.DB), readScope(c), c.req.valid("param").id)),
+  )
+  .openapi(
+    createRoute({
+      method: "put",
+      path: "/items/{id}",
+      tags,
+      summary: "Update an item (fields not sent stay as they are)",
+      ...secured("billing:update"),
+      request: { params: ItemParams, ...jsonBody(UpdateItem) },
+      responses: jsonResponses(envelope(SpendItem)),
+    }),
+    async (c) =>
+      ok(c, await updateItem(database(c.env.DB), readScope(c), c.req.valid("param").id, c.req.valid("json"), Date.now())),
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/items/{id}",
+      tags,
+      summary: "Delete an item",
+      ...secured("billing:update"),
+      request: { params: ItemParams },
+      responses: jsonResponses(envelope(z.object({ id: z.string(), deleted: z.literal(true) }))),
+    }),
+    async (c) => ok(c, await deleteItem(database(c.env.DB), readScope(c), c.req.valid("param").id)),
+  );

@@ -1,0 +1,77 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { database } from "../../db/client";
+import type { AppEnv } from "../../env";
+import { envelope, jsonResponses, ok } from "../../http/envelope";
+import { createRouter, secured } from "../../http/router";
+import { reportingCurrency } from "../currency";
+import { toFilter } from "../filters";
+import type { FilterQuery } from "../items/schemas";
+import { readScope } from "../scope";
+import { BreakdownQuery, BreakdownRow, ReportQuery, Summary, TrendPoint, TrendQuery } from "./schemas";
+import { breakdown, summary, trend } from "./service";
+
+const tags = ["Spend reports"];
+const CURRENCY_RULE =
+  " Amounts are never summed across currencies: a report covers one currency, `?currency=` or by default the tenant's.";
+
+/** The database, and the filter narrowed to the caller's tenant and the reporting currency. */
+async function reportScope(c: Context<AppEnv>, q: FilterQuery) {
+  const db = database(c.env.DB);
+  const tenantId = readScope(c, q.tenantId);
+  const currency = await reportingCurrency(db, tenantId, q.currency);
+  return { db, currency, filter: toFilter(tenantId, { ...q, currency }) };
+}
+
+export const reportsRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/reports/summary",
+      tags,
+      summary: "Total spend and item count",
+      ...secured("billing:read"),
+      description: `Requires scope: billing:read (or admin).${CURRENCY_RULE} \`byCurrency\` lists every currency present.`,
+      request: { query: ReportQuery },
+      responses: jsonResponses(envelope(Summary)),
+    }),
+    async (c) => {
+      const q = c.req.valid("query");
+      const { db, currency, filter } = await reportScope(c, q);
+      return ok(c, await summary(db, filter, currency, { from: q.from?.text ?? null, to: q.to?.text ?? null }));
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/reports/breakdown",
+      tags,
+      summary: "Spend grouped by provider, category, service, recurring or tag, largest first",
+      ...secured("billing:read"),
+      description: `Requires scope: billing:read (or admin).${CURRENCY_RULE}`,
+      request: { query: BreakdownQuery },
+      responses: jsonResponses(envelope(z.array(BreakdownRow))),
+    }),
+    async (c) => {
+      const q = c.req.valid("query");
+      const { db, filter } = await reportScope(c, q);
+      return ok(c, await breakdown(db, filter, q.by));
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/reports/trend",
+      tags,
+      summary: "Spend per day, ISO week or month, oldest first (periods with no spend are left out)",
+      ...secured("billing:read"),
+      description: `Requires scope: billing:read (or admin).${CURRENCY_RULE}`,
+      request: { query: TrendQuery },
+      responses: jsonResponses(envelope(z.array(TrendPoint))),
+    }),
+    async (c) => {
+      const q = c.req.valid("query");
+      const { db, filter } = await reportScope(c, q);
+      return ok(c, await trend(db, filter, q.interval));
+    },
+  );

@@ -1,0 +1,23 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { database } from "../../db/client";
+import { envelope, jsonResponses, ok } from "../../http/envelope";
+import { createRouter, secured } from "../../http/router";
+import { readScope } from "../scope";
+import { SearchHit, SearchQuery } from "./schemas";
+import { searchItems } from "./service";
+
+export const searchRoutes = createRouter().openapi(
+  createRoute({
+    method: "get",
+    path: "/search",
+    tags: ["Spend items"],
+    summary: "Full-text search over item name, description, provider, service and tags",
+    ...secured("billing:read"),
+    request: { query: SearchQuery },
+    responses: jsonResponses(envelope(z.array(SearchHit))),
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    return ok(c, await searchItems(database(c.env.DB), readScope(c, q.tenantId), q.q, q.limit));
+  },
+);

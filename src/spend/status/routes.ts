@@ -1,0 +1,27 @@
+import { createRoute } from "@hono/zod-openapi";
+import { database } from "../../db/client";
+import { envelope, jsonResponses, ok } from "../../http/envelope";
+import { createRouter, secured } from "../../http/router";
+import { Currency } from "../../plans/schemas";
+import { reportingCurrency } from "../currency";
+import { readScope, TenantQuery } from "../scope";
+import { SpendStatus } from "./schemas";
+import { spendStatus } from "./service";
+
+export const statusRoutes = createRouter().openapi(
+  createRoute({
+    method: "get",
+    path: "/status",
+    tags: ["Spend reports"],
+    summary: "Spend tracking status with storage stats",
+    ...secured("billing:read"),
+    request: { query: TenantQuery.extend({ currency: Currency.optional() }) },
+    responses: jsonResponses(envelope(SpendStatus)),
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const db = database(c.env.DB);
+    const tenantId = readScope(c, q.tenantId);
+    return ok(c, await spendStatus(db, tenantId, await reportingCurrency(db, tenantId, q.currency)));
+  },
+);

@@ -1,0 +1,93 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { database } from "../../db/client";
+import { principalOf } from "../../http/auth";
+import { envelope, ErrorBody, jsonBody, jsonResponses, ok, okPage, pageEnvelope } from "../../http/envelope";
+import { ApiError } from "../../http/errors";
+import { createRouter, secured } from "../../http/router";
+import { addDays, isoDay } from "../dates";
+import { readScope, TenantQuery, writeTenant } from "../scope";
+import { describeAdapters } from "./registry";
+import { AdapterInfo, DEFAULT_SYNC_DAYS, JobParams, JobsQuery, SyncBody, SyncJob } from "./schemas";
+import { getJob, listJobs, runSync } from "./service";
+
+const tags = ["Spend sync"];
+
+export const syncRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/sync",
+      tags,
+      summary: "Sync spend from a provider now",
+      ...secured("billing:update"),
+      description:
+        "Requires scope: billing:update (or admin). Reads the provider's daily costs for [from, to] and upserts one item per account, day and service: " +
+        "re-running a sync creates nothing new and updates only revised amounts. The token is used for the provider calls only. " +
+        "A provider failure answers 502 UPSTREAM_ERROR with the failed job in `error.details.job`; a sync already running for the provider answers 409.",
+      request: { query: TenantQuery, ...jsonBody(SyncBody) },
+      responses: {
+        ...jsonResponses(envelope(SyncJob)),
+        502: { description: "The provider failed; the failed job is in error.details.job", content: { "application/json": { schema: ErrorBody } } },
+      },
+    }),
+    async (c) => {
+      const { provider, token, from, to, ...options } = c.req.valid("json");
+      const now = Date.now();
+      const last = to ?? isoDay(now);
+      const job = await runSync(
+        database(c.env.DB),
+        {
+          tenantId: writeTenant(c, c.req.valid("query").tenantId),
+          provider,
+          token,
+          from: from ?? addDays(last, -(DEFAULT_SYNC_DAYS - 1)),
+          to: last,
+          options,
+          trigger: "manual",
+          requestedBy: principalOf(c).sub,
+        },
+        { fetch: (input, init) => fetch(input, init), clock: Date.now },
+      );
+      if (job.status === "failed") throw new ApiError("UPSTREAM_ERROR", job.error ?? "Sync failed", { job });
+      return ok(c, job);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/sync/jobs",
+      tags,
+      summary: "Sync job history, newest first",
+      ...secured("billing:read"),
+      request: { query: JobsQuery },
+      responses: jsonResponses(pageEnvelope(SyncJob)),
+    }),
+    async (c) => {
+      const q = c.req.valid("query");
+      const { items, nextCursor } = await listJobs(database(c.env.DB), readScope(c, q.tenantId), q.provider, q);
+      return okPage(c, items, nextCursor, q.limit);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/sync/jobs/{id}",
+      tags,
+      summary: "Get a sync job",
+      ...secured("billing:read"),
+      request: { params: JobParams },
+      responses: jsonResponses(envelope(SyncJob)),
+    }),
+    async (c) => ok(c, await getJob(database(c.env.DB), readScope(c), c.req.valid("param").id)),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/sync/adapters",
+      tags,
+      summary: "The provider adapters and the options each takes",
+      ...secured("billing:read"),
+      responses: jsonResponses(envelope(z.array(AdapterInfo))),
+    }),
+    (c) => ok(c, describeAdapters()),
+  );

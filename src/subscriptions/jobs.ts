@@ -1,0 +1,17 @@
+import { database } from "../db/client";
+import type { Bindings } from "../env";
+import { purgeExpiredIdempotencyKeys } from "../http/idempotency";
+import { log } from "../http/logger";
+import { advanceSubscriptions } from "./rollover";
+
+/**
+ * Hourly: rolls every subscription over its ended period (freezing it in
+ * `subscription_periods` for the invoicing run), resumes pauses whose `resumesAt` has come,
+ * and forgets Idempotency-Keys past their 24 hours. Each step is idempotent.
+ */
+export async function runSubscriptionJobs(env: Bindings, now: number): Promise<void> {
+  const db = database(env.DB);
+  const { advanced } = await advanceSubscriptions(db, env, now);
+  const purged = await purgeExpiredIdempotencyKeys(db, now);
+  log("info", "subscription jobs", { advanced, purgedIdempotencyKeys: purged });
+}

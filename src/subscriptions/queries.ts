@@ -1,0 +1,134 @@
+import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { iso, type Db } from "../db/client";
+import { notFound } from "../http/errors";
+import { decodeCursor, paginate } from "../http/pagination";
+import { discountsBySubscription, toDiscount } from "../coupons/discounts";
+import type { DiscountRow } from "../coupons/table";
+import type { PendingItem, Subscription } from "./schemas";
+import { pendingInvoiceItems, subscriptions, type PendingInvoiceItemRow, type SubscriptionRow, type SubscriptionStatus } from "./table";
+
+const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+
+export function toSubscription(row: SubscriptionRow, discounts: DiscountRow[] = []): Subscription {
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    projectId: row.projectId,
+    productId: row.productId,
+    planId: row.planId,
+    status: row.status,
+    currency: row.currency,
+    currentPeriodStart: iso(row.currentPeriodStart),
+    currentPeriodEnd: iso(row.currentPeriodEnd),
+    billingCycleAnchor: iso(row.billingAnchor),
+    trialStart: isoOrNull(row.trialStart),
+    trialEnd: isoOrNull(row.trialEnd),
+    cancelAtPeriodEnd: row.cancelAtPeriodEnd,
+    cancelAt: row.cancelAtPeriodEnd ? iso(row.currentPeriodEnd) : isoOrNull(row.endedAt),
+    canceledAt: isoOrNull(row.canceledAt),
+    endedAt: isoOrNull(row.endedAt),
+    pausedAt: isoOrNull(row.pausedAt),
+    resumesAt: isoOrNull(row.resumesAt),
+    scheduledChange:
+      row.scheduledPlanId && row.scheduledChangeAt !== null ? { planId: row.scheduledPlanId, at: iso(row.scheduledChangeAt) } : null,
+    discounts: discounts.map(toDiscount),
+    reactivatedFrom: row.reactivatedFrom,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+  };
+}
+
+export async function presentSubscriptions(db: Db, rows: SubscriptionRow[]): Promise<Subscription[]> {
+  const discounts = await discountsBySubscription(db, rows.map((r) => r.id));
+  return rows.map((r) => toSubscription(r, discounts.get(r.id)));
+}
+
+export async function presentSubscription(db: Db, row: SubscriptionRow): Promise<Subscription> {
+  return (await presentSubscriptions(db, [row]))[0]!;
+}
+
+export const toPendingItem = (row: PendingInvoiceItemRow): PendingItem => ({
+  id: row.id,
+  description: row.description,
+  amount: row.amount,
+  currency: row.currency,
+  planId: row.planId,
+  periodStart: iso(row.periodStart),
+  periodEnd: iso(row.periodEnd),
+  createdAt: iso(row.createdAt),
+});
+
+/**
+ * A subscription by id, as `owner` may see it: `owner` is the caller's tenant, or null for
+ * an admin. Another tenant's id answers 404 exactly like an unknown one.
+ */
+export async function findOwnedSubscription(db: Db, id: string, owner: string | null): Promise<SubscriptionRow> {
+  const row = await db
+    .select()
+    .from(subscriptions)
+    .where(and(eq(subscriptions.id, id), owner === null ? undefined : eq(subscriptions.tenantId, owner)))
+    .get();
+  if (!row) throw notFound("Subscription", id);
+  return row;
+}
+
+export async function findSubscription(db: Db, id: string): Promise<SubscriptionRow | undefined> {
+  return db.select().from(subscriptions).where(eq(subscriptions.id, id)).get();
+}
+
+/**
+ * The tenant's live (not canceled) subscription: for `projectId` that project's, otherwise
+ * the tenant-wide one, or else the newest live one of any project.
+ */
+export async function findLiveSubscription(db: Db, tenantId: string, projectId?: string): Promise<SubscriptionRow | undefined> {
+  const rows = await db
+    .select()
+    .from(subscriptions)
+    .where(
+      and(
+        eq(subscriptions.tenantId, tenantId),
+        sql`${subscriptions.status} <> 'canceled'`,
+        projectId === undefined ? undefined : eq(subscriptions.projectId, projectId),
+      ),
+    )
+    .orderBy(sql`${subscriptions.projectId} IS NOT NULL`, desc(subscriptions.createdAt), desc(subscriptions.id))
+    .limit(1);
+  return rows[0];
+}
+
+/** Newest first, keyset-paginated. */
+export async function listSubscriptionRows(
+  db: Db,
+  tenantId: string,
+  opts: { limit: number; cursor?: string; status?: SubscriptionStatus },
+): Promise<{ rows: SubscriptionRow[]; nextCursor: string | null }> {
+  const after = decodeCursor(opts.cursor);
+  const rows = await db
+    .select()
+    .from(subscriptions)
+    .where(
+      and(
+        eq(subscriptions.tenantId, tenantId),
+        opts.status ? eq(subscriptions.status, opts.status) : undefined,
+        after
+          ? or(
+              lt(subscriptions.createdAt, Number(after.k)),
+              and(eq(subscriptions.createdAt, Number(after.k)), lt(subscriptions.id, after.id)),
+            )
+          : undefined,
+      ),
+    )
+    .orderBy(desc(subscriptions.createdAt), desc(subscriptions.id))
+    .limit(opts.limit + 1);
+  const page = paginate(rows, opts.limit, (r) => ({ k: r.createdAt, id: r.id }));
+  return { rows: page.items, nextCursor: page.nextCursor };
+}
+
+/** Proration items of a subscription not yet on an invoice, in the order they were made. */
+export async function openPendingItems(db: Db, subscriptionId: string): Promise<PendingInvoiceItemRow[]> {
+  return db
+    .select()
+    .from(pendingInvoiceItems)
+    .where(and(eq(pendingInvoiceItems.subscriptionId, subscriptionId), isNull(pendingInvoiceItems.invoiceId)))
+    .orderBy(pendingInvoiceItems.createdAt, sql`rowid`);
+}

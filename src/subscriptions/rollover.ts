@@ -1,0 +1,196 @@
+import { and, asc, eq, gt, isNull, lte, sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import type { Bindings } from "../env";
+import { ApiError } from "../http/errors";
+import { findPlan, getPlan } from "../plans/service";
+import { newId } from "./ids";
+import { syncMeter } from "./meter-sync";
+import { periodContaining } from "./periods";
+import { findSubscription } from "./queries";
+import { commitSubscription, endPause, startPause, type Statement } from "./store";
+import { subscriptionPeriods, subscriptions, type PeriodRow, type SubscriptionRow } from "./table";
+
+/**
+ * The period close, as far as subscriptions go. When a period ends, `rollOverPeriod`
+ * freezes it into `subscription_periods` (what its invoice bills) and, in the same batch,
+ * moves the subscription on, in this order at the boundary:
+ *   1. a pause due to end by then resumes at its `resumesAt`;
+ *   2. cancel-at-period-end cancels (no new period);
+ *   3. a trial ends: active, and the billing anchor becomes the trial end;
+ *   4. a scheduled plan change applies (a new interval re-anchors at the boundary);
+ *   5. the next anniversary period opens, billed at the plan now in effect; a pause still
+ *      running is split at the boundary so no pause span crosses periods.
+ */
+
+export interface RollOverResult {
+  closedPeriod: PeriodRow;
+  subscription: SubscriptionRow;
+}
+
+/** Longest catch-up in one go (20 years of monthly periods). */
+const MAX_CATCH_UP = 240;
+
+/**
+ * Rolls the subscription over its current period if that has ended by `now`. One period
+ * per call; null when nothing was due, or when `expectedPeriodEnd` is given and is not the
+ * current period's end. Idempotent: a second run for the same period (or a concurrent one)
+ * finds it closed and changes nothing.
+ */
+export async function rollOverPeriod(
+  db: Db,
+  env: Bindings,
+  subscriptionId: string,
+  now: number,
+  expectedPeriodEnd?: number,
+): Promise<RollOverResult | null> {
+  const row = await findSubscription(db, subscriptionId);
+  if (!row || !isDue(row, now)) return null;
+  if (expectedPeriodEnd !== undefined && row.currentPeriodEnd !== expectedPeriodEnd) return null;
+  const result = await rollOverRow(db, row, now).catch(ignoreLostRace);
+  if (result) await syncMeter(db, env, result.subscription);
+  return result;
+}
+
+/**
+ * Brings a subscription up to `now`: rolls over every ended period and applies an
+ * auto-resume that is due. Mutations and reads call it first, so nobody acts on a period
+ * that is already over while the cron has not run yet.
+ */
+export async function catchUp(db: Db, env: Bindings, row: SubscriptionRow, now: number): Promise<SubscriptionRow> {
+  let current = row;
+  let changed = false;
+  for (let i = 0; i < MAX_CATCH_UP && isDue(current, now); i++) {
+    await rollOverRow(db, current, now).catch(ignoreLostRace);
+    current = (await findSubscription(db, row.id))!;
+    changed = true;
+  }
+  if (current.status === "paused" && current.resumesAt !== null && current.resumesAt <= now) {
+    current = await resumeRow(db, current, current.resumesAt, now).catch(async (err) => {
+      ignoreLostRace(err);
+      return (await findSubscription(db, row.id))!;
+    });
+    changed = true;
+  }
+  if (changed) await syncMeter(db, env, current);
+  return current;
+}
+
+/** Resumes a paused subscription; the pause span ends at `at` (its resumesAt, or now). */
+export function resumeRow(db: Db, row: SubscriptionRow, at: number, now: number): Promise<SubscriptionRow> {
+  return commitSubscription(db, row, { status: "active", pausedAt: null, resumesAt: null }, now, endPause(db, row.id, at));
+}
+
+const isDue = (row: SubscriptionRow, now: number) => row.status !== "canceled" && row.currentPeriodEnd <= now;
+
+/** Another request rolled the same period over first: that is success, not an error. */
+function ignoreLostRace(err: unknown): null {
+  if (err instanceof ApiError && err.code === "CONFLICT") return null;
+  throw err;
+}
+
+async function rollOverRow(db: Db, row: SubscriptionRow, now: number): Promise<RollOverResult> {
+  const boundary = row.currentPeriodEnd;
+  const closedPeriod: PeriodRow = {
+    id: newId("per"),
+    subscriptionId: row.id,
+    tenantId: row.tenantId,
+    periodStart: row.currentPeriodStart,
+    periodEnd: boundary,
+    planId: row.periodPlanId,
+    currency: row.currency,
+    trial: row.status === "trialing",
+    endedAt: null,
+    closedAt: now,
+    invoiceId: null,
+  };
+  const extra: Statement[] = [db.insert(subscriptionPeriods).values(closedPeriod)];
+  const patch: Partial<SubscriptionRow> = { scheduledPlanId: null, scheduledChangeAt: null };
+
+  let status = row.status;
+  if (status === "paused" && row.resumesAt !== null && row.resumesAt <= boundary) {
+    extra.push(...endPause(db, row.id, row.resumesAt));
+    Object.assign(patch, { pausedAt: null, resumesAt: null });
+    status = "active";
+  }
+
+  if (row.cancelAtPeriodEnd) {
+    if (status === "paused") extra.push(...endPause(db, row.id, boundary));
+    Object.assign(patch, { status: "canceled", endedAt: boundary, cancelAtPeriodEnd: false, pausedAt: null, resumesAt: null });
+    const subscription = await commitSubscription(db, row, patch, now, extra);
+    return { closedPeriod, subscription };
+  }
+
+  let anchor = row.billingAnchor;
+  if (status === "trialing") {
+    status = "active";
+    anchor = boundary;
+  }
+  let plan = await getPlan(db, row.planId);
+  const scheduled = row.scheduledPlanId ? await findPlan(db, row.scheduledPlanId) : undefined;
+  if (scheduled && (row.scheduledChangeAt ?? boundary) <= boundary) {
+    if (scheduled.interval !== plan.interval) anchor = boundary;
+    plan = scheduled;
+  }
+  const next = periodContaining(anchor, boundary, plan.interval);
+  if (status === "paused") {
+    extra.push(...endPause(db, row.id, boundary), startPause(db, row, plan.id, boundary));
+  }
+  Object.assign(patch, {
+    status,
+    planId: plan.id,
+    periodPlanId: plan.id,
+    billingAnchor: anchor,
+    currentPeriodStart: next.start,
+    currentPeriodEnd: next.end,
+  });
+  const subscription = await commitSubscription(db, row, patch, now, extra);
+  return { closedPeriod, subscription };
+}
+
+/** Live subscriptions whose current period ended at or before `now`, earliest first. */
+export async function listSubscriptionsDue(db: Db, now: number, limit = 100): Promise<SubscriptionRow[]> {
+  return db
+    .select()
+    .from(subscriptions)
+    .where(and(lte(subscriptions.currentPeriodEnd, now), sql`${subscriptions.status} <> 'canceled'`))
+    .orderBy(asc(subscriptions.currentPeriodEnd), asc(subscriptions.id))
+    .limit(limit);
+}
+
+/** Closed periods no invoice has billed yet, oldest first: the invoicing work list. */
+export async function listPeriodsToInvoice(db: Db, limit = 100, tenantId?: string): Promise<PeriodRow[]> {
+  return db
+    .select()
+    .from(subscriptionPeriods)
+    .where(and(isNull(subscriptionPeriods.invoiceId), tenantId ? eq(subscriptionPeriods.tenantId, tenantId) : undefined))
+    .orderBy(asc(subscriptionPeriods.closedAt), asc(subscriptionPeriods.id))
+    .limit(limit);
+}
+
+/**
+ * The scheduled job: rolls over every due subscription and resumes every pause whose
+ * `resumesAt` has come. Safe to run as often as wanted, and concurrently.
+ */
+export async function advanceSubscriptions(db: Db, env: Bindings, now: number): Promise<{ advanced: number }> {
+  const PAGE = 100;
+  let advanced = 0;
+  let after = "";
+  for (;;) {
+    const due = await db
+      .select()
+      .from(subscriptions)
+      .where(
+        and(
+          gt(subscriptions.id, after),
+          sql`((${subscriptions.currentPeriodEnd} <= ${now} AND ${subscriptions.status} <> 'canceled')
+            OR (${subscriptions.status} = 'paused' AND ${subscriptions.resumesAt} <= ${now}))`,
+        ),
+      )
+      .orderBy(asc(subscriptions.id))
+      .limit(PAGE);
+    for (const row of due) await catchUp(db, env, row, now);
+    advanced += due.length;
+    if (due.length < PAGE) return { advanced };
+    after = due[due.length - 1]!.id;
+  }
+}

@@ -1,0 +1,188 @@
+import { z } from "@hono/zod-openapi";
+import { Currency, PlanId } from "../plans/schemas";
+import { SUBSCRIPTION_STATUSES } from "./table";
+
+/** An ISO 8601 instant on the wire, epoch milliseconds inside. */
+export const Instant = z
+  .iso.datetime({ offset: true })
+  .transform((s) => Date.parse(s))
+  .openapi({ type: "string", format: "date-time", example: "2026-04-10T00:00:00Z" });
+
+const ExternalId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, "letters, digits, _ . : - (max 128)");
+export const SubscriptionId = z.string().min(1).max(64).openapi({ example: "sub_3f9a0c1e2d4b5a6978877665" });
+export const CouponCode = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$/, "3 to 64 letters, digits, _ or -")
+  .openapi({ example: "LAUNCH20" });
+
+export const CreateSubscription = z
+  .object({
+    planId: PlanId,
+    projectId: ExternalId.optional().describe("One live subscription per project; omit for the tenant-wide one"),
+    productId: ExternalId.optional(),
+    couponCode: CouponCode.optional(),
+    trial: z.boolean().optional().describe("Start with the plan's trial days (default true when the plan has them)"),
+    startAt: Instant.optional().describe(
+      "Default now. May lie in the past (a customer migrated from another system): periods and the trial follow from it; elapsed periods are not billed",
+    ),
+  })
+  .strict()
+  .openapi("CreateSubscription");
+export type CreateSubscription = z.infer<typeof CreateSubscription>;
+
+export const ChangePlan = z
+  .object({
+    planId: PlanId,
+    prorate: z.boolean().optional().describe("Default true: credit the unused old plan and charge the rest of the new one"),
+    at: z
+      .enum(["now", "period_end"])
+      .optional()
+      .describe("Default now. period_end schedules the change for the period close (e.g. a downgrade); scheduling the current plan clears a scheduled change"),
+  })
+  .strict()
+  .openapi("ChangePlan");
+export type ChangePlan = z.infer<typeof ChangePlan>;
+
+export const CancelSubscription = z
+  .object({
+    atPeriodEnd: z.boolean().optional().describe("Default true: stays active until the period ends"),
+    prorate: z.boolean().optional().describe("Immediate cancel only, default false: credit the unused rest of the period"),
+  })
+  .strict()
+  .openapi("CancelSubscription");
+export type CancelSubscription = z.infer<typeof CancelSubscription>;
+
+export const PauseSubscription = z
+  .object({ resumesAt: Instant.optional().describe("Resume automatically at this instant") })
+  .strict()
+  .openapi("PauseSubscription");
+export type PauseSubscription = z.infer<typeof PauseSubscription>;
+
+export const EmptyBody = z.object({}).strict().openapi("EmptyBody");
+
+const PercentOff = z
+  .number()
+  .positive()
+  .max(100)
+  .refine((p) => Math.abs(p * 100 - Math.round(p * 100)) < 1e-9, "at most two decimals")
+  .describe("Percent off, up to two decimals (12.5 = 12.5 %)");
+const AmountOff = z.number().int().positive().max(1e12).describe("Minor units off each invoice");
+
+/** A discount's terms, shared by coupons and ad-hoc discounts. */
+const DurationEnum = z.enum(["once", "repeating", "forever"]);
+
+export const discountTerms = {
+  percentOff: PercentOff.optional(),
+  amountOff: AmountOff.optional(),
+  currency: Currency.optional(),
+  duration: DurationEnum.default("once"),
+  durationInMonths: z.number().int().min(1).max(120).optional().describe("Required for repeating"),
+};
+
+export function refineTerms(
+  t: { percentOff?: number; amountOff?: number; duration?: string; durationInMonths?: number },
+  ctx: z.RefinementCtx,
+) {
+  if ((t.percentOff === undefined) === (t.amountOff === undefined)) {
+    ctx.addIssue({ code: "custom", path: ["percentOff"], message: "give exactly one of percentOff and amountOff" });
+  }
+  if ((t.duration === "repeating") !== (t.durationInMonths !== undefined)) {
+    ctx.addIssue({ code: "custom", path: ["durationInMonths"], message: "required for repeating, and only for it" });
+  }
+}
+
+export const ApplyDiscount = z
+  .object({
+    couponCode: CouponCode.optional().describe("Apply a coupon; or give ad-hoc terms instead (admin only)"),
+    description: z.string().min(1).max(200).optional(),
+    ...discountTerms,
+    duration: DurationEnum.optional().describe("Default once"),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    if (d.couponCode !== undefined) {
+      const extra = (["percentOff", "amountOff", "currency", "duration", "durationInMonths", "description"] as const).filter(
+        (k) => d[k] !== undefined,
+      );
+      for (const k of extra) ctx.addIssue({ code: "custom", path: [k], message: "not allowed with couponCode" });
+      return;
+    }
+    refineTerms({ ...d, duration: d.duration ?? "once" }, ctx);
+  })
+  .openapi("ApplyDiscount");
+export type ApplyDiscount = z.infer<typeof ApplyDiscount>;
+
+export const AddCredits = z
+  .object({
+    amount: z.number().int().positive().max(1e12).describe("Minor units"),
+    currency: Currency.optional().describe("Default and only allowed value: the subscription's currency"),
+    reason: z.string().trim().min(1).max(500),
+    expiresAt: Instant.optional(),
+  })
+  .strict()
+  .openapi("AddCredits");
+export type AddCredits = z.infer<typeof AddCredits>;
+
+export const Discount = z
+  .object({
+    id: z.string(),
+    couponId: z.string().nullable(),
+    description: z.string(),
+    percentOff: z.number().nullable(),
+    amountOff: z.number().int().nullable(),
+    currency: z.string().nullable(),
+    duration: z.enum(["once", "repeating", "forever"]),
+    durationInMonths: z.number().int().nullable(),
+    remainingPeriods: z.number().int().nullable().describe("Invoices it still applies to; null = forever"),
+    createdAt: z.string(),
+  })
+  .openapi("Discount");
+export type Discount = z.infer<typeof Discount>;
+
+export const PendingItem = z
+  .object({
+    id: z.string(),
+    description: z.string(),
+    amount: z.number().int().describe("Signed minor units: negative is a credit"),
+    currency: z.string(),
+    planId: z.string().nullable(),
+    periodStart: z.string(),
+    periodEnd: z.string(),
+    createdAt: z.string(),
+  })
+  .openapi("PendingInvoiceItem");
+export type PendingItem = z.infer<typeof PendingItem>;
+
+export const Subscription = z
+  .object({
+    id: z.string(),
+    tenantId: z.string(),
+    projectId: z.string().nullable(),
+    productId: z.string().nullable(),
+    planId: z.string(),
+    status: z.enum(SUBSCRIPTION_STATUSES),
+    currency: z.string(),
+    currentPeriodStart: z.string(),
+    currentPeriodEnd: z.string(),
+    billingCycleAnchor: z.string(),
+    trialStart: z.string().nullable(),
+    trialEnd: z.string().nullable(),
+    cancelAtPeriodEnd: z.boolean(),
+    cancelAt: z.string().nullable().describe("When it ends (or ended): the period end for a pending cancellation"),
+    canceledAt: z.string().nullable().describe("When the cancellation was requested"),
+    endedAt: z.string().nullable(),
+    pausedAt: z.string().nullable(),
+    resumesAt: z.string().nullable(),
+    scheduledChange: z.object({ planId: z.string(), at: z.string() }).nullable(),
+    discounts: z.array(Discount),
+    reactivatedFrom: z.string().nullable().describe("The canceled subscription this one reactivated"),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Subscription");
+export type Subscription = z.infer<typeof Subscription>;
+
+export const SubscriptionChange = Subscription.extend({
+  prorations: z.array(PendingItem).describe("Pending invoice items this change created"),
+}).openapi("SubscriptionChange");
+export type SubscriptionChange = z.infer<typeof SubscriptionChange>;

@@ -5,7 +5,7 @@ import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } f
 import { IdempotencyHeaders, securedIdempotent } from "../http/idempotency";
 import { PageQuery } from "../http/pagination";
 import { createRouter, secured } from "../http/router";
-import { redeemCoupon } from "../subscriptions/service";
+import { redeemCoupon } from "./redeem";
 import { Coupon, CouponValidation, CreateCoupon, RedeemCoupon, Redemption, ValidateCoupon } from "./schemas";
 import { createCoupon, deactivateCoupon, getCoupon, listCoupons, validateCoupon } from "./service";
 

@@ -223,7 +223,7 @@ export function redemptionStatements(
  * as it is now (someone else took the last redemption, deactivated it, …). Undefined when
  * the failure was not the coupon's.
  */
-export async function redemptionFailure(db: Db, err: unknown, coupon: CouponRow, tenantId: string, now: number): Promise<ApiError | undefined> {
+export async function redemptionFailure(db: Db, err: unknown, coupon: CouponRow, now: number): Promise<ApiError | undefined> {
   const violation = constraintViolation(err) ?? "";
   if (violation.startsWith("UNIQUE") && violation.includes("coupon_redemptions.")) {
     return ineligibleError({ reason: "already_redeemed", message: `This tenant has already redeemed coupon ${coupon.code}` });

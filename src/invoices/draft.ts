@@ -132,7 +132,7 @@ async function pendingItems(db: Db, sub: SubscriptionRow, period: BillablePeriod
         lt(pendingInvoiceItems.createdAt, asOf + 1),
       ),
     )
-    .orderBy(pendingInvoiceItems.createdAt, pendingInvoiceItems.id);
+    .orderBy(pendingInvoiceItems.createdAt, pendingInvoiceItems.amount, pendingInvoiceItems.id);
 }
 
 /**

@@ -132,3 +132,21 @@ export async function openPendingItems(db: Db, subscriptionId: string): Promise<
     .where(and(eq(pendingInvoiceItems.subscriptionId, subscriptionId), isNull(pendingInvoiceItems.invoiceId)))
     .orderBy(pendingInvoiceItems.createdAt, sql`rowid`);
 }
+
+/**
+ * The open items an invoice for a period ending at `periodEnd` bills: those made for that
+ * period or an earlier one (an invoice generated late does not take the next period's).
+ */
+export async function pendingItemsForPeriod(db: Db, subscriptionId: string, periodEnd: number): Promise<PendingInvoiceItemRow[]> {
+  return db
+    .select()
+    .from(pendingInvoiceItems)
+    .where(
+      and(
+        eq(pendingInvoiceItems.subscriptionId, subscriptionId),
+        isNull(pendingInvoiceItems.invoiceId),
+        lt(pendingInvoiceItems.periodStart, periodEnd),
+      ),
+    )
+    .orderBy(pendingInvoiceItems.createdAt, sql`rowid`);
+}

@@ -2,6 +2,7 @@ import { and, asc, eq, gt, isNull, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { Bindings } from "../env";
 import { ApiError } from "../http/errors";
+import { log } from "../http/logger";
 import { findPlan, getPlan } from "../plans/service";
 import { newId } from "./ids";
 import { syncMeter } from "./meter-sync";
@@ -188,7 +189,12 @@ export async function advanceSubscriptions(db: Db, env: Bindings, now: number): 
       )
       .orderBy(asc(subscriptions.id))
       .limit(PAGE);
-    for (const row of due) await catchUp(db, env, row, now);
+    for (const row of due) {
+      // One subscription that cannot be advanced must not hold up the others.
+      await catchUp(db, env, row, now).catch((err: Error) =>
+        log("error", "subscription roll-over failed", { subscriptionId: row.id, tenant: row.tenantId, error: err.message }),
+      );
+    }
     advanced += due.length;
     if (due.length < PAGE) return { advanced };
     after = due[due.length - 1]!.id;

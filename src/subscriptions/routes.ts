@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { applyDiscount } from "../coupons/redeem";
 import { addCredits } from "../credits/service";
 import { CreditGrant } from "../credits/schemas";
 import { database } from "../db/client";
@@ -25,7 +26,6 @@ import {
   SubscriptionId,
 } from "./schemas";
 import {
-  applyDiscount,
   cancelSubscription,
   changePlan,
   createSubscription,

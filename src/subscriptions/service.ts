@@ -1,12 +1,10 @@
 import { iso, type Db } from "../db/client";
 import type { Bindings } from "../env";
-import { ApiError, badRequest, conflict, invalidState, notFound } from "../http/errors";
+import { badRequest, conflict, invalidState, notFound } from "../http/errors";
 import { getPlan } from "../plans/service";
 import type { Plan } from "../plans/schemas";
 import { prorate, type Span } from "../pricing/proration";
 import { tenants } from "../tenants/table";
-import { describeTerms, discountsBySubscription, insertDiscount, remainingPeriodsFor, toBps, toDiscount, type DiscountTerms } from "../coupons/discounts";
-import type { RedeemCoupon, Redemption } from "../coupons/schemas";
 import { redeemableCoupon, redemptionFailure, redemptionStatements } from "../coupons/service";
 import { newId } from "./ids";
 import { assertTransition } from "./lifecycle";
@@ -14,7 +12,7 @@ import { syncMeter } from "./meter-sync";
 import { addInterval, periodContaining } from "./periods";
 import { findLiveSubscription, findOwnedSubscription, listSubscriptionRows, presentSubscription, presentSubscriptions, toPendingItem } from "./queries";
 import { catchUp, resumeRow } from "./rollover";
-import type { ApplyDiscount, CancelSubscription, ChangePlan, CreateSubscription, PauseSubscription, Subscription, SubscriptionChange } from "./schemas";
+import type { CancelSubscription, ChangePlan, CreateSubscription, PauseSubscription, Subscription, SubscriptionChange } from "./schemas";
 import { commitSubscription, endPause, startPause, subscriptionWriteError, type Statement } from "./store";
 import { pendingInvoiceItems, subscriptionPeriods, subscriptions, type PendingInvoiceItemRow, type SubscriptionRow, type SubscriptionStatus } from "./table";
 
@@ -140,7 +138,7 @@ export async function createSubscription(
       ...(redemption?.statements ?? []),
     ]);
   } catch (err) {
-    throw (coupon && (await redemptionFailure(db, err, coupon, tenantId, now))) ?? subscriptionWriteError(err);
+    throw (coupon && (await redemptionFailure(db, err, coupon, now))) ?? subscriptionWriteError(err);
   }
   return settle(db, env, row);
 }
@@ -384,79 +382,4 @@ export async function recoverFromPastDue(db: Db, env: Bindings, id: string, now:
   const row = await loadCurrent(db, env, null, id, now);
   assertTransition("recover", row.status);
   return settle(db, env, await commitSubscription(db, row, { status: "active" }, now));
-}
-
-// ── discounts ──────────────────────────────────────────────────────────────────
-
-/**
- * Redeems `code` onto the subscription: eligibility is checked first for a precise error,
- * then re-checked atomically inside the batch (see redemptionStatements).
- */
-export async function redeemOnto(db: Db, row: SubscriptionRow, code: string, actor: string, now: number) {
-  const plan = await getPlan(db, row.planId);
-  const coupon = await redeemableCoupon(db, code, row.tenantId, plan, now);
-  const redemption = redemptionStatements(db, { coupon, tenantId: row.tenantId, subscriptionId: row.id, interval: plan.interval, createdBy: actor, now });
-  try {
-    await db.batch(redemption.statements);
-  } catch (err) {
-    throw (await redemptionFailure(db, err, coupon, row.tenantId, now)) ?? subscriptionWriteError(err);
-  }
-  return { coupon, ...redemption };
-}
-
-/** A coupon by code (billing:update), or ad-hoc terms (admin only: a tenant cannot grant itself a discount). */
-export async function applyDiscount(db: Db, env: Bindings, caller: Caller, id: string, input: ApplyDiscount, now: number): Promise<Subscription> {
-  const row = await loadCurrent(db, env, caller.owner, id, now);
-  assertTransition("discount", row.status);
-  if (input.couponCode !== undefined) {
-    await redeemOnto(db, row, input.couponCode, caller.actor, now);
-  } else {
-    if (!caller.admin) throw new ApiError("FORBIDDEN", "Ad-hoc discounts need the admin scope; apply a coupon with couponCode instead");
-    const currency = input.amountOff !== undefined ? (input.currency ?? row.currency) : null;
-    if (currency !== null && currency !== row.currency) {
-      throw badRequest(`The subscription bills in ${row.currency}`, [{ path: "currency", message: `must be ${row.currency}`, code: "custom" }]);
-    }
-    const terms: DiscountTerms = {
-      percentOffBps: toBps(input.percentOff),
-      amountOff: input.amountOff ?? null,
-      currency,
-      duration: input.duration ?? "once",
-      durationInMonths: input.durationInMonths ?? null,
-    };
-    const plan = await getPlan(db, row.planId);
-    try {
-      await insertDiscount(db, {
-        id: newId("disc"),
-        tenantId: row.tenantId,
-        subscriptionId: row.id,
-        couponId: null,
-        description: input.description ?? `Discount: ${describeTerms(terms)}`,
-        terms,
-        remainingPeriods: remainingPeriodsFor(terms, plan.interval),
-        createdBy: caller.actor,
-        now,
-      });
-    } catch (err) {
-      throw subscriptionWriteError(err);
-    }
-  }
-  return presentSubscription(db, row);
-}
-
-/** `POST /coupons/redeem`: the subscription must belong to `tenantId` (else 404). */
-export async function redeemCoupon(db: Db, env: Bindings, input: RedeemCoupon, actor: string, now: number): Promise<Redemption> {
-  const row = await catchUp(db, env, await findOwnedSubscription(db, input.subscriptionId, input.tenantId), now);
-  assertTransition("discount", row.status);
-  const { coupon, redemptionId, discountId } = await redeemOnto(db, row, input.code, actor, now);
-  const discounts = await discountsBySubscription(db, [row.id]);
-  const discount = discounts.get(row.id)!.find((d) => d.id === discountId)!;
-  return {
-    id: redemptionId,
-    couponId: coupon.id,
-    code: coupon.code,
-    tenantId: row.tenantId,
-    subscriptionId: row.id,
-    discount: toDiscount(discount),
-    createdAt: iso(now),
-  };
 }

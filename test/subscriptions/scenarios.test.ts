@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { pushPlanState } from "../../src/metering/plan-state";
 import { beforeAll, describe, expect, it } from "vitest";
 import { baseFeeForPeriod, openPeriod } from "../../src/subscriptions/billing";
-import { findSubscription, openPendingItems } from "../../src/subscriptions/queries";
+import { findSubscription, openPendingItems, pendingItemsForPeriod } from "../../src/subscriptions/queries";
 import { listPeriodsToInvoice, listSubscriptionsDue, rollOverPeriod } from "../../src/subscriptions/rollover";
 import {
   cancelSubscription,
@@ -53,8 +53,12 @@ describe("upgrade mid-period", () => {
     expect(closed!.closedPeriod).toMatchObject({ planId: "basic-29", periodStart: APRIL, periodEnd: MAY, trial: false });
     const base = await baseFeeForPeriod(db, closed!.closedPeriod);
     expect(base.map((l) => l.amount)).toEqual([2900]);
-    expect(sum(base) + sum(await openPendingItems(db, sub.id))).toBe(7800); // 9 days of $29 (870) + 21 days of $99 (6930)
-    // May is billed at the new plan.
+    expect(sum(base) + sum(await pendingItemsForPeriod(db, sub.id, MAY))).toBe(7800); // 9 days of $29 (870) + 21 days of $99 (6930)
+    // An upgrade in May is not billed on April's invoice.
+    await changePlan(db, env, caller, sub.id, { planId: "basic-29" }, MAY + DAY);
+    expect((await pendingItemsForPeriod(db, sub.id, MAY)).map((i) => i.amount)).toEqual([-2030, 6930]);
+    expect(await openPendingItems(db, sub.id)).toHaveLength(4);
+    // May is billed at the plan it began with.
     expect(closed!.subscription).toMatchObject({ planId: "premium-99", periodPlanId: "premium-99", currentPeriodStart: MAY });
   });
 

@@ -24,7 +24,7 @@ export function connect(origin, connections) {
  * @param pool from connect()
  * @param opts.request (i) => ({ method, path, headers?, body? }) for the i-th request
  * @param opts.expect (status, body, i) => boolean; a false answer is counted as an error
- * @returns { requests, errors, seconds, rps, p50Ms, p90Ms, p99Ms, maxMs }
+ * @returns a sample: { requests, errors, firstError?, seconds, latencies } (see summarize)
  */
 export async function runLoad(pool, { request, concurrency, requests, maxMs, expect = (s) => s < 400 }) {
   const latencies = new Float64Array(requests);
@@ -56,13 +56,30 @@ export async function runLoad(pool, { request, concurrency, requests, maxMs, exp
   }
   await Promise.all(Array.from({ length: concurrency }, client));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const sorted = latencies.subarray(0, done).sort();
+  return { requests: done, errors, ...(firstError ? { firstError } : {}), seconds, latencies: latencies.subarray(0, done) };
+}
+
+/**
+ * One figure from one or more samples of the same load (e.g. rounds interleaved with other
+ * loads): requests/s over the time spent in them, and latency percentiles over all requests.
+ */
+export function summarize(...samples) {
+  const requests = samples.reduce((n, s) => n + s.requests, 0);
+  const seconds = samples.reduce((n, s) => n + s.seconds, 0);
+  const sorted = new Float64Array(requests);
+  let at = 0;
+  for (const s of samples) {
+    sorted.set(s.latencies, at);
+    at += s.latencies.length;
+  }
+  sorted.sort();
+  const firstError = samples.find((s) => s.firstError)?.firstError;
   return {
-    requests: done,
-    errors,
+    requests,
+    errors: samples.reduce((n, s) => n + s.errors, 0),
     ...(firstError ? { firstError } : {}),
     seconds: round(seconds, 3),
-    rps: round(done / seconds, 0),
+    rps: round(requests / seconds, 0),
     p50Ms: round(percentile(sorted, 50)),
     p90Ms: round(percentile(sorted, 90)),
     p99Ms: round(percentile(sorted, 99)),

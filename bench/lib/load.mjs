@@ -2,6 +2,8 @@
 // connections, each sending its next request as soon as the previous answer arrives,
 // until `requests` have been sent or `maxMs` has passed. Latency is measured per
 // request from send to the end of the body.
+// undici is installed with wrangler and Miniflare; its Pool keeps the client's own cost per
+// request low, which matters when the client shares two cores with workerd.
 import { Pool } from "undici";
 
 export function percentile(sorted, p) {
@@ -14,14 +16,15 @@ export const round = (n, digits = 2) => Math.round(n * 10 ** digits) / 10 ** dig
 
 /** A pool of keep-alive connections to `origin` (loopback). */
 export function connect(origin, connections) {
-  return new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 60_000 });
+  // A stuck request fails after 30 s instead of holding the run (every phase is bounded).
+  return new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 60_000, headersTimeout: 30_000, bodyTimeout: 30_000 });
 }
 
 /**
  * @param pool from connect()
  * @param opts.request (i) => ({ method, path, headers?, body? }) for the i-th request
  * @param opts.expect (status, body, i) => boolean; a false answer is counted as an error
- * @returns { requests, errors, seconds, rps, p50Ms, p90Ms, p99Ms, maxMs }
+ * @returns a sample: { requests, errors, firstError?, seconds, latencies } (see summarize)
  */
 export async function runLoad(pool, { request, concurrency, requests, maxMs, expect = (s) => s < 400 }) {
   const latencies = new Float64Array(requests);
@@ -53,13 +56,30 @@ export async function runLoad(pool, { request, concurrency, requests, maxMs, exp
   }
   await Promise.all(Array.from({ length: concurrency }, client));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const sorted = latencies.subarray(0, done).sort();
+  return { requests: done, errors, ...(firstError ? { firstError } : {}), seconds, latencies: latencies.subarray(0, done) };
+}
+
+/**
+ * One figure from one or more samples of the same load (e.g. rounds interleaved with other
+ * loads): requests/s over the time spent in them, and latency percentiles over all requests.
+ */
+export function summarize(...samples) {
+  const requests = samples.reduce((n, s) => n + s.requests, 0);
+  const seconds = samples.reduce((n, s) => n + s.seconds, 0);
+  const sorted = new Float64Array(requests);
+  let at = 0;
+  for (const s of samples) {
+    sorted.set(s.latencies, at);
+    at += s.latencies.length;
+  }
+  sorted.sort();
+  const firstError = samples.find((s) => s.firstError)?.firstError;
   return {
-    requests: done,
-    errors,
+    requests,
+    errors: samples.reduce((n, s) => n + s.errors, 0),
     ...(firstError ? { firstError } : {}),
     seconds: round(seconds, 3),
-    rps: round(done / seconds, 0),
+    rps: round(requests / seconds, 0),
     p50Ms: round(percentile(sorted, 50)),
     p90Ms: round(percentile(sorted, 90)),
     p99Ms: round(percentile(sorted, 99)),

@@ -3,10 +3,10 @@
 // listening on loopback only. Bindings come from wrangler.toml, so the bench runs what
 // `wrangler deploy` would upload with the configuration it would use.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
 
@@ -14,7 +14,8 @@ const require = createRequire(import.meta.url);
 
 /** `wrangler deploy --dry-run`: the exact bundle a deploy would upload. */
 export function buildWorker(outdir = mkdtempSync(join(tmpdir(), "edge-billing-bench-"))) {
-  const run = spawnSync(process.execPath, [require.resolve("wrangler/bin/wrangler.js"), "deploy", "--dry-run", "--outdir", outdir], {
+  const wrangler = join(dirname(require.resolve("wrangler/package.json")), "bin/wrangler.js");
+  const run = spawnSync(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", outdir], {
     stdio: ["ignore", "ignore", "inherit"],
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_LOG: "error" },
   });
@@ -32,12 +33,32 @@ async function migrate(db, dir = "migrations") {
 }
 
 /**
- * Builds and starts the Worker (storage is Miniflare's default: fresh for each instance). Returns its loopback URL, the Miniflare instance
- * (for bindings such as getD1Database) and close(), which also removes the build.
- * `vars` are added to (and override) wrangler.toml's [vars].
+ * Where the instance keeps D1 / Durable Object / queue storage for the run: a fresh
+ * directory on a RAM file system when there is one. Miniflare otherwise writes SQLite
+ * files under the OS temp dir, and on a VM disk every Durable Object commit then waits
+ * for an fsync (tens of ms here), which measures the disk, not workerd or our code;
+ * production Durable Objects do not commit to a local disk either. BENCH_STORAGE_DIR
+ * overrides (e.g. a directory on disk, to see that cost).
  */
-export async function startWorker({ vars = {}, config = "wrangler.toml" } = {}) {
+export function storageDir() {
+  const parent = process.env.BENCH_STORAGE_DIR ?? (existsSync("/dev/shm") ? "/dev/shm" : tmpdir());
+  return mkdtempSync(join(parent, "edge-billing-bench-state-"));
+}
+
+/**
+ * Builds and starts the Worker with empty storage. Returns its loopback URL, the
+ * Miniflare instance (for bindings such as getD1Database), where its storage lives,
+ * and close(), which also removes the build and the storage.
+ * `vars` are added to (and override) wrangler.toml's [vars]; `extra` are more Miniflare
+ * options (e.g. `{ inspectorPort }` to attach a profiler).
+ */
+export async function startWorker({ vars = {}, config = "wrangler.toml", extra = {} } = {}) {
   const build = buildWorker();
+  const state = storageDir();
+  const cleanUp = () => {
+    rmSync(build.outdir, { recursive: true, force: true });
+    rmSync(state, { recursive: true, force: true });
+  };
   // The bundle is one ES module, so the source-file rules wrangler would apply are moot.
   const { modulesRules: _rules, rootPath: _root, ...workerOptions } = unstable_getMiniflareWorkerOptions(config).workerOptions;
   const mf = new Miniflare(
@@ -53,16 +74,26 @@ export async function startWorker({ vars = {}, config = "wrangler.toml" } = {}) 
       port: 0,
       logRequests: false,
       verbose: false,
+      resourcePersistencePath: state,
+      ...extra,
     }),
   );
-  const url = await mf.ready;
-  await migrate(await mf.getD1Database("DB"));
+  let url;
+  try {
+    url = await mf.ready;
+    await migrate(await mf.getD1Database("DB"));
+  } catch (err) {
+    await mf.dispose().catch(() => undefined);
+    cleanUp();
+    throw err;
+  }
   return {
     url: url.origin,
     mf,
+    storage: state,
     async close() {
       await mf.dispose();
-      rmSync(build.outdir, { recursive: true, force: true });
+      cleanUp();
     },
   };
 }

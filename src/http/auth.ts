@@ -20,7 +20,45 @@ function jwks(url: string): JWTVerifyGetKey {
 
 const unauthorized = (message: string) => new ApiError("UNAUTHORIZED", message);
 
+// The HMAC key imported once per secret and isolate (jose would import it on every call).
+const hmacKeys = new Map<string, Promise<CryptoKey>>();
+
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = hmacKeys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+    hmacKeys.set(secret, key);
+  }
+  return key;
+}
+
+/**
+ * Tokens already verified in this isolate, by their exact text, until they expire: a
+ * tenant's back end sends the same token with every usage event, and the signature check
+ * is the dearest step of such a request. The cached result is only used while the token
+ * is within its validity and the auth configuration is unchanged; the map is bounded.
+ */
+const verified = new Map<string, { payload: JWTPayload; config: string }>();
+const MAX_VERIFIED = 10_000;
+
+const configKey = (env: Bindings) =>
+  `${env.JWT_JWKS_URL ?? ""}\u0000${env.JWT_SECRET ?? ""}\u0000${env.JWT_ISSUER ?? ""}\u0000${env.JWT_AUDIENCE ?? ""}`;
+
+function stillValid(payload: JWTPayload, nowSeconds: number): boolean {
+  return payload.exp !== undefined && payload.exp > nowSeconds && (payload.nbf === undefined || payload.nbf <= nowSeconds);
+}
+
 async function verify(token: string, env: Bindings): Promise<JWTPayload> {
+  const config = configKey(env);
+  const cached = verified.get(token);
+  if (cached && cached.config === config && stillValid(cached.payload, Date.now() / 1000)) return cached.payload;
+  const payload = await verifySignature(token, env);
+  if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value!);
+  if (payload.exp !== undefined) verified.set(token, { payload, config });
+  return payload;
+}
+
+async function verifySignature(token: string, env: Bindings): Promise<JWTPayload> {
   const options = {
     issuer: env.JWT_ISSUER || undefined,
     audience: env.JWT_AUDIENCE || undefined,
@@ -30,8 +68,7 @@ async function verify(token: string, env: Bindings): Promise<JWTPayload> {
       return (await jwtVerify(token, jwks(env.JWT_JWKS_URL), { ...options, algorithms: JWKS_ALGORITHMS })).payload;
     }
     if (env.JWT_SECRET) {
-      const key = new TextEncoder().encode(env.JWT_SECRET);
-      return (await jwtVerify(token, key, { ...options, algorithms: HS_ALGORITHMS })).payload;
+      return (await jwtVerify(token, await hmacKey(env.JWT_SECRET), { ...options, algorithms: HS_ALGORITHMS })).payload;
     }
   } catch (err) {
     if (err instanceof joseErrors.JWTExpired) throw unauthorized("Token expired");

@@ -16,7 +16,13 @@ const MAX_SEND_MESSAGES = 100;
 const MAX_SEND_BYTES = 224 * 1024;
 
 const encoder = new TextEncoder();
-const byteLength = (value: unknown) => encoder.encode(JSON.stringify(value)).length;
+const NON_ASCII = /[^\u0000-\u007f]/;
+
+/** UTF-8 size of `value` as JSON; most events are ASCII, whose size is their length. */
+function byteLength(value: unknown): number {
+  const json = JSON.stringify(value);
+  return NON_ASCII.test(json) ? encoder.encode(json).length : json.length;
+}
 
 /** Splits a batch into messages of at most 100 events and 96 KB each. */
 export function toMessages(tenantId: string, batchId: string, events: readonly MeterEvent[]): Array<{ body: UsageMessage; bytes: number }> {

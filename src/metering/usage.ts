@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, lt, type SQL } from "drizzle-orm";
+import { and, eq, gte, inArray, lt, notInArray, type SQL } from "drizzle-orm";
 import { database } from "../db/client";
 import type { Bindings } from "../env";
 import type { Aggregation } from "../plans/schemas";
@@ -18,6 +18,11 @@ export interface UsageQuery {
   to: number;
   /** undefined: every project; null: only usage without a project; else that project. */
   projectId?: string | null;
+  /**
+   * Leave out these projects' usage: for a tenant-wide subscription, the projects that have
+   * subscriptions of their own (it governs usage without a project and of every other project).
+   */
+  excludeProjectIds?: readonly string[];
 }
 
 export interface UsageTotal {
@@ -41,11 +46,7 @@ export interface UsageGroup extends Required<UsageTotal> {
  * call; it never reads raw events, so its cost grows with hours × dimensions,
  * not with the number of events.
  */
-export async function usageTotals(
-  env: Bindings,
-  tenantId: string,
-  q: { from: number; to: number; projectId?: string | null },
-): Promise<UsageTotal[]> {
+export async function usageTotals(env: Bindings, tenantId: string, q: UsageQuery): Promise<UsageTotal[]> {
   const { groups } = await readUsage(env, tenantId, { ...q, groupBy: "metric" }, Date.now());
   return groups.map(({ metric, aggregation, quantity, rejected }) => ({ metric, aggregation, quantity, rejected }));
 }
@@ -63,7 +64,7 @@ export async function flushMeter(env: Bindings, tenantId: string): Promise<void>
 export async function readUsage(
   env: Bindings,
   tenantId: string,
-  q: { from?: number; to?: number; projectId?: string | null; metric?: string; groupBy: GroupBy },
+  q: Partial<UsageQuery> & { metric?: string; groupBy: GroupBy },
   now: number,
 ): Promise<{ from: number; to: number; groups: UsageGroup[] }> {
   const pending = await env.TENANT_METER.getByName(tenantId).pending({ from: q.from, to: q.to, projectId: q.projectId }, now);
@@ -74,6 +75,8 @@ export async function readUsage(
   const where: SQL[] = [eq(usageRollups.tenantId, tenantId), gte(usageRollups.bucketStart, from), lt(usageRollups.bucketStart, to)];
   if (q.metric !== undefined) where.push(eq(usageRollups.metric, q.metric));
   if (q.projectId !== undefined) where.push(eq(usageRollups.projectId, q.projectId ?? ""));
+  const excluded = new Set(q.excludeProjectIds ?? []);
+  if (excluded.size > 0) where.push(notInArray(usageRollups.projectId, [...excluded]));
   const stored = await db.select().from(usageRollups).where(and(...where));
 
   const rows = new Map<string, RollupRow>();
@@ -99,7 +102,7 @@ export async function readUsage(
       version: s.version,
     });
   }
-  for (const r of pending.rows) if (q.metric === undefined || r.metric === q.metric) keep(r);
+  for (const r of pending.rows) if ((q.metric === undefined || r.metric === q.metric) && !excluded.has(r.projectId)) keep(r);
 
   const groupOf = groupKey(q.groupBy);
   const groups = new Map<string, { metric: string; key: string | null; agg: Aggregate; values: Set<string> }>();
@@ -120,9 +123,10 @@ export async function readUsage(
       inArray(usageRollupValues.metric, uniqueMetrics),
     ];
     if (q.projectId !== undefined) vWhere.push(eq(usageRollupValues.projectId, q.projectId ?? ""));
+    if (excluded.size > 0) vWhere.push(notInArray(usageRollupValues.projectId, [...excluded]));
     const storedValues: RollupValue[] = await db.select().from(usageRollupValues).where(and(...vWhere));
     for (const v of [...storedValues, ...pending.values]) {
-      if (uniqueMetrics.includes(v.metric)) groupFor(v.metric, groupOf(v)).values.add(v.value);
+      if (uniqueMetrics.includes(v.metric) && !excluded.has(v.projectId)) groupFor(v.metric, groupOf(v)).values.add(v.value);
     }
   }
 

@@ -119,6 +119,10 @@ describe("splitting a batch into queue messages", () => {
     expect(messages.every((m) => new TextEncoder().encode(JSON.stringify(m.body)).length <= MAX_MESSAGE_BYTES)).toBe(true);
     expect(messages.flatMap((m) => m.body.events.map((e) => e.eventId))).toEqual(big.map((e) => e.eventId));
     expect(toMessages("t", "b", events(1000))).toHaveLength(10);
+    // Multi-byte text is measured in UTF-8 bytes, not characters.
+    const wide = toMessages("t", "b", events(1000, { properties: { a: "é".repeat(250), b: "€".repeat(250), c: "ü".repeat(250) } }));
+    expect(wide.every((m) => new TextEncoder().encode(JSON.stringify(m.body)).length <= MAX_MESSAGE_BYTES)).toBe(true);
+    expect(wide.length).toBeGreaterThan(messages.length);
   });
 });
 

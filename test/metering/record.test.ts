@@ -149,11 +149,13 @@ describe("POST /tenants/:tenantId/usage", () => {
       });
     }
 
-    it("malformed JSON", async () => {
+    it("malformed JSON, including bare NaN and Infinity", async () => {
       const tenant = newTenant("bad");
       const t = await writer(tenant);
-      const res = await call("POST", `tenants/${tenant}/usage`, { token: t, body: '{"eventId": "x", "metric":', headers: { "content-type": "application/json" } });
-      expect(res.status).toBe(400);
+      for (const body of ['{"eventId": "x", "metric":', '{"eventId":"x","metric":"apiCalls","quantity":NaN}', '{"eventId":"x","metric":"apiCalls","quantity":Infinity}']) {
+        const res = await call("POST", `tenants/${tenant}/usage`, { token: t, body, headers: { "content-type": "application/json" } });
+        expect(res.status, body).toBe(400);
+      }
       expect(await summary(tenant, t)).toEqual([]);
     });
   });

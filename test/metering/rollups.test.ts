@@ -130,6 +130,11 @@ describe("rollups in D1", () => {
       { metric: "apiCalls", aggregation: "sum", quantity: "1", rejected: 0 },
       { metric: "storage", aggregation: "latest", quantity: "100", rejected: 0 },
     ]);
+    expect(await usageTotals(env, tenant, { from, to, excludeProjectIds: ["a"] })).toEqual([
+      { metric: "apiCalls", aggregation: "sum", quantity: "1", rejected: 0 },
+      { metric: "seats", aggregation: "max", quantity: "9", rejected: 0 },
+      { metric: "storage", aggregation: "latest", quantity: "100", rejected: 0 },
+    ]);
     expect(await usageTotals(env, tenant, { from: to, to: to + HOUR_MS })).toEqual([]);
   });
 

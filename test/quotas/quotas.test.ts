@@ -107,6 +107,24 @@ describe("hard quotas", () => {
   });
 });
 
+describe("distinct-value quotas", () => {
+  it("a unique_count limit counts distinct values: a known value is always allowed, a new one over the limit is not", async () => {
+    const tenant = newTenant("uq");
+    const t = await writer(tenant);
+    await subscribe(tenant, { meters: [meterSpec("activeUsers", { aggregation: "unique_count", uniqueProperty: "userId", limit: 2 })] });
+    const send = (eventId: string, userId: string) =>
+      recordEvent(tenant, t, { eventId, metric: "activeUsers", quantity: 1, properties: { userId } });
+    expect((await send("1", "alice")).status).toBe(200);
+    expect((await send("2", "bob")).status).toBe(200);
+    expect((await send("3", "alice")).status).toBe(200);
+    const refused = await send("4", "carol");
+    expect(refused.status).toBe(402);
+    expect(refused.json.error.details).toMatchObject({ metric: "activeUsers", current: 2, limit: 2 });
+    expect(await check(tenant, t, "metric=activeUsers")).toMatchObject({ allowed: false, current: 2 });
+    expect(item(await summary(tenant, t), "activeUsers")).toMatchObject({ quantity: "2", events: 3, rejected: 1 });
+  });
+});
+
 describe("soft quotas", () => {
   it("accept the event and record the crossing once per window", async () => {
     const tenant = newTenant("soft");

@@ -51,18 +51,17 @@ function usagePlanId(sub: SubscriptionRow, period: BillablePeriod, items: Pendin
 }
 
 /**
- * Whose usage a subscription bills: its project's; for a tenant-wide subscription all of
- * the tenant's usage, or only usage without a project when some project has its own
- * subscription (that one bills its project's usage), so nothing is billed twice.
+ * Whose usage a subscription bills, by the meter's own rule: a project subscription bills its
+ * project's usage; the tenant-wide one bills everything else (all usage except projects
+ * that have a live subscription of their own), so nothing is billed twice or missed.
  */
-async function usageScope(db: Db, sub: SubscriptionRow): Promise<string | null | undefined> {
-  if (sub.projectId) return sub.projectId;
+export async function usageScope(db: Db, sub: SubscriptionRow): Promise<{ projectId?: string; excludeProjectIds?: string[] }> {
+  if (sub.projectId) return { projectId: sub.projectId };
   const perProject = await db
-    .select({ id: subscriptions.id })
+    .select({ projectId: subscriptions.projectId })
     .from(subscriptions)
-    .where(and(eq(subscriptions.tenantId, sub.tenantId), sql`${subscriptions.projectId} IS NOT NULL`, ne(subscriptions.status, "canceled")))
-    .limit(1);
-  return perProject.length ? null : undefined;
+    .where(and(eq(subscriptions.tenantId, sub.tenantId), sql`${subscriptions.projectId} IS NOT NULL`, ne(subscriptions.status, "canceled")));
+  return { excludeProjectIds: perProject.map((r) => r.projectId!) };
 }
 
 /** Scales additive usage (sum, count) from `elapsed` ms of a period to `total` ms: the estimate's projection. */
@@ -92,7 +91,7 @@ async function usageLines(
 ): Promise<DraftLine[]> {
   const priced = (plan?.meters ?? []).filter((m) => m.price !== null);
   if (priced.length === 0) return [];
-  const totals = await usageTotals(env, sub.tenantId, { from: period.periodStart, to: usedUntil, projectId: await usageScope(db, sub) });
+  const totals = await usageTotals(env, sub.tenantId, { from: period.periodStart, to: usedUntil, ...(await usageScope(db, sub)) });
   const quantityOf = new Map(totals.map((t) => [t.metric, t.quantity]));
   return priced.map((meter) => {
     const quantity = project(quantityOf.get(meter.metric) ?? "0", meter.aggregation, projection);

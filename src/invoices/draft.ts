@@ -55,7 +55,7 @@ function usagePlanId(sub: SubscriptionRow, period: BillablePeriod, items: Pendin
  * the tenant's usage, or only usage without a project when some project has its own
  * subscription (that one bills its project's usage), so nothing is billed twice.
  */
-async function usageScope(db: Db, sub: SubscriptionRow): Promise<string | null | undefined> {
+export async function usageScope(db: Db, sub: SubscriptionRow): Promise<string | null | undefined> {
   if (sub.projectId) return sub.projectId;
   const perProject = await db
     .select({ id: subscriptions.id })

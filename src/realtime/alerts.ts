@@ -150,8 +150,32 @@ async function trigger(db: Db, tenantId: string, t: Trigger): Promise<RealtimeAl
       ),
     )
     .returning();
-  if (row) log("info", "alert.triggered", { tenant: tenantId, alertId: row.id, type: row.type, value: t.value });
+  if (row) {
+    log("info", "alert.triggered", { tenant: tenantId, alertId: row.id, type: row.type, value: t.value });
+    if (row.webhookUrl) await notify(row);
+  }
   return row;
+}
+
+const WEBHOOK_TIMEOUT_MS = 3_000;
+
+/**
+ * POSTs the triggered alert to its webhook, once per trigger, best effort: a slow or failing
+ * endpoint is logged and never fails the write that crossed the threshold (the state in D1 is
+ * what `GET …/alerts` shows either way).
+ */
+async function notify(row: RealtimeAlertRow): Promise<void> {
+  try {
+    const res = await fetch(row.webhookUrl!, {
+      method: "POST",
+      headers: { "content-type": "application/json", "user-agent": "edge-billing-alerts" },
+      body: JSON.stringify({ event: "alert.triggered", alert: toAlert(row, row.triggeredAt ?? Date.now()) }),
+      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+    });
+    if (!res.ok) log("warn", "alert.webhook_failed", { tenant: row.tenantId, alertId: row.id, status: res.status });
+  } catch (err) {
+    log("warn", "alert.webhook_failed", { tenant: row.tenantId, alertId: row.id, error: (err as Error).message });
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { env } from "cloudflare:workers";
 import { database } from "../../src/db/client";
 import { CreatePlan } from "../../src/plans/schemas";
@@ -34,6 +34,10 @@ const get = async (path: string, t: string) => {
   expect(res.status, JSON.stringify(res.json)).toBe(200);
   return res.json.data;
 };
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 beforeAll(async () => {
   // 100 included, then 2 per call up to 1,000 billable, then 1.
@@ -215,6 +219,30 @@ describe("alerts", () => {
     expect(current.total.amount).toBe(1500);
     const list = await get(`realtime-cost/tenants/${tenant}/alerts`, t);
     expect(list.find((a: { id: string }) => a.id === cost.json.data.id)).toMatchObject({ state: "triggered", lastValue: 1500 });
+  });
+
+  it("posts a triggered alert to its webhook once", async () => {
+    const tenant = "rt-alert-hook";
+    const { t, start } = await subscribed(tenant, "rt-grad", 1);
+    const real = globalThis.fetch;
+    const posted: Array<{ url: string; body: any }> = [];
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (!url.startsWith("https://hooks.example")) return real(input, init);
+      posted.push({ url, body: JSON.parse(String(init?.body)) });
+      return new Response("ok");
+    });
+    const created = await call("POST", `realtime-cost/tenants/${tenant}/alerts`, {
+      token: t,
+      body: { type: "usage", metric: "tokens", threshold: 10, channel: { webhookUrl: "https://hooks.example/billing" } },
+    });
+    expect(created.status).toBe(201);
+    await use(tenant, t, "tokens", 9, start + 1000);
+    expect(posted).toHaveLength(0);
+    await use(tenant, t, "tokens", 2, start + 2000);
+    await use(tenant, t, "tokens", 2, start + 3000);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]!.body).toMatchObject({ event: "alert.triggered", alert: { id: created.json.data.id, state: "triggered", lastValue: 11 } });
   });
 
   it("bad input is a 400 with field paths", async () => {

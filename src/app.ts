@@ -15,6 +15,7 @@ import { invoicesRoutes } from "./invoices/routes";
 import { usageRoutes } from "./metering/routes";
 import { plansRoutes } from "./plans/routes";
 import { quotasRoutes } from "./quotas/routes";
+import { realtimeRoutes } from "./realtime/routes";
 import { stripeCompatRoutes } from "./stripe/compat-routes";
 import { paymentMethodsRoutes } from "./stripe/payment-methods-routes";
 import { stripeRoutes } from "./stripe/routes";
@@ -51,6 +52,7 @@ export function buildApp() {
   api.route("/", usageRoutes);
   api.route("/", quotasRoutes);
   api.route("/", spendRoutes);
+  api.route("/", realtimeRoutes);
   app.route(API_PREFIX, api);
   // The seed 002 / 003 surfaces keep their own paths and shapes.
   app.route("/", seed002InvoiceRoutes);

@@ -3,6 +3,7 @@ import type { Bindings } from "../env";
 import { log } from "../http/logger";
 import { closePeriods, PERIOD_CLOSE_CRON } from "../invoices/period-close";
 import { runScheduledSyncs, SPEND_SYNC_CRON } from "../spend/sync/scheduled";
+import { runCostAlerts } from "../realtime/alerts";
 import { runSubscriptionJobs } from "../subscriptions/jobs";
 
 const HOUR = 3_600_000;
@@ -21,6 +22,7 @@ export async function runScheduled(controller: ScheduledController, env: Binding
   if (controller.cron === SPEND_SYNC_CRON) {
     // Hourly: subscription roll-overs and auto-resumes, then provider spend syncs.
     jobs.push(["subscriptions", () => runSubscriptionJobs(env, at)]);
+    jobs.push(["cost alerts", () => runCostAlerts(env, database(env.DB), at)]);
     jobs.push([
       "spend sync",
       () => runScheduledSyncs(database(env.DB), env as unknown as Record<string, unknown>, at, { fetch: (input, init) => fetch(input, init), clock: Date.now }),

@@ -16,3 +16,4 @@ export { idempotencyKeys } from "../http/idempotency";
 export * from "../metering/table";
 export * from "../quotas/table";
 export * from "../spend/table";
+export * from "../realtime/table";

@@ -1,5 +1,6 @@
 import type { Bindings } from "../env";
 import { log } from "../http/logger";
+import { recordAlertCrossings } from "../realtime/alerts";
 import { asUsageMessage } from "./enqueue";
 
 /**
@@ -32,6 +33,7 @@ export async function consumeUsageBatch(batch: MessageBatch<unknown>, env: Bindi
       try {
         const result = await env.TENANT_METER.getByName(tenantId).ingest(events, now);
         for (const m of messages) m.ack();
+        if (result.alerts) await recordAlertCrossings(env, tenantId, result.alerts);
         if (result.rejected > 0) {
           log("info", "usage.batch.rejections", { tenant: tenantId, rejected: result.rejected, first: result.refusals[0]?.reason.code });
         }

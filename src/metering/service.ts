@@ -1,4 +1,5 @@
 import type { Bindings } from "../env";
+import { recordAlertCrossings } from "../realtime/alerts";
 import { ApiError } from "../http/errors";
 import { enqueueUsage, type UsageMessage } from "./enqueue";
 import { toMeterEvents } from "./events";
@@ -12,7 +13,9 @@ export async function recordUsage(env: Bindings, tenantId: string, input: UsageE
   const [event] = toMeterEvents([input], now);
   const result = await meterOf(env, tenantId).record(event!, now);
   if (result.status === "rejected") throw new ApiError(result.reason.code, result.reason.message, result.reason.details);
-  return result;
+  const { alerts, ...recorded } = result;
+  if (alerts) await recordAlertCrossings(env, tenantId, alerts);
+  return recorded;
 }
 
 /** Validates the whole batch, then enqueues it; the consumer records it. */

@@ -4,6 +4,7 @@ import { log } from "../http/logger";
 import { loadQuotaDefinitions } from "../quotas/service";
 import { rulesFor, type QuotaDefinition, type QuotaRule } from "../quotas/rules";
 import { addEvent, copyAggregate, meteredValue, type Aggregate } from "./aggregate";
+import type { AlertCrossing, MeterAlertRule } from "./alert-rules";
 import { writeRollups } from "./flush";
 import { bucketKey, MeterStore, newBucket, type Bucket, type BucketDims } from "./meter-store";
 import { meterDefinitions, meterOf, type MeterDef } from "./meters";
@@ -71,6 +72,9 @@ export class TenantMeter extends DurableObject<Bindings> {
   private meters = new Map<string, MeterDef>();
   private boundaries: number[] = [];
   private quotasByMetric = new Map<string, QuotaDefinition[]>();
+  private alertsByMetric = new Map<string, MeterAlertRule[]>();
+  /** Alert crossings of the running record/ingest call. */
+  private crossed: AlertCrossing[] = [];
   /** metric → counter key → counter. */
   private readonly counters = new Map<string, Map<string, Counter>>();
   /** Recently used buckets, so the hot path writes a bucket without reading it first. */
@@ -89,6 +93,7 @@ export class TenantMeter extends DurableObject<Bindings> {
       this.seq = this.store.maxSeq();
       this.applyPlanStates(this.store.planStates());
       this.applyQuotas(this.store.quotas());
+      this.applyAlerts(JSON.parse(String(this.store.getMeta("alerts") ?? "[]")) as MeterAlertRule[]);
       this.alarmSet = (await ctx.storage.getAlarm()) !== null;
     });
   }
@@ -97,12 +102,15 @@ export class TenantMeter extends DurableObject<Bindings> {
 
   /** Records one event and answers with its outcome and the metric's new totals. */
   record(event: MeterEvent, now: number): RecordResult {
-    return this.transact(() => this.process(event, now, true));
+    this.crossed = [];
+    const result = this.transact(() => this.process(event, now, true));
+    return result.status !== "rejected" && this.crossed.length ? { ...result, alerts: this.crossed } : result;
   }
 
   /** Records a batch atomically: on any failure nothing of it is kept, so the queue can simply retry it. */
   ingest(events: MeterEvent[], now: number): IngestResult {
-    return this.transact(() => {
+    this.crossed = [];
+    const result = this.transact(() => {
       const result: IngestResult = { accepted: 0, duplicates: 0, rejected: 0, refusals: [] };
       for (const event of events) {
         const outcome = this.process(event, now, false);
@@ -114,6 +122,7 @@ export class TenantMeter extends DurableObject<Bindings> {
       }
       return result;
     });
+    return this.crossed.length ? { ...result, alerts: this.crossed } : result;
   }
 
   /** Would `quantity` more of `metric` be allowed now? Records nothing. */
@@ -188,6 +197,12 @@ export class TenantMeter extends DurableObject<Bindings> {
     this.applyPlanStates([...this.states.values()].filter((s) => s.subscriptionId !== state.subscriptionId).concat(state));
   }
 
+  /** The tenant's usage alerts (replaces the previous set; contract in ./alert-rules.ts). */
+  setAlerts(rules: MeterAlertRule[]): void {
+    this.ctx.storage.transactionSync(() => this.store.setMeta("alerts", JSON.stringify(rules)));
+    this.applyAlerts(rules);
+  }
+
   /** Reloads the explicit quotas from D1 (after every quota write, and hourly from the alarm). */
   async syncQuotas(): Promise<void> {
     await this.ctx.blockConcurrencyWhile(async () => {
@@ -253,6 +268,7 @@ export class TenantMeter extends DurableObject<Bindings> {
       return withTotals ? this.withTotals({ eventId: e.eventId, status: "duplicate" }, e, governing, meter, checks, false) : { eventId: e.eventId, status: "duplicate" };
     }
 
+    const alerts = this.alertCounters(e, now);
     const seq = ++this.seq;
     const bucket = this.bucketFor(dims);
     addEvent(bucket.agg, quantity, e.timestamp, seq);
@@ -264,6 +280,7 @@ export class TenantMeter extends DurableObject<Bindings> {
     for (const c of matching) if (isNew(c)) c.unique++;
     for (const c of matching) addEvent(c.agg, quantity, e.timestamp, seq);
     if (value !== undefined) this.store.addValue(dims, value);
+    this.noteCrossings(alerts, meter, now);
     for (const c of checks) {
       if (c.rule.enforcement === "soft" && c.before <= c.rule.limit && c.after > c.rule.limit) {
         this.store.recordCrossing({
@@ -302,6 +319,43 @@ export class TenantMeter extends DurableObject<Bindings> {
       checks.push({ rule, window, counter, before, after });
     }
     return checks;
+  }
+
+  /**
+   * The alerts on `e.metric` whose current window (the one containing now) holds the event,
+   * with their counters' values before it. Counters are tenant-wide (every project).
+   */
+  private alertCounters(e: MeterEvent, now: number): Array<{ rule: MeterAlertRule; counter: Counter; before: bigint }> {
+    const rules = this.alertsByMetric.get(e.metric);
+    if (!rules) return [];
+    const out = [];
+    for (const rule of rules) {
+      const window =
+        rule.period === "billing_period"
+          ? (billingWindow(this.governing(null), now) ?? calendarWindow("month", now))
+          : calendarWindow(rule.period, now);
+      if (!contains(window, e.timestamp)) continue;
+      out.push({ rule, counter: this.counter(e.metric, ALL, window), before: this.currentValue(e.metric, ALL, window) });
+    }
+    return out;
+  }
+
+  private noteCrossings(alerts: Array<{ rule: MeterAlertRule; counter: Counter; before: bigint }>, meter: MeterDef, now: number): void {
+    for (const { rule, counter, before } of alerts) {
+      const threshold = decimal(rule.threshold);
+      const after = meteredValue(counter.agg, meter.aggregation, counter.unique);
+      if (before < threshold && after >= threshold) {
+        this.crossed.push({
+          alertId: rule.alertId,
+          metric: rule.metric,
+          value: formatDecimal(after),
+          threshold: rule.threshold,
+          at: now,
+          windowStart: counter.window.start,
+          windowEnd: counter.window.end,
+        });
+      }
+    }
   }
 
   /** Refuses an event: counted once as rejected (unless `count` is false), never as usage. */
@@ -436,6 +490,11 @@ export class TenantMeter extends DurableObject<Bindings> {
       list.push(q);
       this.quotasByMetric.set(q.metric, list);
     }
+  }
+
+  private applyAlerts(rules: MeterAlertRule[]): void {
+    this.alertsByMetric = new Map();
+    for (const r of rules) this.alertsByMetric.set(r.metric, [...(this.alertsByMetric.get(r.metric) ?? []), r]);
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Aggregation } from "../plans/schemas";
+import type { AlertCrossing } from "./alert-rules";
 import type { QuotaPeriod, QuotaSource } from "../quotas/rules";
 
 /** A validated usage event as the Worker hands it to the tenant's meter (and puts on the queue). */
@@ -60,6 +61,8 @@ export interface RecordedEvent {
   /** The metric in the event's billing period, for the events its subscription governs (all events without one). */
   total?: { metric: string; aggregation: Aggregation; quantity: string; periodStart: string; periodEnd: string };
   quotas?: QuotaUsage[];
+  /** Usage alerts this event crossed (src/realtime persists them; not part of the HTTP answer). */
+  alerts?: AlertCrossing[];
 }
 
 export interface IngestResult {
@@ -68,6 +71,8 @@ export interface IngestResult {
   rejected: number;
   /** Only the refused events (accepted/duplicate ones are counted, not listed). */
   refusals: Array<Extract<EventOutcome, { status: "rejected" }>>;
+  /** Usage alerts the batch crossed. */
+  alerts?: AlertCrossing[];
 }
 
 export interface CheckResult {

@@ -10,6 +10,7 @@ import { workerdCpuSeconds } from "./lib/cpu.mjs";
 import { connect, round, runLoad, summarize } from "./lib/load.mjs";
 import { mintToken, newSecret } from "./lib/tokens.mjs";
 import { machineInfo, printTable, writeResults } from "./lib/report.mjs";
+import { benchPreview } from "./preview.mjs";
 import { benchSpend } from "./spend.mjs";
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -25,6 +26,9 @@ const END_TO_END_MAX_MS = 60_000;
 const ROUNDS = 5;
 /** BENCH_SPEND=0 skips the spend-tracking phase (bench/spend.mjs), which runs last. */
 const WITH_SPEND = process.env.BENCH_SPEND !== "0";
+/** BENCH_PREVIEW=0 skips the invoice-preview scaling phase (bench/preview.mjs); BENCH_PREVIEW_EVENTS sets its large tenant's events. */
+const WITH_PREVIEW = process.env.BENCH_PREVIEW !== "0";
+const PREVIEW_EVENTS = Number(process.env.BENCH_PREVIEW_EVENTS ?? 1_000_000);
 
 const API = "/api/v1/billing";
 const loadAtStart = machineInfo().loadAvg1m;
@@ -240,6 +244,26 @@ try {
       results.spend = { consistent: false, error: err instanceof Error ? err.message : String(err) };
       results.correct = false;
     }
+  }
+  // Invoice preview at 10k vs 1M events in the period (reads rollups, so it should not grow).
+  if (WITH_PREVIEW) {
+    try {
+      results.preview = await benchPreview({
+        pool,
+        large: PREVIEW_EVENTS,
+        token: (tenant) => mintToken(secret, { tenant, scope: "billing:read billing:update usage:write" }),
+      });
+      if (!results.preview.consistent) results.correct = false;
+    } catch (err) {
+      results.preview = { consistent: false, error: err instanceof Error ? err.message : String(err) };
+      results.correct = false;
+    }
+    const p = results.preview;
+    console.log(
+      p.error
+        ? `preview: FAILED — ${p.error}`
+        : `preview: p50 ${p.at10k.p50Ms} ms at ${p.at10k.events} events, ${p.at1m.p50Ms} ms at ${p.at1m.events} (p99 ${p.at10k.p99Ms} / ${p.at1m.p99Ms}); ratio ${p.ratioP50} (target ≤1.5: ${pass(p.ratioP50 <= 1.5)}); ingest ${p.ingestSeconds}s`,
+    );
   }
   writeResults(fileURLToPath(new URL("./results.json", import.meta.url)), results);
   if (results.spend) {

@@ -27,6 +27,8 @@ export interface DraftLine {
   periodStart: number;
   periodEnd: number;
   sourceId: string | null;
+  /** Usage lines: the quantity used before included units come off. */
+  usedQuantity?: string | null;
 }
 
 export interface DiscountInput {

@@ -107,6 +107,7 @@ async function usageLines(
       periodStart: period.periodStart,
       periodEnd: period.periodEnd,
       sourceId: null,
+      usedQuantity: quantity,
     };
   });
 }

@@ -50,6 +50,8 @@ export const invoiceLines = sqliteTable("invoice_lines", {
   periodStart: integer("period_start").notNull(),
   periodEnd: integer("period_end").notNull(),
   sourceId: text("source_id"),
+  /** Usage lines: the quantity used in the period (before included units) when last computed. */
+  usedQuantity: text("used_quantity"),
 });
 export type InvoiceLineRow = typeof invoiceLines.$inferSelect;
 

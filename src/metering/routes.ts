@@ -5,6 +5,8 @@ import { createRouter, secured } from "../http/router";
 import { ErrorBody } from "../http/envelope";
 import { BatchAccepted, RecordedEvent, SummaryQuery, UsageBatchInput, UsageEventInput, UsageSummary } from "./schemas";
 import { enqueueBatch, recordUsage } from "./service";
+import { database } from "../db/client";
+import { lateUsage } from "../invoices/late-usage";
 import { usageSummary } from "./summary";
 
 const tags = ["Usage"];
@@ -52,5 +54,10 @@ export const usageRoutes = createRouter()
       request: { params: Params, query: SummaryQuery },
       responses: jsonResponses(envelope(UsageSummary)),
     }),
-    async (c) => ok(c, await usageSummary(c.env, c.req.valid("param").tenantId, c.req.valid("query"), Date.now())),
+    async (c) => {
+      const { tenantId } = c.req.valid("param");
+      const summary = await usageSummary(c.env, tenantId, c.req.valid("query"), Date.now());
+      const late = await lateUsage(c.env, database(c.env.DB), tenantId, { from: Date.parse(summary.from), to: Date.parse(summary.to) });
+      return ok(c, { ...summary, lateUsage: late });
+    },
   );

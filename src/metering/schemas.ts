@@ -140,5 +140,19 @@ export const UsageSummary = z
     to: z.string(),
     groupBy: GroupBy,
     items: z.array(SummaryItem),
+    lateUsage: z
+      .array(
+        z.object({
+          invoiceId: z.string(),
+          number: z.string().nullable(),
+          periodStart: z.string(),
+          periodEnd: z.string(),
+          metric: z.string(),
+          invoicedQuantity: z.string(),
+          currentQuantity: z.string(),
+          lateQuantity: z.string(),
+        }),
+      )
+      .describe("Usage that arrived for an already finalized invoice's period (reported, never billed: a finalized invoice does not change)"),
   })
   .openapi("UsageSummary");

@@ -13,7 +13,7 @@ export async function usageSummary(
   tenantId: string,
   q: z.infer<typeof SummaryQuery>,
   now: number,
-): Promise<z.infer<typeof UsageSummary>> {
+): Promise<Omit<z.infer<typeof UsageSummary>, "lateUsage">> {
   const from = q.from === undefined ? undefined : Date.parse(q.from);
   const to = q.to === undefined ? undefined : Date.parse(q.to);
   if (from !== undefined && to !== undefined && from >= to) {

@@ -252,3 +252,24 @@ describe("period close", () => {
     expect((await call("POST", `tenants/${tenant}/invoices`, { token: await token({ tenant: "scn-other" }) })).status).toBe(403);
   });
 });
+
+describe("late usage", () => {
+  it("counts while the invoice is a draft, and is reported (not billed) once it is finalized", async () => {
+    const tenant = "scn-late";
+    const { t, start, end } = await subscribed(tenant, "grad", 6);
+    await use(tenant, t, "apiCalls", 300, start + 1000);
+    const { id } = await generateInvoice(env, db, principal(tenant), tenant, {}, end + 1000);
+    // Late but backdated into the period while the invoice is still a draft: it counts.
+    await use(tenant, t, "apiCalls", 100, start + 2000);
+    const finalized = await finalizeInvoice(env, id, principal(tenant), end + 2000);
+    expect(finalized.lines.find((l) => l.kind === "usage")).toMatchObject({ quantity: "300" }); // 400 used − 100 included
+    // After finalization: the invoice stays as it is and the summary reports the difference.
+    await use(tenant, t, "apiCalls", 50, start + 3000);
+    expect(toInvoice(await loadInvoice(db, id, principal(tenant))).total).toEqual(finalized.total);
+    const summary = await call("GET", `tenants/${tenant}/usage/summary?from=${new Date(start).toISOString()}`, { token: t });
+    expect(summary.status, JSON.stringify(summary.json)).toBe(200);
+    expect(summary.json.data.lateUsage).toEqual([
+      expect.objectContaining({ invoiceId: id, metric: "apiCalls", invoicedQuantity: "400", currentQuantity: "450", lateQuantity: "50" }),
+    ]);
+  });
+});

@@ -2,6 +2,8 @@ import { eq } from "drizzle-orm";
 import { log } from "../http/logger";
 import { markInvoicePaid } from "../invoices/lifecycle";
 import { invoices } from "../invoices/table";
+import { findSubscription } from "../subscriptions/queries";
+import { markPastDue, recoverFromPastDue } from "../subscriptions/service";
 import { linkCustomer } from "./customers";
 import { onStripeEvent, type StripeEventContext } from "./events";
 
@@ -80,6 +82,28 @@ onStripeEvent("checkout.session.completed", async (event, ctx) => {
   const tenantId = session.client_reference_id ?? session.metadata?.tenantId;
   const customer = typeof session.customer === "string" ? session.customer : session.customer?.id;
   if (tenantId && customer) await linkCustomer(ctx.db, tenantId, customer, ctx.now);
+});
+
+/**
+ * Dunning: a failed payment for an invoice puts its (active) subscription past_due; the
+ * successful payment that settles it makes the subscription active again. Both only act on
+ * the state they expect, so replays and out-of-order events change nothing.
+ */
+async function invoiceSubscription(ctx: StripeEventContext, invoiceId: string | undefined) {
+  if (!invoiceId) return undefined;
+  const row = await ctx.db.select({ subscriptionId: invoices.subscriptionId, status: invoices.status }).from(invoices).where(eq(invoices.id, invoiceId)).get();
+  const sub = row?.subscriptionId ? await findSubscription(ctx.db, row.subscriptionId) : undefined;
+  return sub && { sub, invoiceStatus: row!.status };
+}
+
+onStripeEvent("payment_intent.payment_failed", async (event, ctx) => {
+  const found = await invoiceSubscription(ctx, event.data.object.metadata?.invoiceId);
+  if (found?.sub.status === "active" && found.invoiceStatus === "open") await markPastDue(ctx.db, ctx.env, found.sub.id, ctx.now);
+});
+
+onStripeEvent("payment_intent.succeeded", async (event, ctx) => {
+  const found = await invoiceSubscription(ctx, event.data.object.metadata?.invoiceId);
+  if (found?.sub.status === "past_due" && found.invoiceStatus === "paid") await recoverFromPastDue(ctx.db, ctx.env, found.sub.id, ctx.now);
 });
 
 onStripeEvent("payment_intent.payment_failed", async (event) => {

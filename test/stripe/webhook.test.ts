@@ -135,6 +135,28 @@ describe("Stripe webhook", () => {
     expect((await invoiceRow(invoice.id))!.status).toBe("open");
   });
 
+  it("puts the invoice's subscription past_due on a failed payment and recovers it when paid", async () => {
+    const tenant = "wh-dunning";
+    const t = await token({ tenant });
+    const created = await call("POST", `tenants/${tenant}/subscriptions`, { token: t, body: { planId: "pro", trial: false } });
+    expect(created.status, JSON.stringify(created.json)).toBe(201);
+    const subscriptionId = created.json.data.id;
+    const invoice = await insertInvoice(tenant, { subscriptionId });
+    const status = async () => (await call("GET", `subscriptions/${subscriptionId}`, { token: t })).json.data.status;
+
+    const failed = succeeded(invoice.id, tenant, { status: "requires_payment_method", amount_received: 0 });
+    expect((await deliver(stripeEvent("payment_intent.payment_failed", failed))).status).toBe(200);
+    expect(await status()).toBe("past_due");
+    // A second failure (another attempt) changes nothing more.
+    expect((await deliver(stripeEvent("payment_intent.payment_failed", failed))).status).toBe(200);
+    expect(await status()).toBe("past_due");
+
+    const paid = await deliver(stripeEvent("payment_intent.succeeded", succeeded(invoice.id, tenant, { amount: invoice.amountDue, amount_received: invoice.amountDue })));
+    expect(paid.status, JSON.stringify(paid.json)).toBe(200);
+    expect((await invoiceRow(invoice.id))!.status).toBe("paid");
+    expect(await status()).toBe("active");
+  });
+
   it("acknowledges event types it does not handle", async () => {
     const event = stripeEvent("customer.subscription.trial_will_end", { id: "sub_1", object: "subscription", metadata: {} });
     const res = await deliver(event, "/billing/webhook");

@@ -129,7 +129,7 @@ export function renderPdf({ row, lines }: StoredInvoice): Promise<Uint8Array> {
       periodEnd: row.periodEnd,
       seller: snap.seller,
       customer: snap.customer,
-      lines: lines.map((l) => ({ ...l, description: l.description })),
+      lines,
       subtotal: row.subtotal,
       discountTotal: row.discountTotal,
       taxRateBps: row.taxRateBps,

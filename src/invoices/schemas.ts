@@ -4,6 +4,16 @@ export const Money = z
   .object({ amount: z.number().int().describe("Minor units"), currency: z.string() })
   .openapi("Money");
 
+/** The figures every invoice (and preview) ends with, in the invoice's currency. */
+const totals = {
+  subtotal: Money,
+  discounts: Money,
+  tax: Money.extend({ rateBps: z.number().int() }),
+  total: Money,
+  creditsApplied: Money,
+  amountDue: Money,
+};
+
 export const InvoiceStatus = z.enum(["draft", "open", "paid", "void", "uncollectible"]);
 
 export const InvoiceLine = z
@@ -33,12 +43,7 @@ export const Invoice = z
     periodStart: z.string(),
     periodEnd: z.string(),
     lines: z.array(InvoiceLine),
-    subtotal: Money,
-    discounts: Money,
-    tax: Money.extend({ rateBps: z.number().int() }),
-    total: Money,
-    creditsApplied: Money,
-    amountDue: Money,
+    ...totals,
     pdfUrl: z.string().nullable(),
     createdAt: z.string(),
     finalizedAt: z.string().nullable(),
@@ -77,12 +82,7 @@ export const InvoicePreview = z
     periodEnd: z.string(),
     asOf: z.string().describe("Figures as of this moment"),
     lines: z.array(PreviewLine),
-    subtotal: Money,
-    discounts: Money,
-    tax: Money.extend({ rateBps: z.number().int() }),
-    total: Money,
-    creditsApplied: Money,
-    amountDue: Money,
+    ...totals,
     creditBalance: Money,
   })
   .openapi("InvoicePreview");

@@ -1,8 +1,8 @@
-import { and, asc, eq, gt, or } from "drizzle-orm";
+import { and, asc, eq, or } from "drizzle-orm";
 import { iso, type Db } from "../db/client";
 import { isAdmin } from "../http/auth";
 import { conflict, notFound } from "../http/errors";
-import { decodeCursor, paginate } from "../http/pagination";
+import { afterCursor, decodeCursor, paginate } from "../http/pagination";
 import type { Principal } from "../env";
 import { newId } from "../ids";
 import type { CostCenter, CreateCostCenter, UpdateCostCenter } from "./schemas";
@@ -50,7 +50,7 @@ export async function listCostCenters(db: Db, tenantId: string, page: { limit: n
     .where(
       and(
         eq(costCenters.tenantId, tenantId),
-        after ? or(gt(costCenters.createdAt, Number(after.k)), and(eq(costCenters.createdAt, Number(after.k)), gt(costCenters.id, after.id))) : undefined,
+        afterCursor(after, costCenters.createdAt, costCenters.id, "asc"),
       ),
     )
     .orderBy(asc(costCenters.createdAt), asc(costCenters.id))

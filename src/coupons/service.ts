@@ -1,7 +1,7 @@
-import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, or, sql } from "drizzle-orm";
 import { iso, type Db } from "../db/client";
 import { ApiError, badRequest, conflict, notFound } from "../http/errors";
-import { decodeCursor, paginate } from "../http/pagination";
+import { afterCursor, decodeCursor, paginate } from "../http/pagination";
 import { mulDivHalfEven } from "../money/rounding";
 import { findPlan } from "../plans/service";
 import type { Plan } from "../plans/schemas";
@@ -80,9 +80,7 @@ export async function listCoupons(db: Db, opts: { limit: number; cursor?: string
     .select()
     .from(coupons)
     .where(
-      after
-        ? or(lt(coupons.createdAt, Number(after.k)), and(eq(coupons.createdAt, Number(after.k)), lt(coupons.id, after.id)))
-        : undefined,
+      afterCursor(after, coupons.createdAt, coupons.id, "desc"),
     )
     .orderBy(desc(coupons.createdAt), desc(coupons.id))
     .limit(opts.limit + 1);

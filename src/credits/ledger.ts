@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { decodeCursor, paginate } from "../http/pagination";
+import { afterCursor, decodeCursor, paginate } from "../http/pagination";
 import { newId } from "../ids";
 import { creditLedger, type CreditMovementRow } from "./table";
 
@@ -57,9 +57,7 @@ export async function listCreditMovements(db: Db, tenantId: string, opts: { limi
       and(
         eq(creditLedger.tenantId, tenantId),
         opts.currency ? eq(creditLedger.currency, opts.currency) : undefined,
-        after
-          ? or(lt(creditLedger.createdAt, Number(after.k)), and(eq(creditLedger.createdAt, Number(after.k)), lt(creditLedger.id, after.id)))
-          : undefined,
+        afterCursor(after, creditLedger.createdAt, creditLedger.id, "desc"),
       ),
     )
     .orderBy(desc(creditLedger.createdAt), desc(creditLedger.id))

@@ -1,4 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { and, eq, gt, lt, or, type SQL } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { badRequest } from "./errors";
 
 export const DEFAULT_LIMIT = 50;
@@ -51,4 +53,15 @@ export function paginate<T>(rows: T[], limit: number, key: (row: T) => Cursor): 
   if (rows.length <= limit) return { items: rows, nextCursor: null };
   const items = rows.slice(0, limit);
   return { items, nextCursor: encodeCursor(key(items[items.length - 1]!)) };
+}
+
+/**
+ * The WHERE condition for the page after `cursor` in an order by (`key`, `id`), both
+ * ascending or both descending: rows strictly past the last row of the previous page.
+ */
+export function afterCursor(cursor: Cursor | undefined, key: SQLiteColumn, id: SQLiteColumn, direction: "asc" | "desc"): SQL | undefined {
+  if (!cursor) return undefined;
+  const past = direction === "asc" ? gt : lt;
+  const k = typeof cursor.k === "number" ? cursor.k : Number(cursor.k);
+  return or(past(key, k), and(eq(key, k), past(id, cursor.id)));
 }

@@ -1,9 +1,9 @@
-import { and, asc, desc, eq, gte, inArray, lt, or } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lt } from "drizzle-orm";
 import { iso, type Db } from "../db/client";
 import type { Principal } from "../env";
 import { isAdmin } from "../http/auth";
 import { notFound } from "../http/errors";
-import { decodeCursor, paginate } from "../http/pagination";
+import { afterCursor, decodeCursor, paginate } from "../http/pagination";
 import type { Invoice } from "./schemas";
 import { invoiceLines, invoices, type InvoiceLineRow, type InvoiceRow } from "./table";
 
@@ -81,9 +81,7 @@ export async function listInvoices(
         q.status ? eq(invoices.status, q.status as InvoiceRow["status"]) : undefined,
         q.from !== undefined ? gte(invoices.periodStart, q.from) : undefined,
         q.to !== undefined ? lt(invoices.periodStart, q.to) : undefined,
-        after
-          ? or(lt(invoices.periodStart, Number(after.k)), and(eq(invoices.periodStart, Number(after.k)), lt(invoices.id, after.id)))
-          : undefined,
+        afterCursor(after, invoices.periodStart, invoices.id, "desc"),
       ),
     )
     .orderBy(desc(invoices.periodStart), desc(invoices.id))

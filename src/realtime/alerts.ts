@@ -5,7 +5,7 @@ import type { Principal } from "../env";
 import { isAdmin } from "../http/auth";
 import { invalidState, notFound } from "../http/errors";
 import { log } from "../http/logger";
-import { paginate, type Cursor } from "../http/pagination";
+import { afterCursor, paginate, type Cursor } from "../http/pagination";
 import { newId } from "../ids";
 import type { AlertCrossing, MeterAlertRule } from "../metering/alert-rules";
 import { calendarWindow, type Window } from "../metering/periods";
@@ -109,7 +109,7 @@ export async function listAlerts(env: Bindings, db: Db, tenantId: string, page: 
     .where(
       and(
         eq(realtimeAlerts.tenantId, tenantId),
-        after ? or(gt(realtimeAlerts.createdAt, Number(after.k)), and(eq(realtimeAlerts.createdAt, Number(after.k)), gt(realtimeAlerts.id, after.id))) : undefined,
+        afterCursor(after, realtimeAlerts.createdAt, realtimeAlerts.id, "asc"),
       ),
     )
     .orderBy(asc(realtimeAlerts.createdAt), asc(realtimeAlerts.id))

@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { iso, type Db } from "../db/client";
 import { notFound } from "../http/errors";
-import { decodeCursor, paginate } from "../http/pagination";
+import { afterCursor, decodeCursor, paginate } from "../http/pagination";
 import { discountsBySubscription, toDiscount } from "../coupons/discounts";
 import type { DiscountRow } from "../coupons/table";
 import type { PendingItem, Subscription } from "./schemas";
@@ -110,12 +110,7 @@ export async function listSubscriptionRows(
       and(
         eq(subscriptions.tenantId, tenantId),
         opts.status ? eq(subscriptions.status, opts.status) : undefined,
-        after
-          ? or(
-              lt(subscriptions.createdAt, Number(after.k)),
-              and(eq(subscriptions.createdAt, Number(after.k)), lt(subscriptions.id, after.id)),
-            )
-          : undefined,
+        afterCursor(after, subscriptions.createdAt, subscriptions.id, "desc"),
       ),
     )
     .orderBy(desc(subscriptions.createdAt), desc(subscriptions.id))

@@ -1,3 +1,4 @@
+import { violates } from "../db/constraints";
 import { and, asc, eq, or } from "drizzle-orm";
 import { iso, type Db } from "../db/client";
 import { isAdmin } from "../http/auth";
@@ -25,9 +26,6 @@ const toCostCenter = (row: CostCenterRow): CostCenter => ({
 const budgetColumns = (budget: CreateCostCenter["budget"] | undefined) =>
   budget === undefined ? {} : { budgetAmount: budget?.amount ?? null, budgetCurrency: budget?.currency ?? null };
 
-// SQLite reports unique-index violations in the message; they are the caller's conflict, not a 500.
-const isUniqueViolation = (err: unknown) => err instanceof Error && /UNIQUE constraint failed/i.test(String(err.message) + String(err.cause ?? ""));
-
 export async function createCostCenter(db: Db, tenantId: string, input: CreateCostCenter, now: number): Promise<CostCenter> {
   const { budget, tenantId: _ignored, ...rest } = input;
   try {
@@ -37,7 +35,7 @@ export async function createCostCenter(db: Db, tenantId: string, input: CreateCo
       .returning();
     return toCostCenter(row!);
   } catch (err) {
-    if (isUniqueViolation(err)) throw conflict("A cost center with this name or code already exists");
+    if (violates(err, "UNIQUE")) throw conflict("A cost center with this name or code already exists");
     throw err;
   }
 }
@@ -85,7 +83,7 @@ export async function updateCostCenter(db: Db, id: string, principal: Principal,
       .returning();
     return toCostCenter(updated!);
   } catch (err) {
-    if (isUniqueViolation(err)) throw conflict("A cost center with this name or code already exists");
+    if (violates(err, "UNIQUE")) throw conflict("A cost center with this name or code already exists");
     throw err;
   }
 }

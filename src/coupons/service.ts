@@ -5,7 +5,7 @@ import { afterCursor, decodeCursor, paginate } from "../http/pagination";
 import { mulDivHalfEven } from "../money/rounding";
 import { findPlan } from "../plans/service";
 import type { Plan } from "../plans/schemas";
-import { constraintViolation } from "../subscriptions/guard";
+import { constraintViolation } from "../db/constraints";
 import { newId } from "../ids";
 import { findLiveSubscription } from "../subscriptions/queries";
 import { describeTerms, insertDiscount, remainingPeriodsFor, toBps, toPercentOff, type DiscountTerms } from "./discounts";

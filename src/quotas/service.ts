@@ -1,3 +1,4 @@
+import { violates } from "../db/constraints";
 import { and, asc, eq } from "drizzle-orm";
 import { database, iso } from "../db/client";
 import type { Bindings, Principal } from "../env";
@@ -141,7 +142,7 @@ export async function updateQuota(env: Bindings, principal: Principal, id: strin
       .returning()
       .get();
   } catch (err) {
-    if (isUniqueViolation(err)) {
+    if (violates(err, "UNIQUE")) {
       throw conflict(`A ${patch.period} quota on ${row.metric} already exists`);
     }
     throw err;
@@ -150,10 +151,6 @@ export async function updateQuota(env: Bindings, principal: Principal, id: strin
   await meter(env, row.tenantId).syncQuotas();
   return withUsage(env, updated, now);
 }
-
-/** drizzle wraps D1's error; the constraint name is in the cause. */
-const isUniqueViolation = (err: unknown): boolean =>
-  err instanceof Error && /UNIQUE constraint failed/.test(`${err.message} ${(err.cause as Error | undefined)?.message ?? ""}`);
 
 export async function deleteQuota(env: Bindings, principal: Principal, id: string): Promise<{ id: string; deleted: true }> {
   const row = await ownedQuota(env, principal, id);

@@ -13,16 +13,3 @@ export function bumpVersion(column: SQLiteColumn, expected: number): SQL {
   return sql`CASE WHEN ${column} = ${expected} THEN ${column} + 1 END`;
 }
 
-/** Which constraint a failed batch tripped, e.g. "NOT NULL constraint failed: coupon_redemptions.coupon_id". */
-export function constraintViolation(err: unknown): string | undefined {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) {
-    const match = /(NOT NULL|UNIQUE|CHECK|FOREIGN KEY) constraint failed[^\n]*/.exec(e.message);
-    if (match) return match[0];
-  }
-  return undefined;
-}
-
-export function violates(err: unknown, ...needles: string[]): boolean {
-  const violation = constraintViolation(err);
-  return violation !== undefined && needles.some((n) => violation.includes(n));
-}

@@ -2,7 +2,8 @@ import { and, eq, isNull } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
 import { conflict } from "../http/errors";
-import { bumpVersion, violates } from "./guard";
+import { violates } from "../db/constraints";
+import { bumpVersion } from "./guard";
 import { newId } from "../ids";
 import { subscriptionPauses, subscriptions, type SubscriptionRow } from "./table";
 

@@ -1,3 +1,4 @@
+import { violates } from "../../db/constraints";
 import { and, asc, eq, gt, or, sql, type SQL } from "drizzle-orm";
 import { iso, type Db } from "../../db/client";
 import { conflict, notFound } from "../../http/errors";
@@ -41,13 +42,6 @@ export function ensureCategories(tenantId: string, refs: string[], now: number):
       AND (c.id = j.value ->> '$.name' OR c.name = j.value ->> '$.name'))
     ON CONFLICT DO NOTHING`;
 }
-
-const isNameTaken = (err: unknown): boolean => {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) {
-    if (/UNIQUE constraint failed: spend_categories\.tenant_id/.test(e.message)) return true;
-  }
-  return false;
-};
 
 export async function createCategory(db: Db, tenantId: string, input: CreateCategory, now: number): Promise<SpendCategory> {
   const rows = await db
@@ -118,7 +112,7 @@ export async function updateCategory(
       .returning();
     return toCategory(rows[0]!);
   } catch (err) {
-    if (isNameTaken(err)) throw conflict(`A category named ${input.name} already exists`);
+    if (violates(err, "UNIQUE constraint failed: spend_categories.tenant_id")) throw conflict(`A category named ${input.name} already exists`);
     throw err;
   }
 }

@@ -1,3 +1,4 @@
+import { violates } from "../../db/constraints";
 import { and, desc, eq, getTableColumns, lt, or, sql } from "drizzle-orm";
 import { iso, type Db } from "../../db/client";
 import { conflict, notFound } from "../../http/errors";
@@ -86,7 +87,7 @@ export async function createItems(db: Db, tenantId: string, author: string, inpu
     // One transaction: a taken providerRef rolls back the new categories too.
     await transaction(db, [...(categories.length ? [statement(db, ensureCategories(tenantId, categories, now))] : []), statement(db, insert)]);
   } catch (err) {
-    if (isUniqueViolation(err)) throw await refConflict(db, tenantId, inputs);
+    if (violates(err, "UNIQUE constraint failed: spend_items.tenant_id")) throw await refConflict(db, tenantId, inputs);
     throw err;
   }
   const created = await selectItems(db).where(inJson(spendItems.id, ids));
@@ -144,13 +145,6 @@ export async function findByProviderRef(db: Db, tenantId: string, provider: stri
   return toItem(row);
 }
 
-const isUniqueViolation = (err: unknown): boolean => {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) {
-    if (/UNIQUE constraint failed: spend_items\.tenant_id/.test(e.message)) return true;
-  }
-  return false;
-};
-
 export async function updateItem(db: Db, tenantId: string | null, id: string, input: UpdateItem, now: number): Promise<SpendItem> {
   const existing = await findRow(db, tenantId, id);
   const { category, date, ...fields } = input;
@@ -164,7 +158,7 @@ export async function updateItem(db: Db, tenantId: string | null, id: string, in
   try {
     await transaction(db, [...(category ? [statement(db, ensureCategories(existing.tenantId, [category], now))] : []), statement(db, update)]);
   } catch (err) {
-    if (isUniqueViolation(err)) {
+    if (violates(err, "UNIQUE constraint failed: spend_items.tenant_id")) {
       throw conflict(`An item with provider ${input.provider ?? existing.provider} and providerRef ${input.providerRef ?? existing.providerRef} already exists`);
     }
     throw err;

@@ -12,6 +12,19 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             JWT_SECRET: "test-secret-do-not-use-in-production",
             LOG_LEVEL: "error",
+            // The suite's requests come from many tests at once: absolute links and redirects
+            // for the test host, and no limit a busy file could trip by accident.
+            PUBLIC_BASE_URL: "https://billing.test",
+            ALLOWED_REDIRECT_HOSTS: "app.example.com",
+          },
+          // Generous limits for the suite; test/security/rate-limit.test.ts swaps in the tight one.
+          ratelimits: {
+            ...Object.fromEntries(
+              ["RATE_LIMIT_TOKEN", "RATE_LIMIT_TENANT", "RATE_LIMIT_USAGE", "RATE_LIMIT_COUPON_VALIDATION", "RATE_LIMIT_AUTH_FAILURES"].map(
+                (name, i) => [name, { namespace_id: String(9001 + i), simple: { limit: 1_000_000, period: 60 } }],
+              ),
+            ),
+            RATE_LIMIT_TIGHT: { namespace_id: "9100", simple: { limit: 3, period: 60 } },
           },
         },
       }),

@@ -1,7 +1,8 @@
-// npm run dev: local D1 migrations + demo data, a ready-to-paste token, then wrangler dev on :8787.
-// Every step is idempotent, so re-running it is safe.
+// npm run dev: local D1 migrations + demo data, a ready-to-paste token, then wrangler dev on
+// :8787 (PORT=8788 npm run dev for another). Every step is idempotent, so re-running it is safe.
 import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync } from "node:fs";
+import { createServer } from "node:net";
 import { seedDemoData } from "./demo-data.mjs";
 import { DEV_VARS, signDevToken } from "./lib.mjs";
 
@@ -11,11 +12,29 @@ const wrangler = (args) => {
   if (run.status !== 0) process.exit(run.status ?? 1);
 };
 
+/** Resolves to a port the OS says is free on loopback (`0`), or to `port` if it can be bound. */
+const bindable = (port) =>
+  new Promise((resolve) => {
+    const probe = createServer()
+      .once("error", () => resolve(undefined))
+      .listen(port, "127.0.0.1", () => {
+        const { port: bound } = probe.address();
+        probe.close(() => resolve(bound));
+      });
+  });
+
+const port = process.env.PORT ?? "8787";
+if ((await bindable(Number(port))) === undefined) {
+  console.error(`Port ${port} is in use (another npm run dev?). Start this one on another: PORT=${Number(port) + 1} npm run dev`);
+  process.exit(1);
+}
+// wrangler's devtools inspector would take the fixed 9229 and clash with a second server.
+const inspectorPort = await bindable(0);
+
 if (!existsSync(DEV_VARS)) copyFileSync(".dev.vars.example", DEV_VARS);
 wrangler(["d1", "migrations", "apply", "DB", "--local"]);
 wrangler(["d1", "execute", "DB", "--local", "--file", "scripts/demo-seed.sql"]);
 
-const port = process.env.PORT ?? "8787";
 const tenantToken = await signDevToken({ tenant: "acme", scope: "billing:read billing:update usage:write" });
 const adminToken = await signDevToken({ tenant: "platform", scope: "admin", sub: "operator" });
 console.log(`
@@ -28,7 +47,10 @@ Demo tenant "acme" is ready. Tokens (valid 24h):
   Docs: http://localhost:${port}/docs
 `);
 
-const dev = spawn("wrangler", ["dev", "--port", port, "--ip", "127.0.0.1", "--test-scheduled", ...process.argv.slice(2)], { stdio: "inherit", env });
+const devArgs = ["dev", "--port", port, "--ip", "127.0.0.1", "--inspector-port", String(inspectorPort), "--test-scheduled"];
+// Links in responses (pdfUrl) point at this server, whatever its port.
+devArgs.push("--var", `PUBLIC_BASE_URL:http://localhost:${port}`);
+const dev = spawn("wrangler", [...devArgs, ...process.argv.slice(2)], { stdio: "inherit", env });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
 dev.on("exit", (code) => process.exit(code ?? 0));
 

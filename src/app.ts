@@ -1,4 +1,3 @@
-import { bodyLimit } from "hono/body-limit";
 import { billingUsageRoutes } from "./compat/billing-usage";
 import { seed002InvoiceRoutes } from "./compat/seed002-invoices";
 import { seed002SubscriptionRoutes } from "./compat/seed002-subscriptions";
@@ -6,11 +5,16 @@ import { seed003Routes } from "./compat/seed003";
 import { costCentersRoutes } from "./cost-centers/routes";
 import { couponsRoutes } from "./coupons/routes";
 import { creditsRoutes } from "./credits/routes";
+import { errorsBySurface } from "./compat/errors";
 import { docsPage } from "./docs/page";
-import { MAX_BODY_BYTES, envelopeError, toApiError } from "./http/error-handler";
+import { cors } from "./http/cors";
+import { envelopeError } from "./http/error-handler";
 import { ApiError } from "./http/errors";
 import { requestContext } from "./http/logger";
+import { publicBase } from "./http/public-url";
+import { requestBodyRules } from "./http/request-body";
 import { createRouter } from "./http/router";
+import { newNonce, pageCsp, securityHeaders } from "./http/security-headers";
 import { invoicesRoutes } from "./invoices/routes";
 import { usageRoutes } from "./metering/routes";
 import { plansRoutes } from "./plans/routes";
@@ -27,16 +31,7 @@ export const API_PREFIX = "/api/v1/billing";
 
 export function buildApp() {
   const app = createRouter();
-  app.use("*", requestContext);
-  app.use(
-    `${API_PREFIX}/*`,
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError("PAYLOAD_TOO_LARGE", `Request body exceeds ${MAX_BODY_BYTES} bytes`);
-      },
-    }),
-  );
+  app.use("*", requestContext, securityHeaders, cors, ...requestBodyRules);
 
   app.get("/health", (c) => c.json({ status: "ok", service: "edge-billing", time: new Date().toISOString() }));
 
@@ -77,12 +72,16 @@ export function buildApp() {
       version: "1.0.0",
       description: "Usage metering, quotas, subscriptions, invoices and spend tracking on Cloudflare Workers.",
     },
-    servers: [{ url: new URL(c.req.url).origin }],
+    servers: [{ url: publicBase(c.env) || "/" }],
   }));
-  app.get("/docs", (c) => c.html(docsPage(`${API_PREFIX}/openapi.json`)));
+  app.get("/docs", (c) => {
+    const nonce = newNonce();
+    c.header("content-security-policy", pageCsp(nonce));
+    return c.html(docsPage(`${API_PREFIX}/openapi.json`, nonce));
+  });
 
   app.notFound((c) => envelopeError(c, new ApiError("NOT_FOUND", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`)));
-  app.onError((err, c) => envelopeError(c, toApiError(c, err)));
+  app.onError(errorsBySurface);
   return app;
 }
 

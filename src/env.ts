@@ -1,3 +1,4 @@
+import type { RateLimitClass } from "./http/rate-limit";
 import type { TenantMeter } from "./metering/tenant-meter";
 
 /** Bindings and configuration declared in wrangler.toml (vars) and set as secrets. */
@@ -12,6 +13,22 @@ export interface Bindings {
   JWT_JWKS_URL?: string;
   JWT_ISSUER?: string;
   JWT_AUDIENCE?: string;
+  /** Longest accepted token lifetime (`exp` - `iat`) in seconds; default 86400. */
+  JWT_MAX_TTL_SECONDS?: string;
+
+  /** Origin of absolute links in responses (`pdfUrl`, the OpenAPI server), e.g. `https://billing.example.com`. */
+  PUBLIC_BASE_URL?: string;
+  /** Comma-separated hosts checkout and portal redirects may point at (`*.example.com` for subdomains). */
+  ALLOWED_REDIRECT_HOSTS?: string;
+  /** Comma-separated browser origins answered with CORS headers; unset: none. */
+  CORS_ORIGINS?: string;
+
+  /** Rate Limiting bindings (`[[ratelimits]]`), one per policy in src/http/rate-limit.ts. */
+  RATE_LIMIT_TOKEN?: RateLimit;
+  RATE_LIMIT_TENANT?: RateLimit;
+  RATE_LIMIT_USAGE?: RateLimit;
+  RATE_LIMIT_COUPON_VALIDATION?: RateLimit;
+  RATE_LIMIT_AUTH_FAILURES?: RateLimit;
 
   /** "debug" | "info" (default) | "warn" | "error": the least severe level written. */
   LOG_LEVEL?: string;
@@ -36,12 +53,16 @@ export interface Principal {
   sub: string;
   tenant: string;
   scopes: ReadonlySet<string>;
+  /** A fingerprint of the token itself (not the token), the key of its rate limit. */
+  tokenId?: string;
 }
 
 /** Per-request variables set by middleware. */
 export interface Variables {
   requestId: string;
   principal?: Principal;
+  /** Set by a route that counts against another rate limit class than `api`. */
+  rateLimitClass?: RateLimitClass;
 }
 
 export interface AppEnv {

@@ -60,7 +60,10 @@ export async function startWorker({ vars = {}, config = "wrangler.toml", extra =
     rmSync(state, { recursive: true, force: true });
   };
   // The bundle is one ES module, so the source-file rules wrangler would apply are moot.
-  const { modulesRules: _rules, rootPath: _root, ...workerOptions } = unstable_getMiniflareWorkerOptions(config).workerOptions;
+  // The rate limit bindings are left out: the bench drives far more than one tenant's budget
+  // on purpose, and locally each check is a Durable Object round trip, where Cloudflare's
+  // binding is a counter in the same process. Without a binding the Worker enforces nothing.
+  const { modulesRules: _rules, rootPath: _root, ratelimits: _limits, ...workerOptions } = unstable_getMiniflareWorkerOptions(config).workerOptions;
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       ...workerOptions,

@@ -1,19 +1,10 @@
-import type { Context, ErrorHandler, MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import type { Context, ErrorHandler } from "hono";
 import type { AppEnv } from "../env";
-import { MAX_BODY_BYTES, toApiError } from "../http/error-handler";
-import { ApiError } from "../http/errors";
+import { envelopeError, toApiError } from "../http/error-handler";
+import type { ApiError } from "../http/errors";
 
 // The seed 002 and 003 surfaces live outside /api/v1/billing and answer errors in their own
 // shapes rather than the API envelope. Their routers install one of these as `onError`.
-
-/** Per-route body limit for surfaces outside /api (where the app's global limit does not apply). */
-export const compatBodyLimit: MiddlewareHandler<AppEnv> = bodyLimit({
-  maxSize: MAX_BODY_BYTES,
-  onError: () => {
-    throw new ApiError("PAYLOAD_TOO_LARGE", `Request body exceeds ${MAX_BODY_BYTES} bytes`);
-  },
-});
 
 const requestIdFor = (c: Context<AppEnv>, err: ApiError) => (err.status >= 500 ? { requestId: c.get("requestId") } : {});
 
@@ -21,7 +12,7 @@ const requestIdFor = (c: Context<AppEnv>, err: ApiError) => (err.status >= 500 ?
 export const seed002Errors: ErrorHandler<AppEnv> = (raw, c) => {
   const err = toApiError(c, raw);
   const details = err.details === undefined ? {} : { details: err.details };
-  return c.json({ error: { code: err.code, message: err.message, ...details, ...requestIdFor(c, err) } }, err.status);
+  return c.json({ error: { code: err.code, message: err.message, ...details, ...requestIdFor(c, err) } }, err.status, err.headers);
 };
 
 const REASON: Record<number, string> = {
@@ -46,5 +37,22 @@ const REASON: Record<number, string> = {
 export const seed003Errors: ErrorHandler<AppEnv> = (raw, c) => {
   const err = toApiError(c, raw);
   const details = err.details === undefined ? {} : { details: err.details };
-  return c.json({ error: REASON[err.status] ?? "Error", message: err.message, code: err.code, ...details, ...requestIdFor(c, err) }, err.status);
+  return c.json(
+    { error: REASON[err.status] ?? "Error", message: err.message, code: err.code, ...details, ...requestIdFor(c, err) },
+    err.status,
+    err.headers,
+  );
+};
+
+const SEED002_PATH = /^\/(organizations|subscriptions|invoices)(\/|$)/;
+
+/**
+ * The app's own onError, for what fails before a route's router takes over (the body rules,
+ * an unknown route): answers in the shape of the surface the path belongs to.
+ */
+export const errorsBySurface: ErrorHandler<AppEnv> = (err, c) => {
+  const path = c.req.path;
+  if (SEED002_PATH.test(path) || (path === "/billing/usage" && c.req.query("organization_id"))) return seed002Errors(err, c);
+  if (path.startsWith("/billing/")) return seed003Errors(err, c);
+  return envelopeError(c, toApiError(c, err));
 };

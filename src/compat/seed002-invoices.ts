@@ -5,6 +5,7 @@ import { principalOf } from "../http/auth";
 import { notFound } from "../http/errors";
 import { PageQuery } from "../http/pagination";
 import { secured } from "../http/router";
+import { pdfDownload } from "../invoices/download";
 import { invoicePdf } from "../invoices/lifecycle";
 import type { Invoice } from "../invoices/schemas";
 import { listInvoices, loadInvoice, toInvoice, type StoredInvoice } from "../invoices/store";
@@ -12,6 +13,7 @@ import { invoices } from "../invoices/table";
 import { TenantId } from "../tenants/schemas";
 import { seed002Errors } from "./errors";
 import { compatRouter } from "./router";
+import { publicBase } from "../http/public-url";
 
 const tags = ["Seed 002: organisation billing"];
 const read = secured("billing:read", "billing:update");
@@ -134,12 +136,8 @@ export const seed002InvoiceRoutes = compatRouter(seed002Errors)
       request: { params: OrgParams, query: z.object({ invoice_id: z.string().min(1).max(64) }) },
       responses: { 200: { description: "PDF", content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } } } },
     }),
-    async (c) => {
-      const { body, filename } = await invoicePdf(c.env, await ownInvoiceId(c.env.DB, c.req.valid("param").tenantId, c.req.valid("query").invoice_id), principalOf(c));
-      return new Response(body as BodyInit, {
-        headers: { "content-type": "application/pdf", "content-disposition": `attachment; filename="${filename}"` },
-      });
-    },
+    async (c) =>
+      pdfDownload(await invoicePdf(c.env, await ownInvoiceId(c.env.DB, c.req.valid("param").tenantId, c.req.valid("query").invoice_id), principalOf(c))),
   )
   .openapi(
     createRoute({
@@ -158,7 +156,7 @@ export const seed002InvoiceRoutes = compatRouter(seed002Errors)
         .from(invoices)
         .where(and(eq(invoices.tenantId, c.req.valid("param").tenantId), ne(invoices.status, "draft")))
         .orderBy(invoices.finalizedAt);
-      const origin = new URL(c.req.url).origin;
+      const origin = publicBase(c.env);
       return c.json({ invoices: rows.reverse().map((row) => legalInvoice({ row, lines: [] }, origin)) }, 200);
     },
   )
@@ -175,7 +173,7 @@ export const seed002InvoiceRoutes = compatRouter(seed002Errors)
     async (c) => {
       const { tenantId, invoice_id } = c.req.valid("param");
       const stored = await loadInvoice(database(c.env.DB), await ownInvoiceId(c.env.DB, tenantId, invoice_id), principalOf(c));
-      return c.json(legalInvoice(stored, new URL(c.req.url).origin), 200);
+      return c.json(legalInvoice(stored, publicBase(c.env)), 200);
     },
   );
 

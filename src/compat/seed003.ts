@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../db/client";
 import { principalOf } from "../http/auth";
 import { PageQuery } from "../http/pagination";
-import { secured } from "../http/router";
+import { rateLimitedAs, secured } from "../http/router";
 import { listInvoices } from "../invoices/store";
 import { seed003Errors } from "./errors";
 import { compatRouter } from "./router";
@@ -12,6 +12,7 @@ import { UsageEventInput } from "../metering/schemas";
 import { recordUsage } from "../metering/service";
 import type { AppEnv } from "../env";
 import { cancelSubscription, getLiveSubscription, type Caller } from "../subscriptions/service";
+import { publicBase } from "../http/public-url";
 
 const tags = ["Seed 003: app billing"];
 const read = secured("billing:read", "billing:update");
@@ -80,7 +81,7 @@ export const seed003Routes = compatRouter(seed003Errors)
       path: "/billing/usage",
       tags,
       summary: "Track usage of the caller's tenant (tier enforcement)",
-      ...secured("usage:write"),
+      ...rateLimitedAs("usage", secured("usage:write")),
       description:
         "Records one event through the tenant's meter. Over a hard limit it answers 402 with seed 003's body: {error: \"Usage limit exceeded\", message, usage: {current, limit}} where current is the total the event would have reached. eventId is optional here (without it a retry counts twice).",
       request: { body: { required: true, content: { "application/json": { schema: UsageEventInput.partial({ eventId: true }) } } } },
@@ -140,7 +141,7 @@ export const seed003Routes = compatRouter(seed003Errors)
   async (c) => {
     const { limit, cursor } = c.req.valid("query");
     const page = await listInvoices(database(c.env.DB), principalOf(c).tenant, { limit, cursor });
-    const origin = new URL(c.req.url).origin;
+    const origin = publicBase(c.env);
     return c.json(
       {
         invoices: page.items.map((i) => ({

@@ -4,7 +4,7 @@ import { assertTenantAccess, principalOf } from "../http/auth";
 import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } from "../http/envelope";
 import { IdempotencyHeaders, securedIdempotent } from "../http/idempotency";
 import { PageQuery } from "../http/pagination";
-import { createRouter, secured } from "../http/router";
+import { createRouter, rateLimitedAs, secured } from "../http/router";
 import { redeemCoupon } from "./redeem";
 import { Coupon, CouponValidation, CreateCoupon, RedeemCoupon, Redemption, ValidateCoupon } from "./schemas";
 import { createCoupon, deactivateCoupon, getCoupon, listCoupons, validateCoupon } from "./service";
@@ -12,7 +12,7 @@ import { createCoupon, deactivateCoupon, getCoupon, listCoupons, validateCoupon 
 const tags = ["Coupons"];
 const Params = z.object({ couponId: z.string().min(1).max(64).openapi({ description: "Coupon id, or its code" }) });
 
-const validateGuard = secured("billing:read", "billing:update");
+const validateGuard = rateLimitedAs("coupon-validation", secured("billing:read", "billing:update"));
 
 // The fixed paths (/coupons/validate, /coupons/redeem) come before /coupons/{couponId}.
 export const couponsRoutes = createRouter()

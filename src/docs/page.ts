@@ -1,13 +1,15 @@
 /**
  * The interactive API reference at /docs. Self-contained (no CDN), so it works
  * offline under `wrangler dev`: it reads the OpenAPI document and renders each
- * operation with its parameters, body schema and a "try it" form.
+ * operation with its parameters, body schema and a "try it" form. Its script and style
+ * carry `nonce` (the page's CSP allows nothing else: no inline handlers, no style
+ * attributes), and the token lives in sessionStorage, gone with the tab.
  */
-export function docsPage(specUrl: string): string {
+export function docsPage(specUrl: string, nonce: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Edge Billing API</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
+<style nonce="${nonce}">
 body{font:14px/1.5 system-ui,sans-serif;margin:0;color:#1d2433;background:#f6f7fb}
 header{background:#1d2433;color:#fff;padding:16px 24px;display:flex;gap:16px;align-items:center;flex-wrap:wrap}
 header h1{font-size:18px;margin:0;flex:1}
@@ -22,17 +24,19 @@ summary{cursor:pointer;padding:8px 12px;display:flex;gap:12px;align-items:center
 .body{padding:8px 16px 16px}pre{background:#f0f2f7;padding:8px;overflow:auto;border-radius:4px;font-size:12px;max-height:360px}
 textarea{width:100%;min-height:90px;font:12px monospace}button{padding:6px 14px;margin-top:6px}
 label{display:block;margin-top:4px;font-size:12px}label input{font:12px monospace;width:260px}
+header a{color:#9cc3ff}
 </style></head><body>
 <header><h1>Edge Billing API</h1>
 <input id="token" placeholder="Bearer token (npm run token -- --tenant acme --scope admin)">
-<a style="color:#9cc3ff" href="${specUrl}">openapi.json</a></header>
+<a href="${specUrl}">openapi.json</a></header>
 <main id="root">Loading…</main>
-<script>
+<script nonce="${nonce}">
 const SPEC=${JSON.stringify(specUrl)};
 const esc=s=>String(s).replace(/[&<>"]/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]));
 const tokenInput=document.getElementById('token');
-tokenInput.value=localStorage.getItem('token')||'';
-tokenInput.onchange=()=>localStorage.setItem('token',tokenInput.value.trim());
+tokenInput.value=sessionStorage.getItem('token')||'';
+tokenInput.onchange=()=>sessionStorage.setItem('token',tokenInput.value.trim());
+document.addEventListener('click',e=>{const b=e.target.closest('button[data-op]');if(b)tryIt(b.dataset.op,b.dataset.method,b.dataset.path)});
 function resolve(spec,s){return s&&s.$ref?spec.components.schemas[s.$ref.split('/').pop()]:s}
 function example(spec,s,depth){s=resolve(spec,s);if(!s||depth>6)return null;
  if(s.example!==undefined)return s.example;if(s.default!==undefined)return s.default;
@@ -63,7 +67,7 @@ fetch(SPEC).then(r=>r.json()).then(spec=>{
    +params.map(p=>'<label>'+esc(p.in)+' <b>'+esc(p.name)+'</b>'+(p.required?' *':'')+' <input data-in="'+esc(p.in)+'" name="'+esc(p.name)+'"></label>').join('')
    +(bodySchema?'<p>Body</p><textarea>'+esc(JSON.stringify(example(spec,bodySchema,0),null,2))+'</textarea><details><summary class="s">Body schema</summary><pre>'+esc(JSON.stringify(resolve(spec,bodySchema),null,2))+'</pre></details>':'')
    +(okSchema?'<details><summary class="s">Response schema ('+ok[0]+')</summary><pre>'+esc(JSON.stringify(resolve(spec,okSchema),null,2))+'</pre></details>':'')
-   +'<button onclick="tryIt(\\''+id+'\\',\\''+method+'\\',\\''+esc(path)+'\\')">Send</button><pre class="out"></pre></div></details>'}).join('')).join('');
+   +'<button data-op="'+id+'" data-method="'+esc(method)+'" data-path="'+esc(path)+'">Send</button><pre class="out"></pre></div></details>'}).join('')).join('');
 }).catch(e=>{document.getElementById('root').textContent='Could not load '+SPEC+': '+e});
 </script></body></html>`;
 }

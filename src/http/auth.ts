@@ -1,7 +1,10 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv, Bindings, Principal, Scope } from "../env";
+import { TenantId } from "../tenants/schemas";
 import { ApiError } from "./errors";
+import { countAuthFailure, enforceRateLimits } from "./rate-limit";
+import { isSafeText } from "./safe-text";
 
 const HS_ALGORITHMS = ["HS256"];
 const JWKS_ALGORITHMS = ["RS256", "ES256"];
@@ -32,36 +35,74 @@ function hmacKey(secret: string): Promise<CryptoKey> {
   return key;
 }
 
+/** How far ahead of our clock a token's `iat` / `nbf` may be (the issuer's clock may run fast). */
+export const CLOCK_SKEW_SECONDS = 60;
+export const DEFAULT_MAX_TTL_SECONDS = 24 * 60 * 60;
+
+const maxTtl = (env: Bindings) => {
+  const configured = Number(env.JWT_MAX_TTL_SECONDS);
+  return Number.isInteger(configured) && configured > 0 ? configured : DEFAULT_MAX_TTL_SECONDS;
+};
+
 /**
  * Tokens already verified in this isolate, by their exact text, until they expire: a
  * tenant's back end sends the same token with every usage event, and the signature check
  * is the dearest step of such a request. The cached result is only used while the token
  * is within its validity and the auth configuration is unchanged; the map is bounded.
  */
-const verified = new Map<string, { payload: JWTPayload; config: string }>();
+const verified = new Map<string, { payload: JWTPayload; tokenId: string; config: string }>();
 const MAX_VERIFIED = 10_000;
 
 const configKey = (env: Bindings) =>
-  `${env.JWT_JWKS_URL ?? ""}\u0000${env.JWT_SECRET ?? ""}\u0000${env.JWT_ISSUER ?? ""}\u0000${env.JWT_AUDIENCE ?? ""}`;
+  [env.JWT_JWKS_URL, env.JWT_SECRET, env.JWT_ISSUER, env.JWT_AUDIENCE, env.JWT_MAX_TTL_SECONDS].map((v) => v ?? "").join("\u0000");
 
-function stillValid(payload: JWTPayload, nowSeconds: number): boolean {
-  return payload.exp !== undefined && payload.exp > nowSeconds && (payload.nbf === undefined || payload.nbf <= nowSeconds);
-}
+const stillValid = (payload: JWTPayload, nowSeconds: number) =>
+  payload.exp! > nowSeconds && (payload.nbf === undefined || payload.nbf <= nowSeconds + CLOCK_SKEW_SECONDS);
 
-async function verify(token: string, env: Bindings): Promise<JWTPayload> {
+async function verify(token: string, env: Bindings): Promise<{ payload: JWTPayload; tokenId: string }> {
   const config = configKey(env);
   const cached = verified.get(token);
-  if (cached && cached.config === config && stillValid(cached.payload, Date.now() / 1000)) return cached.payload;
+  if (cached && cached.config === config && stillValid(cached.payload, Date.now() / 1000)) return cached;
   const payload = await verifySignature(token, env);
+  checkLifetime(payload, Date.now() / 1000, maxTtl(env));
+  const entry = { payload, tokenId: await fingerprint(token), config };
   if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value!);
-  if (payload.exp !== undefined) verified.set(token, { payload, config });
-  return payload;
+  verified.set(token, entry);
+  return entry;
+}
+
+/**
+ * The time claims jose leaves to us: `exp` is required and strict (jose's clock tolerance,
+ * there for `nbf`, would let an expired token live a minute longer), `iat` may not be in the
+ * future, and the token may not live longer than JWT_MAX_TTL_SECONDS (from `iat`, or from
+ * now when there is none).
+ */
+function checkLifetime(payload: JWTPayload, nowSeconds: number, maxTtlSeconds: number): void {
+  const { exp, iat } = payload;
+  if (typeof exp !== "number") throw unauthorized("Token has no exp claim");
+  if (exp <= nowSeconds) throw unauthorized("Token expired");
+  if (iat !== undefined && iat > nowSeconds + CLOCK_SKEW_SECONDS) throw unauthorized("Token iat is in the future");
+  if (exp - (iat ?? nowSeconds) > maxTtlSeconds) throw unauthorized(`Token lifetime exceeds ${maxTtlSeconds} seconds`);
+}
+
+async function fingerprint(token: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token)));
+  return Array.from(digest.subarray(0, 16), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function claimFailure(err: InstanceType<typeof joseErrors.JWTClaimValidationFailed>): ApiError {
+  if (err.claim === "exp") return unauthorized("Token has no exp claim");
+  if (err.claim === "nbf") return unauthorized("Token is not valid yet (nbf)");
+  if (err.claim === "iss" || err.claim === "aud") return unauthorized(`Token ${err.claim} does not match`);
+  return unauthorized("Invalid token");
 }
 
 async function verifySignature(token: string, env: Bindings): Promise<JWTPayload> {
   const options = {
     issuer: env.JWT_ISSUER || undefined,
     audience: env.JWT_AUDIENCE || undefined,
+    requiredClaims: ["exp"],
+    clockTolerance: CLOCK_SKEW_SECONDS,
   };
   try {
     if (env.JWT_JWKS_URL) {
@@ -72,18 +113,24 @@ async function verifySignature(token: string, env: Bindings): Promise<JWTPayload
     }
   } catch (err) {
     if (err instanceof joseErrors.JWTExpired) throw unauthorized("Token expired");
+    if (err instanceof joseErrors.JWTClaimValidationFailed) throw claimFailure(err);
     if (err instanceof joseErrors.JOSEError) throw unauthorized("Invalid token");
     throw err;
   }
   throw new ApiError("NOT_CONFIGURED", "Authentication is not configured (set JWT_JWKS_URL or JWT_SECRET)");
 }
 
-function toPrincipal(payload: JWTPayload): Principal {
+const MAX_SUBJECT_LENGTH = 255;
+
+function toPrincipal(payload: JWTPayload, tokenId: string): Principal {
   const { sub, tenant, scope } = payload as JWTPayload & { tenant?: unknown; scope?: unknown };
   if (typeof sub !== "string" || !sub) throw unauthorized("Token has no subject");
+  if (sub.length > MAX_SUBJECT_LENGTH || !isSafeText(sub)) throw unauthorized("Token subject is not a valid id");
   if (typeof tenant !== "string" || !tenant) throw unauthorized("Token has no tenant claim");
+  // The same rule as a tenant id in a path: the claim names where data is written.
+  if (!TenantId.safeParse(tenant).success) throw unauthorized("Token tenant claim is not a valid tenant id");
   if (typeof scope !== "string") throw unauthorized("Token has no scope claim");
-  return { sub, tenant, scopes: new Set(scope.split(" ").filter(Boolean)) };
+  return { sub, tenant, scopes: new Set(scope.split(" ").filter(Boolean)), tokenId };
 }
 
 async function authenticate(c: Context<AppEnv>): Promise<Principal> {
@@ -93,9 +140,20 @@ async function authenticate(c: Context<AppEnv>): Promise<Principal> {
   if (!header) throw unauthorized("Missing bearer token");
   const match = /^Bearer\s+([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*\.[A-Za-z0-9_\-]*)\s*$/i.exec(header);
   if (!match) throw unauthorized("Malformed authorization header");
-  const principal = toPrincipal(await verify(match[1]!, c.env));
+  const { payload, tokenId } = await verify(match[1]!, c.env);
+  const principal = toPrincipal(payload, tokenId);
   c.set("principal", principal);
   return principal;
+}
+
+/** `authenticate`, with each failure counted against the client's budget (then 429, not 401). */
+async function authenticateCounted(c: Context<AppEnv>): Promise<Principal> {
+  try {
+    return await authenticate(c);
+  } catch (err) {
+    if (err instanceof ApiError && err.code === "UNAUTHORIZED") throw await countAuthFailure(c, err);
+    throw err;
+  }
 }
 
 export const isAdmin = (p: Principal) => p.scopes.has("admin");
@@ -113,18 +171,21 @@ export function assertTenantAccess(p: Principal, tenantId: string): void {
 }
 
 /**
- * Route guard: authenticates, requires one of `scopes`, and when the path has
- * `:tenantId` requires it to be the token's tenant (unless admin).
+ * Route guard: authenticates, counts the call against its rate limits, requires one of
+ * `scopes`, and when the path has `:tenantId` requires it to be the token's tenant (unless
+ * admin).
  */
 export function requireScope(...scopes: Scope[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const principal = await authenticate(c);
+    const principal = await authenticateCounted(c);
+    const policies = await enforceRateLimits(c, principal);
     if (!hasScope(principal, scopes)) {
       throw new ApiError("FORBIDDEN", `Missing scope: ${scopes.join(" or ")}`);
     }
     const tenantId = c.req.param("tenantId");
     if (tenantId !== undefined) assertTenantAccess(principal, tenantId);
     await next();
+    c.res.headers.set("ratelimit-policy", policies);
   };
 }
 

@@ -58,6 +58,7 @@ export const errorResponses = {
   403: errorResponse("Missing scope or another tenant"),
   404: errorResponse("Not found"),
   409: errorResponse("Conflict or invalid state"),
+  429: errorResponse("Rate limited: see Retry-After and RateLimit-Policy"),
 } as const;
 
 export const jsonBody = <T extends z.ZodType>(schema: T) => ({

@@ -14,7 +14,7 @@ export function envelopeError(c: Context<AppEnv>, err: ApiError) {
     ...(err.details === undefined ? {} : { details: err.details }),
     ...(err.status >= 500 ? { requestId: c.get("requestId") } : {}),
   };
-  return c.json({ success: false as const, error }, err.status);
+  return c.json({ success: false as const, error }, err.status, err.headers);
 }
 
 /** Every thrown thing, as an ApiError. Internals (stack, SQL) are logged, never sent. */

@@ -39,7 +39,8 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
 
 /**
  * The one error type domain code throws. The app's onError turns it into the
- * `{success:false, error:{code, message, details?}}` envelope with the code's status.
+ * `{success:false, error:{code, message, details?}}` envelope with the code's status
+ * (and `headers`, such as a 429's Retry-After, on the response).
  */
 export class ApiError extends Error {
   readonly status: ContentfulStatusCode;
@@ -48,6 +49,7 @@ export class ApiError extends Error {
     message: string,
     readonly details?: unknown,
     status?: ContentfulStatusCode,
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = "ApiError";

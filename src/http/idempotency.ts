@@ -12,9 +12,11 @@ import { secured } from "./router";
 /**
  * `Idempotency-Key` for any mutating route: the first response to a key (status and body)
  * is stored and replayed for the same request; the same key with a different request
- * (method, path or body) answers 409. Keys are scoped to the caller (tenant and subject)
- * and the route, and kept for IDEMPOTENCY_TTL_MS. Responses of 5xx are not stored (the
- * key is released so the client can retry); everything else, 4xx included, is.
+ * (method, path or body, the body compared as canonical JSON) answers 409. Keys are scoped
+ * to the caller (tenant and subject) and the route, and kept for IDEMPOTENCY_TTL_MS.
+ * Like Stripe, a result is stored once execution began: a 400 (the input was refused, so
+ * nothing ran) and a 5xx release the key so a corrected or later retry runs; every other
+ * outcome (2xx, 402, 404, 409…) is stored and replayed.
  *
  * Use it through `securedIdempotent(scope…)` in place of `secured(scope…)`, and put
  * `IdempotencyHeaders` in the route's `request.headers` so the OpenAPI document shows it.
@@ -82,7 +84,7 @@ export function idempotent(): MiddlewareHandler<AppEnv> {
     }
     const principal = principalOf(c);
     const scope = [principal.tenant, principal.sub, `${c.req.method} ${c.req.routePath}`].join("\n");
-    const fingerprint = await sha256(`${c.req.method}\n${new URL(c.req.url).pathname}\n${await c.req.text()}`);
+    const fingerprint = await sha256(`${c.req.method}\n${new URL(c.req.url).pathname}\n${canonicalBody(await c.req.text())}`);
     // Schema-less client: importing db/client here would make schema.ts import itself.
     const db = drizzle(c.env.DB);
     const now = Date.now();
@@ -103,7 +105,7 @@ export function idempotent(): MiddlewareHandler<AppEnv> {
 
     await next();
     const where = and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key));
-    if (c.res.status >= 500) {
+    if (!isStored(c.res.status)) {
       await db.delete(idempotencyKeys).where(where);
       return;
     }
@@ -112,6 +114,28 @@ export function idempotent(): MiddlewareHandler<AppEnv> {
       .set({ status: c.res.status, responseBody: await c.res.clone().text(), contentType: c.res.headers.get("content-type") })
       .where(where);
   };
+}
+
+/** Whether an outcome is kept for replay: not a refused input (400), not a server failure. */
+const isStored = (status: number) => status !== 400 && status < 500;
+
+/**
+ * The body as it is compared: JSON in a canonical form (object keys sorted, no whitespace),
+ * so the same document with its keys in another order is the same request. Anything that
+ * is not JSON is compared as sent.
+ */
+export function canonicalBody(text: string): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv, Scope } from "../env";
 import { requireScope } from "./auth";
+import { limitAs, type RateLimitClass } from "./rate-limit";
 import { validationHook } from "./validation";
 
 /** A router whose zod failures become 400 envelopes; every module builds its routes on one. */
@@ -18,4 +19,14 @@ export function secured(...scopes: Scope[]) {
     security: [{ bearerAuth: [] }],
     description: `Requires scope: ${scopes.join(" or ")}${scopes.includes("admin") ? "" : " (or admin)"}.`,
   };
+}
+
+const CLASS_NOTE: Record<Exclude<RateLimitClass, "api">, string> = {
+  usage: "Counts against the tenant's usage ingestion rate limit, not the general ones.",
+  "coupon-validation": "Also counts against the tenant's coupon validation rate limit.",
+};
+
+/** A guard (`secured(...)` or `securedIdempotent(...)`) whose route counts against another rate limit class. */
+export function rateLimitedAs<G extends ReturnType<typeof secured>>(cls: Exclude<RateLimitClass, "api">, guard: G): G {
+  return { ...guard, middleware: [limitAs(cls), ...guard.middleware], description: `${guard.description} ${CLASS_NOTE[cls]}` };
 }

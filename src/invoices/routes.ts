@@ -10,6 +10,7 @@ import { generateInvoice } from "./generate";
 import { draftView, estimateInvoice, previewInvoice } from "./preview";
 import { GenerateInvoice, Invoice, InvoiceEstimate, InvoicePreview, ListInvoicesQuery, PreviewQuery } from "./schemas";
 import { listInvoices, loadInvoice, toInvoice } from "./store";
+import { pdfDownload } from "./download";
 
 const tags = ["Invoices"];
 const IdParams = z.object({ invoiceId: z.string().min(1).max(64) });
@@ -136,14 +137,5 @@ export const invoicesRoutes = createRouter()
         200: { description: "The invoice PDF", content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } } },
       },
     }),
-    async (c) => {
-      const { body, filename } = await invoicePdf(c.env, c.req.valid("param").invoiceId, principalOf(c));
-      return new Response(body as BodyInit, {
-        headers: {
-          "content-type": "application/pdf",
-          "content-disposition": `attachment; filename="${filename}"`,
-          "cache-control": "private, max-age=3600",
-        },
-      });
-    },
+    async (c) => pdfDownload(await invoicePdf(c.env, c.req.valid("param").invoiceId, principalOf(c))),
   );

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { TenantId } from "../tenants/schemas";
 import { envelope, jsonBody, jsonResponses, ok, okWith } from "../http/envelope";
-import { createRouter, secured } from "../http/router";
+import { createRouter, rateLimitedAs, secured } from "../http/router";
 import { ErrorBody } from "../http/envelope";
 import { BatchAccepted, RecordedEvent, SummaryQuery, UsageBatchInput, UsageEventInput, UsageSummary } from "./schemas";
 import { enqueueBatch, recordUsage } from "./service";
@@ -25,7 +25,7 @@ export const usageRoutes = createRouter()
       path: "/tenants/{tenantId}/usage",
       tags,
       summary: "Record a usage event",
-      ...secured("usage:write"),
+      ...rateLimitedAs("usage", secured("usage:write")),
       request: { params: Params, ...jsonBody(UsageEventInput) },
       responses: { ...jsonResponses(envelope(RecordedEvent)), ...refusals },
     }),
@@ -37,7 +37,7 @@ export const usageRoutes = createRouter()
       path: "/tenants/{tenantId}/usage/batch",
       tags,
       summary: "Record up to 1,000 usage events (asynchronously, via the queue)",
-      ...secured("usage:write"),
+      ...rateLimitedAs("usage", secured("usage:write")),
       request: { params: Params, ...jsonBody(UsageBatchInput) },
       responses: jsonResponses(envelope(BatchAccepted), "Accepted: validated and enqueued", 202),
     }),

@@ -6,8 +6,9 @@ import { compatRouter } from "../compat/router";
 import { PlanId } from "../plans/schemas";
 import { createCheckoutSession } from "./checkout";
 import { stripeClient } from "./client";
-import { compatBodyLimit, seed003Errors } from "../compat/errors";
+import { seed003Errors } from "../compat/errors";
 import { createPortalSession } from "./portal";
+import { assertAllowedRedirects } from "./redirects";
 import { RedirectUrl, StripePriceId, WebhookReceipt } from "./schemas";
 import { receiveStripeWebhook } from "./webhook";
 
@@ -41,8 +42,7 @@ const errors = {
   503: json(Seed003Error, "Stripe is not configured"),
 };
 const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { "application/json": { schema } } } });
-const s = secured("billing:update");
-const write = { ...s, middleware: [...s.middleware, compatBodyLimit] };
+const write = secured("billing:update");
 
 const router = compatRouter(seed003Errors);
 
@@ -58,7 +58,9 @@ export const stripeCompatRoutes = router
       responses: { 200: json(UrlResponse, "Redirect the browser to url"), ...errors },
     }),
     async (c) => {
-      const session = await createCheckoutSession(database(c.env.DB), stripeClient(c.env), principalOf(c).tenant, c.req.valid("json"), Date.now());
+      const input = c.req.valid("json");
+      assertAllowedRedirects(c.env, { successUrl: input.successUrl, cancelUrl: input.cancelUrl });
+      const session = await createCheckoutSession(database(c.env.DB), stripeClient(c.env), principalOf(c).tenant, input, Date.now());
       return c.json({ url: session.url }, 200);
     },
   )
@@ -73,7 +75,9 @@ export const stripeCompatRoutes = router
       responses: { 200: json(UrlResponse, "Redirect the browser to url"), ...errors },
     }),
     async (c) => {
-      const session = await createPortalSession(database(c.env.DB), stripeClient(c.env), principalOf(c).tenant, c.req.valid("json").returnUrl, Date.now());
+      const { returnUrl } = c.req.valid("json");
+      assertAllowedRedirects(c.env, { returnUrl });
+      const session = await createPortalSession(database(c.env.DB), stripeClient(c.env), principalOf(c).tenant, returnUrl, Date.now());
       return c.json({ url: session.url }, 200);
     },
   )
@@ -84,7 +88,6 @@ export const stripeCompatRoutes = router
       tags,
       summary: "Stripe webhook endpoint",
       description: "Called by Stripe, authenticated by the `Stripe-Signature` header (no JWT); the same handler as /api/v1/billing/stripe/webhook.",
-      middleware: [compatBodyLimit],
       request: {
         // A plain JSON schema (not zod) on purpose: the body must reach the handler byte for byte to verify its signature.
         body: { required: true, content: { "application/json": { schema: { type: "object", description: "A Stripe Event object" } } } },

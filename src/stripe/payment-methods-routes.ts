@@ -1,11 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../db/client";
-import type { Scope } from "../env";
 import { secured } from "../http/router";
 import { compatRouter } from "../compat/router";
 import { TenantId } from "../tenants/schemas";
 import { stripeClient } from "./client";
-import { compatBodyLimit, seed002Errors } from "../compat/errors";
+import { seed002Errors } from "../compat/errors";
 import { attachPaymentMethod, createSetupIntent, detachPaymentMethod, listPaymentMethods, setDefaultPaymentMethod } from "./payment-methods";
 
 // Seed 002's payment methods: /organizations/{id}/payment_methods…, where the organization is
@@ -51,13 +50,9 @@ const Org = z.object({ tenantId: TenantId.describe("The organization id (our ten
 const OrgMethod = Org.extend({ payment_method_id: PaymentMethodId });
 const AttachBody = z.object({ payment_method_id: PaymentMethodId }).strict().openapi("AttachPaymentMethod");
 
-/** `{tenantId}` in the path makes `secured` refuse another organization (403) unless admin. */
-function guarded(...scopes: Scope[]) {
-  const s = secured(...scopes);
-  return { ...s, middleware: [...s.middleware, compatBodyLimit] };
-}
-const read = guarded("billing:read", "billing:update");
-const write = guarded("billing:update");
+// `{tenantId}` in the path makes `secured` refuse another organization (403) unless admin.
+const read = secured("billing:read", "billing:update");
+const write = secured("billing:update");
 
 const router = compatRouter(seed002Errors);
 

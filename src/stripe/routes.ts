@@ -7,6 +7,7 @@ import { createCheckoutSession } from "./checkout";
 import { stripeClient } from "./client";
 import { createInvoicePaymentIntent } from "./payment-intents";
 import { createPortalSession } from "./portal";
+import { assertAllowedRedirects } from "./redirects";
 import { HostedSession, InvoicePayment, StripeCheckoutRequest, StripePortalRequest, WebhookReceipt } from "./schemas";
 import { receiveStripeWebhook } from "./webhook";
 
@@ -33,6 +34,7 @@ export const stripeRoutes = createRouter()
     }),
     async (c) => {
       const input = c.req.valid("json");
+      assertAllowedRedirects(c.env, { successUrl: input.successUrl, cancelUrl: input.cancelUrl });
       const tenantId = actingTenant(c, input.tenantId);
       return ok(c, await createCheckoutSession(database(c.env.DB), stripeClient(c.env), tenantId, input, Date.now()));
     },
@@ -49,6 +51,7 @@ export const stripeRoutes = createRouter()
     }),
     async (c) => {
       const input = c.req.valid("json");
+      assertAllowedRedirects(c.env, { returnUrl: input.returnUrl });
       const tenantId = actingTenant(c, input.tenantId);
       return ok(c, await createPortalSession(database(c.env.DB), stripeClient(c.env), tenantId, input.returnUrl, Date.now()));
     },

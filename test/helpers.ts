@@ -1,5 +1,7 @@
 import { SignJWT } from "jose";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import { buildApp } from "../src/app";
 
 export const BASE = "https://billing.test/api/v1/billing";
 
@@ -29,6 +31,18 @@ export interface CallOptions {
   token?: string;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Bindings or vars to replace for this call (the app then runs in this isolate, not through exports). */
+  env?: Partial<Cloudflare.Env>;
+}
+
+let app: ReturnType<typeof buildApp> | undefined;
+
+async function fetchWith(request: Request, overrides: Partial<Cloudflare.Env>): Promise<Response> {
+  app ??= buildApp();
+  const ctx = createExecutionContext();
+  const res = await app.fetch(request, { ...env, ...overrides }, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
 }
 
 /** A request through the worker's real fetch handler. `path` is relative to /api/v1/billing unless absolute. */
@@ -41,7 +55,8 @@ export async function call(method: string, path: string, opts: CallOptions = {})
     body = typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
     headers["content-type"] ??= "application/json";
   }
-  const res = await exports.default.fetch(new Request(url, { method, headers, body }));
+  const request = new Request(url, { method, headers, body });
+  const res = opts.env ? await fetchWith(request, opts.env) : await exports.default.fetch(request);
   const text = await res.text();
   let json: any;
   try {

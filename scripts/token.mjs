@@ -19,6 +19,7 @@ try {
   if (unknown.length) throw new Error(`unknown scope(s): ${unknown.join(", ")} (known: ${[...SCOPES].join(" ")})`);
   const ttl = Number(values.ttl);
   if (!Number.isInteger(ttl) || ttl <= 0) throw new Error("--ttl must be a positive integer of seconds");
+  if (ttl > 86400) console.error("token: the API refuses lifetimes over JWT_MAX_TTL_SECONDS (default 86400) unless it is raised");
   process.stdout.write(`${await signDevToken({ tenant: values.tenant, scope: values.scope, sub: values.sub, ttl })}\n`);
 } catch (err) {
   console.error(`token: ${err.message}`);

@@ -96,4 +96,26 @@ describe("Idempotency-Key", () => {
     const missing = await call("POST", `subscriptions/${id}/change-plan`, { token: t, body: "", headers: { "content-type": "application/json" } });
     expect([missing.status, missing.json.error.details[0].path]).toEqual([400, "planId"]);
   });
+
+  it("treats the same JSON with its keys in another order (or other whitespace) as the same request", async () => {
+    const t = await token({ tenant: "idem-canonical" });
+    const send = (body: string) =>
+      call("POST", "tenants/idem-canonical/subscriptions", { token: t, body, headers: { "idempotency-key": "k-order" } });
+    const first = await send('{"planId":"basic-29","projectId":"p1","trial":false}');
+    expect(first.status).toBe(201);
+    const reordered = await send('{ "trial": false,\n  "projectId": "p1", "planId": "basic-29" }');
+    expect([reordered.status, reordered.headers.get("idempotent-replayed"), reordered.text]).toEqual([201, "true", first.text]);
+    const different = await send('{"planId":"basic-29","projectId":"p2","trial":false}');
+    expect(different.status).toBe(409);
+    expect(await count("idem-canonical", t)).toBe(1);
+  });
+
+  it("does not store a refused input (400): the corrected request under the same key runs", async () => {
+    const t = await token({ tenant: "idem-400" });
+    const refused = await create("idem-400", t, "k-fix", { planId: "basic-29", trial: "no" });
+    expect(refused.status).toBe(400);
+    const fixed = await create("idem-400", t, "k-fix", { planId: "basic-29" });
+    expect([fixed.status, fixed.headers.get("idempotent-replayed")]).toEqual([201, null]);
+    expect((await create("idem-400", t, "k-fix", { planId: "basic-29" })).headers.get("idempotent-replayed")).toBe("true");
+  });
 });

@@ -79,7 +79,7 @@ async function verify(token: string, env: Bindings): Promise<{ payload: JWTPaylo
  */
 function checkLifetime(payload: JWTPayload, nowSeconds: number, maxTtlSeconds: number): void {
   const { exp, iat } = payload;
-  if (typeof exp !== "number") throw unauthorized("Token has no exp claim");
+  if (typeof exp !== "number") throw unauthorized("Token has no valid exp claim");
   if (exp <= nowSeconds) throw unauthorized("Token expired");
   if (iat !== undefined && iat > nowSeconds + CLOCK_SKEW_SECONDS) throw unauthorized("Token iat is in the future");
   if (exp - (iat ?? nowSeconds) > maxTtlSeconds) throw unauthorized(`Token lifetime exceeds ${maxTtlSeconds} seconds`);
@@ -91,7 +91,7 @@ async function fingerprint(token: string): Promise<string> {
 }
 
 function claimFailure(err: InstanceType<typeof joseErrors.JWTClaimValidationFailed>): ApiError {
-  if (err.claim === "exp") return unauthorized("Token has no exp claim");
+  if (err.claim === "exp") return unauthorized("Token has no valid exp claim");
   if (err.claim === "nbf") return unauthorized("Token is not valid yet (nbf)");
   if (err.claim === "iss" || err.claim === "aud") return unauthorized(`Token ${err.claim} does not match`);
   return unauthorized("Invalid token");

@@ -1,5 +1,5 @@
-// npm run dev: local D1 migrations + demo data, a ready-to-paste token, then wrangler dev on
-// :8787 (PORT=8788 npm run dev for another). Every step is idempotent, so re-running it is safe.
+// npm run dev: local D1 migrations + demo data, a ready-to-paste token, then wrangler dev on :8787.
+// Every step is idempotent, so re-running it is safe.
 import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync } from "node:fs";
 import { createServer } from "node:net";
@@ -12,6 +12,10 @@ const wrangler = (args) => {
   if (run.status !== 0) process.exit(run.status ?? 1);
 };
 
+if (!existsSync(DEV_VARS)) copyFileSync(".dev.vars.example", DEV_VARS);
+wrangler(["d1", "migrations", "apply", "DB", "--local"]);
+wrangler(["d1", "execute", "DB", "--local", "--file", "scripts/demo-seed.sql"]);
+
 /** Resolves to a port the OS says is free on loopback (`0`), or to `port` if it can be bound. */
 const bindable = (port) =>
   new Promise((resolve) => {
@@ -23,6 +27,7 @@ const bindable = (port) =>
       });
   });
 
+// PORT=8788 npm run dev starts a second server next to the first.
 const port = process.env.PORT ?? "8787";
 if ((await bindable(Number(port))) === undefined) {
   console.error(`Port ${port} is in use (another npm run dev?). Start this one on another: PORT=${Number(port) + 1} npm run dev`);
@@ -30,11 +35,6 @@ if ((await bindable(Number(port))) === undefined) {
 }
 // wrangler's devtools inspector would take the fixed 9229 and clash with a second server.
 const inspectorPort = await bindable(0);
-
-if (!existsSync(DEV_VARS)) copyFileSync(".dev.vars.example", DEV_VARS);
-wrangler(["d1", "migrations", "apply", "DB", "--local"]);
-wrangler(["d1", "execute", "DB", "--local", "--file", "scripts/demo-seed.sql"]);
-
 const tenantToken = await signDevToken({ tenant: "acme", scope: "billing:read billing:update usage:write" });
 const adminToken = await signDevToken({ tenant: "platform", scope: "admin", sub: "operator" });
 console.log(`

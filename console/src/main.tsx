@@ -122,16 +122,21 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: () => void
         </button>
       </header>
       <nav id="nav" class={`nav${navOpen ? " nav-open" : ""}`} aria-label="Console">
-        <h2 class="nav-heading">Tenant {tenantId}</h2>
-        <ul>
-          {TENANT_PAGES.map(([page, label]) => (
-            <li key={page}>
-              <a href={tenantHref(tenantId, page)} aria-current={route.area === "tenant" && route.page === page ? "page" : undefined}>
-                {label}
-              </a>
-            </li>
-          ))}
-        </ul>
+        {/* An operator sees a tenant's pages once it opens one (from Tenants). */}
+        {!admin || route.area === "tenant" ? (
+          <>
+            <h2 class="nav-heading">Tenant {tenantId}</h2>
+            <ul>
+              {TENANT_PAGES.map(([page, label]) => (
+                <li key={page}>
+                  <a href={tenantHref(tenantId, page)} aria-current={route.area === "tenant" && route.page === page ? "page" : undefined}>
+                    {label}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
         {admin ? (
           <>
             <h2 class="nav-heading">Operator</h2>

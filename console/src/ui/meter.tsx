@@ -5,6 +5,8 @@ export function UsageBar({ metric, used, limit, included, enforcement }: { metri
   const label = metricLabel(metric);
   const of = limit ?? (included > 0 ? included : null);
   const share = of === null ? 0 : percent(Number(used), of);
+  // The bar stops at 100%; the text says how far past the included quantity usage went.
+  const exact = of === null || of === 0 ? 0 : (Number(used) / of) * 100;
   const over = limit !== null && Number(used) >= limit;
   const describedBy = `meter-${metric}-note`;
   return (
@@ -19,22 +21,22 @@ export function UsageBar({ metric, used, limit, included, enforcement }: { metri
         </span>
       </div>
       <div
-        class={`bar${over ? " bar-over" : share >= 80 ? " bar-warn" : ""}`}
+        class={`bar${over ? " bar-over" : limit !== null && share >= 80 ? " bar-warn" : ""}`}
         role="meter"
         aria-labelledby={`meter-${metric}-label`}
         aria-describedby={describedBy}
         aria-valuemin={0}
         aria-valuemax={of ?? 0}
-        aria-valuenow={Number(used)}
-        aria-valuetext={`${formatQuantity(used)}${of !== null ? ` of ${formatQuantity(of)} (${share.toFixed(0)}%)` : ""}`}
+        aria-valuenow={of === null ? 0 : Math.min(Number(used), of)}
+        aria-valuetext={`${formatQuantity(used)}${of !== null ? ` of ${formatQuantity(of)} (${exact.toFixed(0)}%)` : ""}`}
       >
         <div class="bar-fill" style={{ width: `${share}%` }} />
       </div>
       <p class="usage-note muted" id={describedBy}>
         {limit !== null
-          ? `${share.toFixed(1)}% of the ${enforcement === "soft" ? "soft" : "hard"} limit for this period${included > 0 ? `; ${formatQuantity(included)} included` : ""}`
+          ? `${exact.toFixed(1)}% of the ${enforcement === "soft" ? "soft" : "hard"} limit for this period${included > 0 ? `; ${formatQuantity(included)} included` : ""}`
           : included > 0
-            ? `${share.toFixed(1)}% of the ${formatQuantity(included)} included; no limit`
+            ? `${exact.toFixed(1)}% of the ${formatQuantity(included)} included${exact > 100 ? " (the rest is billed)" : ""}; no limit`
             : "No limit on this plan"}
       </p>
     </div>

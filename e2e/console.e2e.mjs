@@ -8,6 +8,7 @@ import { seedDemoData } from "../scripts/demo-data.mjs";
 import { RESULTS, apiClient, ensureChromium, launchBrowser, screenshot, seriousViolations, settled, startServer } from "./harness.mjs";
 
 const DAY = 86_400_000;
+const usd = (cents) => new Intl.NumberFormat("en", { style: "currency", currency: "USD" }).format(cents / 100);
 const browserFound = ensureChromium();
 if (browserFound.skip) console.log(`# SKIPPED the console browser tests: ${browserFound.skip}`);
 
@@ -95,6 +96,28 @@ describe("billing console", { skip: browserFound.skip ?? false, timeout: 180_000
       timeout: 15_000,
     });
     assert.match(await bar.getByRole("meter").getAttribute("aria-valuetext"), new RegExp(`^${(before + 1234).toLocaleString("en")} `));
+    await context.close();
+  });
+
+  it("switches plan behind a confirmation and shows the proration items the API created", async () => {
+    const token = await server.token({ tenant: "initech", scope: "billing:read billing:update" });
+    const sub = await api("POST", "tenants/initech/subscriptions", token, { planId: "pro", trial: false, startAt: new Date(Date.now() - 5 * DAY).toISOString() });
+    const { page, context } = await open(token, "/t/initech/overview");
+    await settled(page);
+    await page.getByLabel("Switch to").selectOption("scale");
+    await page.getByLabel("When").selectOption("now");
+    await page.getByRole("button", { name: "Review" }).click();
+    const dialog = page.getByRole("dialog", { name: /Switch to Scale now/ });
+    await dialog.getByText(/The invoice for this period stands at/).waitFor();
+    assert.match(await dialog.innerText(), /Proration: the unused rest of this period on Pro is credited/);
+    assert.deepEqual(await seriousViolations(page), []);
+    await dialog.getByRole("button", { name: "Switch now" }).click();
+    const outcome = page.getByRole("status").filter({ hasText: "Switched to Scale." });
+    await outcome.waitFor();
+    const pending = await api("GET", `subscriptions/${sub.id}/pending-items`, token);
+    assert.equal(pending.length, 2);
+    assert.deepEqual((await outcome.locator("li").allInnerTexts()).sort(), pending.map((p) => `${p.description}: ${usd(p.amount)}`).sort());
+    assert.match(await page.getByTestId("plan").innerText(), /Scale/);
     await context.close();
   });
 

@@ -13,6 +13,8 @@ export interface ChartPoint {
 
 export function Chart({ title, points, kind = "bars", yLabel, id }: { title: string; points: ChartPoint[]; kind?: "bars" | "line"; yLabel: string; id: string }) {
   const host = useRef<HTMLDivElement>(null);
+  // Redraw only when the figures change, not on every render of the page around it.
+  const figures = JSON.stringify(points);
 
   useEffect(() => {
     const el = host.current;
@@ -57,7 +59,7 @@ export function Chart({ title, points, kind = "bars", yLabel, id }: { title: str
       resize.disconnect();
       plot.destroy();
     };
-  }, [points, kind, yLabel]);
+  }, [figures, kind, yLabel]);
 
   const total = points.length;
   return (

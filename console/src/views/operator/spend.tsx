@@ -50,7 +50,7 @@ export function Spend() {
 }
 
 function SpendReports({ currency }: { currency: string }) {
-  const [interval, setInterval] = useState<keyof typeof INTERVALS>("day");
+  const [interval, setTrendInterval] = useState<keyof typeof INTERVALS>("day");
   const [by, setBy] = useState<keyof typeof BREAKDOWNS>("provider");
   const trend = useResource(() => get<SpendPoint[]>(`reports/trend?interval=${interval}&currency=${currency}`), [interval, currency]);
   const breakdown = useResource(() => get<SpendGroup[]>(`reports/breakdown?by=${by}&currency=${currency}`), [by, currency]);
@@ -62,7 +62,7 @@ function SpendReports({ currency }: { currency: string }) {
       <div class="toolbar">
         <label>
           Trend by{" "}
-          <select value={interval} onChange={(e) => setInterval(e.currentTarget.value as keyof typeof INTERVALS)}>
+          <select value={interval} onChange={(e) => setTrendInterval(e.currentTarget.value as keyof typeof INTERVALS)}>
             {Object.entries(INTERVALS).map(([k, v]) => (
               <option key={k} value={k}>
                 {v}

@@ -10,15 +10,17 @@ import type { Invoice } from "../../types";
 const Status = ({ status }: { status: Invoice["status"] }) => <span class={`badge badge-${status}`}>{status}</span>;
 
 export function Invoices({ tenantId }: { tenantId: string }) {
-  const list = useResource(() => getPage<Invoice>(`tenants/${enc(tenantId)}/invoices?limit=100`), [tenantId]);
+  const [cursor, setCursor] = useState<string>();
+  const list = useResource(() => getPage<Invoice>(`tenants/${enc(tenantId)}/invoices?limit=50${cursor ? `&cursor=${enc(cursor)}` : ""}`), [tenantId, cursor]);
   return (
     <section aria-labelledby="invoices-title">
       <h1 id="invoices-title">Invoices</h1>
       <Show resource={list}>
-        {({ data }) =>
+        {({ data, nextCursor }) =>
           data.length === 0 ? (
             <p class="muted">No invoices yet: the first one is drafted when the current period ends.</p>
           ) : (
+            <>
             <div class="table-wrap">
               <table>
                 <caption class="sr-only">Invoices, newest first</caption>
@@ -54,6 +56,19 @@ export function Invoices({ tenantId }: { tenantId: string }) {
                 </tbody>
               </table>
             </div>
+            <div class="actions">
+              {cursor ? (
+                <button type="button" class="button" onClick={() => setCursor(undefined)}>
+                  Newest
+                </button>
+              ) : null}
+              {nextCursor ? (
+                <button type="button" class="button" onClick={() => setCursor(nextCursor)}>
+                  Older invoices
+                </button>
+              ) : null}
+            </div>
+            </>
           )
         }
       </Show>

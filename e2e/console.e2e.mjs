@@ -114,9 +114,14 @@ describe("billing console", { skip: browserFound.skip ?? false, timeout: 180_000
     await dialog.getByRole("button", { name: "Switch now" }).click();
     const outcome = page.getByRole("status").filter({ hasText: "Switched to Scale." });
     await outcome.waitFor();
-    const pending = await api("GET", `subscriptions/${sub.id}/pending-items`, token);
-    assert.equal(pending.length, 2);
-    assert.deepEqual((await outcome.locator("li").allInnerTexts()).sort(), pending.map((p) => `${p.description}: ${usd(p.amount)}`).sort());
+    // What the console shows is what the invoice will bill: Pro's fee up to now (4900 less
+    // the credit) and Scale's from now, as the period's base lines in the preview say.
+    const preview = await api("GET", `tenants/initech/billing/preview`, token);
+    const [proSlice, scaleSlice] = preview.lines.filter((l) => l.kind === "base").map((l) => l.amount.amount);
+    const shown = await outcome.locator("li").allInnerTexts();
+    assert.equal(shown.length, 2);
+    assert.ok(shown[0].startsWith("Unused time on Pro") && shown[0].endsWith(usd(proSlice - 4900)), shown[0]);
+    assert.ok(shown[1].startsWith("Remaining time on Scale") && shown[1].endsWith(usd(scaleSlice)), shown[1]);
     assert.match(await page.getByTestId("plan").innerText(), /Scale/);
     await context.close();
   });

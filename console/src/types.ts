@@ -29,11 +29,14 @@ export interface Plan {
   meters: PlanMeter[];
 }
 
-export interface PendingItem {
-  id: string;
+/** What a plan change or cancel does to the period's base fee (the invoice bills the same split). */
+export interface Proration {
   description: string;
   amount: number;
   currency: string;
+  planId: string;
+  periodStart: string;
+  periodEnd: string;
 }
 export interface Subscription {
   id: string;
@@ -53,7 +56,7 @@ export interface Subscription {
   discounts: { id: string; description: string }[];
 }
 export interface SubscriptionChange extends Subscription {
-  prorations: PendingItem[];
+  prorations: Proration[];
 }
 
 export interface Quota {

@@ -5,7 +5,7 @@ import { daysLeft, formatDate, formatMoney } from "../../format";
 import { useResource } from "../../resource";
 import { ConfirmDialog } from "../../ui/dialog";
 import { ErrorNotice, Loading } from "../../ui/states";
-import type { InvoicePreview, PendingItem, Plan, Subscription, SubscriptionChange } from "../../types";
+import type { InvoicePreview, Proration, Plan, Subscription, SubscriptionChange } from "../../types";
 
 type Action =
   | { kind: "change"; plan: Plan; at: "now" | "period_end" }
@@ -26,7 +26,7 @@ export function Overview({ tenantId, canUpdate }: { tenantId: string; canUpdate:
   }, [tenantId]);
   const plans = useResource(() => get<Plan[]>("plans"), []);
   const [action, setAction] = useState<Action>();
-  const [done, setDone] = useState<{ message: string; prorations: PendingItem[] }>();
+  const [done, setDone] = useState<{ message: string; prorations: Proration[] }>();
 
   if (sub.error) return <ErrorNotice error={sub.error} />;
   if (plans.error) return <ErrorNotice error={plans.error} />;
@@ -35,7 +35,7 @@ export function Overview({ tenantId, canUpdate }: { tenantId: string; canUpdate:
   const current = sub.data;
   const plan = current ? allPlans.find((p) => p.id === current.planId) : undefined;
 
-  const finish = async (message: string, prorations: PendingItem[] = []) => {
+  const finish = async (message: string, prorations: Proration[] = []) => {
     setDone({ message, prorations });
     await sub.reload();
   };
@@ -191,7 +191,7 @@ function ActionDialog({
   plan: Plan | undefined;
   action: Action;
   onClose: () => void;
-  onDone: (message: string, prorations?: PendingItem[]) => Promise<void>;
+  onDone: (message: string, prorations?: Proration[]) => Promise<void>;
 }) {
   // The invoice so far, so the confirmation shows what the period already costs.
   const preview = useResource(() => (sub ? get<InvoicePreview>(`tenants/${enc(tenantId)}/billing/preview`) : Promise.resolve(null)), [tenantId]);
@@ -291,16 +291,16 @@ function ActionDialog({
   }
 }
 
-function Outcome({ message, prorations }: { message: string; prorations: PendingItem[] }) {
+function Outcome({ message, prorations }: { message: string; prorations: Proration[] }) {
   return (
     <div class="notice notice-ok" role="status">
       <strong>{message}</strong>
       {prorations.length ? (
         <>
-          <p>Proration items for the next invoice:</p>
+          <p>What this does to this period's base fee:</p>
           <ul>
             {prorations.map((p) => (
-              <li key={p.id}>
+              <li key={`${p.planId}:${p.amount}`}>
                 {p.description}: {formatMoney(p)}
               </li>
             ))}

@@ -25,30 +25,15 @@ export interface UsageQuery {
   excludeProjectIds?: readonly string[];
 }
 
-export interface UsageTotal {
+export interface UsageGroup {
   metric: string;
   aggregation: Aggregation;
   /** Exact decimal string. */
   quantity: string;
   /** Events refused (hard quota or paused subscription) in the window. */
-  rejected?: number;
-}
-
-export interface UsageGroup extends Required<UsageTotal> {
+  rejected: number;
   key: string | null;
   events: number;
-}
-
-/**
- * Usage per metric over [from, to), aggregated as each meter says, for
- * invoicing and previews. Reads D1's hourly rollups plus whatever the tenant's
- * meter has not flushed yet, so it includes every event recorded before the
- * call; it never reads raw events, so its cost grows with hours × dimensions,
- * not with the number of events.
- */
-export async function usageTotals(env: Bindings, tenantId: string, q: UsageQuery): Promise<UsageTotal[]> {
-  const { groups } = await readUsage(env, tenantId, { ...q, groupBy: "metric" }, Date.now());
-  return groups.map(({ metric, aggregation, quantity, rejected }) => ({ metric, aggregation, quantity, rejected }));
 }
 
 /** One stretch of time and the projects whose usage it counts (see UsageQuery). */

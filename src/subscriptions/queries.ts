@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { iso, type Db } from "../db/client";
 import { notFound } from "../http/errors";
 import { afterCursor, decodeCursor, paginate } from "../http/pagination";

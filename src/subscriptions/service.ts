@@ -217,8 +217,10 @@ export async function changePlan(db: Db, env: Bindings, caller: Caller, id: stri
     );
   }
   const next: PlanRef = { planId: target.id, version: target.version };
-  const fee = trialing ? null : input.prorate !== false ? next : await feeNow(db, row, now);
-  const prorations = trialing || input.prorate === false ? [] : await prorationsOf(db, row, now, await feeNow(db, row, now), next);
+  const before = await feeNow(db, row, now);
+  const prorate = !trialing && input.prorate !== false;
+  const fee = trialing ? null : prorate ? next : before;
+  const prorations = prorate ? await prorationsOf(db, row, now, before, next) : [];
   await cutMeter(env, row.tenantId, now);
   const phase = phaseStatement(db, row, now, { state: trialing ? "trial" : "active", plan: next, fee }, now);
   const patch: Partial<SubscriptionRow> = { planId: target.id, planVersion: target.version, scheduledPlanId: null, scheduledPlanVersion: null, scheduledChangeAt: null };

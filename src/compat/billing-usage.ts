@@ -3,7 +3,8 @@ import { database } from "../db/client";
 import { assertTenantAccess, principalOf } from "../http/auth";
 import { badRequest } from "../http/errors";
 import { secured } from "../http/router";
-import { seed002Errors, seed003Errors } from "./errors";
+import { Seed002ErrorBody, Seed003ErrorBody, seed002Errors, seed003Errors } from "./errors";
+import { errorResponsesIn } from "../http/envelope";
 import { compatRouter } from "./router";
 import { currentUsageAgainstLimits, organisationUsage } from "./usage-views";
 
@@ -30,6 +31,8 @@ export const billingUsageRoutes = compatRouter((err, c) => (c.req.query("organiz
         description: "Seed 003: `{period, usage:{apiCalls, apiCallsLimit, …}}`; seed 002: `{organization_id, from, to, usage:[…], hourly:[…]}`",
         content: { "application/json": { schema: z.record(z.string(), z.unknown()) } },
       },
+      // Seed 002's error shape with organization_id, seed 003's without.
+      ...errorResponsesIn(z.union([Seed002ErrorBody, Seed003ErrorBody])),
     },
   }),
   async (c) => {

@@ -10,7 +10,7 @@ import type { Invoice } from "../invoices/schemas";
 import { listInvoices, loadInvoice, toInvoice, type StoredInvoice } from "../invoices/store";
 import { invoices } from "../invoices/table";
 import { TenantId } from "../tenants/schemas";
-import { seed002Errors } from "./errors";
+import { seed002ErrorResponses, seed002Errors } from "./errors";
 import { compatRouter } from "./router";
 
 const tags = ["Seed 002: organisation billing"];
@@ -104,7 +104,7 @@ export const seed002InvoiceRoutes = compatRouter(seed002Errors)
       summary: "List internal invoices of the caller's organisation",
       ...read,
       request: { query: PageQuery },
-      responses: { 200: { description: "Invoices", content: { "application/json": { schema: z.object({ invoices: z.array(InternalInvoice), next_cursor: z.string().nullable() }) } } } },
+      responses: { 200: { description: "Invoices", content: { "application/json": { schema: z.object({ invoices: z.array(InternalInvoice), next_cursor: z.string().nullable() }) } } }, ...seed002ErrorResponses },
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
@@ -120,7 +120,7 @@ export const seed002InvoiceRoutes = compatRouter(seed002Errors)
       summary: "Show invoice with line items",
       ...read,
       request: { params: z.object({ id: z.string().min(1).max(64) }) },
-      responses: { 200: { description: "Invoice", content: { "application/json": { schema: InternalInvoice } } } },
+      responses: { 200: { description: "Invoice", content: { "application/json": { schema: InternalInvoice } } }, ...seed002ErrorResponses },
     }),
     async (c) => c.json(internalInvoice(toInvoice(await loadInvoice(database(c.env.DB), c.req.valid("param").id, principalOf(c)))), 200),
   )
@@ -132,7 +132,7 @@ export const seed002InvoiceRoutes = compatRouter(seed002Errors)
       summary: "Download invoice PDF",
       ...read,
       request: { params: OrgParams, query: z.object({ invoice_id: z.string().min(1).max(64) }) },
-      responses: { 200: { description: "PDF", content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } } } },
+      responses: { 200: { description: "PDF", content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } } }, ...seed002ErrorResponses },
     }),
     async (c) => {
       const { body, filename } = await invoicePdf(c.env, await ownInvoiceId(c.env.DB, c.req.valid("param").tenantId, c.req.valid("query").invoice_id), principalOf(c));
@@ -149,7 +149,7 @@ export const seed002InvoiceRoutes = compatRouter(seed002Errors)
       summary: "List legally binding invoices (finalized)",
       ...read,
       request: { params: OrgParams },
-      responses: { 200: { description: "Invoices", content: { "application/json": { schema: z.object({ invoices: z.array(EasyBillInvoice) }) } } } },
+      responses: { 200: { description: "Invoices", content: { "application/json": { schema: z.object({ invoices: z.array(EasyBillInvoice) }) } } }, ...seed002ErrorResponses },
     }),
     async (c) => {
       const db = database(c.env.DB);
@@ -170,7 +170,7 @@ export const seed002InvoiceRoutes = compatRouter(seed002Errors)
       summary: "Show a legally binding invoice",
       ...read,
       request: { params: OrgParams.extend({ invoice_id: z.string().min(1).max(64) }) },
-      responses: { 200: { description: "Invoice", content: { "application/json": { schema: EasyBillInvoice } } } },
+      responses: { 200: { description: "Invoice", content: { "application/json": { schema: EasyBillInvoice } } }, ...seed002ErrorResponses },
     }),
     async (c) => {
       const { tenantId, invoice_id } = c.req.valid("param");

@@ -4,7 +4,7 @@ import { principalOf } from "../http/auth";
 import { PageQuery } from "../http/pagination";
 import { secured } from "../http/router";
 import { listInvoices } from "../invoices/store";
-import { seed003Errors } from "./errors";
+import { seed003ErrorResponses, seed003Errors } from "./errors";
 import { compatRouter } from "./router";
 import type { Context } from "hono";
 import { ApiError, badRequest } from "../http/errors";
@@ -73,7 +73,7 @@ export const seed003Routes = compatRouter(seed003Errors)
       tags,
       summary: "Current subscription of the caller's tenant",
       ...read,
-      responses: { 200: { description: "Subscription", content: { "application/json": { schema: Seed003Subscription } } } },
+      responses: { 200: { description: "Subscription", content: { "application/json": { schema: Seed003Subscription } } }, ...seed003ErrorResponses },
     }),
     async (c) => {
       const sub = await getLiveSubscription(database(c.env.DB), c.env, principalOf(c).tenant, undefined, Date.now());
@@ -110,6 +110,7 @@ export const seed003Routes = compatRouter(seed003Errors)
           content: { "application/json": { schema: z.object({ recorded: z.literal(true), duplicate: z.boolean(), eventId: z.string(), metric: z.string(), usage: z.object({ current: z.number() }) }) } },
         },
         402: { description: "Over the limit", content: { "application/json": { schema: z.object({ error: z.string(), message: z.string(), usage: z.object({ current: z.number(), limit: z.number() }) }) } } },
+        ...seed003ErrorResponses,
       },
     }),
     async (c) => {
@@ -137,6 +138,7 @@ export const seed003Routes = compatRouter(seed003Errors)
       ...secured("billing:update"),
       responses: {
         200: { description: "Canceled at period end", content: { "application/json": { schema: z.object({ success: z.literal(true), cancelAt: z.string() }) } } },
+        ...seed003ErrorResponses,
       },
     }),
     async (c) => {
@@ -154,7 +156,7 @@ export const seed003Routes = compatRouter(seed003Errors)
     summary: "List invoices of the caller's tenant",
     ...read,
     request: { query: PageQuery },
-    responses: { 200: { description: "Invoices", content: { "application/json": { schema: z.object({ invoices: z.array(Seed003Invoice) }) } } } },
+    responses: { 200: { description: "Invoices", content: { "application/json": { schema: z.object({ invoices: z.array(Seed003Invoice) }) } } }, ...seed003ErrorResponses },
   }),
   async (c) => {
     const { limit, cursor } = c.req.valid("query");

@@ -130,11 +130,39 @@ describe("seed 002: subscriptions and organisation usage", () => {
     expect(res.json.organization_id).toBe(tenant);
     const rows = Object.fromEntries(res.json.usage.map((u: { project_id: string; product_id: string; quantity: string }) => [u.project_id, [u.product_id, u.quantity]]));
     expect(rows).toEqual({ web: ["prod-web", "7"], api: [null, "5"] });
-    expect(res.json.hourly.reduce((s: number, h: { quantity: string }) => s + Number(h.quantity), 0)).toBe(12);
+    const hour = new Date(Math.floor((now - 1000) / 3600_000) * 3600_000).toISOString();
+    expect(res.json.hourly).toEqual([
+      { hour, project_id: "api", product_id: null, metric: "apiCalls", quantity: "5" },
+      { hour, project_id: "web", product_id: "prod-web", metric: "apiCalls", quantity: "7" },
+    ]);
 
-    const forbidden = await call("GET", "/billing/usage?organization_id=someone-else", { token: t });
+    const forbidden = await call("GET", `/billing/usage?organization_id=someone-else&from=${from}&to=${from}`, { token: t });
     expect(forbidden.status).toBe(403);
     expect(forbidden.json.error.code).toBe("FORBIDDEN");
-    expect((await call("GET", `/billing/usage?organization_id=${tenant}`, { token: await adminToken() })).status).toBe(200);
+    const window = `from=${from}&to=${new Date(now + 1000).toISOString()}`;
+    expect((await call("GET", `/billing/usage?organization_id=${tenant}&${window}`, { token: await adminToken() })).status).toBe(200);
+  });
+
+  it("asks for the window instead of guessing one", async () => {
+    const tenant = "s2-window";
+    const t = await token({ tenant, scope: "billing:read" });
+    const none = await call("GET", `/billing/usage?organization_id=${tenant}`, { token: t });
+    expect(none.status).toBe(400);
+    expect(none.json).toEqual({
+      error: {
+        code: "VALIDATION_ERROR",
+        message: "from and to are required with organization_id",
+        details: [
+          { path: "from", message: "required with organization_id", code: "invalid_type" },
+          { path: "to", message: "required with organization_id", code: "invalid_type" },
+        ],
+      },
+    });
+    const noTo = await call("GET", `/billing/usage?organization_id=${tenant}&from=2026-01-01T00:00:00Z`, { token: t });
+    expect(noTo.json.error.details.map((d: { path: string }) => d.path)).toEqual(["to"]);
+    const huge = await call("GET", `/billing/usage?organization_id=${tenant}&from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z`, { token: t });
+    expect(huge.status).toBe(400);
+    // Seed 003's view (no organization_id) needs no window: it is the current period.
+    expect((await call("GET", "/billing/usage", { token: t })).status).toBe(200);
   });
 });

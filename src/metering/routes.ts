@@ -8,6 +8,7 @@ import { enqueueBatch, recordUsage } from "./service";
 import { database } from "../db/client";
 import { lateUsage } from "../invoices/late-usage";
 import { usageSummary } from "./summary";
+import { withCloudEvents } from "./cloudevents";
 
 const tags = ["Usage"];
 const Params = z.object({ tenantId: TenantId });
@@ -20,27 +21,33 @@ const refusals = {
 
 export const usageRoutes = createRouter()
   .openapi(
-    createRoute({
-      method: "post",
-      path: "/tenants/{tenantId}/usage",
-      tags,
-      summary: "Record a usage event",
-      ...secured("usage:write"),
-      request: { params: Params, ...jsonBody(UsageEventInput) },
-      responses: { ...jsonResponses(envelope(RecordedEvent)), ...refusals },
-    }),
+    withCloudEvents(
+      createRoute({
+        method: "post",
+        path: "/tenants/{tenantId}/usage",
+        tags,
+        summary: "Record a usage event",
+        ...secured("usage:write"),
+        request: { params: Params, ...jsonBody(UsageEventInput) },
+        responses: { ...jsonResponses(envelope(RecordedEvent)), ...refusals },
+      }),
+      "single",
+    ),
     async (c) => ok(c, await recordUsage(c.env, c.req.valid("param").tenantId, c.req.valid("json"), Date.now())),
   )
   .openapi(
-    createRoute({
-      method: "post",
-      path: "/tenants/{tenantId}/usage/batch",
-      tags,
-      summary: "Record up to 1,000 usage events (asynchronously, via the queue)",
-      ...secured("usage:write"),
-      request: { params: Params, ...jsonBody(UsageBatchInput) },
-      responses: jsonResponses(envelope(BatchAccepted), "Accepted: validated and enqueued", 202),
-    }),
+    withCloudEvents(
+      createRoute({
+        method: "post",
+        path: "/tenants/{tenantId}/usage/batch",
+        tags,
+        summary: "Record up to 1,000 usage events (asynchronously, via the queue)",
+        ...secured("usage:write"),
+        request: { params: Params, ...jsonBody(UsageBatchInput) },
+        responses: jsonResponses(envelope(BatchAccepted), "Accepted: validated and enqueued", 202),
+      }),
+      "batch",
+    ),
     async (c) =>
       okWith(c, await enqueueBatch(c.env, c.req.valid("param").tenantId, c.req.valid("json").events, Date.now()), 202),
   )

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { call, token } from "../helpers";
 import { buildWorld, fillPath, isolateOutbound, ownedId, PLAN_ID, type World } from "./fixtures";
-import { conforms, hints, hostileString, invalid, operations, valid, type OperationRef, type Spec } from "./openapi";
+import { conforms, hints, hostileString, invalid, operations, valid, type OperationRef, type Schema, type Spec } from "./openapi";
 
 /**
  * Walks the app's own OpenAPI document and sends every operation generated requests, valid and
@@ -81,12 +81,14 @@ function requestArbitrary({ path, op }: OperationRef): fc.Arbitrary<Generated> {
     ),
     { requiredKeys: [] },
   );
-  const schema = op.requestBody?.content["application/json"]?.schema;
-  const json = (v: fc.Arbitrary<unknown>) => v.map((x) => ({ text: JSON.stringify(x) ?? "null", contentType: "application/json" }));
+  // Each media type the operation declares (application/json, CloudEvents, …) with its own schema.
+  const media = Object.entries(op.requestBody?.content ?? {});
+  const json = (pick: (schema: Schema | undefined) => fc.Arbitrary<unknown>) =>
+    fc.oneof(...media.map(([contentType, { schema }]) => pick(schema).map((x) => ({ text: JSON.stringify(x) ?? "null", contentType }))));
   const body: fc.Arbitrary<Generated["body"]> = op.requestBody
     ? fc.oneof(
-        { weight: 5, arbitrary: json(valid(spec, schema)) },
-        { weight: 4, arbitrary: json(invalid(spec, schema)) },
+        { weight: 5, arbitrary: json((schema) => valid(spec, schema)) },
+        { weight: 4, arbitrary: json((schema) => invalid(spec, schema)) },
         {
           weight: 2,
           arbitrary: fc.record({

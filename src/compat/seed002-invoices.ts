@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, eq, inArray, ne } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
+import { inJson } from "../db/in-json";
 import { database } from "../db/client";
 import { principalOf } from "../http/auth";
 import { notFound } from "../http/errors";
@@ -71,7 +72,7 @@ async function subscriptionLinks(d1: D1Database, list: readonly Invoice[]): Prom
   const rows = await database(d1)
     .select({ id: subscriptions.id, projectId: subscriptions.projectId, productId: subscriptions.productId })
     .from(subscriptions)
-    .where(inArray(subscriptions.id, ids));
+    .where(inJson(subscriptions.id, ids));
   return new Map(rows.map((r) => [r.id, r]));
 }
 

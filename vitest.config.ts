@@ -12,6 +12,7 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             JWT_SECRET: "test-secret-do-not-use-in-production",
             LOG_LEVEL: "error",
+            FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
           },
         },
       }),

@@ -1,6 +1,8 @@
+import { z } from "@hono/zod-openapi";
 import type { Context, ErrorHandler, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../env";
+import { errorResponsesIn } from "../http/envelope";
 import { MAX_BODY_BYTES, toApiError } from "../http/error-handler";
 import { ApiError } from "../http/errors";
 
@@ -16,6 +18,18 @@ export const compatBodyLimit: MiddlewareHandler<AppEnv> = bodyLimit({
 });
 
 const requestIdFor = (c: Context<AppEnv>, err: ApiError) => (err.status >= 500 ? { requestId: c.get("requestId") } : {});
+
+export const Seed002ErrorBody = z
+  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional(), requestId: z.string().optional() }) })
+  .openapi("Seed002Error");
+
+export const Seed003ErrorBody = z
+  .object({ error: z.string(), message: z.string(), code: z.string(), details: z.unknown().optional(), requestId: z.string().optional() })
+  .openapi("Seed003Error");
+
+/** The error statuses of a seed 002 / seed 003 route, in that surface's shape: spread into `responses`. */
+export const seed002ErrorResponses = errorResponsesIn(Seed002ErrorBody);
+export const seed003ErrorResponses = errorResponsesIn(Seed003ErrorBody);
 
 /** Seed 002 (`/organizations/{id}/…`): `{"error": {"code", "message", "details"?}}`. */
 export const seed002Errors: ErrorHandler<AppEnv> = (raw, c) => {

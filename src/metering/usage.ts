@@ -33,6 +33,8 @@ export interface UsageGroup {
   /** Events refused (hard quota or paused subscription) in the window. */
   rejected: number;
   key: string | null;
+  /** The second grouping's key, when the query has `thenBy` (e.g. the hour within a project). */
+  subKey?: string | null;
   events: number;
 }
 
@@ -143,7 +145,7 @@ export async function flushMeter(env: Bindings, tenantId: string): Promise<void>
 export async function readUsage(
   env: Bindings,
   tenantId: string,
-  q: Partial<UsageQuery> & { metric?: string; groupBy: GroupBy },
+  q: Partial<UsageQuery> & { metric?: string; groupBy: GroupBy; thenBy?: GroupBy },
   now: number,
 ): Promise<{ from: number; to: number; groups: UsageGroup[] }> {
   const pending = await env.TENANT_METER.getByName(tenantId).pending({ from: q.from, to: q.to, projectId: q.projectId }, now);
@@ -163,15 +165,18 @@ export async function readUsage(
     ...pending.rows.filter((r) => (q.metric === undefined || r.metric === q.metric) && !excluded.has(r.projectId)),
   ]);
 
-  const groupOf = groupKey(q.groupBy);
-  const groups = new Map<string, { metric: string; key: string | null; agg: Aggregate; values: Set<string> }>();
-  const groupFor = (metric: string, key: string | null) => {
-    const id = `${metric}\u0000${key ?? ""}`;
+  const keyOf = groupKey(q.groupBy);
+  const subKeyOf = q.thenBy ? groupKey(q.thenBy) : undefined;
+  const groups = new Map<string, { metric: string; key: string | null; subKey?: string | null; agg: Aggregate; values: Set<string> }>();
+  const groupFor = (metric: string, d: Dims) => {
+    const key = keyOf(d);
+    const subKey = subKeyOf?.(d);
+    const id = `${metric}\u0000${key ?? ""}\u0000${subKey ?? ""}`;
     let g = groups.get(id);
-    if (!g) groups.set(id, (g = { metric, key, agg: emptyAggregate(), values: new Set() }));
+    if (!g) groups.set(id, (g = { metric, key, ...(subKeyOf ? { subKey } : {}), agg: emptyAggregate(), values: new Set() }));
     return g;
   };
-  for (const r of rows) mergeAggregate(groupFor(r.metric, groupOf(r)).agg, aggregateOfRow(r));
+  for (const r of rows) mergeAggregate(groupFor(r.metric, r).agg, aggregateOfRow(r));
 
   const uniqueMetrics = [...new Set([...groups.values()].map((g) => g.metric))].filter((m) => aggregationOf(m) === "unique_count");
   if (uniqueMetrics.length > 0) {
@@ -185,7 +190,7 @@ export async function readUsage(
     if (excluded.size > 0) vWhere.push(notInArray(usageRollupValues.projectId, [...excluded]));
     const storedValues: RollupValue[] = await db.select().from(usageRollupValues).where(and(...vWhere));
     for (const v of [...storedValues, ...pending.values]) {
-      if (uniqueMetrics.includes(v.metric) && !excluded.has(v.projectId)) groupFor(v.metric, groupOf(v)).values.add(v.value);
+      if (uniqueMetrics.includes(v.metric) && !excluded.has(v.projectId)) groupFor(v.metric, v).values.add(v.value);
     }
   }
 
@@ -196,12 +201,15 @@ export async function readUsage(
         metric: g.metric,
         aggregation,
         key: g.key,
+        ...(g.subKey === undefined ? {} : { subKey: g.subKey }),
         quantity: formatDecimal(meteredValue(g.agg, aggregation, g.values.size)),
         events: g.agg.events,
         rejected: g.agg.rejected,
       };
     })
-    .sort((a, b) => (a.metric === b.metric ? (a.key ?? "").localeCompare(b.key ?? "") : a.metric < b.metric ? -1 : 1));
+    .sort((a, b) =>
+      a.metric !== b.metric ? (a.metric < b.metric ? -1 : 1) : (a.key ?? "").localeCompare(b.key ?? "") || (a.subKey ?? "").localeCompare(b.subKey ?? ""),
+    );
   return { from, to, groups: result };
 }
 

@@ -16,6 +16,7 @@ export default defineConfig(async () => {
             // for the test host, and no limit a busy file could trip by accident.
             PUBLIC_BASE_URL: "https://billing.test",
             ALLOWED_REDIRECT_HOSTS: "app.example.com",
+            FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
           },
           // Generous limits for the suite; test/security/rate-limit.test.ts swaps in the tight one.
           ratelimits: {

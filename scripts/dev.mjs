@@ -1,4 +1,5 @@
-// npm run dev: local D1 migrations + demo data, a ready-to-paste token, then wrangler dev on :8787.
+// npm run dev: the console build, local D1 migrations, wrangler dev on :8787 (PORT), demo data,
+// then ready-to-paste tokens and console links.
 // Every step is idempotent, so re-running it is safe.
 import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync } from "node:fs";
@@ -13,6 +14,9 @@ const wrangler = (args) => {
 };
 
 if (!existsSync(DEV_VARS)) copyFileSync(".dev.vars.example", DEV_VARS);
+// The console is static assets (wrangler.toml [assets]); `npm run build` rebuilds it while dev runs.
+const build = spawnSync("vite", ["build", "--config", "console/vite.config.mjs", "--logLevel", "warn"], { stdio: "inherit", env, shell: false });
+if (build.status !== 0) process.exit(build.status ?? 1);
 wrangler(["d1", "migrations", "apply", "DB", "--local"]);
 wrangler(["d1", "execute", "DB", "--local", "--file", "scripts/demo-seed.sql"]);
 
@@ -35,17 +39,9 @@ if ((await bindable(Number(port))) === undefined) {
 }
 // wrangler's devtools inspector would take the fixed 9229 and clash with a second server.
 const inspectorPort = await bindable(0);
+
 const tenantToken = await signDevToken({ tenant: "acme", scope: "billing:read billing:update usage:write" });
 const adminToken = await signDevToken({ tenant: "platform", scope: "admin", sub: "operator" });
-console.log(`
-Demo tenant "acme" is ready. Tokens (valid 24h):
-
-  export TOKEN=${tenantToken}
-  export ADMIN_TOKEN=${adminToken}
-
-  curl -H "Authorization: Bearer $TOKEN" http://localhost:${port}/api/v1/billing/plans
-  Docs: http://localhost:${port}/docs
-`);
 
 const devArgs = ["dev", "--port", port, "--ip", "127.0.0.1", "--inspector-port", String(inspectorPort), "--test-scheduled"];
 // Links in responses (pdfUrl) point at this server, whatever its port.
@@ -54,18 +50,35 @@ const dev = spawn("wrangler", [...devArgs, ...process.argv.slice(2)], { stdio: "
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
 dev.on("exit", (code) => process.exit(code ?? 0));
 
-// Once the server answers, add the demo subscription, usage and spend through the API.
+// Once the server answers, add the demo subscription, usage and spend through the API; then
+// print the tokens and links, last, so they are not lost above wrangler's start-up output.
 const base = `http://127.0.0.1:${port}`;
+let status = `The server did not answer on ${base} within a minute; the demo data was not written.`;
 for (let i = 0; i < 120; i++) {
   const up = await fetch(`${base}/health`).then((r) => r.ok, () => false);
   if (up) {
     try {
       const seeded = await seedDemoData(base, { tenantToken, adminToken });
-      console.log(`Demo data: acme on the "scale" plan, ${seeded.events} usage events, ${seeded.items} spend items.`);
+      status = `Demo data: acme on the "scale" plan, ${seeded.events} usage events, ${seeded.items} spend items.`;
     } catch (err) {
-      console.error(`Demo data could not be written: ${err.message}`);
+      status = `Demo data could not be written: ${err.message}`;
     }
     break;
   }
   await new Promise((r) => setTimeout(r, 500));
 }
+console.log(`
+${status}
+Tokens (valid 24 h; \`npm run token -- --tenant <id> --scope "<scopes>"\` prints more):
+
+  export TOKEN=${tenantToken}
+  export ADMIN_TOKEN=${adminToken}
+
+  curl -H "Authorization: Bearer $TOKEN" http://localhost:${port}/api/v1/billing/plans
+  API reference: http://localhost:${port}/docs
+
+Console (the token moves into the tab's session storage and leaves the address bar):
+
+  tenant acme: http://localhost:${port}/console/#token=${tenantToken}
+  operator:    http://localhost:${port}/console/#token=${adminToken}
+`);

@@ -3,9 +3,12 @@ import { database } from "../db/client";
 import { assertTenantAccess, principalOf } from "../http/auth";
 import { badRequest } from "../http/errors";
 import { secured } from "../http/router";
-import { seed002Errors, seed003Errors } from "./errors";
+import { Seed002ErrorBody, Seed003ErrorBody, seed002Errors, seed003Errors } from "./errors";
+import { errorResponsesIn } from "../http/envelope";
 import { compatRouter } from "./router";
 import { currentUsageAgainstLimits, organisationUsage } from "./usage-views";
+
+const MAX_WINDOW_MS = 400 * 86_400_000;
 
 /**
  * `GET /billing/usage` belongs to two documents: with `organization_id` it is seed 002's
@@ -21,15 +24,17 @@ export const billingUsageRoutes = compatRouter((err, c) => (c.req.query("organiz
     request: {
       query: z.object({
         organization_id: z.string().min(1).max(64).optional().describe("Seed 002: the organisation (tenant) id"),
-        from: z.iso.datetime({ offset: true }).optional().describe("Seed 002: window start (default: 30 days ago)"),
-        to: z.iso.datetime({ offset: true }).optional().describe("Seed 002: window end, exclusive (default: now)"),
+        from: z.iso.datetime({ offset: true }).optional().describe("Seed 002 (required with organization_id): window start, inclusive"),
+        to: z.iso.datetime({ offset: true }).optional().describe("Seed 002 (required with organization_id): window end, exclusive"),
       }),
     },
     responses: {
       200: {
-        description: "Seed 003: `{period, usage:{apiCalls, apiCallsLimit, …}}`; seed 002: `{organization_id, from, to, usage:[…], hourly:[…]}`",
+        description: "Seed 003: `{period, usage:{apiCalls, apiCallsLimit, …}}`; seed 002: `{organization_id, from, to, usage:[{project_id, product_id, metric, quantity, events}], hourly:[{hour, project_id, product_id, metric, quantity}]}`",
         content: { "application/json": { schema: z.record(z.string(), z.unknown()) } },
       },
+      // Seed 002's error shape with organization_id, seed 003's without.
+      ...errorResponsesIn(z.union([Seed002ErrorBody, Seed003ErrorBody])),
     },
   }),
   async (c) => {
@@ -39,9 +44,13 @@ export const billingUsageRoutes = compatRouter((err, c) => (c.req.query("organiz
     const now = Date.now();
     if (!q.organization_id) return c.json(await currentUsageAgainstLimits(c.env, db, principal.tenant, now), 200);
     assertTenantAccess(principal, q.organization_id);
-    const to = q.to ? Date.parse(q.to) : now;
-    const from = q.from ? Date.parse(q.from) : to - 30 * 86_400_000;
-    if (from >= to) throw badRequest("from must be before to", [{ path: "from", message: "must be before to" }]);
+    const missing = (["from", "to"] as const).filter((k) => q[k] === undefined);
+    if (missing.length > 0) {
+      throw badRequest(`${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} required with organization_id`, missing.map((path) => ({ path, message: "required with organization_id", code: "invalid_type" })));
+    }
+    const [from, to] = [Date.parse(q.from!), Date.parse(q.to!)];
+    if (from >= to) throw badRequest("from must be before to", [{ path: "from", message: "must be before to", code: "custom" }]);
+    if (to - from > MAX_WINDOW_MS) throw badRequest("A usage window may span at most 400 days", [{ path: "from", message: "at most 400 days before to", code: "too_big" }]);
     return c.json(await organisationUsage(c.env, db, q.organization_id, from, to, now), 200);
   },
 );

@@ -1,5 +1,7 @@
+import { z } from "@hono/zod-openapi";
 import type { Context, ErrorHandler } from "hono";
 import type { AppEnv } from "../env";
+import { errorResponsesIn } from "../http/envelope";
 import { envelopeError, toApiError } from "../http/error-handler";
 import type { ApiError } from "../http/errors";
 
@@ -7,6 +9,18 @@ import type { ApiError } from "../http/errors";
 // shapes rather than the API envelope. Their routers install one of these as `onError`.
 
 const requestIdFor = (c: Context<AppEnv>, err: ApiError) => (err.status >= 500 ? { requestId: c.get("requestId") } : {});
+
+export const Seed002ErrorBody = z
+  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional(), requestId: z.string().optional() }) })
+  .openapi("Seed002Error");
+
+export const Seed003ErrorBody = z
+  .object({ error: z.string(), message: z.string(), code: z.string(), details: z.unknown().optional(), requestId: z.string().optional() })
+  .openapi("Seed003Error");
+
+/** The error statuses of a seed 002 / seed 003 route, in that surface's shape: spread into `responses`. */
+export const seed002ErrorResponses = errorResponsesIn(Seed002ErrorBody);
+export const seed003ErrorResponses = errorResponsesIn(Seed003ErrorBody);
 
 /** Seed 002 (`/organizations/{id}/…`): `{"error": {"code", "message", "details"?}}`. */
 export const seed002Errors: ErrorHandler<AppEnv> = (raw, c) => {

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq, ne } from "drizzle-orm";
+import { inJson } from "../db/in-json";
 import { database } from "../db/client";
 import { principalOf } from "../http/auth";
 import { notFound } from "../http/errors";
@@ -10,8 +11,9 @@ import { invoicePdf } from "../invoices/lifecycle";
 import type { Invoice } from "../invoices/schemas";
 import { listInvoices, loadInvoice, toInvoice, type StoredInvoice } from "../invoices/store";
 import { invoices } from "../invoices/table";
+import { subscriptions } from "../subscriptions/table";
 import { TenantId } from "../tenants/schemas";
-import { seed002Errors } from "./errors";
+import { seed002ErrorResponses, seed002Errors } from "./errors";
 import { compatRouter } from "./router";
 import { publicBase } from "../http/public-url";
 
@@ -32,8 +34,10 @@ const InternalInvoice = z
     total: Money,
     items: z.array(
       z.object({
-        product: z.string(),
-        project: z.string().nullable(),
+        product: z.string().nullable().describe("The product id of the subscription the invoice bills"),
+        project: z.string().nullable().describe("The project id of that subscription (null: organisation-wide)"),
+        metric: z.string().nullable().describe("The meter a usage line prices; null for base fees, prorations, discounts, tax"),
+        kind: z.enum(["base", "usage", "proration", "discount", "credit", "tax"]),
         description: z.string(),
         quantity: z.string(),
         unit: z.string(),
@@ -58,8 +62,25 @@ const EasyBillInvoice = z
   })
   .openapi("Seed002LegalInvoice");
 
+interface SubscriptionLink {
+  projectId: string | null;
+  productId: string | null;
+}
+
+/** The product and project of each invoice's subscription (seed 002 links products to projects through subscriptions). */
+async function subscriptionLinks(d1: D1Database, list: readonly Invoice[]): Promise<Map<string, SubscriptionLink>> {
+  const ids = [...new Set(list.map((i) => i.subscriptionId).filter((id): id is string => id !== null))];
+  if (ids.length === 0) return new Map();
+  const rows = await database(d1)
+    .select({ id: subscriptions.id, projectId: subscriptions.projectId, productId: subscriptions.productId })
+    .from(subscriptions)
+    .where(inJson(subscriptions.id, ids));
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
 /** The platform's metered view of an invoice (seed 002 `/invoices`), with `{cents, currency_iso}` money. */
-function internalInvoice(invoice: Invoice): z.infer<typeof InternalInvoice> {
+function internalInvoice(invoice: Invoice, links: Map<string, SubscriptionLink>): z.infer<typeof InternalInvoice> {
+  const link = invoice.subscriptionId ? links.get(invoice.subscriptionId) : undefined;
   return {
     id: invoice.id,
     organization_id: invoice.tenantId,
@@ -69,8 +90,10 @@ function internalInvoice(invoice: Invoice): z.infer<typeof InternalInvoice> {
     status: invoice.status,
     total: money(invoice.total.amount, invoice.currency),
     items: invoice.lines.map((l) => ({
-      product: l.meter ?? l.kind,
-      project: null,
+      product: link?.productId ?? null,
+      project: link?.projectId ?? null,
+      metric: l.meter,
+      kind: l.kind,
       description: l.description,
       quantity: l.quantity,
       unit: l.meter ?? "unit",
@@ -106,12 +129,13 @@ export const seed002InvoiceRoutes = compatRouter(seed002Errors)
       summary: "List internal invoices of the caller's organisation",
       ...read,
       request: { query: PageQuery },
-      responses: { 200: { description: "Invoices", content: { "application/json": { schema: z.object({ invoices: z.array(InternalInvoice), next_cursor: z.string().nullable() }) } } } },
+      responses: { 200: { description: "Invoices", content: { "application/json": { schema: z.object({ invoices: z.array(InternalInvoice), next_cursor: z.string().nullable() }) } } }, ...seed002ErrorResponses },
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
       const page = await listInvoices(database(c.env.DB), principalOf(c).tenant, { limit, cursor });
-      return c.json({ invoices: page.items.map(internalInvoice), next_cursor: page.nextCursor }, 200);
+      const links = await subscriptionLinks(c.env.DB, page.items);
+      return c.json({ invoices: page.items.map((i) => internalInvoice(i, links)), next_cursor: page.nextCursor }, 200);
     },
   )
   .openapi(
@@ -122,9 +146,12 @@ export const seed002InvoiceRoutes = compatRouter(seed002Errors)
       summary: "Show invoice with line items",
       ...read,
       request: { params: z.object({ id: z.string().min(1).max(64) }) },
-      responses: { 200: { description: "Invoice", content: { "application/json": { schema: InternalInvoice } } } },
+      responses: { 200: { description: "Invoice", content: { "application/json": { schema: InternalInvoice } } }, ...seed002ErrorResponses },
     }),
-    async (c) => c.json(internalInvoice(toInvoice(await loadInvoice(database(c.env.DB), c.req.valid("param").id, principalOf(c)))), 200),
+    async (c) => {
+      const invoice = toInvoice(await loadInvoice(database(c.env.DB), c.req.valid("param").id, principalOf(c)));
+      return c.json(internalInvoice(invoice, await subscriptionLinks(c.env.DB, [invoice])), 200);
+    },
   )
   .openapi(
     createRoute({
@@ -134,7 +161,7 @@ export const seed002InvoiceRoutes = compatRouter(seed002Errors)
       summary: "Download invoice PDF",
       ...read,
       request: { params: OrgParams, query: z.object({ invoice_id: z.string().min(1).max(64) }) },
-      responses: { 200: { description: "PDF", content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } } } },
+      responses: { 200: { description: "PDF", content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } } }, ...seed002ErrorResponses },
     }),
     async (c) =>
       pdfDownload(await invoicePdf(c.env, await ownInvoiceId(c.env.DB, c.req.valid("param").tenantId, c.req.valid("query").invoice_id), principalOf(c))),
@@ -147,7 +174,7 @@ export const seed002InvoiceRoutes = compatRouter(seed002Errors)
       summary: "List legally binding invoices (finalized)",
       ...read,
       request: { params: OrgParams },
-      responses: { 200: { description: "Invoices", content: { "application/json": { schema: z.object({ invoices: z.array(EasyBillInvoice) }) } } } },
+      responses: { 200: { description: "Invoices", content: { "application/json": { schema: z.object({ invoices: z.array(EasyBillInvoice) }) } } }, ...seed002ErrorResponses },
     }),
     async (c) => {
       const db = database(c.env.DB);
@@ -168,7 +195,7 @@ export const seed002InvoiceRoutes = compatRouter(seed002Errors)
       summary: "Show a legally binding invoice",
       ...read,
       request: { params: OrgParams.extend({ invoice_id: z.string().min(1).max(64) }) },
-      responses: { 200: { description: "Invoice", content: { "application/json": { schema: EasyBillInvoice } } } },
+      responses: { 200: { description: "Invoice", content: { "application/json": { schema: EasyBillInvoice } } }, ...seed002ErrorResponses },
     }),
     async (c) => {
       const { tenantId, invoice_id } = c.req.valid("param");

@@ -5,7 +5,7 @@ import { PageQuery } from "../http/pagination";
 import { secured } from "../http/router";
 import type { Subscription } from "../subscriptions/schemas";
 import { getSubscription, listSubscriptions } from "../subscriptions/service";
-import { seed002Errors } from "./errors";
+import { seed002ErrorResponses, seed002Errors } from "./errors";
 import { compatRouter } from "./router";
 
 const tags = ["Seed 002: organisation billing"];
@@ -50,6 +50,7 @@ export const seed002SubscriptionRoutes = compatRouter(seed002Errors)
           description: "Subscriptions, newest first",
           content: { "application/json": { schema: z.object({ subscriptions: z.array(Seed002Subscription), next_cursor: z.string().nullable() }) } },
         },
+        ...seed002ErrorResponses,
       },
     }),
     async (c) => {
@@ -66,7 +67,7 @@ export const seed002SubscriptionRoutes = compatRouter(seed002Errors)
       summary: "Show a subscription",
       ...read,
       request: { params: z.object({ id: z.string().min(1).max(64) }) },
-      responses: { 200: { description: "Subscription", content: { "application/json": { schema: Seed002Subscription } } } },
+      responses: { 200: { description: "Subscription", content: { "application/json": { schema: Seed002Subscription } } }, ...seed002ErrorResponses },
     }),
     async (c) => {
       const p = principalOf(c);

@@ -4,10 +4,10 @@ import { principalOf } from "../http/auth";
 import { PageQuery } from "../http/pagination";
 import { rateLimitedAs, secured } from "../http/router";
 import { listInvoices } from "../invoices/store";
-import { seed003Errors } from "./errors";
+import { seed003ErrorResponses, seed003Errors } from "./errors";
 import { compatRouter } from "./router";
 import type { Context } from "hono";
-import { ApiError } from "../http/errors";
+import { ApiError, badRequest } from "../http/errors";
 import { UsageEventInput } from "../metering/schemas";
 import { recordUsage } from "../metering/service";
 import type { AppEnv } from "../env";
@@ -43,6 +43,23 @@ const Seed003Subscription = z
   })
   .openapi("Seed003Subscription");
 
+const EventIdHeader = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,128}$/, "1 to 128 visible ASCII characters")
+  .openapi({ description: "Used as the event id when the body has no eventId, so a retry counts once", example: "req_8f14e45f" });
+
+/** The client's id for the event: the body's `eventId`, else its Idempotency-Key; without either, a new one. */
+function eventIdOf(bodyId: string | undefined, headerKey: string | undefined): string {
+  if (bodyId !== undefined && headerKey !== undefined && bodyId !== headerKey) {
+    throw badRequest("eventId and Idempotency-Key name different events", [{ path: "eventId", message: "must equal the Idempotency-Key header when both are sent", code: "custom" }]);
+  }
+  return bodyId ?? headerKey ?? crypto.randomUUID();
+}
+
+/** Seed 003's wording: "API call limit reached for current period" (the meters it names read as words). */
+const METER_WORDS: Record<string, string> = { apiCalls: "API call", llmTokens: "LLM token", storage: "Storage" };
+export const limitReachedMessage = (metric: string) => `${METER_WORDS[metric] ?? metric} limit reached for current period`;
+
 const caller = (c: Context<AppEnv>): Caller => {
   const p = principalOf(c);
   return { owner: p.tenant, admin: false, actor: p.sub };
@@ -57,7 +74,7 @@ export const seed003Routes = compatRouter(seed003Errors)
       tags,
       summary: "Current subscription of the caller's tenant",
       ...read,
-      responses: { 200: { description: "Subscription", content: { "application/json": { schema: Seed003Subscription } } } },
+      responses: { 200: { description: "Subscription", content: { "application/json": { schema: Seed003Subscription } } }, ...seed003ErrorResponses },
     }),
     async (c) => {
       const sub = await getLiveSubscription(database(c.env.DB), c.env, principalOf(c).tenant, undefined, Date.now());
@@ -83,30 +100,33 @@ export const seed003Routes = compatRouter(seed003Errors)
       summary: "Track usage of the caller's tenant (tier enforcement)",
       ...rateLimitedAs("usage", secured("usage:write")),
       description:
-        "Records one event through the tenant's meter. Over a hard limit it answers 402 with seed 003's body: {error: \"Usage limit exceeded\", message, usage: {current, limit}} where current is the total the event would have reached. eventId is optional here (without it a retry counts twice).",
-      request: { body: { required: true, content: { "application/json": { schema: UsageEventInput.partial({ eventId: true }) } } } },
+        "Records one event through the tenant's meter. The event id is `eventId`, else the `Idempotency-Key` header: a retry with the same id counts once (and answers `duplicate: true`); without either, every call is a new event. Over a hard limit it answers 402 with seed 003's body: {error: \"Usage limit exceeded\", message: \"API call limit reached for current period\", usage: {current, limit}} where current is the total the event would have reached.",
+      request: {
+        headers: z.object({ "idempotency-key": EventIdHeader.optional() }),
+        body: { required: true, content: { "application/json": { schema: UsageEventInput.partial({ eventId: true }) } } },
+      },
       responses: {
-        200: { description: "Recorded", content: { "application/json": { schema: z.object({ recorded: z.boolean(), metric: z.string(), usage: z.object({ current: z.number() }) }) } } },
+        200: {
+          description: "Recorded (or already recorded under this event id)",
+          content: { "application/json": { schema: z.object({ recorded: z.literal(true), duplicate: z.boolean(), eventId: z.string(), metric: z.string(), usage: z.object({ current: z.number() }) }) } },
+        },
         402: { description: "Over the limit", content: { "application/json": { schema: z.object({ error: z.string(), message: z.string(), usage: z.object({ current: z.number(), limit: z.number() }) }) } } },
+        ...seed003ErrorResponses,
       },
     }),
     async (c) => {
       const input = c.req.valid("json");
-      const event = { ...input, eventId: input.eventId ?? crypto.randomUUID() };
+      const event = { ...input, eventId: eventIdOf(input.eventId, c.req.valid("header")["idempotency-key"]) };
       try {
         const result = await recordUsage(c.env, principalOf(c).tenant, event, Date.now());
-        return c.json({ recorded: result.status === "accepted", metric: event.metric, usage: { current: Number(result.total?.quantity ?? 0) } }, 200);
+        return c.json(
+          { recorded: true as const, duplicate: result.status === "duplicate", eventId: event.eventId, metric: event.metric, usage: { current: Number(result.total?.quantity ?? 0) } },
+          200,
+        );
       } catch (err) {
         if (!(err instanceof ApiError) || err.code !== "QUOTA_EXCEEDED") throw err;
         const d = err.details as { metric: string; current: number; limit: number };
-        return c.json(
-          {
-            error: "Usage limit exceeded",
-            message: `${d.metric} limit reached for current period`,
-            usage: { current: d.current + event.quantity, limit: d.limit },
-          },
-          402,
-        );
+        return c.json({ error: "Usage limit exceeded", message: limitReachedMessage(d.metric), usage: { current: d.current + event.quantity, limit: d.limit } }, 402);
       }
     },
   )
@@ -119,6 +139,7 @@ export const seed003Routes = compatRouter(seed003Errors)
       ...secured("billing:update"),
       responses: {
         200: { description: "Canceled at period end", content: { "application/json": { schema: z.object({ success: z.literal(true), cancelAt: z.string() }) } } },
+        ...seed003ErrorResponses,
       },
     }),
     async (c) => {
@@ -136,7 +157,7 @@ export const seed003Routes = compatRouter(seed003Errors)
     summary: "List invoices of the caller's tenant",
     ...read,
     request: { query: PageQuery },
-    responses: { 200: { description: "Invoices", content: { "application/json": { schema: z.object({ invoices: z.array(Seed003Invoice) }) } } } },
+    responses: { 200: { description: "Invoices", content: { "application/json": { schema: z.object({ invoices: z.array(Seed003Invoice) }) } } }, ...seed003ErrorResponses },
   }),
   async (c) => {
     const { limit, cursor } = c.req.valid("query");

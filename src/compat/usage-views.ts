@@ -1,7 +1,7 @@
 import type { Db } from "../db/client";
 import type { Bindings } from "../env";
 import { readUsage } from "../metering/usage";
-import { findPlan } from "../plans/service";
+import { findPlanVersion } from "../plans/service";
 import { findLiveSubscription } from "../subscriptions/queries";
 import { catchUp } from "../subscriptions/rollover";
 import { subscriptions } from "../subscriptions/table";
@@ -20,7 +20,7 @@ export async function currentUsageAgainstLimits(env: Bindings, db: Db, tenantId:
   const monthStart = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), 1);
   const from = sub?.currentPeriodStart ?? monthStart;
   const to = sub?.currentPeriodEnd ?? Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth() + 1, 1);
-  const plan = sub ? await findPlan(db, sub.planId) : undefined;
+  const plan = sub ? await findPlanVersion(db, sub.planId, sub.planVersion) : undefined;
   const { groups } = await readUsage(env, tenantId, { from, to: Math.min(to, now + 1), groupBy: "metric" }, now);
   const usage: Record<string, number | null> = {};
   for (const meter of plan?.meters ?? []) {
@@ -36,27 +36,32 @@ export async function currentUsageAgainstLimits(env: Bindings, db: Db, tenantId:
 
 /**
  * Seed 002's `GET /billing/usage?organization_id=`: consumption in [from, to) by project and
- * product, and per hour. A project's product is the product of the subscription linking it.
+ * product, and per hour within each project. A project's product is the product of the
+ * subscription linking it; usage without a project (or of a project without a subscription of
+ * its own) belongs to the organisation-wide subscription's product.
  */
 export async function organisationUsage(env: Bindings, db: Db, tenantId: string, from: number, to: number, now: number) {
-  const [byProject, byHour, subs] = await Promise.all([
+  const [byProject, byProjectHour, subs] = await Promise.all([
     readUsage(env, tenantId, { from, to, groupBy: "project" }, now),
-    readUsage(env, tenantId, { from, to, groupBy: "hour" }, now),
+    readUsage(env, tenantId, { from, to, groupBy: "project", thenBy: "hour" }, now),
     db.select({ projectId: subscriptions.projectId, productId: subscriptions.productId }).from(subscriptions).where(eq(subscriptions.tenantId, tenantId)),
   ]);
   const productOf = new Map(subs.filter((s) => s.projectId).map((s) => [s.projectId!, s.productId]));
   const orgProduct = subs.find((s) => !s.projectId)?.productId ?? null;
+  const product = (projectId: string | null) => (projectId ? productOf.get(projectId) : undefined) ?? orgProduct;
   return {
     organization_id: tenantId,
     from: iso(from),
     to: iso(to),
     usage: byProject.groups.map((g) => ({
       project_id: g.key,
-      product_id: (g.key ? productOf.get(g.key) : undefined) ?? orgProduct,
+      product_id: product(g.key),
       metric: g.metric,
       quantity: g.quantity,
       events: g.events,
     })),
-    hourly: byHour.groups.map((g) => ({ hour: g.key, metric: g.metric, quantity: g.quantity })),
+    hourly: byProjectHour.groups
+      .map((g) => ({ hour: g.subKey!, project_id: g.key, product_id: product(g.key), metric: g.metric, quantity: g.quantity }))
+      .sort((a, b) => a.hour.localeCompare(b.hour) || a.metric.localeCompare(b.metric) || (a.project_id ?? "").localeCompare(b.project_id ?? "")),
   };
 }

@@ -37,8 +37,6 @@ export const PaginationMeta = z
 export const pageEnvelope = <T extends z.ZodType>(item: T) =>
   z.object({ success: z.literal(true), data: z.array(item), pagination: PaginationMeta });
 
-const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: ErrorBody } } });
-
 /** Response entries for a route: the success body plus the error statuses it can answer. */
 export function jsonResponses<T extends z.ZodType, S extends 200 | 201 | 202 = 200>(
   schema: T,
@@ -51,15 +49,27 @@ export function jsonResponses<T extends z.ZodType, S extends 200 | 201 | 202 = 2
   return { ...success, ...errorResponses } as const;
 }
 
-/** The error statuses every authenticated route can answer, in the envelope. */
-export const errorResponses = {
-  400: errorResponse("Invalid input"),
-  401: errorResponse("Missing or invalid token"),
-  403: errorResponse("Missing scope or another tenant"),
-  404: errorResponse("Not found"),
-  409: errorResponse("Conflict or invalid state"),
-  429: errorResponse("Rate limited: see Retry-After and RateLimit-Policy"),
-} as const;
+/**
+ * The error statuses any authenticated route can answer, each with `schema` as its body (the
+ * envelope here; the seed 002/003 surfaces pass their own shapes). Declared once so the
+ * OpenAPI document lists every status a client can meet, and the reliability suite holds
+ * every route to it (test/reliability/).
+ */
+export function errorResponsesIn<T extends z.ZodType>(schema: T) {
+  const entry = (description: string) => ({ description, content: { "application/json": { schema } } });
+  return {
+    400: entry("Invalid input (VALIDATION_ERROR, with the field paths in details)"),
+    401: entry("Missing or invalid token"),
+    403: entry("Missing scope or another tenant"),
+    404: entry("Not found"),
+    409: entry("Conflict or invalid state"),
+    413: entry("Request body too large"),
+    415: entry("Unsupported content type"),
+    429: entry("Rate limited: retry after the Retry-After header's seconds"),
+  } as const;
+}
+
+export const errorResponses = errorResponsesIn(ErrorBody);
 
 export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   body: { required: true, content: { "application/json": { schema } } },

@@ -22,12 +22,11 @@ export const pageCsp = (nonce: string) =>
 /** A fresh nonce for one page response. */
 export const newNonce = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
 
-const isJson = (contentType: string | null) => contentType !== null && /^application\/([\w.+-]+\+)?json\b/i.test(contentType);
-
 /**
  * On every response: no MIME sniffing, no referrer, no framing, and a CSP (a page sets its
- * own with `pageCsp`). JSON is never stored by caches (billing data is per caller); a route
- * that wants otherwise sets its own Cache-Control.
+ * own with `pageCsp`). Nothing is stored by caches (billing JSON and CSV exports are one
+ * caller's data): a route that wants otherwise, or `private, no-store` like the PDFs, sets
+ * its own Cache-Control.
  */
 export const securityHeaders: MiddlewareHandler = async (c, next) => {
   await next();
@@ -36,5 +35,5 @@ export const securityHeaders: MiddlewareHandler = async (c, next) => {
   headers.set("referrer-policy", "no-referrer");
   headers.set("x-frame-options", "DENY");
   if (!headers.has("content-security-policy")) headers.set("content-security-policy", API_CSP);
-  if (!headers.has("cache-control") && isJson(headers.get("content-type"))) headers.set("cache-control", "no-store");
+  if (!headers.has("cache-control")) headers.set("cache-control", "no-store");
 };

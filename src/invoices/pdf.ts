@@ -1,4 +1,5 @@
-import { PDFDocument, PDFFont, PDFPage, StandardFonts, rgb } from "pdf-lib";
+import { PDFDocument, PDFPage, rgb } from "pdf-lib";
+import { InvoiceFonts } from "./fonts";
 
 export interface PdfLine {
   description: string;
@@ -45,14 +46,14 @@ const ROW = 16;
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /**
- * Renders an invoice as a PDF (A4, Helvetica). Lines flow onto as many pages as they
+ * Renders an invoice as a PDF (A4, Noto Sans: Latin, Latin Extended, Arabic and Japanese, see
+ * ./fonts). Lines flow onto as many pages as they
  * need, the table header repeats on each, and every page carries "page X of Y".
  * The invoice number is also written into the document metadata (title, subject, keywords).
  */
 export async function renderInvoicePdf(input: InvoicePdfInput, fmt: MoneyFormat): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
-  const regular = await doc.embedFont(StandardFonts.Helvetica);
-  const bold = await doc.embedFont(StandardFonts.HelveticaBold);
+  const fonts = InvoiceFonts.for(doc);
   doc.setTitle(`Invoice ${input.number}`);
   doc.setSubject(`Invoice ${input.number} for ${input.customer.name ?? input.customer.id}`);
   doc.setKeywords(["invoice", input.number, input.customer.id]);
@@ -63,32 +64,40 @@ export async function renderInvoicePdf(input: InvoicePdfInput, fmt: MoneyFormat)
   doc.setCreationDate(fixed);
   doc.setModificationDate(fixed);
 
-  // Standard fonts only encode WinAnsi: anything else prints as "?" rather than failing the render.
-  const charset = new Set(regular.getCharacterSet());
-  const safe = (text: string) => [...text].map((ch) => (charset.has(ch.codePointAt(0)!) ? ch : "?")).join("");
-  const money = (minor: number) => {
-    const text = fmt.amount(minor);
-    return safe(text).includes("?") ? `${input.currency} ${fmt.amount(minor).replace(/[^\d.,\-\s]/g, "").trim()}` : text;
-  };
-  const unit = (value: string) => {
-    const text = fmt.unit(value);
-    return safe(text).includes("?") ? `${input.currency} ${text.replace(/[^\d.,\-\s]/g, "").trim()}` : text;
-  };
+  // A currency symbol no bundled font has falls back to the ISO code.
+  const printable = (text: string) => (fonts.canRender(text) ? text : `${input.currency} ${text.replace(/[^\d.,\-\s]/g, "").trim()}`);
+  const money = (minor: number) => printable(fmt.amount(minor));
+  const unit = (value: string) => printable(fmt.unit(value));
 
-  const text = (page: PDFPage, value: string, x: number, y: number, opts: { font?: PDFFont; size?: number; color?: typeof INK; align?: "left" | "right" } = {}) => {
-    const font = opts.font ?? regular;
+  // Drawing is synchronous, font embedding is not: every font any text of the invoice needs is
+  // embedded first (labels are ASCII; the rest is what the invoice holds).
+  const labels = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 .,:;()%·-";
+  const variable = [
+    input.seller.name,
+    input.seller.address,
+    input.customer.name ?? "",
+    input.customer.id,
+    input.customer.email ?? "",
+    ...input.customer.address,
+    input.number,
+    input.currency,
+    ...input.lines.flatMap((l) => [l.description, l.quantity, unit(l.unitPrice), money(l.amount)]),
+    ...[input.subtotal, -input.discountTotal, input.taxAmount, input.total, -input.creditsApplied, input.amountDue].map(money),
+  ];
+  await fonts.prepare([labels, ...variable]);
+  await fonts.prepare([labels, ...variable], true);
+
+  const text = (page: PDFPage, value: string, x: number, y: number, opts: { bold?: boolean; size?: number; color?: typeof INK; align?: "left" | "right" } = {}) => {
     const size = opts.size ?? 9;
-    const s = safe(value);
-    const width = font.widthOfTextAtSize(s, size);
-    page.drawText(s, { x: opts.align === "right" ? x - width : x, y, size, font, color: opts.color ?? INK });
+    const width = fonts.width(value, size, opts.bold);
+    fonts.draw(page, value, opts.align === "right" ? x - width : x, y, { size, bold: opts.bold, color: opts.color ?? INK });
   };
 
   const truncate = (value: string, width: number, size = 9) => {
-    const s = safe(value);
-    if (regular.widthOfTextAtSize(s, size) <= width) return s;
-    let cut = s;
-    while (cut.length > 1 && regular.widthOfTextAtSize(`${cut}...`, size) > width) cut = cut.slice(0, -1);
-    return `${cut}...`;
+    if (fonts.width(value, size) <= width) return value;
+    let cut = [...value];
+    while (cut.length > 1 && fonts.width(`${cut.join("")}...`, size) > width) cut = cut.slice(0, -1);
+    return `${cut.join("")}...`;
   };
 
   const pages: PDFPage[] = [];
@@ -97,9 +106,9 @@ export async function renderInvoicePdf(input: InvoicePdfInput, fmt: MoneyFormat)
     pages.push(page);
     let y = PAGE.height - PAGE.margin;
     if (first) {
-      text(page, input.seller.name, PAGE.margin, y - 4, { font: bold, size: 16 });
+      text(page, input.seller.name, PAGE.margin, y - 4, { bold: true, size: 16 });
       input.seller.address.split(/,\s*|\n/).forEach((l, i) => text(page, l, PAGE.margin, y - 22 - i * 12, { color: MUTED }));
-      text(page, "INVOICE", COLS.amount, y - 4, { font: bold, size: 20, align: "right" });
+      text(page, "INVOICE", COLS.amount, y - 4, { bold: true, size: 20, align: "right" });
       const meta: [string, string][] = [
         ["Invoice number", input.number],
         ["Issue date", day(input.issuedAt)],
@@ -108,23 +117,23 @@ export async function renderInvoicePdf(input: InvoicePdfInput, fmt: MoneyFormat)
       ];
       meta.forEach(([k, v], i) => {
         text(page, k, 360, y - 30 - i * 13, { color: MUTED });
-        text(page, v, COLS.amount, y - 30 - i * 13, { align: "right", font: bold });
+        text(page, v, COLS.amount, y - 30 - i * 13, { align: "right", bold: true });
       });
       y -= 110;
-      text(page, "BILL TO", PAGE.margin, y, { font: bold, size: 8, color: MUTED });
+      text(page, "BILL TO", PAGE.margin, y, { bold: true, size: 8, color: MUTED });
       const customer = [input.customer.name ?? input.customer.id, ...input.customer.address, input.customer.email ?? ""].filter(Boolean);
-      customer.forEach((l, i) => text(page, l, PAGE.margin, y - 14 - i * 12, { font: i === 0 ? bold : regular }));
-      text(page, "AMOUNT DUE", COLS.amount, y, { font: bold, size: 8, color: MUTED, align: "right" });
-      text(page, money(input.amountDue), COLS.amount, y - 20, { font: bold, size: 18, align: "right" });
+      customer.forEach((l, i) => text(page, l, PAGE.margin, y - 14 - i * 12, { bold: i === 0 }));
+      text(page, "AMOUNT DUE", COLS.amount, y, { bold: true, size: 8, color: MUTED, align: "right" });
+      text(page, money(input.amountDue), COLS.amount, y - 20, { bold: true, size: 18, align: "right" });
       y -= Math.max(30 + customer.length * 12, 50);
     } else {
       text(page, `${input.seller.name} · Invoice ${input.number} (continued)`, PAGE.margin, y - 4, { color: MUTED });
       y -= 28;
     }
-    text(page, "Description", COLS.description, y, { font: bold, color: MUTED });
-    text(page, "Qty", COLS.quantity, y, { font: bold, color: MUTED, align: "right" });
-    text(page, "Unit price", COLS.unitPrice, y, { font: bold, color: MUTED, align: "right" });
-    text(page, "Amount", COLS.amount, y, { font: bold, color: MUTED, align: "right" });
+    text(page, "Description", COLS.description, y, { bold: true, color: MUTED });
+    text(page, "Qty", COLS.quantity, y, { bold: true, color: MUTED, align: "right" });
+    text(page, "Unit price", COLS.unitPrice, y, { bold: true, color: MUTED, align: "right" });
+    text(page, "Amount", COLS.amount, y, { bold: true, color: MUTED, align: "right" });
     page.drawLine({ start: { x: PAGE.margin, y: y - 5 }, end: { x: COLS.amount, y: y - 5 }, thickness: 0.7, color: RULE });
     return { page, y: y - ROW - 4 };
   };
@@ -153,8 +162,8 @@ export async function renderInvoicePdf(input: InvoicePdfInput, fmt: MoneyFormat)
   page.drawLine({ start: { x: 330, y: y + 8 }, end: { x: COLS.amount, y: y + 8 }, thickness: 0.7, color: RULE });
   y -= 6;
   for (const [label, value, strong] of totals) {
-    text(page, label, 340, y, { font: strong ? bold : regular });
-    text(page, money(value), COLS.amount, y, { font: strong ? bold : regular, align: "right" });
+    text(page, label, 340, y, { bold: strong });
+    text(page, money(value), COLS.amount, y, { bold: strong, align: "right" });
     y -= ROW;
   }
 

@@ -11,11 +11,17 @@ import { draftView, estimateInvoice, previewInvoice } from "./preview";
 import { GenerateInvoice, Invoice, InvoiceEstimate, InvoicePreview, ListInvoicesQuery, PreviewQuery } from "./schemas";
 import { listInvoices, loadInvoice, toInvoice } from "./store";
 import { pdfDownload } from "./download";
+import { csvResponse, csvResponses } from "../http/csv";
+import { INVOICE_CSV_COLUMNS, invoiceCsvRows } from "./export";
 
 const tags = ["Invoices"];
 const IdParams = z.object({ invoiceId: z.string().min(1).max(64) });
 const TenantParams = z.object({ tenantId: TenantId });
 const read = secured("billing:read", "billing:update");
+const periodWindow = (q: { from?: string; to?: string }) => ({
+  from: q.from ? Date.parse(q.from) : undefined,
+  to: q.to ? Date.parse(q.to) : undefined,
+});
 
 export const invoicesRoutes = createRouter()
   .openapi(
@@ -80,12 +86,25 @@ export const invoicesRoutes = createRouter()
     }),
     async (c) => {
       const q = c.req.valid("query");
-      const page = await listInvoices(database(c.env.DB), c.req.valid("param").tenantId, {
-        ...q,
-        from: q.from ? Date.parse(q.from) : undefined,
-        to: q.to ? Date.parse(q.to) : undefined,
-      });
+      const page = await listInvoices(database(c.env.DB), c.req.valid("param").tenantId, { ...q, ...periodWindow(q) });
       return okPage(c, page.items, page.nextCursor, q.limit);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/tenants/{tenantId}/invoices.csv",
+      tags,
+      summary: "Export tenant invoices as CSV (the list's filters, every page, amounts in minor units)",
+      ...read,
+      request: { params: TenantParams, query: ListInvoicesQuery },
+      responses: csvResponses("Invoices, newest period first"),
+    }),
+    async (c) => {
+      const { tenantId } = c.req.valid("param");
+      const q = c.req.valid("query");
+      const rows = await invoiceCsvRows(database(c.env.DB), tenantId, { status: q.status, ...periodWindow(q) });
+      return csvResponse(`invoices-${tenantId}.csv`, INVOICE_CSV_COLUMNS, rows);
     },
   )
   .openapi(

@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, gte, inArray, lt } from "drizzle-orm";
+import { and, asc, desc, eq, gte, lt } from "drizzle-orm";
 import { iso, type Db } from "../db/client";
+import { inJson } from "../db/in-json";
 import type { Principal } from "../env";
 import { isAdmin } from "../http/auth";
 import { notFound } from "../http/errors";
@@ -93,7 +94,7 @@ export async function listInvoices(
   const lines = await db
     .select()
     .from(invoiceLines)
-    .where(inArray(invoiceLines.invoiceId, ids))
+    .where(inJson(invoiceLines.invoiceId, ids))
     .orderBy(asc(invoiceLines.position));
   return {
     items: page.items.map((row) => toInvoice({ row, lines: lines.filter((l) => l.invoiceId === row.id) })),

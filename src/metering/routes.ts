@@ -7,7 +7,9 @@ import { BatchAccepted, RecordedEvent, SummaryQuery, UsageBatchInput, UsageEvent
 import { enqueueBatch, recordUsage } from "./service";
 import { database } from "../db/client";
 import { lateUsage } from "../invoices/late-usage";
-import { usageSummary } from "./summary";
+import { summaryCsv, usageSummary } from "./summary";
+import { csvResponse, csvResponses } from "../http/csv";
+import { withCloudEvents } from "./cloudevents";
 
 const tags = ["Usage"];
 const Params = z.object({ tenantId: TenantId });
@@ -20,27 +22,33 @@ const refusals = {
 
 export const usageRoutes = createRouter()
   .openapi(
-    createRoute({
-      method: "post",
-      path: "/tenants/{tenantId}/usage",
-      tags,
-      summary: "Record a usage event",
-      ...rateLimitedAs("usage", secured("usage:write")),
-      request: { params: Params, ...jsonBody(UsageEventInput) },
-      responses: { ...jsonResponses(envelope(RecordedEvent)), ...refusals },
-    }),
+    withCloudEvents(
+      createRoute({
+        method: "post",
+        path: "/tenants/{tenantId}/usage",
+        tags,
+        summary: "Record a usage event",
+        ...rateLimitedAs("usage", secured("usage:write")),
+        request: { params: Params, ...jsonBody(UsageEventInput) },
+        responses: { ...jsonResponses(envelope(RecordedEvent)), ...refusals },
+      }),
+      "single",
+    ),
     async (c) => ok(c, await recordUsage(c.env, c.req.valid("param").tenantId, c.req.valid("json"), Date.now())),
   )
   .openapi(
-    createRoute({
-      method: "post",
-      path: "/tenants/{tenantId}/usage/batch",
-      tags,
-      summary: "Record up to 1,000 usage events (asynchronously, via the queue)",
-      ...rateLimitedAs("usage", secured("usage:write")),
-      request: { params: Params, ...jsonBody(UsageBatchInput) },
-      responses: jsonResponses(envelope(BatchAccepted), "Accepted: validated and enqueued", 202),
-    }),
+    withCloudEvents(
+      createRoute({
+        method: "post",
+        path: "/tenants/{tenantId}/usage/batch",
+        tags,
+        summary: "Record up to 1,000 usage events (asynchronously, via the queue)",
+        ...rateLimitedAs("usage", secured("usage:write")),
+        request: { params: Params, ...jsonBody(UsageBatchInput) },
+        responses: jsonResponses(envelope(BatchAccepted), "Accepted: validated and enqueued", 202),
+      }),
+      "batch",
+    ),
     async (c) =>
       okWith(c, await enqueueBatch(c.env, c.req.valid("param").tenantId, c.req.valid("json").events, Date.now()), 202),
   )
@@ -59,5 +67,22 @@ export const usageRoutes = createRouter()
       const summary = await usageSummary(c.env, tenantId, c.req.valid("query"), Date.now());
       const late = await lateUsage(c.env, database(c.env.DB), tenantId, { from: Date.parse(summary.from), to: Date.parse(summary.to) });
       return ok(c, { ...summary, lateUsage: late });
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/tenants/{tenantId}/usage/summary.csv",
+      tags,
+      summary: "Export the usage summary as CSV (same window, filters and grouping)",
+      ...secured("billing:read", "usage:write"),
+      request: { params: Params, query: SummaryQuery },
+      responses: csvResponses("One row per metric (and group): metric, aggregation, the group key, quantity, events, rejected"),
+    }),
+    async (c) => {
+      const { tenantId } = c.req.valid("param");
+      const summary = await usageSummary(c.env, tenantId, c.req.valid("query"), Date.now());
+      const { columns, rows } = summaryCsv(summary);
+      return csvResponse(`usage-${tenantId}-${summary.from.slice(0, 10)}-${summary.to.slice(0, 10)}.csv`, columns, rows);
     },
   );

@@ -4,6 +4,7 @@ import { badRequest } from "../http/errors";
 import { DAY_MS } from "./periods";
 import type { SummaryQuery, UsageSummary } from "./schemas";
 import { readUsage } from "./usage";
+import type { CsvCell } from "../http/csv";
 
 /** The longest window one summary may cover. */
 const MAX_WINDOW_MS = 400 * DAY_MS;
@@ -37,5 +38,14 @@ export async function usageSummary(
       events,
       rejected,
     })),
+  };
+}
+
+/** The summary as CSV rows; the group column is named after the grouping (`project`, `hour`, …). */
+export function summaryCsv(summary: Omit<z.infer<typeof UsageSummary>, "lateUsage">): { columns: string[]; rows: CsvCell[][] } {
+  const grouped = summary.groupBy !== "metric";
+  return {
+    columns: ["metric", "aggregation", ...(grouped ? [summary.groupBy] : []), "quantity", "events", "rejected"],
+    rows: summary.items.map((i) => [i.metric, i.aggregation, ...(grouped ? [i.key] : []), i.quantity, i.events, i.rejected]),
   };
 }

@@ -77,14 +77,26 @@ export const Currency = z
   .transform((s) => s.toUpperCase())
   .openapi({ type: "string", example: "USD" });
 
-const planFields = {
+/** The versioned fields, without defaults (an update keeps what it does not name). */
+const versionFields = {
   name: z.string().min(1).max(120),
-  description: z.string().max(2000).default(""),
-  currency: Currency.default("USD"),
+  description: z.string().max(2000),
+  currency: Currency,
   basePrice: z.number().int().nonnegative().max(1e12).describe("Minor units per interval"),
-  interval: z.enum(["month", "year"]).default("month"),
-  trialDays: z.number().int().min(0).max(365).default(0),
-  meters: z.array(PlanMeter).max(50).default([]),
+  interval: z.enum(["month", "year"]),
+  trialDays: z.number().int().min(0).max(365),
+  trialUsage: z.enum(["free", "billed"]).describe("Whether metered usage during a trial is billed (the base fee never is during a trial)"),
+  meters: z.array(PlanMeter).max(50),
+};
+
+const planFields = {
+  ...versionFields,
+  description: versionFields.description.default(""),
+  currency: versionFields.currency.default("USD"),
+  interval: versionFields.interval.default("month"),
+  trialDays: versionFields.trialDays.default(0),
+  trialUsage: versionFields.trialUsage.default("free"),
+  meters: versionFields.meters.default([]),
   active: z.boolean().default(true),
 };
 
@@ -97,8 +109,12 @@ const uniqueMetrics = (p: { meters?: PlanMeter[] }, ctx: z.RefinementCtx) => {
 };
 
 export const CreatePlan = z.object({ id: PlanId, ...planFields }).strict().superRefine(uniqueMetrics).openapi("CreatePlan");
+/**
+ * Every field optional and none defaulted: a field the body does not name keeps its value
+ * (defaults would turn `{"name": "Renamed"}` into a reset of everything else).
+ */
 export const UpdatePlan = z
-  .object(planFields)
+  .object({ ...versionFields, active: z.boolean() })
   .partial()
   .strict()
   .superRefine(uniqueMetrics)
@@ -113,7 +129,9 @@ export const Plan = z
     basePrice: z.number().int(),
     interval: z.enum(["month", "year"]),
     trialDays: z.number().int(),
+    trialUsage: z.enum(["free", "billed"]),
     meters: z.array(PlanMeter),
+    version: z.number().int().describe("The version these fields are; subscriptions stay on the version they took until migrated"),
     active: z.boolean(),
     createdAt: z.string(),
     updatedAt: z.string(),

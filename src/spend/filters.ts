@@ -1,14 +1,9 @@
-import { and, eq, gte, inArray, lt, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { and, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import { window } from "./dates";
 import type { FilterQuery } from "./items/schemas";
 import { spendCategories, spendItems, spendItemTags } from "./table";
 
-/**
- * `expr IN (values)` with the values as one JSON parameter: D1 allows at most 100 bound
- * parameters per statement, and bulk calls carry hundreds of ids.
- */
-export const inJson = (expr: SQLWrapper, values: readonly (string | number)[]): SQL =>
-  sql`${expr} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`;
+export { inJson } from "../db/in-json";
 
 /** What a list, report or status call is narrowed to; `tenantId: null` = every tenant (admin). */
 export interface SpendFilter {

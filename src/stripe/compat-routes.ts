@@ -6,7 +6,7 @@ import { compatRouter } from "../compat/router";
 import { PlanId } from "../plans/schemas";
 import { createCheckoutSession } from "./checkout";
 import { stripeClient } from "./client";
-import { seed003Errors } from "../compat/errors";
+import { Seed003ErrorBody, seed003ErrorResponses, seed003Errors } from "../compat/errors";
 import { createPortalSession } from "./portal";
 import { assertAllowedRedirects } from "./redirects";
 import { RedirectUrl, StripePriceId, WebhookReceipt } from "./schemas";
@@ -29,17 +29,12 @@ const CheckoutBody = z
   .openapi("BillingCheckoutRequest");
 const PortalBody = z.object({ returnUrl: RedirectUrl }).strict().openapi("BillingPortalRequest");
 const UrlResponse = z.object({ url: z.string() }).openapi("BillingRedirect");
-const Seed003Error = z
-  .object({ error: z.string(), message: z.string(), code: z.string(), details: z.unknown().optional() })
-  .openapi("BillingError");
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 const errors = {
-  400: json(Seed003Error, "Invalid input"),
-  401: json(Seed003Error, "Missing or invalid token"),
-  403: json(Seed003Error, "Missing permission"),
-  502: json(Seed003Error, "Stripe failed; retry later"),
-  503: json(Seed003Error, "Stripe is not configured"),
+  ...seed003ErrorResponses,
+  502: json(Seed003ErrorBody, "Stripe failed; retry later"),
+  503: json(Seed003ErrorBody, "Stripe is not configured"),
 };
 const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { "application/json": { schema } } } });
 const write = secured("billing:update");
@@ -94,10 +89,10 @@ export const stripeCompatRoutes = router
       },
       responses: {
         200: json(WebhookReceipt, "Acknowledged"),
-        400: json(Seed003Error, "Missing or invalid signature"),
-        409: json(Seed003Error, "Another delivery of this event is still being processed; Stripe retries"),
-        500: json(Seed003Error, "A handler failed; Stripe retries the delivery"),
-        503: json(Seed003Error, "STRIPE_WEBHOOK_SECRET is not set"),
+        400: json(Seed003ErrorBody, "Missing or invalid signature"),
+        409: json(Seed003ErrorBody, "Another delivery of this event is still being processed; Stripe retries"),
+        500: json(Seed003ErrorBody, "A handler failed; Stripe retries the delivery"),
+        503: json(Seed003ErrorBody, "STRIPE_WEBHOOK_SECRET is not set"),
       },
     }),
     async (c) => c.json(await receiveStripeWebhook(c.env, await c.req.text(), c.req.header("stripe-signature"), Date.now()), 200),

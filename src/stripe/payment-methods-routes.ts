@@ -4,7 +4,7 @@ import { secured } from "../http/router";
 import { compatRouter } from "../compat/router";
 import { TenantId } from "../tenants/schemas";
 import { stripeClient } from "./client";
-import { seed002Errors } from "../compat/errors";
+import { Seed002ErrorBody, seed002ErrorResponses, seed002Errors } from "../compat/errors";
 import { attachPaymentMethod, createSetupIntent, detachPaymentMethod, listPaymentMethods, setDefaultPaymentMethod } from "./payment-methods";
 
 // Seed 002's payment methods: /organizations/{id}/payment_methods…, where the organization is
@@ -30,21 +30,14 @@ const PaymentMethod = z
   })
   .openapi("OrganizationPaymentMethod");
 
-const Seed002Error = z
-  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
-  .openapi("OrganizationError");
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
-const errors = Object.fromEntries(
-  ([
-    [400, "Invalid input"],
-    [401, "Missing or invalid token"],
-    [403, "Missing permission or another organization"],
-    [404, "No such payment method on this organization"],
-    [502, "Stripe failed; retry later"],
-    [503, "Stripe is not configured"],
-  ] as const).map(([status, description]) => [status, json(Seed002Error, description)]),
-);
+const errors = {
+  ...seed002ErrorResponses,
+  404: json(Seed002ErrorBody, "No such payment method on this organization"),
+  502: json(Seed002ErrorBody, "Stripe failed; retry later"),
+  503: json(Seed002ErrorBody, "Stripe is not configured"),
+};
 
 const Org = z.object({ tenantId: TenantId.describe("The organization id (our tenant id)") });
 const OrgMethod = Org.extend({ payment_method_id: PaymentMethodId });

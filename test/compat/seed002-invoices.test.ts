@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { call, token } from "../helpers";
 import { insertDraft } from "../invoices/fixtures";
 
@@ -11,12 +11,34 @@ describe("seed 002 invoice surfaces", () => {
     expect(list.status).toBe(200);
     expect(list.json.invoices).toHaveLength(1);
     expect(list.json.invoices[0]).toMatchObject({ id, organization_id: "org-1", period: "2026-10", total: { cents: 2500, currency_iso: "EUR" } });
-    expect(list.json.invoices[0].items[0]).toMatchObject({ product: "apiCalls", unit: "apiCalls", unit_price: { cents: 1250, currency_iso: "EUR" }, total: { cents: 1250, currency_iso: "EUR" } });
+    expect(list.json.invoices[0].items[0]).toMatchObject({
+      product: null,
+      project: null,
+      metric: "apiCalls",
+      kind: "usage",
+      unit: "apiCalls",
+      unit_price: { cents: 1250, currency_iso: "EUR" },
+      total: { cents: 1250, currency_iso: "EUR" },
+    });
     const one = await call("GET", `/invoices/${id}`, { token: t });
     expect(one.json.id).toBe(id);
     const missing = await call("GET", "/invoices/nope", { token: t });
     expect(missing.status).toBe(404);
     expect(missing.json).toEqual({ error: { code: "NOT_FOUND", message: "Invoice not found: nope" } });
+  });
+
+  it("names the product and project of the invoice's subscription on each item, the metric beside them", async () => {
+    const tenant = "org-links";
+    const t = await token({ tenant });
+    const sub = await call("POST", `tenants/${tenant}/subscriptions`, { token: t, body: { planId: "pro", trial: false, projectId: "proj-web", productId: "prod-analytics" } });
+    expect(sub.status, sub.text).toBe(201);
+    const id = await insertDraft(tenant);
+    await env.DB.prepare("UPDATE invoices SET subscription_id = ? WHERE id = ?").bind(sub.json.data.id, id).run();
+    const list = await call("GET", "/invoices", { token: t });
+    const items = list.json.invoices.find((i: { id: string }) => i.id === id).items;
+    expect(items).toHaveLength(2);
+    for (const item of items) expect(item).toMatchObject({ product: "prod-analytics", project: "proj-web", metric: "apiCalls", kind: "usage" });
+    expect((await call("GET", `/invoices/${id}`, { token: t })).json.items[0]).toMatchObject({ product: "prod-analytics", project: "proj-web" });
   });
 
   it("shows finalized invoices as legal documents and downloads their PDF", async () => {

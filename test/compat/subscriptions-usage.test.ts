@@ -45,10 +45,46 @@ describe("seed 003: subscription, usage against limits, tier enforcement, cancel
     expect(ok.json).toMatchObject({ recorded: true, usage: { current: 1000 } });
     const over = await call("POST", "/billing/usage", { token: t, body: { metric: "apiCalls", quantity: 1 } });
     expect(over.status).toBe(402);
-    expect(over.json).toEqual({ error: "Usage limit exceeded", message: "apiCalls limit reached for current period", usage: { current: 1001, limit: 1000 } });
+    expect(over.json).toEqual({ error: "Usage limit exceeded", message: "API call limit reached for current period", usage: { current: 1001, limit: 1000 } });
+    const tokens = await call("POST", "/billing/usage", { token: t, body: { metric: "llmTokens", quantity: 10_001 } });
+    expect(tokens.json.message).toBe("LLM token limit reached for current period");
+    const storage = await call("POST", "/billing/usage", { token: t, body: { metric: "storage", quantity: 104857601 } });
+    expect(storage.json.message).toBe("Storage limit reached for current period");
     const bad = await call("POST", "/billing/usage", { token: t, body: { metric: "apiCalls", quantity: -1 } });
     expect(bad.status).toBe(400);
     expect(bad.json.error).toBe("Bad Request");
+  });
+
+  it("counts a retry once when it carries an Idempotency-Key or an eventId", async () => {
+    const tenant = "s3-retry";
+    const t = await token({ tenant });
+    await subscribe(tenant, "pro");
+    const send = (body: Record<string, unknown>, headers: Record<string, string> = {}) => call("POST", "/billing/usage", { token: t, body, headers });
+
+    const first = await send({ metric: "apiCalls", quantity: 5 }, { "idempotency-key": "retry-1" });
+    expect(first.status, first.text).toBe(200);
+    expect(first.json).toEqual({ recorded: true, duplicate: false, eventId: "retry-1", metric: "apiCalls", usage: { current: 5 } });
+    const retry = await send({ metric: "apiCalls", quantity: 5 }, { "idempotency-key": "retry-1" });
+    expect(retry.json).toEqual({ recorded: true, duplicate: true, eventId: "retry-1", metric: "apiCalls", usage: { current: 5 } });
+
+    // The body's eventId is the same id space: the key and the field name one event.
+    expect((await send({ eventId: "retry-1", metric: "apiCalls", quantity: 5 })).json.duplicate).toBe(true);
+    expect((await send({ eventId: "retry-2", metric: "apiCalls", quantity: 2 })).json.usage.current).toBe(7);
+    expect((await send({ eventId: "retry-2", metric: "apiCalls", quantity: 2 }, { "idempotency-key": "retry-2" })).json.duplicate).toBe(true);
+
+    // Without either, each call is a new event.
+    expect((await send({ metric: "apiCalls", quantity: 1 })).json.usage.current).toBe(8);
+    expect((await send({ metric: "apiCalls", quantity: 1 })).json.usage.current).toBe(9);
+
+    const usage = await call("GET", "/billing/usage", { token: t });
+    expect(usage.json.usage.apiCalls).toBe(9);
+
+    const mismatch = await send({ eventId: "a", metric: "apiCalls", quantity: 1 }, { "idempotency-key": "b" });
+    expect(mismatch.status).toBe(400);
+    expect(mismatch.json).toMatchObject({ error: "Bad Request", code: "VALIDATION_ERROR", details: [expect.objectContaining({ path: "eventId" })] });
+    const badKey = await send({ metric: "apiCalls", quantity: 1 }, { "idempotency-key": "x".repeat(129) });
+    expect(badKey.status).toBe(400);
+    expect(badKey.json.code).toBe("VALIDATION_ERROR");
   });
 
   it("cancels at period end and says when", async () => {
@@ -94,11 +130,39 @@ describe("seed 002: subscriptions and organisation usage", () => {
     expect(res.json.organization_id).toBe(tenant);
     const rows = Object.fromEntries(res.json.usage.map((u: { project_id: string; product_id: string; quantity: string }) => [u.project_id, [u.product_id, u.quantity]]));
     expect(rows).toEqual({ web: ["prod-web", "7"], api: [null, "5"] });
-    expect(res.json.hourly.reduce((s: number, h: { quantity: string }) => s + Number(h.quantity), 0)).toBe(12);
+    const hour = new Date(Math.floor((now - 1000) / 3600_000) * 3600_000).toISOString();
+    expect(res.json.hourly).toEqual([
+      { hour, project_id: "api", product_id: null, metric: "apiCalls", quantity: "5" },
+      { hour, project_id: "web", product_id: "prod-web", metric: "apiCalls", quantity: "7" },
+    ]);
 
-    const forbidden = await call("GET", "/billing/usage?organization_id=someone-else", { token: t });
+    const forbidden = await call("GET", `/billing/usage?organization_id=someone-else&from=${from}&to=${from}`, { token: t });
     expect(forbidden.status).toBe(403);
     expect(forbidden.json.error.code).toBe("FORBIDDEN");
-    expect((await call("GET", `/billing/usage?organization_id=${tenant}`, { token: await adminToken() })).status).toBe(200);
+    const window = `from=${from}&to=${new Date(now + 1000).toISOString()}`;
+    expect((await call("GET", `/billing/usage?organization_id=${tenant}&${window}`, { token: await adminToken() })).status).toBe(200);
+  });
+
+  it("asks for the window instead of guessing one", async () => {
+    const tenant = "s2-window";
+    const t = await token({ tenant, scope: "billing:read" });
+    const none = await call("GET", `/billing/usage?organization_id=${tenant}`, { token: t });
+    expect(none.status).toBe(400);
+    expect(none.json).toEqual({
+      error: {
+        code: "VALIDATION_ERROR",
+        message: "from and to are required with organization_id",
+        details: [
+          { path: "from", message: "required with organization_id", code: "invalid_type" },
+          { path: "to", message: "required with organization_id", code: "invalid_type" },
+        ],
+      },
+    });
+    const noTo = await call("GET", `/billing/usage?organization_id=${tenant}&from=2026-01-01T00:00:00Z`, { token: t });
+    expect(noTo.json.error.details.map((d: { path: string }) => d.path)).toEqual(["to"]);
+    const huge = await call("GET", `/billing/usage?organization_id=${tenant}&from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z`, { token: t });
+    expect(huge.status).toBe(400);
+    // Seed 003's view (no organization_id) needs no window: it is the current period.
+    expect((await call("GET", "/billing/usage", { token: t })).status).toBe(200);
   });
 });

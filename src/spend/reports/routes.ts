@@ -4,6 +4,7 @@ import { database } from "../../db/client";
 import type { AppEnv } from "../../env";
 import { envelope, jsonResponses, ok } from "../../http/envelope";
 import { createRouter, secured } from "../../http/router";
+import { csvResponse, csvResponses } from "../../http/csv";
 import { reportingCurrency } from "../currency";
 import { toFilter } from "../filters";
 import type { FilterQuery } from "../items/schemas";
@@ -73,5 +74,41 @@ export const reportsRoutes = createRouter()
       const q = c.req.valid("query");
       const { db, filter } = await reportScope(c, q);
       return ok(c, await trend(db, filter, q.interval));
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/reports/breakdown.csv",
+      tags,
+      summary: "Export the breakdown as CSV (same filters): the group, amount, count, percentage, currency",
+      ...secured("billing:read"),
+      description: `Requires scope: billing:read (or admin).${CURRENCY_RULE}`,
+      request: { query: BreakdownQuery },
+      responses: csvResponses("One row per group, largest first"),
+    }),
+    async (c) => {
+      const q = c.req.valid("query");
+      const { db, currency, filter } = await reportScope(c, q);
+      const rows = (await breakdown(db, filter, q.by)).map((r) => [r.key, r.amount, r.count, r.percentage, currency]);
+      return csvResponse(`spend-by-${q.by}.csv`, [q.by, "amount", "count", "percentage", "currency"], rows);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/reports/trend.csv",
+      tags,
+      summary: "Export the trend as CSV (same filters): the period, amount, count, currency",
+      ...secured("billing:read"),
+      description: `Requires scope: billing:read (or admin).${CURRENCY_RULE}`,
+      request: { query: TrendQuery },
+      responses: csvResponses("One row per period with spend, oldest first"),
+    }),
+    async (c) => {
+      const q = c.req.valid("query");
+      const { db, currency, filter } = await reportScope(c, q);
+      const rows = (await trend(db, filter, q.interval)).map((p) => [p.date, p.amount, p.count, currency]);
+      return csvResponse(`spend-per-${q.interval}.csv`, [q.interval, "amount", "count", "currency"], rows);
     },
   );

@@ -54,6 +54,35 @@ export class ProviderError extends Error {
   }
 }
 
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/**
+ * `options.baseUrl` of every adapter: where its provider's API lives, for gateways, proxies and
+ * regional endpoints. https, with no credentials, query or fragment; plain http only to a
+ * loopback host (a local fake or proxy under `wrangler dev`, which a deployed Worker cannot
+ * reach), so in production every provider call is https.
+ */
+export function baseUrlOption(defaultBase: string) {
+  // Zod runs every check even after z.url() failed, so each one reads the URL defensively.
+  const parsed = (raw: string) => (URL.canParse(raw) ? new URL(raw) : undefined);
+  return z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .refine((raw) => {
+      const u = parsed(raw);
+      return !u || u.protocol === "https:" || LOOPBACK.has(u.hostname);
+    }, "must be https (http only for localhost)")
+    .refine((raw) => {
+      const u = parsed(raw);
+      return !u || (!u.username && !u.password && !u.search && !u.hash);
+    }, "no credentials, query or fragment")
+    .optional()
+    .describe(`The provider API's base URL (default ${defaultBase}): a gateway, proxy or regional endpoint`);
+}
+
+/** `path` under a base URL that may carry a path prefix of its own (`https://gw.example/openai` + `/v1/…`). */
+export const apiUrl = (base: string, path: string) => new URL(`${base.replace(/\/+$/, "")}${path}`);
+
 const TIMEOUT_MS = 30_000;
 export const MAX_PAGES = 1_000;
 

@@ -1,9 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { addDays } from "../dates";
-import { allPages, expectShape, providerJson, type SpendAdapter } from "./adapter";
+import { allPages, apiUrl, baseUrlOption, expectShape, providerJson, type SpendAdapter } from "./adapter";
 import { isDecimal, parseDecimal } from "./decimal";
 
-const BASE = "https://api.anthropic.com/v1/organizations/cost_report";
+const DEFAULT_BASE = "https://api.anthropic.com";
 const API_VERSION = "2023-06-01";
 
 // GET /v1/organizations/cost_report: daily buckets; `amount` is a decimal string in the
@@ -29,7 +29,7 @@ const CostReport = z.looseObject({
 });
 type CostReport = z.infer<typeof CostReport>;
 
-const options = {};
+const options = { baseUrl: baseUrlOption(DEFAULT_BASE) };
 
 export const anthropicAdapter: SpendAdapter<typeof options> = {
   provider: "anthropic",
@@ -39,9 +39,9 @@ export const anthropicAdapter: SpendAdapter<typeof options> = {
   token: z.string().min(1).max(4096),
   options,
   accountLabel: "workspace",
-  async fetchCosts({ token, from, to, fetch }) {
+  async fetchCosts({ token, from, to, options: opts, fetch }) {
     const load = async (page?: string) => {
-      const url = new URL(BASE);
+      const url = apiUrl(opts.baseUrl ?? DEFAULT_BASE, "/v1/organizations/cost_report");
       url.searchParams.set("starting_at", `${from}T00:00:00Z`);
       url.searchParams.set("ending_at", `${addDays(to, 1)}T00:00:00Z`);
       url.searchParams.set("bucket_width", "1d");

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { AwsClient } from "aws4fetch";
 import { addDays } from "../dates";
-import { allPages, expectShape, providerJson, type SpendAdapter } from "./adapter";
+import { allPages, apiUrl, baseUrlOption, expectShape, providerJson, type SpendAdapter } from "./adapter";
 import { isDecimal, parseDecimal } from "./decimal";
 
 const METRICS = ["UnblendedCost", "NetUnblendedCost", "AmortizedCost", "NetAmortizedCost", "BlendedCost"] as const;
@@ -37,6 +37,7 @@ const options = {
     .regex(/^[A-Za-z0-9_-]{1,64}$/)
     .default("default")
     .describe("Label for the account in providerRef (e.g. the payer account id)"),
+  baseUrl: baseUrlOption("https://ce.<region>.amazonaws.com"),
 };
 
 /** `ACCESS_KEY_ID:SECRET_ACCESS_KEY[:SESSION_TOKEN]`. */
@@ -59,7 +60,7 @@ export const awsAdapter: SpendAdapter<typeof options> = {
     // Signing only: the signed request goes through our fetch (timeouts, error mapping), and
     // aws4fetch's own retry loop stays unused.
     const aws = new AwsClient({ ...credentials(token), service: "ce", region: opts.region, retries: 0 });
-    const endpoint = `https://ce.${opts.region}.amazonaws.com/`;
+    const endpoint = apiUrl(opts.baseUrl ?? `https://ce.${opts.region}.amazonaws.com`, "/").toString();
     const load = async (pageToken?: string) => {
       const body = {
         TimePeriod: { Start: from, End: addDays(to, 1) },

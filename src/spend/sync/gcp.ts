@@ -1,9 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { addDays } from "../dates";
-import { allPages, expectShape, providerJson, ProviderError, type SpendAdapter } from "./adapter";
+import { allPages, apiUrl, baseUrlOption, expectShape, providerJson, ProviderError, type SpendAdapter } from "./adapter";
 import { isDecimal, parseDecimal } from "./decimal";
 
-const BASE = "https://bigquery.googleapis.com/bigquery/v2/projects";
+const DEFAULT_BASE = "https://bigquery.googleapis.com";
 const WAIT_MS = 10_000;
 const MAX_POLLS = 30;
 
@@ -30,6 +30,7 @@ const options = {
     .describe("Cloud Billing export table; default `<projectId>.billing_export.gcp_billing_export_v1_*`"),
   location: z.string().regex(/^[A-Za-z0-9-]{2,32}$/).optional().describe("BigQuery location of the dataset (e.g. US, EU)"),
   includeCredits: z.boolean().default(true).describe("Subtract credits (discounts, free tier) from cost, as the invoice does"),
+  baseUrl: baseUrlOption(DEFAULT_BASE),
 };
 
 /** Daily net cost per service. The table name cannot be a query parameter; it is checked against TABLE. */
@@ -61,6 +62,7 @@ export const gcpAdapter: SpendAdapter<typeof options> = {
   accountLabel: "project",
   async fetchCosts({ token, from, to, options: opts, fetch }) {
     const headers = { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json" };
+    const base = opts.baseUrl ?? DEFAULT_BASE;
     const table = opts.table ?? `${opts.projectId}.billing_export.gcp_billing_export_v1_*`;
     const call = async (request: Request) => {
       const body = expectShape("GCP", QueryResponse, await providerJson("GCP", fetch, request));
@@ -70,7 +72,7 @@ export const gcpAdapter: SpendAdapter<typeof options> = {
       return body;
     };
     const results = (job: QueryResponse["jobReference"], pageToken?: string) => {
-      const url = new URL(`${BASE}/${encodeURIComponent(job.projectId)}/queries/${encodeURIComponent(job.jobId)}`);
+      const url = apiUrl(base, `/bigquery/v2/projects/${encodeURIComponent(job.projectId)}/queries/${encodeURIComponent(job.jobId)}`);
       url.searchParams.set("timeoutMs", String(WAIT_MS));
       if (job.location) url.searchParams.set("location", job.location);
       if (pageToken) url.searchParams.set("pageToken", pageToken);
@@ -78,7 +80,7 @@ export const gcpAdapter: SpendAdapter<typeof options> = {
     };
 
     let first = await call(
-      new Request(`${BASE}/${opts.projectId}/queries`, {
+      new Request(apiUrl(base, `/bigquery/v2/projects/${opts.projectId}/queries`), {
         method: "POST",
         headers,
         body: JSON.stringify({

@@ -1,9 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { addDays, dayStart, isoDay } from "../dates";
-import { allPages, expectShape, providerJson, type SpendAdapter } from "./adapter";
+import { allPages, apiUrl, baseUrlOption, expectShape, providerJson, type SpendAdapter } from "./adapter";
 import { decimalFromNumber } from "./decimal";
 
-const BASE = "https://api.openai.com/v1/organization/costs";
+const DEFAULT_BASE = "https://api.openai.com";
 
 // GET /v1/organization/costs: daily buckets, `page` / `next_page` cursors, amounts in dollars as JSON numbers.
 const CostsPage = z.looseObject({
@@ -30,6 +30,7 @@ const options = {
     .max(100)
     .optional()
     .describe("Only these OpenAI project ids (default: the whole organization)"),
+  baseUrl: baseUrlOption(DEFAULT_BASE),
 };
 
 export const openaiAdapter: SpendAdapter<typeof options> = {
@@ -43,7 +44,7 @@ export const openaiAdapter: SpendAdapter<typeof options> = {
   async fetchCosts({ token, from, to, options: opts, fetch }) {
     const days = (dayStart(to)! - dayStart(from)!) / 86_400_000 + 1;
     const load = async (page?: string) => {
-      const url = new URL(BASE);
+      const url = apiUrl(opts.baseUrl ?? DEFAULT_BASE, "/v1/organization/costs");
       url.searchParams.set("start_time", String(dayStart(from)! / 1000));
       url.searchParams.set("end_time", String(dayStart(addDays(to, 1))! / 1000));
       url.searchParams.set("bucket_width", "1d");

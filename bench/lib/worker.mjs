@@ -59,7 +59,8 @@ export async function startWorker({ vars = {}, config = "wrangler.toml", extra =
     rmSync(build.outdir, { recursive: true, force: true });
     rmSync(state, { recursive: true, force: true });
   };
-  // The bundle is one ES module, so the source-file rules wrangler would apply are moot.
+  // The bundle is one ES module plus the Data modules wrangler's [[rules]] put beside it (the
+  // PDF fonts), listed here as the modules of the Worker.
   // The rate limit bindings are left out: the bench drives far more than one tenant's budget
   // on purpose, and locally each check is a Durable Object round trip, where Cloudflare's
   // binding is a counter in the same process. Without a binding the Worker enforces nothing.
@@ -68,8 +69,12 @@ export async function startWorker({ vars = {}, config = "wrangler.toml", extra =
     convertV4MiniflareOptions({
       ...workerOptions,
       name: "edge-billing",
-      modules: true,
-      scriptPath: build.scriptPath,
+      modules: [
+        { type: "ESModule", path: build.scriptPath },
+        ...readdirSync(build.outdir)
+          .filter((file) => file.endsWith(".woff"))
+          .map((file) => ({ type: "Data", path: join(build.outdir, file) })),
+      ],
       modulesRoot: build.outdir,
       bindings: { ...workerOptions.bindings, ...vars },
       cronTriggers: [],

@@ -13,6 +13,7 @@ import { catchUp } from "../subscriptions/rollover";
 import { pendingInvoiceItems, subscriptionPeriods, subscriptions, type PeriodRow, type SubscriptionRow } from "../subscriptions/table";
 import { buildDraft, type InvoiceDraft } from "./draft";
 import { invoiceLines, invoices, type InvoiceRow } from "./table";
+import { invoiceEventStatement } from "../webhooks";
 
 type Statement = BatchItem<"sqlite">;
 
@@ -59,6 +60,7 @@ const totalsColumns = (draft: InvoiceDraft) => ({
  */
 async function insertDraft(db: Db, period: PeriodRow, draft: InvoiceDraft, now: number): Promise<string> {
   const id = newId("inv");
+  const created = await invoiceEventStatement(db, "invoice.created", { id, tenantId: draft.tenantId }, now);
   await db.batch([
     db.insert(invoices).values({
       id,
@@ -81,6 +83,7 @@ async function insertDraft(db: Db, period: PeriodRow, draft: InvoiceDraft, now: 
     ...(draft.pendingItemIds.length
       ? [db.update(pendingInvoiceItems).set({ invoiceId: id }).where(and(inArray(pendingInvoiceItems.id, draft.pendingItemIds), isNull(pendingInvoiceItems.invoiceId)))]
       : []),
+    created,
   ]);
   return id;
 }

@@ -7,6 +7,7 @@ import { prorate, type Span } from "../pricing/proration";
 import { tenants } from "../tenants/table";
 import { redeemableCoupon, redemptionFailure, redemptionStatements } from "../coupons/service";
 import { newId } from "../ids";
+import { subscriptionCreatedStatements } from "./events";
 import { assertTransition } from "./lifecycle";
 import { syncMeter } from "./meter-sync";
 import { addInterval, periodContaining } from "./periods";
@@ -136,6 +137,7 @@ export async function createSubscription(
       db.insert(tenants).values({ id: tenantId, createdAt: now, updatedAt: now }).onConflictDoNothing(),
       db.insert(subscriptions).values(row),
       ...(redemption?.statements ?? []),
+      ...subscriptionCreatedStatements(db, row, now),
     ]);
   } catch (err) {
     throw (coupon && (await redemptionFailure(db, err, coupon, now))) ?? subscriptionWriteError(err);
@@ -342,7 +344,7 @@ export async function reactivateSubscription(db: Db, env: Bindings, caller: Call
     updatedAt: now,
   };
   try {
-    await db.insert(subscriptions).values(fresh);
+    await db.batch([db.insert(subscriptions).values(fresh), ...subscriptionCreatedStatements(db, fresh, now)]);
   } catch (err) {
     throw subscriptionWriteError(err);
   }

@@ -1,0 +1,80 @@
+import { and, asc, eq, gt, gte, or, sql } from "drizzle-orm";
+import { database, type Db } from "../db/client";
+import type { Bindings } from "../env";
+import { log } from "../http/logger";
+import { pushPlanState, type MeterPlanState } from "../metering/plan-state";
+import { meterStateOf } from "./meter-sync";
+import { findSubscription } from "./queries";
+import { subscriptions, type SubscriptionRow } from "./table";
+
+/** Subscriptions canceled longer ago than this are not compared (their meters forgot them or hold them canceled). */
+const RECENT_MS = 7 * 86_400_000;
+const TENANTS_PER_PAGE = 100;
+
+const fingerprint = (s: MeterPlanState) =>
+  JSON.stringify([s.status, s.planId, s.projectId, s.periodStart, s.periodEnd, s.meters]);
+
+/**
+ * Hourly: compares what every tenant's meter enforces with what D1 says, subscription by
+ * subscription, and pushes D1's state wherever they differ (a push that failed and was never
+ * retried, a meter that lost its storage, a stale push that raced a newer one). Every repair is
+ * logged as `meter.drift_repaired` with both sides.
+ */
+export async function reconcileMeters(env: Bindings, now: number): Promise<{ tenants: number; repaired: number }> {
+  const db = database(env.DB);
+  const relevant = or(sql`${subscriptions.status} <> 'canceled'`, gte(subscriptions.updatedAt, now - RECENT_MS));
+  let after = "";
+  let tenants = 0;
+  let repaired = 0;
+  for (;;) {
+    const page = await db
+      .selectDistinct({ tenantId: subscriptions.tenantId })
+      .from(subscriptions)
+      .where(and(relevant, gt(subscriptions.tenantId, after)))
+      .orderBy(asc(subscriptions.tenantId))
+      .limit(TENANTS_PER_PAGE);
+    for (const { tenantId } of page) {
+      tenants++;
+      repaired += await reconcileTenant(env, db, tenantId, now).catch((err: Error) => {
+        log("error", "meter.reconcile_failed", { tenant: tenantId, error: err.message });
+        return 0;
+      });
+    }
+    if (page.length < TENANTS_PER_PAGE) break;
+    after = page[page.length - 1]!.tenantId;
+  }
+  log("info", "meter reconciliation", { tenants, repaired });
+  return { tenants, repaired };
+}
+
+export async function reconcileTenant(env: Bindings, db: Db, tenantId: string, now: number): Promise<number> {
+  const rows = await db
+    .select()
+    .from(subscriptions)
+    .where(and(eq(subscriptions.tenantId, tenantId), or(sql`${subscriptions.status} <> 'canceled'`, gte(subscriptions.updatedAt, now - RECENT_MS))));
+  const held = new Map((await env.TENANT_METER.getByName(tenantId).planStates()).map((s) => [s.subscriptionId, s]));
+  // A subscription the meter still enforces as live, though D1 no longer counts it as recent.
+  const extra: SubscriptionRow[] = [];
+  for (const s of held.values()) {
+    if (s.status !== "canceled" && !rows.some((r) => r.id === s.subscriptionId)) {
+      const row = await findSubscription(db, s.subscriptionId);
+      if (row) extra.push(row);
+    }
+  }
+  let repaired = 0;
+  for (const row of [...rows, ...extra]) {
+    const expected = await meterStateOf(db, row);
+    const actual = held.get(row.id);
+    if (actual && fingerprint(actual) === fingerprint(expected)) continue;
+    if (!actual && row.status === "canceled") continue;
+    await pushPlanState(env, tenantId, expected);
+    repaired++;
+    log("warn", "meter.drift_repaired", {
+      tenant: tenantId,
+      subscriptionId: row.id,
+      d1: { status: expected.status, planId: expected.planId, periodEnd: expected.periodEnd, version: expected.version },
+      meter: actual ? { status: actual.status, planId: actual.planId, periodEnd: actual.periodEnd, version: actual.version } : null,
+    });
+  }
+  return repaired;
+}

@@ -20,12 +20,19 @@ const fingerprint = (s: MeterPlanState) =>
  * retried, a meter that lost its storage, a stale push that raced a newer one). Every repair is
  * logged as `meter.drift_repaired` with both sides.
  */
-export async function reconcileMeters(env: Bindings, now: number): Promise<{ tenants: number; repaired: number }> {
+export interface Repair {
+  tenant: string;
+  subscriptionId: string;
+  d1: Pick<MeterPlanState, "status" | "planId" | "periodEnd" | "version">;
+  meter: Pick<MeterPlanState, "status" | "planId" | "periodEnd" | "version"> | null;
+}
+
+export async function reconcileMeters(env: Bindings, now: number): Promise<{ tenants: number; repaired: Repair[] }> {
   const db = database(env.DB);
   const relevant = or(sql`${subscriptions.status} <> 'canceled'`, gte(subscriptions.updatedAt, now - RECENT_MS));
   let after = "";
   let tenants = 0;
-  let repaired = 0;
+  const repaired: Repair[] = [];
   for (;;) {
     const page = await db
       .selectDistinct({ tenantId: subscriptions.tenantId })
@@ -35,19 +42,21 @@ export async function reconcileMeters(env: Bindings, now: number): Promise<{ ten
       .limit(TENANTS_PER_PAGE);
     for (const { tenantId } of page) {
       tenants++;
-      repaired += await reconcileTenant(env, db, tenantId, now).catch((err: Error) => {
-        log("error", "meter.reconcile_failed", { tenant: tenantId, error: err.message });
-        return 0;
-      });
+      repaired.push(
+        ...(await reconcileTenant(env, db, tenantId, now).catch((err: Error) => {
+          log("error", "meter.reconcile_failed", { tenant: tenantId, error: err.message });
+          return [];
+        })),
+      );
     }
     if (page.length < TENANTS_PER_PAGE) break;
     after = page[page.length - 1]!.tenantId;
   }
-  log("info", "meter reconciliation", { tenants, repaired });
+  log(repaired.length ? "warn" : "info", "meter reconciliation", { tenants, repaired: repaired.length });
   return { tenants, repaired };
 }
 
-export async function reconcileTenant(env: Bindings, db: Db, tenantId: string, now: number): Promise<number> {
+export async function reconcileTenant(env: Bindings, db: Db, tenantId: string, now: number): Promise<Repair[]> {
   const rows = await db
     .select()
     .from(subscriptions)
@@ -61,20 +70,17 @@ export async function reconcileTenant(env: Bindings, db: Db, tenantId: string, n
       if (row) extra.push(row);
     }
   }
-  let repaired = 0;
+  const repaired: Repair[] = [];
+  const sides = (s: MeterPlanState) => ({ status: s.status, planId: s.planId, periodEnd: s.periodEnd, version: s.version });
   for (const row of [...rows, ...extra]) {
     const expected = await meterStateOf(db, row);
     const actual = held.get(row.id);
     if (actual && fingerprint(actual) === fingerprint(expected)) continue;
     if (!actual && row.status === "canceled") continue;
     await pushPlanState(env, tenantId, expected);
-    repaired++;
-    log("warn", "meter.drift_repaired", {
-      tenant: tenantId,
-      subscriptionId: row.id,
-      d1: { status: expected.status, planId: expected.planId, periodEnd: expected.periodEnd, version: expected.version },
-      meter: actual ? { status: actual.status, planId: actual.planId, periodEnd: actual.periodEnd, version: actual.version } : null,
-    });
+    const repair = { tenant: tenantId, subscriptionId: row.id, d1: sides(expected), meter: actual ? sides(actual) : null };
+    repaired.push(repair);
+    log("warn", "meter.drift_repaired", { ...repair });
   }
   return repaired;
 }

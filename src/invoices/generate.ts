@@ -60,7 +60,7 @@ const totalsColumns = (draft: InvoiceDraft) => ({
  */
 async function insertDraft(db: Db, period: PeriodRow, draft: InvoiceDraft, now: number): Promise<string> {
   const id = newId("inv");
-  const created = await invoiceEventStatement(db, "invoice.created", { id, tenantId: draft.tenantId }, now);
+  const created = invoiceEventStatement(db, "invoice.created", { id, tenantId: draft.tenantId }, now);
   await db.batch([
     db.insert(invoices).values({
       id,

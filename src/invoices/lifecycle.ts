@@ -65,8 +65,8 @@ export async function finalizeDraft(env: Bindings, db: Db, draft: InvoiceRow, no
   const amountDue = plan.columns.amountDue ?? draft.total;
   const prefix = `INV-${new Date(now).getUTCFullYear()}-`;
   const events = [
-    await invoiceEventStatement(db, "invoice.finalized", draft, now),
-    await invoiceEventStatement(db, "invoice.paid", draft, now),
+    invoiceEventStatement(db, "invoice.finalized", draft, now),
+    invoiceEventStatement(db, "invoice.paid", draft, now),
   ];
   try {
     await db.batch([
@@ -175,7 +175,7 @@ export async function voidInvoice(env: Bindings, id: string, principal: Principa
     db.update(invoices).set({ total: sql`NULL` }).where(and(eq(invoices.id, id), ne(invoices.status, "open"))),
     db.update(invoices).set({ status: "void", voidedAt: now, updatedAt: now }).where(eq(invoices.id, id)),
     creditRestore(db, id, now),
-    await invoiceEventStatement(db, "invoice.voided", stored.row, now),
+    invoiceEventStatement(db, "invoice.voided", stored.row, now),
   ]).catch(async (err) => {
     const current = await loadInvoice(db, id, principal);
     if (current.row.status === "open") throw err;
@@ -198,7 +198,7 @@ export async function markInvoicePaid(db: Db, invoice: Pick<InvoiceRow, "id" | "
       .set({ status: "paid", paidAt: now, updatedAt: now, ...(paymentIntentId ? { stripePaymentIntentId: paymentIntentId } : {}) })
       .where(and(eq(invoices.id, invoice.id), eq(invoices.status, "open")))
       .returning({ id: invoices.id }),
-    await invoiceEventStatement(db, "invoice.paid", invoice, now),
+    invoiceEventStatement(db, "invoice.paid", invoice, now),
   ]);
   return rows.length > 0;
 }

@@ -156,7 +156,7 @@ async function trigger(db: Db, tenantId: string, t: Trigger): Promise<RealtimeAl
     conditionalEventStatement(
       db,
       {
-        id: await onceEventId("usage.alert.triggered", t.alertId, String(t.windowStart)),
+        id: onceEventId("usage.alert.triggered", t.alertId, String(t.windowStart)),
         tenantId,
         type: "usage.alert.triggered",
         data: { alert: toAlert({ ...before, ...set }, t.at) },

@@ -113,7 +113,7 @@ onStripeEvent("payment_intent.payment_failed", async (event, { db }) => {
   const invoice = invoiceId ? await db.select({ id: invoices.id, tenantId: invoices.tenantId }).from(invoices).where(eq(invoices.id, invoiceId)).get() : undefined;
   if (invoice) {
     const payment = { paymentIntentId: intent.id, code: intent.last_payment_error?.code ?? null, declineCode: intent.last_payment_error?.decline_code ?? null };
-    await db.batch([await invoiceEventStatement(db, "invoice.payment_failed", invoice, event.created * 1000, { key: event.id, data: { payment } })]);
+    await db.batch([invoiceEventStatement(db, "invoice.payment_failed", invoice, event.created * 1000, { key: event.id, data: { payment } })]);
   }
   log("warn", "stripe payment failed", {
     eventId: event.id,

@@ -21,7 +21,7 @@ export async function emitTrialReminders(db: Db, now: number): Promise<{ emitted
     const { discounts: _, ...subscription } = toSubscription(row);
     await db.batch([
       eventStatement(db, {
-        id: await onceEventId("subscription.trial_will_end", row.id, String(row.trialEnd)),
+        id: onceEventId("subscription.trial_will_end", row.id, String(row.trialEnd)),
         tenantId: row.tenantId,
         type: "subscription.trial_will_end",
         data: { subscription, trialEnd: iso(row.trialEnd!) },

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { and, desc, eq, gte, sql, type SQL } from "drizzle-orm";
 import { iso, type Db } from "../db/client";
 import { notFound } from "../http/errors";
@@ -32,9 +33,8 @@ export function conditionalEventStatement<T extends EventType>(
  * A deterministic event id, for events that happen once per thing (an invoice is paid once, a
  * quota is first exceeded once per period): a second write of the same event is ignored.
  */
-export async function onceEventId(...parts: string[]): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(parts.join("\u0000")));
-  return `evt_${Array.from(new Uint8Array(digest).slice(0, 12), (b) => b.toString(16).padStart(2, "0")).join("")}`;
+export function onceEventId(...parts: string[]): string {
+  return `evt_${createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 24)}`;
 }
 
 const isoSql = (column: SQL | unknown) =>
@@ -61,20 +61,20 @@ const INVOICE_EVENT_STATUS: Partial<Record<EventType, string>> = {
  * same batch leaves it, and only if the batch really left it in the state the event names
  * (`invoice.paid` only when it is paid; `invoice.finalized` whenever it has been numbered).
  */
-export async function invoiceEventStatement(
+export function invoiceEventStatement(
   db: Db,
   type: "invoice.created" | "invoice.finalized" | "invoice.paid" | "invoice.voided" | "invoice.payment_failed",
   invoice: { id: string; tenantId: string },
   at: number,
   /** For events that can happen more than once per invoice (payment_failed): what makes this one unique, and what it adds to `data`. */
   occurrence?: { key: string; data: Record<string, unknown> },
-): Promise<Statement> {
+): Statement {
   const status = INVOICE_EVENT_STATUS[type];
   const where = and(eq(invoices.id, invoice.id), status ? eq(invoices.status, status as never) : sql`${invoices.number} IS NOT NULL`)!;
   const payload = occurrence ? sql`json_patch(${invoiceJson}, ${JSON.stringify(occurrence.data)})` : invoiceJson;
   return outboxSelectStatement(
     db,
-    { id: await onceEventId(type, invoice.id, occurrence?.key ?? ""), tenantId: invoice.tenantId, kind: EVENT_KIND, type, at },
+    { id: onceEventId(type, invoice.id, occurrence?.key ?? ""), tenantId: invoice.tenantId, kind: EVENT_KIND, type, at },
     payload,
     sql`${invoices}`,
     where,

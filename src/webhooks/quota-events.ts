@@ -22,7 +22,7 @@ export async function noteQuotaRefusals(env: Bindings, tenantId: string, refusal
   for (const r of refusals) {
     if (r.reason.code !== "QUOTA_EXCEEDED") continue;
     const d = r.reason.details as { quotaId: string; metric: string; period: string; limit: number; current: number; resetsAt: string };
-    const id = await onceEventId("quota.exceeded", tenantId, d.quotaId, d.resetsAt);
+    const id = onceEventId("quota.exceeded", tenantId, d.quotaId, d.resetsAt);
     if (written.has(id)) continue;
     const projectId = events.find((e) => e.eventId === r.eventId)?.projectId ?? null;
     const quota = { quotaId: d.quotaId, metric: d.metric, period: d.period, limit: d.limit, current: d.current, resetsAt: d.resetsAt };

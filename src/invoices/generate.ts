@@ -13,7 +13,7 @@ import { catchUp } from "../subscriptions/rollover";
 import { pendingInvoiceItems, subscriptionPeriods, subscriptions, type PeriodRow, type SubscriptionRow } from "../subscriptions/table";
 import { buildDraft, type InvoiceDraft } from "./draft";
 import { invoiceLines, invoices, type InvoiceRow } from "./table";
-import { invoiceEventStatement } from "../webhooks";
+import { creditsLowStatement, invoiceEventStatement } from "../webhooks";
 
 type Statement = BatchItem<"sqlite">;
 
@@ -191,6 +191,7 @@ export async function finalizationStatements(
     : [];
   const bookkeeping: Statement[] = [
     ...credits.statements,
+    ...(credits.applied > 0 ? [creditsLowStatement(db, { tenantId: row.tenantId, currency: row.currency, invoiceId: row.id, now })] : []),
     ...(draft?.totals.discounts.map((d) => consumeDiscountPeriod(db, d.sourceId, row.id)) ?? []),
     ...(carryForward > 0
       ? [

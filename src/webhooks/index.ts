@@ -7,6 +7,7 @@
 export { EVENT_CATALOG, EVENT_TYPES, registerEventCatalog, type EventType } from "./catalog";
 export { conditionalEventStatement, eventStatement, invoiceEventStatement, onceEventId, EVENT_KIND, EVENT_RETENTION_MS } from "./events";
 export { ensureAlertEndpoint } from "./endpoints";
+export { creditsLowStatement } from "./credit-events";
 export { deliverEndpoint, type Send } from "./delivery";
 export { fanOutEvent } from "./fanout";
 export { pruneDeliveries, wakeDueEndpoints } from "./scheduled";

@@ -8,7 +8,7 @@ import { emitTrialReminders } from "../../src/subscriptions/trial-reminders";
 import { EVENT_TYPES } from "../../src/webhooks";
 import { ensurePlan } from "../subscriptions/fixtures";
 import { insertDraft } from "../invoices/fixtures";
-import { call, token } from "../helpers";
+import { adminToken, call, token } from "../helpers";
 import { db } from "./support";
 
 const DAY = 86_400_000;
@@ -117,6 +117,24 @@ describe("usage and subscription events", () => {
     expect(events[1]!.payload).toMatchObject({ subscription: { planId: "wh-sub-plan-2" }, previousAttributes: { planId: "wh-sub-plan" } });
     expect(events[2]!.payload).toMatchObject({ subscription: { cancelAtPeriodEnd: true }, previousAttributes: { cancelAtPeriodEnd: false } });
     expect(events[3]!.payload).toMatchObject({ subscription: { id, status: "canceled" } });
+  });
+});
+
+describe("credit events", () => {
+  it("credits.balance_low when an invoice leaves less than 10 % of the credit granted", async () => {
+    const tenant = "wh-credits";
+    await ensurePlan({ id: "wh-credit-plan", basePrice: 0 });
+    const t = await token({ tenant });
+    const sub = (await call("POST", `tenants/${tenant}/subscriptions`, { token: t, body: { planId: "wh-credit-plan", trial: false } })).json.data;
+    const admin = await adminToken();
+    expect((await call("POST", `subscriptions/${sub.id}/credits`, { token: admin, body: { amount: 2500, currency: "USD", reason: "goodwill" } })).status).toBe(201);
+    const first = await insertDraft(tenant); // 2000 due: 500 left, over the 250 threshold
+    expect((await call("POST", `invoices/${first}/finalize`, { token: t })).json.data.creditsApplied.amount).toBe(2000);
+    expect(await eventsOf(tenant, "credits.balance_low")).toHaveLength(0);
+    const second = await insertDraft(tenant);
+    expect((await call("POST", `invoices/${second}/finalize`, { token: t })).json.data.creditsApplied.amount).toBe(500);
+    const events = await eventsOf(tenant, "credits.balance_low");
+    expect(events.map((e) => e.payload)).toEqual([{ currency: "USD", balance: 0, threshold: 250 }]);
   });
 });
 

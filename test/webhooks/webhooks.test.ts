@@ -361,3 +361,32 @@ describe("the outbox", () => {
     expect(await events()).toBe(count + 1);
   });
 });
+
+describe("the dispatcher wiring", () => {
+  it("a write wakes the outbox queue consumer, which delivers without any sweep", async () => {
+    const tenant = "wh-wake";
+    const endpoint = await createEndpoint(tenant, { url: `${HOOKS}/wake`, events: ["subscription.created"] });
+    const received = fakeReceiver(HOOKS);
+    await subscribe(tenant);
+    await vi.waitFor(() => expect(received).toHaveLength(1), { timeout: 15_000, interval: 100 });
+    expect(received[0]!.json.type).toBe("subscription.created");
+    await vi.waitFor(async () => expect((await deliveriesOf(endpoint.id))[0]).toMatchObject({ status: "succeeded", attempts: 1 }));
+  });
+
+  it("the minutely cron sweeps what no wake-up delivered", async () => {
+    const { createScheduledController, createExecutionContext, waitOnExecutionContext } = await import("cloudflare:test");
+    const { default: worker } = await import("../../src/index");
+    const tenant = "wh-cron";
+    const endpoint = await createEndpoint(tenant, { url: `${HOOKS}/cron`, events: ["subscription.created"] });
+    const received = fakeReceiver(HOOKS);
+    // Written outside any request: nothing wakes the dispatcher.
+    const { eventStatement } = await import("../../src/webhooks");
+    await db.batch([eventStatement(db, { tenantId: tenant, type: "subscription.created", data: { subscription: { id: "sub_x" } } as never, at: Date.now() })]);
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: Date.now() }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    await vi.waitFor(() => expect(received).toHaveLength(1), { timeout: 15_000, interval: 100 });
+    expect(received[0]!.json.data.subscription.id).toBe("sub_x");
+    expect((await deliveriesOf(endpoint.id))[0]!.eventId).toBe(received[0]!.id);
+  });
+});

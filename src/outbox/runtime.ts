@@ -2,9 +2,8 @@ import { database } from "../db/client";
 import type { Bindings } from "../env";
 import { log } from "../http/logger";
 import { deliverMeterState, METER_STATE_KIND } from "../subscriptions/meter-sync";
-import { deliverEndpoint, EVENT_KIND, EVENT_RETENTION_MS, fanOutEvent, pruneDeliveries, wakeDueEndpoints } from "../webhooks";
+import { deliverEndpoint, EVENT_KIND, EVENT_RETENTION_MS, fanOutEvent, pruneDeliveries, wakeDueEndpoints, wakeEndpoints } from "../webhooks";
 import { dispatchOutbox, pruneOutbox, wakeOutbox, type OutboxHandler, type OutboxQueueMessage } from "./dispatcher";
-import { wakeEndpoints } from "../webhooks/wake";
 
 /** Every kind of outbox row and who delivers it. */
 export const OUTBOX_HANDLERS: Record<string, OutboxHandler> = {

@@ -58,9 +58,14 @@ export async function deliverEndpoint(env: Bindings, db: Db, endpointId: string,
         .get();
       if (!head || (head.nextAttemptAt ?? now) > now) return { attempted, more: false };
       const event = await db.select().from(outbox).where(eq(outbox.id, head.eventId)).get();
+      if (!event) {
+        // Past the event log's retention (an endpoint disabled for a month): nothing left to send.
+        await db.update(webhookDeliveries).set({ status: "failed", nextAttemptAt: null, updatedAt: now }).where(eq(webhookDeliveries.id, head.id));
+        continue;
+      }
       attempted++;
-      const outcome = event ? await attempt(env, current, event, now, send) : { ok: false, durationMs: 0, error: "event no longer kept" };
-      const result = await record(db, current, head, event?.type ?? "unknown", outcome, now, !event);
+      const outcome = await attempt(env, current, event, now, send);
+      const result = await record(db, current, head, event.type!, outcome, now);
       if (!outcome.ok) return { attempted, more: false };
       current = result;
     }
@@ -153,9 +158,8 @@ async function record(
   eventType: string,
   outcome: Outcome,
   now: number,
-  giveUp: boolean,
 ): Promise<WebhookEndpointRow> {
-  const retryAt = outcome.ok || giveUp ? null : nextAttemptAt(delivery.retryStep, now);
+  const retryAt = outcome.ok ? null : nextAttemptAt(delivery.retryStep, now);
   const status = outcome.ok ? "succeeded" : retryAt === null ? "failed" : "pending";
   const statements: Statement[] = [
     db.insert(webhookAttempts).values({

@@ -11,4 +11,5 @@ export { creditsLowStatement } from "./credit-events";
 export { deliverEndpoint, type Send } from "./delivery";
 export { fanOutEvent } from "./fanout";
 export { pruneDeliveries, wakeDueEndpoints } from "./scheduled";
+export { wakeEndpoints } from "./wake";
 export { webhooksRoutes } from "./routes";

@@ -91,7 +91,7 @@ describe("webhook endpoints", () => {
     expect((await call("GET", "tenants/wh-iso-a/webhook-endpoints", { token: tb })).status).toBe(403);
     expect((await call("GET", "tenants/wh-iso-a/events", { token: tb })).status).toBe(403);
 
-    const received = fakeReceiver(HOOKS);
+    const received = fakeReceiver(`${HOOKS}/iso-`);
     await subscribe("wh-iso-a");
     await dispatch();
     await deliver(a.id);
@@ -108,7 +108,7 @@ describe("delivery", () => {
   it("retries a failing receiver with backoff; every attempt carries the same webhook-id; one success ends it", async () => {
     const tenant = "wh-retry";
     const endpoint = await createEndpoint(tenant, { url: `${HOOKS}/retry`, events: ["subscription.created"] });
-    const received = fakeReceiver(HOOKS, (n) => new Response(n <= 3 ? "down for maintenance" : "thanks", { status: n <= 3 ? 503 : 200 }));
+    const received = fakeReceiver(`${HOOKS}/retry`, (n) => new Response(n <= 3 ? "down for maintenance" : "thanks", { status: n <= 3 ? 503 : 200 }));
     await subscribe(tenant);
     let now = Date.now();
     await dispatch(now);
@@ -145,7 +145,7 @@ describe("delivery", () => {
   it("a dispatcher that dies after sending leaves the delivery pending; it is sent again with the same webhook-id", async () => {
     const tenant = "wh-crash";
     const endpoint = await createEndpoint(tenant, { url: `${HOOKS}/crash`, events: ["subscription.created"] });
-    const received = fakeReceiver(HOOKS);
+    const received = fakeReceiver(`${HOOKS}/crash`);
     await holdingEndpoint(endpoint.id, async () => {
       await subscribe(tenant);
       await dispatch();
@@ -169,7 +169,7 @@ describe("delivery", () => {
   it("keeps an endpoint's events in order: a later event waits until the one before it is delivered", async () => {
     const tenant = "wh-order";
     const endpoint = await createEndpoint(tenant, { url: `${HOOKS}/order`, events: ["*"] });
-    const received = fakeReceiver(HOOKS, (n) => new Response(null, { status: n === 1 ? 500 : 204 }));
+    const received = fakeReceiver(`${HOOKS}/order`, (n) => new Response(null, { status: n === 1 ? 500 : 204 }));
     const sub = await subscribe(tenant);
     await pause(tenant, sub.id);
     await resume(tenant, sub.id);
@@ -190,7 +190,7 @@ describe("delivery", () => {
     const endpoint = await createEndpoint(tenant, { url: `${HOOKS}/hang`, events: ["*"] });
     // If delivery ran on the request path, these calls would not return before the 5 s cut, and
     // no attempt would have been made when they did.
-    const received = fakeReceiver(HOOKS, hang);
+    const received = fakeReceiver(`${HOOKS}/hang`, hang);
     const sub = await subscribe(tenant);
     await pause(tenant, sub.id);
     expect(received).toHaveLength(0);
@@ -209,7 +209,7 @@ describe("delivery", () => {
   it("stores at most 1 KB of a response body", async () => {
     const tenant = "wh-big";
     const endpoint = await createEndpoint(tenant, { url: `${HOOKS}/big`, events: ["*"] });
-    fakeReceiver(HOOKS, () => new Response("x".repeat(50_000), { status: 400 }));
+    fakeReceiver(`${HOOKS}/big`, () => new Response("x".repeat(50_000), { status: 400 }));
     await subscribe(tenant);
     const now = Date.now();
     await dispatch(now);
@@ -268,7 +268,7 @@ describe("signatures (verified with the standardwebhooks reference implementatio
     const tenant = "wh-sign";
     const t = await token({ tenant });
     const endpoint = await createEndpoint(tenant, { url: `${HOOKS}/sign`, events: ["*"] });
-    const received = fakeReceiver(HOOKS);
+    const received = fakeReceiver(`${HOOKS}/sign`);
     const sub = await subscribe(tenant);
     await dispatch();
     await deliver(endpoint.id);
@@ -314,7 +314,7 @@ describe("event log and redelivery", () => {
     const tenant = "wh-log";
     const t = await token({ tenant });
     const endpoint = await createEndpoint(tenant, { url: `${HOOKS}/log`, events: ["subscription.updated"] });
-    const received = fakeReceiver(HOOKS);
+    const received = fakeReceiver(`${HOOKS}/log`);
     const before = new Date(Date.now() - 1000).toISOString();
     const sub = await subscribe(tenant);
     await pause(tenant, sub.id);
@@ -366,10 +366,12 @@ describe("the dispatcher wiring", () => {
   it("a write wakes the outbox queue consumer, which delivers without any sweep", async () => {
     const tenant = "wh-wake";
     const endpoint = await createEndpoint(tenant, { url: `${HOOKS}/wake`, events: ["subscription.created"] });
-    const received = fakeReceiver(HOOKS);
+    // Only this endpoint's deliveries: the other tests' retries may come due meanwhile.
+    const all = fakeReceiver(`${HOOKS}/wake`);
+    const mine = () => all.filter((r) => r.url.endsWith("/wake"));
     await subscribe(tenant);
-    await vi.waitFor(() => expect(received).toHaveLength(1), { timeout: 15_000, interval: 100 });
-    expect(received[0]!.json.type).toBe("subscription.created");
+    await vi.waitFor(() => expect(mine()).toHaveLength(1), { timeout: 15_000, interval: 100 });
+    expect(mine()[0]!.json.type).toBe("subscription.created");
     await vi.waitFor(async () => expect((await deliveriesOf(endpoint.id))[0]).toMatchObject({ status: "succeeded", attempts: 1 }));
   });
 
@@ -378,15 +380,16 @@ describe("the dispatcher wiring", () => {
     const { default: worker } = await import("../../src/index");
     const tenant = "wh-cron";
     const endpoint = await createEndpoint(tenant, { url: `${HOOKS}/cron`, events: ["subscription.created"] });
-    const received = fakeReceiver(HOOKS);
+    const all = fakeReceiver(`${HOOKS}/cron`);
+    const mine = () => all.filter((r) => r.url.endsWith("/cron"));
     // Written outside any request: nothing wakes the dispatcher.
     const { eventStatement } = await import("../../src/webhooks");
     await db.batch([eventStatement(db, { tenantId: tenant, type: "subscription.created", data: { subscription: { id: "sub_x" } } as never, at: Date.now() })]);
     const ctx = createExecutionContext();
     await worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: Date.now() }), env, ctx);
     await waitOnExecutionContext(ctx);
-    await vi.waitFor(() => expect(received).toHaveLength(1), { timeout: 15_000, interval: 100 });
-    expect(received[0]!.json.data.subscription.id).toBe("sub_x");
-    expect((await deliveriesOf(endpoint.id))[0]!.eventId).toBe(received[0]!.id);
+    await vi.waitFor(() => expect(mine()).toHaveLength(1), { timeout: 15_000, interval: 100 });
+    expect(mine()[0]!.json.data.subscription.id).toBe("sub_x");
+    expect((await deliveriesOf(endpoint.id))[0]!.eventId).toBe(mine()[0]!.id);
   });
 });

@@ -23,8 +23,7 @@ import { stripeRoutes } from "./stripe/routes";
 import { subscriptionsRoutes } from "./subscriptions/routes";
 import { spendRoutes } from "./spend/routes";
 import { tenantsRoutes } from "./tenants/routes";
-import { collectingOutboxWrites } from "./outbox";
-import { wakeOutbox } from "./outbox/runtime";
+import { collectingOutboxWrites, wakeOutbox } from "./outbox";
 import { registerEventCatalog, webhooksRoutes } from "./webhooks";
 
 export const API_PREFIX = "/api/v1/billing";

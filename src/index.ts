@@ -2,8 +2,8 @@ import { buildApp } from "./app";
 import type { Bindings } from "./env";
 import { runScheduled } from "./cron";
 import { consumeUsageBatch } from "./metering/consumer";
-import { collectingOutboxWrites } from "./outbox";
-import { consumeOutboxBatch, wakeOutbox } from "./outbox/runtime";
+import { collectingOutboxWrites, wakeOutbox } from "./outbox";
+import { consumeOutboxBatch } from "./outbox/runtime";
 
 export { TenantMeter } from "./metering/tenant-meter";
 

@@ -20,7 +20,8 @@ export type OutboxHandler = (
 /** Messages on the `outbox` queue. */
 export type OutboxQueueMessage = { outbox: string[] } | { endpoint: string };
 
-const SWEEP_LIMIT = 200;
+/** Due rows one dispatchOutbox call takes, oldest first. */
+export const SWEEP_LIMIT = 200;
 /** A row that keeps failing is retried at most this far apart. */
 const MAX_BACKOFF_MS = 3_600_000;
 

@@ -13,7 +13,7 @@ import { webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookDeliv
 /** What an attempt may be answered with before it is cut (the delivery log stores at most this). */
 export const MAX_RESPONSE_BYTES = 1024;
 /** Deliveries to one endpoint per dispatcher run; the rest go in the next run. */
-const MAX_PER_RUN = 20;
+const MAX_PER_RUN = 10;
 /** A dispatcher holds an endpoint this long at most; a crashed one's lease simply runs out. */
 const LEASE_MS = MAX_PER_RUN * ATTEMPT_TIMEOUT_MS + 60_000;
 

@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { sweepAlertCrossings } from "../../src/realtime/alerts";
 import { ensurePlan } from "../subscriptions/fixtures";
 import { call, token } from "../helpers";
+import { fakeReceiver, hang } from "./support";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -38,5 +39,21 @@ describe("alert crossings are durable", () => {
     const events = (await call("GET", `tenants/${tenant}/events?type=usage.alert.triggered`, { token: t })).json.data;
     expect(events).toHaveLength(1);
     expect(events[0].data.alert).toMatchObject({ id: alert.id, state: "triggered", lastValue: 6 });
+  });
+
+  it("an alert whose webhook hangs does not hold up the usage write that crosses it", async () => {
+    const tenant = "wh-alert-hang";
+    await ensurePlan({ id: "wh-alert-plan", basePrice: 0 });
+    const t = await token({ tenant });
+    expect((await call("POST", `tenants/${tenant}/subscriptions`, { token: t, body: { planId: "wh-alert-plan", trial: false } })).status).toBe(201);
+    const received = fakeReceiver("https://hangs.example", hang);
+    const body = { type: "usage", metric: "tokens", threshold: 5, channel: { webhookUrl: "https://hangs.example/alerts" } };
+    expect((await call("POST", `realtime-cost/tenants/${tenant}/alerts`, { token: t, body })).status).toBe(201);
+    const crossing = await call("POST", `tenants/${tenant}/usage`, { token: t, body: { eventId: "hang-1", metric: "tokens", quantity: 6 } });
+    expect(crossing.status).toBe(200);
+    // The answer came back before anyone called the receiver: delivery is not on the request path.
+    expect(received).toHaveLength(0);
+    const events = (await call("GET", `tenants/${tenant}/events?type=usage.alert.triggered`, { token: t })).json.data;
+    expect(events).toHaveLength(1);
   });
 });

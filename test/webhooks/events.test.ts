@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
+import { generateInvoice } from "../../src/invoices/generate";
 import { markInvoicePaid } from "../../src/invoices/lifecycle";
 import { invoices } from "../../src/invoices/table";
 import { outbox } from "../../src/outbox";
@@ -57,6 +58,22 @@ describe("invoice events", () => {
     expect((await call("POST", `invoices/${other}/void`, { token: t })).status).toBe(409);
     const voided = await eventsOf(tenant, "invoice.voided");
     expect(voided.map((e) => (e.payload as any).invoice)).toEqual([expect.objectContaining({ id: other, status: "void" })]);
+  });
+
+  it("invoice.created when a closed period is drafted, once however often it is generated", async () => {
+    const tenant = "wh-inv-gen";
+    await ensurePlan({ id: "wh-gen-plan", basePrice: 1500 });
+    const t = await token({ tenant });
+    const sub = (await call("POST", `tenants/${tenant}/subscriptions`, { token: t, body: { planId: "wh-gen-plan", trial: false } })).json.data;
+    const end = Date.parse(sub.currentPeriodEnd);
+    const principal = { sub: "user-1", tenant, scopes: new Set(["billing:update"]) };
+    const first = await generateInvoice(env, db, principal, tenant, {}, end + 1000);
+    const again = await generateInvoice(env, db, principal, tenant, {}, end + 2000);
+    expect(again).toEqual({ id: first.id, created: false });
+    const events = await eventsOf(tenant, "invoice.created");
+    expect(events.map((e) => e.payload)).toEqual([
+      { invoice: expect.objectContaining({ id: first.id, status: "draft", number: null, subtotal: 1500, currency: "USD", periodEnd: sub.currentPeriodEnd }) },
+    ]);
   });
 
   it("a draft with nothing due is finalized and paid in one go", async () => {
@@ -151,5 +168,3 @@ describe("spend sync events", () => {
     expect(event!.payload).toMatchObject({ job: { id: job.id, provider: "openai", status: "failed", error: "secret OPENAI_KEY is not set" } });
   });
 });
-
-void env;

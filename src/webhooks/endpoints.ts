@@ -1,7 +1,7 @@
-import { and, asc, desc, eq } from "drizzle-orm";
+import { and, asc, count, desc, eq } from "drizzle-orm";
 import { iso, type Db } from "../db/client";
 import type { Bindings } from "../env";
-import { badRequest, notFound } from "../http/errors";
+import { badRequest, conflict, notFound } from "../http/errors";
 import { afterCursor, decodeCursor, paginate } from "../http/pagination";
 import { newId } from "../ids";
 import { destinationProblem } from "./destinations";
@@ -11,6 +11,9 @@ import { newSecret } from "./signing";
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookAttemptRow, type WebhookEndpointRow } from "./table";
 import { wakeEndpoints } from "./wake";
 import type { CreateEndpoint, UpdateEndpoint } from "./schemas";
+
+/** Endpoints per tenant: every event is sent to each of them, so their number bounds the fan-out. */
+export const MAX_ENDPOINTS = 20;
 
 /** How long a rotated-out secret keeps signing beside the new one. */
 export const ROTATION_OVERLAP_MS = 24 * 3_600_000;
@@ -53,6 +56,8 @@ export async function findEndpoint(db: Db, id: string, owner: string | null): Pr
 /** Creates an endpoint; the answer is the only place its secret is ever shown. */
 export async function createEndpoint(env: Bindings, db: Db, tenantId: string, input: CreateEndpoint, now: number, source: "api" | "alert" = "api") {
   assertDestination(env, input.url);
+  const [{ n }] = (await db.select({ n: count() }).from(webhookEndpoints).where(eq(webhookEndpoints.tenantId, tenantId))) as [{ n: number }];
+  if (n >= MAX_ENDPOINTS) throw conflict(`A tenant has at most ${MAX_ENDPOINTS} webhook endpoints; delete one first`, { limit: MAX_ENDPOINTS });
   const [row] = await db
     .insert(webhookEndpoints)
     .values({

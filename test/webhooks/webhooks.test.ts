@@ -72,6 +72,11 @@ describe("webhook endpoints", () => {
     expect((await call("PUT", `webhook-endpoints/${created.id}`, { token: t, body: {} })).status).toBe(400);
     expect((await call("DELETE", `webhook-endpoints/${created.id}`, { token: t })).json.data).toEqual({ id: created.id, deleted: true });
     expect((await call("GET", `webhook-endpoints/${created.id}`, { token: t })).status).toBe(404);
+
+    for (let i = 0; i < 20; i++) await createEndpoint(tenant, { url: `${HOOKS}/many/${i}`, events: ["*"] });
+    const extra = await call("POST", `tenants/${tenant}/webhook-endpoints`, { token: t, body: { url: `${HOOKS}/many/20`, events: ["*"] } });
+    expect(extra.status).toBe(409);
+    expect(extra.json.error.code).toBe("CONFLICT");
   });
 
   it("another tenant's endpoint is 404 everywhere, and never receives its events", async () => {

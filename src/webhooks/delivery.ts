@@ -50,22 +50,24 @@ export async function deliverEndpoint(env: Bindings, db: Db, endpointId: string,
   try {
     let current = endpoint;
     while (attempted < MAX_PER_RUN) {
+      // A run may take a while (5 s an attempt): each attempt is stamped with its own time.
+      const at = Math.max(now, Date.now());
       const head = await db
         .select()
         .from(webhookDeliveries)
         .where(and(eq(webhookDeliveries.endpointId, endpointId), eq(webhookDeliveries.status, "pending")))
         .orderBy(asc(webhookDeliveries.eventSeq))
         .get();
-      if (!head || (head.nextAttemptAt ?? now) > now) return { attempted, more: false };
+      if (!head || (head.nextAttemptAt ?? at) > at) return { attempted, more: false };
       const event = await db.select().from(outbox).where(eq(outbox.id, head.eventId)).get();
       if (!event) {
         // Past the event log's retention (an endpoint disabled for a month): nothing left to send.
-        await db.update(webhookDeliveries).set({ status: "failed", nextAttemptAt: null, updatedAt: now }).where(eq(webhookDeliveries.id, head.id));
+        await db.update(webhookDeliveries).set({ status: "failed", nextAttemptAt: null, updatedAt: at }).where(eq(webhookDeliveries.id, head.id));
         continue;
       }
       attempted++;
-      const outcome = await attempt(env, current, event, now, send);
-      const result = await record(db, current, head, event.type!, outcome, now);
+      const outcome = await attempt(env, current, event, at, send);
+      const result = await record(db, current, head, event.type!, outcome, at);
       if (!outcome.ok) return { attempted, more: false };
       current = result;
     }

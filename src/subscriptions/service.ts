@@ -8,6 +8,7 @@ import { splitPeriod } from "../pricing/proration";
 import { tenants } from "../tenants/table";
 import { redeemableCoupon, redemptionFailure, redemptionStatements } from "../coupons/service";
 import { newId } from "../ids";
+import { subscriptionCreatedStatements } from "./events";
 import { assertTransition } from "./lifecycle";
 import { syncMeter } from "./meter-sync";
 import { addInterval, periodContaining } from "./periods";
@@ -145,6 +146,7 @@ export async function createSubscription(
       db.insert(subscriptions).values(row),
       phaseStatement(db, row, period.start, trialing ? { state: "trial", plan: ref, fee: null } : { state: "active", plan: ref, fee: ref }, now),
       ...(redemption?.statements ?? []),
+      ...subscriptionCreatedStatements(db, row, now),
     ]);
   } catch (err) {
     throw (coupon && (await redemptionFailure(db, err, coupon, now))) ?? subscriptionWriteError(err);
@@ -353,7 +355,11 @@ export async function reactivateSubscription(db: Db, env: Bindings, caller: Call
   const ref = planOf(fresh);
   await cutMeter(env, row.tenantId, now);
   try {
-    await db.batch([db.insert(subscriptions).values(fresh), phaseStatement(db, fresh, now, { state: "active", plan: ref, fee: ref }, now)]);
+    await db.batch([
+      db.insert(subscriptions).values(fresh),
+      phaseStatement(db, fresh, now, { state: "active", plan: ref, fee: ref }, now),
+      ...subscriptionCreatedStatements(db, fresh, now),
+    ]);
   } catch (err) {
     throw subscriptionWriteError(err);
   }

@@ -12,6 +12,32 @@ import { ProviderError, type CostLine } from "./adapter";
 import { addDecimal, toMinorUnits, type Decimal } from "./decimal";
 import { adapterFor, type SyncProvider } from "./registry";
 import type { SyncJob } from "./schemas";
+import { eventStatement } from "../../webhooks";
+
+/** spend.sync.completed / spend.sync.failed, written with the job's final state. */
+function spendSyncEvent(
+  db: Db,
+  job: { id: string; tenantId: string; provider: string; trigger: string; status: "completed" | "failed"; itemsCreated: number; itemsUpdated: number; error: string | null; startedAt: number; completedAt: number },
+) {
+  return eventStatement(db, {
+    tenantId: job.tenantId,
+    type: job.status === "completed" ? "spend.sync.completed" : "spend.sync.failed",
+    data: {
+      job: {
+        id: job.id,
+        provider: job.provider,
+        status: job.status,
+        trigger: job.trigger,
+        itemsCreated: job.itemsCreated,
+        itemsUpdated: job.itemsUpdated,
+        error: job.error,
+        startedAt: iso(job.startedAt),
+        completedAt: iso(job.completedAt),
+      },
+    },
+    at: job.completedAt,
+  });
+}
 
 /** A running job older than this is taken to have died (the Worker was evicted mid-sync). */
 export const STALE_JOB_MS = 15 * 60_000;
@@ -188,18 +214,22 @@ export async function runSync(db: Db, run: SyncRun, deps: SyncDeps): Promise<Syn
     error = err instanceof ProviderError ? message : `${adapter.label} sync failed while storing items (see logs, job ${jobId})`;
     if (!(err instanceof ProviderError)) log("error", "spend sync failed", { jobId, tenant: run.tenantId, provider: run.provider, error: message });
   }
-  const [finished] = await db
-    .update(spendSyncJobs)
-    .set({
-      status: error ? "failed" : "completed",
-      itemsCreated: counts.created,
-      itemsUpdated: counts.updated,
-      itemsUnchanged: error ? 0 : items.length - counts.created - counts.updated,
-      error,
-      completedAt: deps.clock(),
-    })
-    .where(eq(spendSyncJobs.id, jobId))
-    .returning();
+  const completedAt = deps.clock();
+  const [[finished]] = await db.batch([
+    db
+      .update(spendSyncJobs)
+      .set({
+        status: error ? "failed" : "completed",
+        itemsCreated: counts.created,
+        itemsUpdated: counts.updated,
+        itemsUnchanged: error ? 0 : items.length - counts.created - counts.updated,
+        error,
+        completedAt,
+      })
+      .where(eq(spendSyncJobs.id, jobId))
+      .returning(),
+    spendSyncEvent(db, { id: jobId, ...run, status: error ? "failed" : "completed", itemsCreated: counts.created, itemsUpdated: counts.updated, error, startedAt, completedAt }),
+  ]);
   log(error ? "warn" : "info", "spend sync", {
     jobId,
     tenant: run.tenantId,
@@ -214,23 +244,27 @@ export async function runSync(db: Db, run: SyncRun, deps: SyncDeps): Promise<Syn
 
 /** Records a sync that could not start (e.g. a scheduled source whose secret is missing). */
 export async function recordFailedJob(db: Db, run: Omit<SyncRun, "token">, error: string, now: number): Promise<SyncJob> {
-  const [row] = await db
-    .insert(spendSyncJobs)
-    .values({
-      id: newId(),
-      tenantId: run.tenantId,
-      provider: run.provider,
-      status: "failed",
-      trigger: run.trigger,
-      rangeFrom: run.from,
-      rangeTo: run.to,
-      options: run.options,
-      requestedBy: run.requestedBy,
-      error,
-      startedAt: now,
-      completedAt: now,
-    })
-    .returning();
+  const id = newId();
+  const [[row]] = await db.batch([
+    db
+      .insert(spendSyncJobs)
+      .values({
+        id,
+        tenantId: run.tenantId,
+        provider: run.provider,
+        status: "failed",
+        trigger: run.trigger,
+        rangeFrom: run.from,
+        rangeTo: run.to,
+        options: run.options,
+        requestedBy: run.requestedBy,
+        error,
+        startedAt: now,
+        completedAt: now,
+      })
+      .returning(),
+    spendSyncEvent(db, { id, ...run, status: "failed", itemsCreated: 0, itemsUpdated: 0, error, startedAt: now, completedAt: now }),
+  ]);
   return toJob(row!);
 }
 

@@ -145,10 +145,12 @@ describe("credit events", () => {
     const sub = (await call("POST", `tenants/${tenant}/subscriptions`, { token: t, body: { planId: "wh-credit-plan", trial: false } })).json.data;
     const admin = await adminToken();
     expect((await call("POST", `subscriptions/${sub.id}/credits`, { token: admin, body: { amount: 2500, currency: "USD", reason: "goodwill" } })).status).toBe(201);
-    const first = await insertDraft(tenant); // 2000 due: 500 left, over the 250 threshold
+    // Credits pay invoices of periods that end after they were granted.
+    const period = { periodStart: Date.now() - 86_400_000, periodEnd: Date.now() + 86_400_000 };
+    const first = await insertDraft(tenant, period); // 2000 due: 500 left, over the 250 threshold
     expect((await call("POST", `invoices/${first}/finalize`, { token: t })).json.data.creditsApplied.amount).toBe(2000);
     expect(await eventsOf(tenant, "credits.balance_low")).toHaveLength(0);
-    const second = await insertDraft(tenant);
+    const second = await insertDraft(tenant, period);
     expect((await call("POST", `invoices/${second}/finalize`, { token: t })).json.data.creditsApplied.amount).toBe(500);
     const events = await eventsOf(tenant, "credits.balance_low");
     expect(events.map((e) => e.payload)).toEqual([{ currency: "USD", balance: 0, threshold: 250 }]);

@@ -2,7 +2,8 @@ import { and, desc, eq, or, sql } from "drizzle-orm";
 import { iso, type Db } from "../db/client";
 import { ApiError, badRequest, conflict, notFound } from "../http/errors";
 import { afterCursor, decodeCursor, paginate } from "../http/pagination";
-import { mulDivHalfEven } from "../money/rounding";
+import { mulDivRounded } from "../money/rounding";
+import { tenantRoundingMode } from "../tenants/service";
 import { findPlan } from "../plans/service";
 import type { Plan } from "../plans/schemas";
 import { constraintViolation } from "../db/constraints";
@@ -258,7 +259,7 @@ export async function validateCoupon(db: Db, input: ValidateCoupon, now: number)
         basePrice: plan.basePrice,
         amount:
           coupon.percentOffBps !== null
-            ? mulDivHalfEven(plan.basePrice, coupon.percentOffBps, 10_000)
+            ? mulDivRounded(plan.basePrice, coupon.percentOffBps, 10_000, await tenantRoundingMode(db, input.tenantId))
             : Math.min(coupon.amountOff ?? 0, plan.basePrice),
         duration: coupon.duration,
         durationInMonths: coupon.durationInMonths,

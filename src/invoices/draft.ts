@@ -6,8 +6,8 @@ import type { Bindings } from "../env";
 import { usageTotals } from "../metering/usage";
 import { findPlan } from "../plans/service";
 import type { Plan } from "../plans/schemas";
-import { toDecimalString, parseDecimal } from "../money/decimal";
-import { divideHalfEven } from "../money/rounding";
+import { toDecimalString, parseDecimal } from "../lib/decimal";
+import { divideHalfEven, type RoundingMode } from "../money/rounding";
 import { priceMeter } from "../pricing/price";
 import { baseFeeForPeriod, type BillablePeriod } from "../subscriptions/billing";
 import { pendingInvoiceItems, subscriptions, type PendingInvoiceItemRow, type SubscriptionRow } from "../subscriptions/table";
@@ -87,6 +87,7 @@ async function usageLines(
   plan: Plan | undefined,
   period: BillablePeriod,
   usedUntil: number,
+  mode: RoundingMode,
   projection?: Projection,
 ): Promise<DraftLine[]> {
   const priced = (plan?.meters ?? []).filter((m) => m.price !== null);
@@ -95,7 +96,7 @@ async function usageLines(
   const quantityOf = new Map(totals.map((t) => [t.metric, t.quantity]));
   return priced.map((meter) => {
     const quantity = project(quantityOf.get(meter.metric) ?? "0", meter.aggregation, projection);
-    const charge = priceMeter(meter.price!, quantity, meter.includedQuantity);
+    const charge = priceMeter(meter.price!, quantity, meter.includedQuantity, mode);
     const billable = charge.billableQuantity;
     return {
       kind: "usage" as const,
@@ -151,7 +152,7 @@ export async function buildDraft(
   const items = await pendingItems(db, sub, period, asOf, opts.invoiceId ?? null);
   const plan = await findPlan(db, usagePlanId(sub, period, items, opts.open));
 
-  const base: DraftLine[] = (await baseFeeForPeriod(db, period, asOf)).map((l) => ({
+  const base: DraftLine[] = (await baseFeeForPeriod(db, period, tenant.roundingMode, asOf)).map((l) => ({
     kind: "base",
     description: l.description,
     meter: null,
@@ -164,7 +165,7 @@ export async function buildDraft(
   }));
   // Usage counts up to `asOf` (a preview) or the whole period (an invoice); late events for a
   // closed period still count while its invoice is a draft.
-  const usage = await usageLines(env, db, sub, plan, period, opts.open ? asOf : period.periodEnd, opts.projection);
+  const usage = await usageLines(env, db, sub, plan, period, opts.open ? asOf : period.periodEnd, tenant.roundingMode, opts.projection);
   const prorations: DraftLine[] = items.map((i) => ({
     kind: "proration",
     description: i.description,
@@ -181,7 +182,7 @@ export async function buildDraft(
   const discounts: DiscountInput[] = (await applicableDiscounts(db, sub.id))
     .filter((d) => d.amountOff === null || d.currency === sub.currency)
     .map((d) => ({ id: d.id, description: d.description, percentOff: d.percentOff, amountOff: d.amountOff }));
-  const totals = totalInvoice(lines, discounts, tenant.taxRateBps);
+  const totals = totalInvoice(lines, discounts, tenant.taxRateBps, tenant.roundingMode);
   const balance = await creditBalance(db, sub.tenantId, sub.currency, asOf);
   const { creditsApplied, amountDue } = applyCredits(totals.total, balance);
   return {

@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, isNotNull, lt } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { Bindings } from "../env";
-import { compare, parseDecimal, sub, toDecimalString } from "../money/decimal";
+import { compare, parseDecimal, sub, toDecimalString } from "../lib/decimal";
 import { usageTotals } from "../metering/usage";
 import { findSubscription } from "../subscriptions/queries";
 import { usageScope } from "./draft";

@@ -1,4 +1,4 @@
-import { decimalFromNumber, type Dec } from "./decimal";
+import { decimalFromNumber, type Dec } from "../lib/decimal";
 
 /**
  * Splits an integer `total` (minor units) into parts proportional to `weights` by the

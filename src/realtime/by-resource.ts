@@ -35,7 +35,7 @@ export async function costByResource(
 
   const meters = totals.groups.map((t) => {
     const parts = groups.groups.filter((g) => g.metric === t.metric);
-    const charge = meterCharge(ctx.plan, t.metric, t.quantity);
+    const charge = meterCharge(ctx.plan, t.metric, t.quantity, ctx.roundingMode);
     const shares = allocate(charge, parts.map((p) => decimal(p.quantity)));
     return {
       metric: t.metric,

@@ -77,11 +77,11 @@ export async function costTimeline(
   }
 
   const money = (amount: number) => ({ amount, currency: ctx.currency });
-  const startCharge = new Map(metrics.map((m) => [m, meterCharge(ctx.plan, m, before?.groups.find((g) => g.metric === m)?.quantity ?? "0")]));
+  const startCharge = new Map(metrics.map((m) => [m, meterCharge(ctx.plan, m, before?.groups.find((g) => g.metric === m)?.quantity ?? "0", ctx.roundingMode)]));
   const buckets = bucketKeys.map((key, i) => {
     const meters = metrics.map((metric) => {
       const group = inWindow.groups.find((g) => g.metric === metric && g.key === key);
-      const charge = meterCharge(ctx.plan, metric, cumulative.get(metric)![i]!);
+      const charge = meterCharge(ctx.plan, metric, cumulative.get(metric)![i]!, ctx.roundingMode);
       const amount = charge - startCharge.get(metric)!;
       startCharge.set(metric, charge);
       return { metric, quantity: group?.quantity ?? "0", cumulativeQuantity: cumulative.get(metric)![i]!, amount: money(amount) };

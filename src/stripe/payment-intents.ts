@@ -4,13 +4,14 @@ import type { Principal } from "../env";
 import { ApiError, invalidState } from "../http/errors";
 import { loadInvoice } from "../invoices/store";
 import { invoices } from "../invoices/table";
+import { fromStripeAmount, stripeCurrency, toStripeAmount } from "./amounts";
 import { upstream, type Stripe } from "./client";
 import { ensureCustomer } from "./customers";
 
 export interface InvoicePayment {
   clientSecret: string;
   paymentIntentId: string;
-  /** Minor units: exactly the invoice's amount due. */
+  /** Minor units the intent charges: the amount due, to the nearest amount Stripe can charge in the currency (see amounts.ts). */
   amount: number;
   currency: string;
 }
@@ -46,8 +47,8 @@ export async function createInvoicePaymentIntent(db: Db, stripe: Stripe, invoice
     intent = await upstream("payment intent create", () =>
       stripe.paymentIntents.create(
         {
-          amount: row.amountDue,
-          currency: row.currency.toLowerCase(),
+          amount: toStripeAmount(row.amountDue, row.currency),
+          currency: stripeCurrency(row.currency),
           customer,
           description: `Invoice ${row.number}`,
           metadata: { invoiceId: row.id, tenantId: row.tenantId, invoiceNumber: row.number ?? "" },
@@ -62,5 +63,5 @@ export async function createInvoicePaymentIntent(db: Db, stripe: Stripe, invoice
       .where(and(eq(invoices.id, row.id), eq(invoices.status, "open")));
   }
   if (!intent.client_secret) throw new ApiError("UPSTREAM_ERROR", "Stripe returned a payment intent without a client secret");
-  return { clientSecret: intent.client_secret, paymentIntentId: intent.id, amount: intent.amount, currency: row.currency };
+  return { clientSecret: intent.client_secret, paymentIntentId: intent.id, amount: fromStripeAmount(intent.amount, row.currency), currency: row.currency };
 }

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, isNull, lt, or } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { findPlan } from "../plans/service";
+import type { RoundingMode } from "../money/rounding";
 import { prorate, type Span } from "../pricing/proration";
 import { subscriptionPauses, type PeriodRow, type SubscriptionRow } from "./table";
 
@@ -15,7 +16,7 @@ import { subscriptionPauses, type PeriodRow, type SubscriptionRow } from "./tabl
  *   plan changes and immediate cancels inside the period are NOT in the base fee: they
  *   are pending invoice items (credits of the unused old plan, charges of the new one).
  *
- * A trial period has no base fee. Each line is rounded once (half-even).
+ * A trial period has no base fee. Each line is rounded once, in the tenant's rounding mode.
  */
 
 export interface BaseFeeLine {
@@ -47,7 +48,7 @@ interface PricedPlan {
 }
 
 /** Pure: the lines for a period given its plan and the pause spans (each with its plan). */
-export function baseFeeLines(period: Span, plan: PricedPlan, trial: boolean, pauses: Array<Span & { plan: PricedPlan }>): BaseFeeLine[] {
+export function baseFeeLines(period: Span, plan: PricedPlan, trial: boolean, pauses: Array<Span & { plan: PricedPlan }>, mode: RoundingMode): BaseFeeLine[] {
   if (trial) return [];
   const range = (s: Span) => `${day(s.start)} – ${day(s.end)}`;
   const lines: BaseFeeLine[] = [
@@ -56,7 +57,7 @@ export function baseFeeLines(period: Span, plan: PricedPlan, trial: boolean, pau
   for (const pause of pauses) {
     const span = { start: Math.max(pause.start, period.start), end: Math.min(pause.end, period.end) };
     if (span.end <= span.start) continue;
-    const amount = prorate(pause.plan.basePrice, period, span);
+    const amount = prorate(pause.plan.basePrice, period, span, mode);
     if (amount === 0) continue;
     lines.push({ kind: "pause", description: `${pause.plan.name} paused (${range(span)})`, planId: pause.plan.id, amount: -amount, periodStart: span.start, periodEnd: span.end });
   }
@@ -67,7 +68,7 @@ export function baseFeeLines(period: Span, plan: PricedPlan, trial: boolean, pau
  * `baseFeeLines` for a period read from D1. A pause that is still running counts up to
  * `asOf` (default: the period end, i.e. "if it stays paused").
  */
-export async function baseFeeForPeriod(db: Db, period: BillablePeriod, asOf = period.periodEnd): Promise<BaseFeeLine[]> {
+export async function baseFeeForPeriod(db: Db, period: BillablePeriod, mode: RoundingMode, asOf = period.periodEnd): Promise<BaseFeeLine[]> {
   if (period.trial) return [];
   const plan = await findPlan(db, period.planId);
   if (!plan) return [];
@@ -90,7 +91,7 @@ export async function baseFeeForPeriod(db: Db, period: BillablePeriod, asOf = pe
     plans.set(pausedPlan.id, pausedPlan);
     pauses.push({ start: s.startedAt, end: s.endedAt ?? Math.max(s.startedAt, Math.min(asOf, period.periodEnd)), plan: pausedPlan });
   }
-  return baseFeeLines({ start: period.periodStart, end: period.periodEnd }, plan, period.trial, pauses);
+  return baseFeeLines({ start: period.periodStart, end: period.periodEnd }, plan, period.trial, pauses, mode);
 }
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);

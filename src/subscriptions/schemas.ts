@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { Currency, PlanId } from "../plans/schemas";
+import { Currency } from "../lib/currency";
+import { PlanId } from "../plans/schemas";
 import { SUBSCRIPTION_STATUSES } from "./table";
 
 /** An ISO 8601 instant on the wire, epoch milliseconds inside. */

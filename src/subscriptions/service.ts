@@ -4,6 +4,7 @@ import { badRequest, conflict, invalidState, notFound } from "../http/errors";
 import { getPlan } from "../plans/service";
 import type { Plan } from "../plans/schemas";
 import { prorate, type Span } from "../pricing/proration";
+import { tenantRoundingMode } from "../tenants/service";
 import { tenants } from "../tenants/table";
 import { redeemableCoupon, redemptionFailure, redemptionStatements } from "../coupons/service";
 import { newId } from "../ids";
@@ -212,8 +213,9 @@ export async function changePlan(db: Db, env: Bindings, caller: Caller, id: stri
   if (input.prorate !== false && !trialing) {
     const period = { start: row.currentPeriodStart, end: row.currentPeriodEnd };
     const rest = { start: now, end: row.currentPeriodEnd };
-    const credit = prorate(current.basePrice, period, rest);
-    const charge = prorate(target.basePrice, period, rest);
+    const mode = await tenantRoundingMode(db, row.tenantId);
+    const credit = prorate(current.basePrice, period, rest, mode);
+    const charge = prorate(target.basePrice, period, rest, mode);
     if (credit > 0) items.push(prorationItem(row, current.id, -credit, `Unused time on ${current.name} from ${day(now)}`, rest, now));
     if (charge > 0) items.push(prorationItem(row, target.id, charge, `Remaining time on ${target.name} from ${day(now)}`, rest, now));
   }
@@ -265,7 +267,7 @@ export async function cancelSubscription(
   if (input.prorate === true && !trialing) {
     const plan = await getPlan(db, row.planId);
     const rest = { start: now, end: row.currentPeriodEnd };
-    const credit = prorate(plan.basePrice, { start: row.currentPeriodStart, end: row.currentPeriodEnd }, rest);
+    const credit = prorate(plan.basePrice, { start: row.currentPeriodStart, end: row.currentPeriodEnd }, rest, await tenantRoundingMode(db, row.tenantId));
     if (credit > 0) items.push(prorationItem(row, plan.id, -credit, `Unused time on ${plan.name} after cancellation on ${day(now)}`, rest, now));
   }
   const extra: Statement[] = [

@@ -2,6 +2,7 @@ import { env as realEnv } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { pushPlanState } from "../../src/metering/plan-state";
 import { beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_ROUNDING_MODE } from "../../src/money/rounding";
 import { baseFeeForPeriod, openPeriod } from "../../src/subscriptions/billing";
 import { findSubscription, openPendingItems, pendingItemsForPeriod } from "../../src/subscriptions/queries";
 import { listPeriodsToInvoice, listSubscriptionsDue, rollOverPeriod } from "../../src/subscriptions/rollover";
@@ -51,7 +52,7 @@ describe("upgrade mid-period", () => {
     // The period close bills April at the plan it began with, plus the pending items.
     const closed = await rollOverPeriod(db, env, sub.id, MAY);
     expect(closed!.closedPeriod).toMatchObject({ planId: "basic-29", periodStart: APRIL, periodEnd: MAY, trial: false });
-    const base = await baseFeeForPeriod(db, closed!.closedPeriod);
+    const base = await baseFeeForPeriod(db, closed!.closedPeriod, DEFAULT_ROUNDING_MODE);
     expect(base.map((l) => l.amount)).toEqual([2900]);
     expect(sum(base) + sum(await pendingItemsForPeriod(db, sub.id, MAY))).toBe(7800); // 9 days of $29 (870) + 21 days of $99 (6930)
     // An upgrade in May is not billed on April's invoice.
@@ -163,7 +164,7 @@ describe("cancel", () => {
     const [period] = await closedPeriods(sub.id);
     expect(period).toMatchObject({ planId: "basic-29", periodStart: APRIL, periodEnd: MAY, endedAt: APRIL + 20 * DAY, invoiceId: null });
     expect((await listPeriodsToInvoice(db, 100, "scn-cancel-now")).map((p) => p.id)).toEqual([period!.id]);
-    expect(sum(await baseFeeForPeriod(db, period!)) + sum(await openPendingItems(db, sub.id))).toBe(1933);
+    expect(sum(await baseFeeForPeriod(db, period!, DEFAULT_ROUNDING_MODE)) + sum(await openPendingItems(db, sub.id))).toBe(1933);
   });
 });
 
@@ -179,7 +180,7 @@ describe("pause and resume", () => {
     expect(pushes.at(-1)).toMatchObject({ status: "active" });
 
     const row = (await findSubscription(db, sub.id))!;
-    const lines = await baseFeeForPeriod(db, openPeriod(row));
+    const lines = await baseFeeForPeriod(db, openPeriod(row), DEFAULT_ROUNDING_MODE);
     expect(lines.map((l) => [l.kind, l.amount])).toEqual([
       ["base", 2900],
       ["pause", -483], // 2900 × 5/30 = 483.33
@@ -201,7 +202,7 @@ describe("pause and resume", () => {
     await pauseSubscription(db, env, caller, sub.id, {}, APRIL + 24 * DAY);
     const rolled = await rollOverPeriod(db, env, sub.id, MAY);
     expect(rolled!.subscription).toMatchObject({ status: "paused", currentPeriodStart: MAY });
-    expect(sum(await baseFeeForPeriod(db, rolled!.closedPeriod))).toBe(2900 - 580); // 6 of 30 days paused
+    expect(sum(await baseFeeForPeriod(db, rolled!.closedPeriod, DEFAULT_ROUNDING_MODE))).toBe(2900 - 580); // 6 of 30 days paused
     // Resuming on Jun 1 rolls May over first (all of it paused), then resumes in June.
     await resumeSubscription(db, env, caller, sub.id, MAY + 31 * DAY);
     const spans = await db.select().from(subscriptionPauses).where(eq(subscriptionPauses.subscriptionId, sub.id)).orderBy(subscriptionPauses.startedAt);
@@ -211,7 +212,7 @@ describe("pause and resume", () => {
     ]);
     const [, may] = await closedPeriods(sub.id);
     expect(may!.periodStart).toBe(MAY);
-    expect(sum(await baseFeeForPeriod(db, may!))).toBe(0);
+    expect(sum(await baseFeeForPeriod(db, may!, DEFAULT_ROUNDING_MODE))).toBe(0);
   });
 });
 
@@ -227,7 +228,7 @@ describe("trials and periods", () => {
     });
     const rolled = await rollOverPeriod(db, env, sub.id, start + 14 * DAY);
     expect(rolled!.closedPeriod.trial).toBe(true);
-    expect(await baseFeeForPeriod(db, rolled!.closedPeriod)).toEqual([]);
+    expect(await baseFeeForPeriod(db, rolled!.closedPeriod, DEFAULT_ROUNDING_MODE)).toEqual([]);
     expect(rolled!.subscription).toMatchObject({
       status: "active",
       billingAnchor: start + 14 * DAY,

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { addDays } from "../dates";
 import { allPages, expectShape, providerJson, type SpendAdapter } from "./adapter";
-import { isDecimal, parseDecimal } from "./decimal";
+import { isDecimal, parseDecimal } from "../../lib/decimal";
 
 const BASE = "https://api.anthropic.com/v1/organizations/cost_report";
 const API_VERSION = "2023-06-01";

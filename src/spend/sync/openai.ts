@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { addDays, dayStart, isoDay } from "../dates";
 import { allPages, expectShape, providerJson, type SpendAdapter } from "./adapter";
-import { decimalFromNumber } from "./decimal";
+import { decimalFromNumber } from "../../lib/decimal";
 
 const BASE = "https://api.openai.com/v1/organization/costs";
 

@@ -3,13 +3,13 @@ import { iso, type Db } from "../../db/client";
 import { conflict, notFound } from "../../http/errors";
 import { log } from "../../http/logger";
 import { decodeCursor, paginate } from "../../http/pagination";
-import { minorDigits } from "../currency";
+import { isCurrency, minorUnitExponent } from "../../lib/currency";
+import { add, roundScaled, type Dec } from "../../lib/decimal";
 import { dayStart } from "../dates";
 import { statement, transaction } from "../d1";
 import { newId } from "../ids";
 import { spendSyncJobs, type SpendSyncJobRow } from "../table";
 import { ProviderError, type CostLine } from "./adapter";
-import { addDecimal, toMinorUnits, type Decimal } from "./decimal";
 import { adapterFor, type SyncProvider } from "./registry";
 import type { SyncJob } from "./schemas";
 
@@ -74,7 +74,7 @@ export interface SyncedItem {
  * refused rather than added.
  */
 export function aggregate(provider: string, lines: CostLine[]): SyncedItem[] {
-  const groups = new Map<string, { line: CostLine; total: Decimal }>();
+  const groups = new Map<string, { line: CostLine; total: Dec }>();
   for (const line of lines) {
     const key = `${line.account}\u0000${line.day}\u0000${line.service}`;
     const group = groups.get(key);
@@ -85,10 +85,11 @@ export function aggregate(provider: string, lines: CostLine[]): SyncedItem[] {
     if (group.line.currency !== line.currency || group.line.unit !== line.unit) {
       throw new ProviderError(`${provider} reported ${group.line.currency} and ${line.currency} for ${line.service} on ${line.day}; currencies are never added together`);
     }
-    group.total = addDecimal(group.total, line.amount);
+    group.total = add(group.total, line.amount);
   }
   return [...groups.values()].map(({ line, total }) => {
-    const minor = toMinorUnits(total, line.unit === "major" ? minorDigits(line.currency) : 0);
+    if (!isCurrency(line.currency)) throw new ProviderError(`${provider} reported an unknown currency ${JSON.stringify(line.currency)} for ${line.service} on ${line.day}`);
+    const minor = roundScaled(total, line.unit === "major" ? minorUnitExponent(line.currency) : 0, "half_even");
     if (minor > BigInt(Number.MAX_SAFE_INTEGER) || -minor > BigInt(Number.MAX_SAFE_INTEGER)) {
       throw new ProviderError(`${provider} reported an amount out of range for ${line.service} on ${line.day}`);
     }

@@ -25,10 +25,20 @@ export type RoundingMode = "half_up" | "half_even";
 export const ROUNDING_MODES = ["half_up", "half_even"] as const satisfies readonly RoundingMode[];
 
 const DECIMAL_TEXT = /^([+-])?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
-/** Bounds on what a text may spell: digits written, exponent, and resulting decimal places. */
-const MAX_DIGITS = 60;
-const MAX_EXPONENT = 60;
-const MAX_SCALE = 60;
+
+/**
+ * Bounds on what a text may spell (digits written, exponent, resulting decimal places), so
+ * "1e999999999" cannot make a BigInt of a billion digits. A double's own text (`String(n)`)
+ * has at most 24 digits ("0.000001" + 17) and an exponent of ±324, so numbers get bounds of
+ * their own: every finite double converts.
+ */
+interface Bounds {
+  digits: number;
+  exponent: number;
+  scale: number;
+}
+const TEXT_BOUNDS: Bounds = { digits: 60, exponent: 60, scale: 60 };
+const NUMBER_BOUNDS: Bounds = { digits: 30, exponent: 330, scale: 350 };
 
 export interface ParseOptions {
   /** Accept a leading sign (default true). */
@@ -39,13 +49,17 @@ export interface ParseOptions {
 
 /** The decimal `text` spells, or null: "12", "-0.002", "1.5e-7", within the bounds above. */
 export function tryParseDecimal(text: string, options: ParseOptions = {}): Dec | null {
+  return parseWithin(text, options, TEXT_BOUNDS);
+}
+
+function parseWithin(text: string, options: ParseOptions, bounds: Bounds): Dec | null {
   const match = DECIMAL_TEXT.exec(text.trim());
   if (!match) return null;
   const [, sign, whole, fraction = "", exponentText] = match;
   if ((sign !== undefined && options.signed === false) || (exponentText !== undefined && options.exponent === false)) return null;
-  if (whole!.length + fraction.length > MAX_DIGITS) return null;
+  if (whole!.length + fraction.length > bounds.digits) return null;
   const exponent = Number(exponentText ?? 0);
-  if (Math.abs(exponent) > MAX_EXPONENT) return null;
+  if (Math.abs(exponent) > bounds.exponent) return null;
   let units = BigInt(whole! + fraction);
   let scale = fraction.length - exponent;
   if (scale < 0) {
@@ -53,7 +67,7 @@ export function tryParseDecimal(text: string, options: ParseOptions = {}): Dec |
     scale = 0;
   }
   const value = normalize({ units: sign === "-" ? -units : units, scale });
-  return value.scale > MAX_SCALE ? null : value;
+  return value.scale > bounds.scale ? null : value;
 }
 
 /** Like `tryParseDecimal`, throwing a RangeError for text that is not a decimal. */
@@ -72,7 +86,7 @@ export const isDecimal = (text: string, options?: ParseOptions): boolean => tryP
  */
 export function decimalFromNumber(value: number): Dec {
   if (!Number.isFinite(value)) throw new RangeError(`Not a finite number: ${value}`);
-  return parseDecimal(String(value));
+  return parseWithin(String(value), {}, NUMBER_BOUNDS)!;
 }
 
 export const decimalFromBigInt = (value: bigint): Dec => ({ units: value, scale: 0 });

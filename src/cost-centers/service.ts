@@ -1,6 +1,7 @@
 import { violates } from "../db/constraints";
 import { and, asc, eq, or } from "drizzle-orm";
-import { iso, type Db } from "../db/client";
+import type { Db } from "../db/client";
+import { iso } from "../lib/time";
 import { isAdmin } from "../http/auth";
 import { conflict, notFound } from "../http/errors";
 import { afterCursor, decodeCursor, paginate } from "../http/pagination";

@@ -5,8 +5,7 @@ import { closePeriods, PERIOD_CLOSE_CRON } from "../invoices/period-close";
 import { runScheduledSyncs, SPEND_SYNC_CRON } from "../spend/sync/scheduled";
 import { runCostAlerts } from "../realtime/alerts";
 import { runSubscriptionJobs } from "../subscriptions/jobs";
-
-const HOUR = 3_600_000;
+import { HOUR_MS } from "../lib/time";
 
 type Job = [name: string, run: () => Promise<unknown>];
 
@@ -29,7 +28,7 @@ export async function runScheduled(controller: ScheduledController, env: Binding
     ]);
   }
   if (controller.cron === PERIOD_CLOSE_CRON) {
-    jobs.push(["period close", () => closePeriods(env, at, Number(env.INVOICE_GRACE_HOURS ?? 0) * HOUR)]);
+    jobs.push(["period close", () => closePeriods(env, at, Number(env.INVOICE_GRACE_HOURS ?? 0) * HOUR_MS)]);
   }
   const failures: unknown[] = [];
   for (const [name, run] of jobs) {

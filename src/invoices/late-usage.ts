@@ -6,6 +6,7 @@ import { usageTotals } from "../metering/usage";
 import { findSubscription } from "../subscriptions/queries";
 import { usageScope } from "./draft";
 import { invoiceLines, invoices } from "./table";
+import { iso } from "../lib/time";
 
 export interface LateUsage {
   invoiceId: string;
@@ -17,8 +18,6 @@ export interface LateUsage {
   currentQuantity: string;
   lateQuantity: string;
 }
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
  * Usage that arrived for a period after its invoice was finalized (events may be backdated up

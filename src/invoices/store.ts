@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, lt } from "drizzle-orm";
-import { iso, type Db } from "../db/client";
+import type { Db } from "../db/client";
+import { iso } from "../lib/time";
 import type { Principal } from "../env";
 import { isAdmin } from "../http/auth";
 import { notFound } from "../http/errors";

@@ -1,5 +1,6 @@
 import { asc, eq } from "drizzle-orm";
-import { iso, type Db } from "../db/client";
+import type { Db } from "../db/client";
+import { iso } from "../lib/time";
 import { conflict, notFound } from "../http/errors";
 import type { CreatePlan, Plan, UpdatePlan } from "./schemas";
 import { plans, type PlanRow } from "./table";

@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, isNull, ne, or } from "drizzle-orm";
-import { database, iso, type Db } from "../db/client";
+import { database, type Db } from "../db/client";
+import { iso } from "../lib/time";
 import type { Bindings } from "../env";
 import type { Principal } from "../env";
 import { isAdmin } from "../http/auth";

@@ -1,7 +1,8 @@
-import { iso, type Db } from "../db/client";
+import type { Db } from "../db/client";
+import { iso } from "../lib/time";
 import type { Bindings } from "../env";
 import { badRequest } from "../http/errors";
-import { DAY_MS, HOUR_MS } from "../metering/periods";
+import { DAY_MS, HOUR_MS } from "../lib/time";
 import { decimal, formatDecimal, maxOf } from "../metering/quantity";
 import { readUsage, type Aggregation, type UsageGroup } from "../metering/usage";
 import { costContext, meterCharge, subscriptionRef } from "./context";

@@ -4,6 +4,7 @@ import { findPlan } from "../plans/service";
 import type { RoundingMode } from "../money/rounding";
 import { prorate, type Span } from "../pricing/proration";
 import { subscriptionPauses, type PeriodRow, type SubscriptionRow } from "./table";
+import { isoDay } from "../lib/time";
 
 /**
  * The base fee of one period, as invoice lines. The rule that keeps plan changes, pauses
@@ -50,7 +51,7 @@ interface PricedPlan {
 /** Pure: the lines for a period given its plan and the pause spans (each with its plan). */
 export function baseFeeLines(period: Span, plan: PricedPlan, trial: boolean, pauses: Array<Span & { plan: PricedPlan }>, mode: RoundingMode): BaseFeeLine[] {
   if (trial) return [];
-  const range = (s: Span) => `${day(s.start)} – ${day(s.end)}`;
+  const range = (s: Span) => `${isoDay(s.start)} – ${isoDay(s.end)}`;
   const lines: BaseFeeLine[] = [
     { kind: "base", description: `${plan.name} (${range(period)})`, planId: plan.id, amount: plan.basePrice, periodStart: period.start, periodEnd: period.end },
   ];
@@ -93,5 +94,3 @@ export async function baseFeeForPeriod(db: Db, period: BillablePeriod, mode: Rou
   }
   return baseFeeLines({ start: period.periodStart, end: period.periodEnd }, plan, period.trial, pauses, mode);
 }
-
-const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);

@@ -1,4 +1,5 @@
-import { iso, type Db } from "../db/client";
+import type { Db } from "../db/client";
+import { DAY_MS, iso, isoDay } from "../lib/time";
 import type { Bindings } from "../env";
 import { badRequest, conflict, invalidState, notFound } from "../http/errors";
 import { getPlan } from "../plans/service";
@@ -27,11 +28,8 @@ export interface Caller {
   actor: string;
 }
 
-const DAY = 86_400_000;
 /** Clock skew allowed on `startAt`: a start "now" from a slightly fast client is not in the future. */
 const START_SKEW_MS = 5 * 60_000;
-
-const day = (ms: number) => iso(ms).slice(0, 10);
 
 async function activePlan(db: Db, planId: string): Promise<Plan> {
   const plan = await getPlan(db, planId);
@@ -97,7 +95,7 @@ export async function createSubscription(
   if (input.trial === true && plan.trialDays === 0) {
     throw badRequest(`Plan ${plan.id} has no trial`, [{ path: "trial", message: "the plan has no trial days", code: "custom" }]);
   }
-  const trialEnd = input.trial !== false && plan.trialDays > 0 ? start + plan.trialDays * DAY : null;
+  const trialEnd = input.trial !== false && plan.trialDays > 0 ? start + plan.trialDays * DAY_MS : null;
   const trialing = trialEnd !== null && trialEnd > now;
   const anchor = trialEnd ?? start;
   const period = trialing ? { start, end: trialEnd } : periodContaining(anchor, Math.max(now, anchor), plan.interval);
@@ -216,8 +214,8 @@ export async function changePlan(db: Db, env: Bindings, caller: Caller, id: stri
     const mode = await tenantRoundingMode(db, row.tenantId);
     const credit = prorate(current.basePrice, period, rest, mode);
     const charge = prorate(target.basePrice, period, rest, mode);
-    if (credit > 0) items.push(prorationItem(row, current.id, -credit, `Unused time on ${current.name} from ${day(now)}`, rest, now));
-    if (charge > 0) items.push(prorationItem(row, target.id, charge, `Remaining time on ${target.name} from ${day(now)}`, rest, now));
+    if (credit > 0) items.push(prorationItem(row, current.id, -credit, `Unused time on ${current.name} from ${isoDay(now)}`, rest, now));
+    if (charge > 0) items.push(prorationItem(row, target.id, charge, `Remaining time on ${target.name} from ${isoDay(now)}`, rest, now));
   }
   const patch: Partial<SubscriptionRow> = { planId: target.id, scheduledPlanId: null, scheduledChangeAt: null };
   // A trial bills nothing, so the period simply continues on the new plan.
@@ -268,7 +266,7 @@ export async function cancelSubscription(
     const plan = await getPlan(db, row.planId);
     const rest = { start: now, end: row.currentPeriodEnd };
     const credit = prorate(plan.basePrice, { start: row.currentPeriodStart, end: row.currentPeriodEnd }, rest, await tenantRoundingMode(db, row.tenantId));
-    if (credit > 0) items.push(prorationItem(row, plan.id, -credit, `Unused time on ${plan.name} after cancellation on ${day(now)}`, rest, now));
+    if (credit > 0) items.push(prorationItem(row, plan.id, -credit, `Unused time on ${plan.name} after cancellation on ${isoDay(now)}`, rest, now));
   }
   const extra: Statement[] = [
     db.insert(subscriptionPeriods).values({

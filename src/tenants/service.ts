@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
-import { iso, type Db } from "../db/client";
+import type { Db } from "../db/client";
+import { iso } from "../lib/time";
 import { DEFAULT_ROUNDING_MODE, type RoundingMode } from "../money/rounding";
 import type { Tenant, UpdateTenant } from "./schemas";
 import { tenants, type TenantRow } from "./table";

@@ -1,6 +1,7 @@
 import { violates } from "../../db/constraints";
 import { and, desc, eq, getTableColumns, lt, or, sql } from "drizzle-orm";
-import { iso, type Db } from "../../db/client";
+import type { Db } from "../../db/client";
+import { iso } from "../../lib/time";
 import { conflict, notFound } from "../../http/errors";
 import { decodeCursor, paginate } from "../../http/pagination";
 import { serviceConfig } from "../../plans/catalog";

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { addDays, dayStart, isoDay } from "../dates";
+import { isoDay } from "../../lib/time";
+import { addDays, dayStart } from "../dates";
 import { allPages, expectShape, providerJson, type SpendAdapter } from "./adapter";
 import { decimalFromNumber } from "../../lib/decimal";
 

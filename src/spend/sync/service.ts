@@ -1,5 +1,6 @@
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
-import { iso, type Db } from "../../db/client";
+import type { Db } from "../../db/client";
+import { iso } from "../../lib/time";
 import { conflict, notFound } from "../../http/errors";
 import { log } from "../../http/logger";
 import { decodeCursor, paginate } from "../../http/pagination";

@@ -6,7 +6,7 @@ import { isAdmin } from "../http/auth";
 import { conflict, notFound } from "../http/errors";
 import { afterCursor, decodeCursor, paginate } from "../http/pagination";
 import type { Principal } from "../env";
-import { newId } from "../ids";
+import { newId } from "../lib/ids";
 import type { CostCenter, CreateCostCenter, UpdateCostCenter } from "./schemas";
 import { costCenters, type CostCenterRow } from "./table";
 

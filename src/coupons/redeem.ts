@@ -3,7 +3,7 @@ import { iso } from "../lib/time";
 import type { Bindings } from "../env";
 import { ApiError, badRequest } from "../http/errors";
 import { getPlan } from "../plans/service";
-import { newId } from "../ids";
+import { newId } from "../lib/ids";
 import { assertTransition } from "../subscriptions/lifecycle";
 import { findOwnedSubscription, presentSubscription } from "../subscriptions/queries";
 import { catchUp } from "../subscriptions/rollover";

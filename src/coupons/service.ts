@@ -8,7 +8,7 @@ import { tenantRoundingMode } from "../tenants/service";
 import { findPlan } from "../plans/service";
 import type { Plan } from "../plans/schemas";
 import { constraintViolation } from "../db/constraints";
-import { newId } from "../ids";
+import { newId } from "../lib/ids";
 import { findLiveSubscription } from "../subscriptions/queries";
 import { describeTerms, insertDiscount, remainingPeriodsFor, toBps, toPercentOff, type DiscountTerms } from "./discounts";
 import type { Coupon, CouponValidation, CreateCoupon, IneligibilityReason, ValidateCoupon } from "./schemas";

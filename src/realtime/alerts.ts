@@ -7,7 +7,7 @@ import { isAdmin } from "../http/auth";
 import { invalidState, notFound } from "../http/errors";
 import { log } from "../http/logger";
 import { afterCursor, paginate, type Cursor } from "../http/pagination";
-import { newId } from "../ids";
+import { newId } from "../lib/ids";
 import type { AlertCrossing, MeterAlertRule } from "../metering/alert-rules";
 import { calendarWindow, type Window } from "../metering/periods";
 import { decimal, formatDecimal } from "../metering/quantity";

@@ -8,7 +8,7 @@ import { prorate, type Span } from "../pricing/proration";
 import { tenantRoundingMode } from "../tenants/service";
 import { tenants } from "../tenants/table";
 import { redeemableCoupon, redemptionFailure, redemptionStatements } from "../coupons/service";
-import { newId } from "../ids";
+import { newId } from "../lib/ids";
 import { assertTransition } from "./lifecycle";
 import { syncMeter } from "./meter-sync";
 import { addInterval, periodContaining } from "./periods";

@@ -4,7 +4,7 @@ import type { Db } from "../db/client";
 import { conflict } from "../http/errors";
 import { violates } from "../db/constraints";
 import { bumpVersion } from "./guard";
-import { newId } from "../ids";
+import { newId } from "../lib/ids";
 import { subscriptionPauses, subscriptions, type SubscriptionRow } from "./table";
 
 export type Statement = BatchItem<"sqlite">;

@@ -8,7 +8,7 @@ import { isCurrency, minorUnitExponent } from "../../lib/currency";
 import { add, roundScaled, type Dec } from "../../lib/decimal";
 import { dayStart } from "../dates";
 import { statement, transaction } from "../d1";
-import { newId } from "../ids";
+import { newSeedId } from "../../lib/ids";
 import { spendSyncJobs, type SpendSyncJobRow } from "../table";
 import { ProviderError, type CostLine } from "./adapter";
 import { adapterFor, type SyncProvider } from "./registry";
@@ -115,7 +115,7 @@ async function upsertItems(db: Db, run: SyncRun, jobId: string, label: string, a
   const statements = [];
   for (let i = 0; i < items.length; i += UPSERT_CHUNK) {
     const rows = items.slice(i, i + UPSERT_CHUNK).map((item) => ({
-      id: newId(),
+      id: newSeedId(),
       ref: item.ref,
       name: `${label} ${item.service}`.slice(0, 200),
       description: `${label} ${item.service} on ${item.day} (${accountLabel} ${item.account}), synced from the provider`.slice(0, 2000),
@@ -156,7 +156,7 @@ async function upsertItems(db: Db, run: SyncRun, jobId: string, label: string, a
  */
 export async function runSync(db: Db, run: SyncRun, deps: SyncDeps): Promise<SyncJob> {
   const adapter = adapterFor(run.provider);
-  const jobId = newId();
+  const jobId = newSeedId();
   const startedAt = deps.clock();
   const mine = and(eq(spendSyncJobs.tenantId, run.tenantId), eq(spendSyncJobs.provider, run.provider), eq(spendSyncJobs.status, "running"));
   const [, started] = await transaction(db, [
@@ -219,7 +219,7 @@ export async function recordFailedJob(db: Db, run: Omit<SyncRun, "token">, error
   const [row] = await db
     .insert(spendSyncJobs)
     .values({
-      id: newId(),
+      id: newSeedId(),
       tenantId: run.tenantId,
       provider: run.provider,
       status: "failed",

@@ -16,10 +16,15 @@ export interface InvoicePayment {
   currency: string;
 }
 
-/** The intent already made for the invoice, unless it was canceled or no longer exists. */
-async function reusableIntent(stripe: Stripe, id: string): Promise<Stripe.PaymentIntent | null> {
+/**
+ * The intent already made for the invoice, unless it was canceled, no longer exists, or asks
+ * for another amount than the invoice's (one made before amounts were converted to Stripe's
+ * units charged 49 ISK for 4900 ISK).
+ */
+async function reusableIntent(stripe: Stripe, id: string, charge: { amount: number; currency: string }): Promise<Stripe.PaymentIntent | null> {
   try {
     const intent = await upstream("payment intent retrieve", () => stripe.paymentIntents.retrieve(id));
+    if (intent.amount !== charge.amount || intent.currency !== charge.currency) return null;
     return intent.status === "canceled" ? null : intent;
   } catch (err) {
     if (err instanceof ApiError && err.code === "NOT_FOUND") return null;
@@ -40,15 +45,15 @@ export async function createInvoicePaymentIntent(db: Db, stripe: Stripe, invoice
   }
   if (row.amountDue <= 0) throw invalidState("Invoice has no amount due", { amountDue: row.amountDue });
 
+  const charge = { amount: toStripeAmount(row.amountDue, row.currency), currency: stripeCurrency(row.currency) };
   const stored = row.stripePaymentIntentId;
-  let intent = stored ? await reusableIntent(stripe, stored) : null;
+  let intent = stored ? await reusableIntent(stripe, stored, charge) : null;
   if (!intent) {
     const customer = await ensureCustomer(db, stripe, row.tenantId, now);
     intent = await upstream("payment intent create", () =>
       stripe.paymentIntents.create(
         {
-          amount: toStripeAmount(row.amountDue, row.currency),
-          currency: stripeCurrency(row.currency),
+          ...charge,
           customer,
           description: `Invoice ${row.number}`,
           metadata: { invoiceId: row.id, tenantId: row.tenantId, invoiceNumber: row.number ?? "" },

@@ -104,6 +104,18 @@ describe("Stripe amounts end to end", () => {
     expect(await status()).toBe("paid");
   });
 
+  it("an intent made before the conversion (4900 for 4900 ISK, i.e. 49 krónur) is not reused", async () => {
+    const old = { id: "pi_pre_conversion", object: "payment_intent", amount: 4900, amount_received: 0, currency: "isk", status: "requires_payment_method", client_secret: "pi_pre_conversion_secret_fake", metadata: {} };
+    stripe.fake.paymentIntents.set(old.id, old);
+    const invoice = await insertInvoice("amt-isk-old", { currency: "ISK", subtotal: 4900, total: 4900, amountDue: 4900, stripePaymentIntentId: old.id });
+    const res = await call("POST", `invoices/${invoice.id}/payment-intent`, { token: await token({ tenant: "amt-isk-old" }) });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect(res.json.data.paymentIntentId).not.toBe(old.id);
+    const [create] = stripe.fake.callsTo("POST", "/v1/payment_intents");
+    expect(create!.params).toMatchObject({ amount: "490000", currency: "isk" });
+    expect(create!.idempotencyKey).toBe(`invoice-payment:${invoice.id}:after:${old.id}`);
+  });
+
   it("checkout prices an MGA plan in whole ariary; an IQD invoice cannot be paid through Stripe (409)", async () => {
     const admin = await adminToken();
     const plan = await call("POST", "plans", { token: admin, body: { id: "amt-mga", name: "MGA plan", basePrice: 2_500_050, currency: "MGA" } });

@@ -5,7 +5,8 @@
  * equal values have one representation and `toEqual` compares them.
  *
  * Hot paths that add many values of one precision (usage counters) work on scaled integers
- * instead: `toScaled` / `fromScaled` convert exactly between the two.
+ * instead: `toScaled` converts a decimal to one exactly, and `toDecimalString` prints one
+ * (`{ units, scale: places }`) back.
  */
 export interface Dec {
   readonly units: bigint;
@@ -55,18 +56,22 @@ export function tryParseDecimal(text: string, options: ParseOptions = {}): Dec |
 function parseWithin(text: string, options: ParseOptions, bounds: Bounds): Dec | null {
   const match = DECIMAL_TEXT.exec(text.trim());
   if (!match) return null;
-  const [, sign, whole, fraction = "", exponentText] = match;
+  const [, sign, whole, written = "", exponentText] = match;
   if ((sign !== undefined && options.signed === false) || (exponentText !== undefined && options.exponent === false)) return null;
-  if (whole!.length + fraction.length > bounds.digits) return null;
+  if (whole!.length + written.length > bounds.digits) return null;
   const exponent = Number(exponentText ?? 0);
   if (Math.abs(exponent) > bounds.exponent) return null;
+  // Trailing fractional zeros go before any BigInt is made: without an exponent that is all
+  // the normalizing there is (the meter's hot path parses stored quantities this way).
+  const fraction = written.replace(/0+$/, "");
   let units = BigInt(whole! + fraction);
   let scale = fraction.length - exponent;
   if (scale < 0) {
-    units *= 10n ** BigInt(-scale);
+    units *= pow10(-scale);
     scale = 0;
   }
-  const value = normalize({ units: sign === "-" ? -units : units, scale });
+  const signed = { units: sign === "-" ? -units : units, scale };
+  const value = exponent === 0 ? (units === 0n ? ZERO : signed) : normalize(signed);
   return value.scale > bounds.scale ? null : value;
 }
 
@@ -98,6 +103,9 @@ export function toDec(value: string | number | bigint | Dec): Dec {
   return value;
 }
 
+const POWERS = Array.from({ length: 64 }, (_, i) => 10n ** BigInt(i));
+const pow10 = (n: number): bigint => POWERS[n] ?? 10n ** BigInt(n);
+
 function normalize(d: Dec): Dec {
   let { units, scale } = d;
   if (units === 0n) return ZERO;
@@ -111,7 +119,7 @@ function normalize(d: Dec): Dec {
 /** Both values as integers on a common scale. */
 export function align(a: Dec, b: Dec): [bigint, bigint, number] {
   const scale = Math.max(a.scale, b.scale);
-  return [a.units * 10n ** BigInt(scale - a.scale), b.units * 10n ** BigInt(scale - b.scale), scale];
+  return [a.units * pow10(scale - a.scale), b.units * pow10(scale - b.scale), scale];
 }
 
 export function add(a: Dec, b: Dec): Dec {
@@ -128,12 +136,6 @@ export function mul(a: Dec, b: Dec): Dec {
   return normalize({ units: a.units * b.units, scale: a.scale + b.scale });
 }
 
-export const sum = (values: Iterable<Dec>): Dec => {
-  let total = ZERO;
-  for (const v of values) total = add(total, v);
-  return total;
-};
-
 export function compare(a: Dec, b: Dec): -1 | 0 | 1 {
   const [x, y] = align(a, b);
   return x < y ? -1 : x > y ? 1 : 0;
@@ -141,7 +143,6 @@ export function compare(a: Dec, b: Dec): -1 | 0 | 1 {
 
 export const min = (a: Dec, b: Dec): Dec => (compare(a, b) <= 0 ? a : b);
 export const max = (a: Dec, b: Dec): Dec => (compare(a, b) >= 0 ? a : b);
-export const isZero = (a: Dec): boolean => a.units === 0n;
 export const isNegative = (a: Dec): boolean => a.units < 0n;
 
 /** ⌈a / b⌉ for a ≥ 0, b > 0: whole packages needed to hold `a`. */
@@ -168,24 +169,21 @@ export function divide(n: bigint, d: bigint, mode: RoundingMode): bigint {
 /** `d × 10^places` rounded to an integer by `mode`: to minor units with `places` = the currency's exponent. */
 export function roundScaled(d: Dec, places: number, mode: RoundingMode): bigint {
   const scale = d.scale - places;
-  if (scale <= 0) return d.units * 10n ** BigInt(-scale);
-  return divide(d.units, 10n ** BigInt(scale), mode);
+  if (scale <= 0) return d.units * pow10(-scale);
+  return divide(d.units, pow10(scale), mode);
 }
 
 /** `d × 10^places` when that is an integer (a fixed-point value with `places` decimals), else null. */
 export function toScaled(d: Dec, places: number): bigint | null {
-  return d.scale <= places ? d.units * 10n ** BigInt(places - d.scale) : null;
+  return d.scale <= places ? d.units * pow10(places - d.scale) : null;
 }
 
-/** The decimal a fixed-point integer with `places` decimals stands for. */
-export const fromScaled = (units: bigint, places: number): Dec => normalize({ units, scale: places });
-
-/** Canonical text: no exponent, no trailing zeros ("1.50" → "1.5", "-0" → "0"). */
+/** Canonical text: no exponent, no trailing zeros ("1.50" → "1.5", "-0" → "0"), for any `Dec`, normalized or not. */
 export function toDecimalString(d: Dec): string {
-  const { units, scale } = normalize(d);
+  const { units, scale } = d;
   const negative = units < 0n;
   const digits = (negative ? -units : units).toString().padStart(scale + 1, "0");
   const whole = digits.slice(0, digits.length - scale);
-  const fraction = scale > 0 ? `.${digits.slice(digits.length - scale)}` : "";
-  return `${negative ? "-" : ""}${whole}${fraction}`;
+  const fraction = digits.slice(digits.length - scale).replace(/0+$/, "");
+  return `${negative ? "-" : ""}${whole}${fraction ? `.${fraction}` : ""}`;
 }

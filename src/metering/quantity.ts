@@ -1,4 +1,4 @@
-import { decimalFromNumber, fromScaled, isNegative, toDecimalString, toScaled, tryParseDecimal } from "../lib/decimal";
+import { decimalFromNumber, isNegative, toDecimalString, toScaled, tryParseDecimal } from "../lib/decimal";
 
 /**
  * What a usage quantity is, on the decimal core (src/lib/decimal.ts): an exact non-negative
@@ -39,7 +39,7 @@ export function quantityFromNumber(n: number): bigint | null {
 }
 
 /** Nano-units as the shortest canonical decimal: 1_000_000_000n → "1", 100_000_000n → "0.1". */
-export const formatDecimal = (value: bigint): string => toDecimalString(fromScaled(value, FRACTION_DIGITS));
+export const formatDecimal = (value: bigint): string => toDecimalString({ units: value, scale: FRACTION_DIGITS });
 
 /** For JSON bodies that show quantities as numbers (quota utilisation); exact below 2^53. */
 export const toNumber = (value: bigint): number => Number(formatDecimal(value));

@@ -1,4 +1,5 @@
-// npm run dev: local D1 migrations + demo data, a ready-to-paste token, then wrangler dev on :8787.
+// npm run dev: the console build, local D1 migrations + demo data, ready-to-paste tokens and
+// console links, then wrangler dev on :8787.
 // Every step is idempotent, so re-running it is safe.
 import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync } from "node:fs";
@@ -12,6 +13,9 @@ const wrangler = (args) => {
 };
 
 if (!existsSync(DEV_VARS)) copyFileSync(".dev.vars.example", DEV_VARS);
+// The console is static assets (wrangler.toml [assets]); `npm run build` rebuilds it while dev runs.
+const build = spawnSync("vite", ["build", "--config", "console/vite.config.mjs", "--logLevel", "warn"], { stdio: "inherit", env, shell: false });
+if (build.status !== 0) process.exit(build.status ?? 1);
 wrangler(["d1", "migrations", "apply", "DB", "--local"]);
 wrangler(["d1", "execute", "DB", "--local", "--file", "scripts/demo-seed.sql"]);
 
@@ -26,6 +30,11 @@ Demo tenant "acme" is ready. Tokens (valid 24h):
 
   curl -H "Authorization: Bearer $TOKEN" http://localhost:${port}/api/v1/billing/plans
   Docs: http://localhost:${port}/docs
+
+Console (the token moves into the tab's session storage and leaves the address bar):
+
+  tenant acme: http://localhost:${port}/console/#token=${tenantToken}
+  operator:    http://localhost:${port}/console/#token=${adminToken}
 `);
 
 const dev = spawn("wrangler", ["dev", "--port", port, "--ip", "127.0.0.1", "--test-scheduled", ...process.argv.slice(2)], { stdio: "inherit", env });

@@ -4,6 +4,7 @@ import { assertTenantAccess, principalOf } from "../http/auth";
 import { badRequest } from "../http/errors";
 import { secured } from "../http/router";
 import { seed002Errors, seed003Errors } from "./errors";
+import { DAY_MS } from "../lib/time";
 import { compatRouter } from "./router";
 import { currentUsageAgainstLimits, organisationUsage } from "./usage-views";
 
@@ -40,7 +41,7 @@ export const billingUsageRoutes = compatRouter((err, c) => (c.req.query("organiz
     if (!q.organization_id) return c.json(await currentUsageAgainstLimits(c.env, db, principal.tenant, now), 200);
     assertTenantAccess(principal, q.organization_id);
     const to = q.to ? Date.parse(q.to) : now;
-    const from = q.from ? Date.parse(q.from) : to - 30 * 86_400_000;
+    const from = q.from ? Date.parse(q.from) : to - 30 * DAY_MS;
     if (from >= to) throw badRequest("from must be before to", [{ path: "from", message: "must be before to" }]);
     return c.json(await organisationUsage(c.env, db, q.organization_id, from, to, now), 200);
   },

@@ -1,7 +1,7 @@
 import type { Db } from "../db/client";
 import type { Bindings } from "../env";
 import { readUsage } from "../metering/usage";
-import { findPlan } from "../plans/service";
+import { findPlanVersion } from "../plans/service";
 import { findLiveSubscription } from "../subscriptions/queries";
 import { catchUp } from "../subscriptions/rollover";
 import { subscriptions } from "../subscriptions/table";
@@ -19,7 +19,7 @@ export async function currentUsageAgainstLimits(env: Bindings, db: Db, tenantId:
   const monthStart = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), 1);
   const from = sub?.currentPeriodStart ?? monthStart;
   const to = sub?.currentPeriodEnd ?? Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth() + 1, 1);
-  const plan = sub ? await findPlan(db, sub.planId) : undefined;
+  const plan = sub ? await findPlanVersion(db, sub.planId, sub.planVersion) : undefined;
   const { groups } = await readUsage(env, tenantId, { from, to: Math.min(to, now + 1), groupBy: "metric" }, now);
   const usage: Record<string, number | null> = {};
   for (const meter of plan?.meters ?? []) {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { afterCursor, decodeCursor, paginate } from "../http/pagination";
 import { newId } from "../lib/ids";
@@ -11,6 +11,13 @@ import { creditLedger, type CreditMovementRow } from "./table";
  */
 
 const notExpiredAt = (at: number) => or(isNull(creditLedger.expiresAt), gt(creditLedger.expiresAt, at));
+
+/** Movements of grants made by `at`: a credit granted after a period ended is not that period's to use. */
+const grantedBy = (tenantId: string, at: number) =>
+  inArray(
+    creditLedger.grantId,
+    sql`(SELECT ${creditLedger.id} FROM ${creditLedger} WHERE ${creditLedger.tenantId} = ${tenantId} AND ${creditLedger.kind} = 'grant' AND ${creditLedger.createdAt} <= ${at})`,
+  );
 
 export async function grantCredit(
   db: Db,
@@ -25,11 +32,12 @@ export async function grantCredit(
   return row!;
 }
 
+/** What the tenant could use at `at`: grants made by then and not expired at then, less what was consumed of them. */
 export async function creditBalance(db: Db, tenantId: string, currency: string, at: number): Promise<number> {
   const row = await db
     .select({ balance: sql<number>`coalesce(sum(${creditLedger.amount}), 0)` })
     .from(creditLedger)
-    .where(and(eq(creditLedger.tenantId, tenantId), eq(creditLedger.currency, currency), notExpiredAt(at)))
+    .where(and(eq(creditLedger.tenantId, tenantId), eq(creditLedger.currency, currency), notExpiredAt(at), grantedBy(tenantId, at)))
     .get();
   return Number(row?.balance ?? 0);
 }
@@ -67,14 +75,15 @@ export async function listCreditMovements(db: Db, tenantId: string, opts: { limi
 
 /**
  * For an invoice's finalization batch: consumes up to `amount` of credit, soonest-expiring
- * grants first. Returns the statements and how much they apply. Each statement re-checks
+ * grants first, from the grants valid at `validAt` (the period's end: validity is judged as
+ * of the period billed, not of the day it is finalized). Returns the statements and how much they apply. Each statement re-checks
  * its grant's remainder inside the batch (NULL amount → NOT NULL aborts the batch if a
  * concurrent consumption got there first), and UNIQUE (invoice, grant, kind) makes a
  * replayed finalization abort instead of consuming twice.
  */
 export async function creditConsumption(
   db: Db,
-  c: { tenantId: string; currency: string; invoiceId: string; amount: number; now: number },
+  c: { tenantId: string; currency: string; invoiceId: string; amount: number; now: number; validAt?: number },
 ) {
   const grants = await db
     .select({
@@ -84,7 +93,7 @@ export async function creditConsumption(
       grantedAt: sql<number>`min(${creditLedger.createdAt})`,
     })
     .from(creditLedger)
-    .where(and(eq(creditLedger.tenantId, c.tenantId), eq(creditLedger.currency, c.currency), notExpiredAt(c.now)))
+    .where(and(eq(creditLedger.tenantId, c.tenantId), eq(creditLedger.currency, c.currency), notExpiredAt(c.validAt ?? c.now), grantedBy(c.tenantId, c.validAt ?? c.now)))
     .groupBy(creditLedger.grantId, creditLedger.expiresAt)
     .having(sql`sum(${creditLedger.amount}) > 0`)
     .orderBy(sql`${creditLedger.expiresAt} IS NULL`, asc(creditLedger.expiresAt), sql`min(${creditLedger.createdAt})`, asc(creditLedger.grantId));

@@ -1,17 +1,19 @@
-import { and, eq, gt, isNull, lt, ne, or, sql } from "drizzle-orm";
 import { applicableDiscounts } from "../coupons/discounts";
 import { creditBalance } from "../credits/ledger";
 import type { Db } from "../db/client";
 import type { Bindings } from "../env";
-import { usageTotals } from "../metering/usage";
-import { findPlan } from "../plans/service";
+import { billedUsage, type UsageWindow } from "../metering/usage";
+import { planVersionCache } from "../plans/service";
 import type { Plan } from "../plans/schemas";
 import { toDecimalString, parseDecimal } from "../lib/decimal";
+import { isoDay } from "../lib/time";
 import { divideHalfEven, type RoundingMode } from "../money/rounding";
 import { priceMeter } from "../pricing/price";
-import { baseFeeForPeriod, type BillablePeriod } from "../subscriptions/billing";
-import { pendingInvoiceItems, subscriptions, type PendingInvoiceItemRow, type SubscriptionRow } from "../subscriptions/table";
-import { ensureTenant } from "../tenants/service";
+import { periodBaseFee, type BillablePeriod } from "../subscriptions/billing";
+import type { PlanRef } from "../subscriptions/phases";
+import { billsUsage, periodSegments, resumedAt, type Segment } from "../subscriptions/segments";
+import type { SubscriptionRow } from "../subscriptions/table";
+import { ensureTenant, tenantRoundingMode } from "../tenants/service";
 import { applyCredits, totalInvoice, type DiscountInput, type DraftLine, type InvoiceTotals } from "./compute";
 
 /**
@@ -35,82 +37,90 @@ export interface InvoiceDraft {
   creditBalance: number;
   creditsApplied: number;
   amountDue: number;
-  pendingItemIds: string[];
 }
 
 /**
- * The plan usage is priced at: the plan in effect at the end of the window. For the open
- * period that is the subscription's plan now; for a closed period it is the plan the last
- * immediate change in it switched to (its proration charge names it), else the plan the
- * period began on (a scheduled change applies only from the next period).
+ * The estimate's projection: additive usage (sum, count) scaled from the time a plan version
+ * has billed so far to the time it will bill by the period's end. Only once it has run for
+ * `MIN_PROJECTION_SHARE` of the period: before that the rate is noise (a handful of events
+ * in the first seconds would project absurd totals), and the estimate shows usage so far.
  */
-function usagePlanId(sub: SubscriptionRow, period: BillablePeriod, items: PendingInvoiceItemRow[], open: boolean): string {
-  if (open) return sub.planId;
-  const switchedTo = items.filter((i) => i.amount > 0 && i.planId).at(-1)?.planId;
-  return switchedTo ?? period.planId;
-}
+export const MIN_PROJECTION_SHARE = 0.1;
 
-/**
- * Whose usage a subscription bills, by the meter's own rule: a project subscription bills its
- * project's usage; the tenant-wide one bills everything else (all usage except projects
- * that have a live subscription of their own), so nothing is billed twice or missed.
- */
-export async function usageScope(db: Db, sub: SubscriptionRow): Promise<{ projectId?: string; excludeProjectIds?: string[] }> {
-  if (sub.projectId) return { projectId: sub.projectId };
-  const perProject = await db
-    .select({ projectId: subscriptions.projectId })
-    .from(subscriptions)
-    .where(and(eq(subscriptions.tenantId, sub.tenantId), sql`${subscriptions.projectId} IS NOT NULL`, ne(subscriptions.status, "canceled")));
-  return { excludeProjectIds: perProject.map((r) => r.projectId!) };
-}
-
-/** Scales additive usage (sum, count) from `elapsed` ms of a period to `total` ms: the estimate's projection. */
-export interface Projection {
+interface Projection {
   elapsed: number;
   total: number;
 }
 
 const ADDITIVE = new Set(["sum", "count"]);
 
-function project(quantity: string, aggregation: string, by: Projection | undefined): string {
-  if (!by || !ADDITIVE.has(aggregation) || by.elapsed <= 0) return quantity;
+function project(quantity: string, aggregation: string, by: Projection | null): string {
+  if (!by || !ADDITIVE.has(aggregation) || by.elapsed <= 0 || by.total === by.elapsed) return quantity;
   const q = parseDecimal(quantity);
   const SCALE = 6n;
   const units = divideHalfEven(q.units * BigInt(by.total) * 10n ** SCALE, BigInt(by.elapsed));
   return toDecimalString({ units, scale: q.scale + Number(SCALE) });
 }
 
-async function usageLines(
+/**
+ * The usage lines of a period: its segments that bill usage, grouped by the plan version
+ * pricing them, each group's usage read over all its segments (each with its own scope) and
+ * priced once with that version's meters, aggregations, tiers and included quantities.
+ * Usage counts up to `until` (exclusive), cut at the instant.
+ */
+export async function usageLines(
   env: Bindings,
-  db: Db,
   sub: SubscriptionRow,
-  plan: Plan | undefined,
   period: BillablePeriod,
-  usedUntil: number,
+  segments: readonly Segment[],
+  planOf: (ref: PlanRef) => Promise<Plan>,
+  until: number,
   mode: RoundingMode,
-  projection?: Projection,
+  projectToEnd = false,
 ): Promise<DraftLine[]> {
-  const priced = (plan?.meters ?? []).filter((m) => m.price !== null);
-  if (priced.length === 0) return [];
-  const totals = await usageTotals(env, sub.tenantId, { from: period.periodStart, to: usedUntil, ...(await usageScope(db, sub)) });
-  const quantityOf = new Map(totals.map((t) => [t.metric, t.quantity]));
-  return priced.map((meter) => {
-    const quantity = project(quantityOf.get(meter.metric) ?? "0", meter.aggregation, projection);
-    const charge = priceMeter(meter.price!, quantity, meter.includedQuantity, mode);
-    const billable = charge.billableQuantity;
-    return {
-      kind: "usage" as const,
-      description: `${meter.metric}: ${quantity} used, ${meter.includedQuantity} included`,
-      meter: meter.metric,
-      quantity: billable,
-      unitPrice: firstBilledUnitPrice(charge.tiers),
-      amount: charge.amount,
-      periodStart: period.periodStart,
-      periodEnd: period.periodEnd,
-      sourceId: null,
-      usedQuantity: quantity,
-    };
-  });
+  const groups = new Map<string, { plan: Plan; windows: UsageWindow[]; scheduled: number }>();
+  for (const s of segments) {
+    if (!s.plan) continue;
+    const plan = await planOf(s.plan);
+    if (!billsUsage(s, plan.trialUsage)) continue;
+    const key = `${plan.id}@${plan.version}`;
+    const group = groups.get(key) ?? { plan, windows: [], scheduled: 0 };
+    group.scheduled += s.to - s.from;
+    if (s.from < until) group.windows.push({ from: s.from, to: Math.min(s.to, until), ...s.scope });
+    groups.set(key, group);
+  }
+  const lines: DraftLine[] = [];
+  for (const { plan, windows, scheduled } of groups.values()) {
+    if (windows.length === 0) continue;
+    const elapsed = windows.reduce((t, w) => t + (w.to - w.from), 0);
+    const projection =
+      projectToEnd && elapsed >= MIN_PROJECTION_SHARE * (period.periodEnd - period.periodStart) ? { elapsed, total: scheduled } : null;
+    const priced = plan.meters.filter((m) => m.price !== null);
+    if (priced.length === 0) continue;
+    const quantities = await billedUsage(env, sub.tenantId, windows, new Map(priced.map((m) => [m.metric, m.aggregation])));
+    const from = windows[0]!.from;
+    const to = windows.at(-1)!.to;
+    // Only a period priced by more than one version says which one each line is.
+    const several = groups.size > 1;
+    const label = several ? ` (${plan.name}, ${isoDay(from)} – ${isoDay(to)})` : "";
+    for (const meter of priced) {
+      const quantity = project(quantities.get(meter.metric) ?? "0", meter.aggregation, projection);
+      const charge = priceMeter(meter.price!, quantity, meter.includedQuantity, mode);
+      lines.push({
+        kind: "usage",
+        description: `${meter.metric}: ${quantity} used, ${meter.includedQuantity} included${label}`,
+        meter: meter.metric,
+        quantity: charge.billableQuantity,
+        unitPrice: firstBilledUnitPrice(charge.tiers),
+        amount: charge.amount,
+        periodStart: several ? from : period.periodStart,
+        periodEnd: several ? to : period.periodEnd,
+        sourceId: null,
+        usedQuantity: quantity,
+      });
+    }
+  }
+  return lines;
 }
 
 /** A usage line shows the unit price of its first billed tier (its amount covers every tier). */
@@ -119,40 +129,28 @@ function firstBilledUnitPrice(tiers: Array<{ unitPrice: string; quantity: string
   return billed?.unitPrice ?? tiers[0]?.unitPrice ?? "0";
 }
 
-/** Pending proration items for this period not taken by another invoice. */
-async function pendingItems(db: Db, sub: SubscriptionRow, period: BillablePeriod, asOf: number, invoiceId: string | null): Promise<PendingInvoiceItemRow[]> {
-  return db
-    .select()
-    .from(pendingInvoiceItems)
-    .where(
-      and(
-        eq(pendingInvoiceItems.subscriptionId, sub.id),
-        invoiceId ? or(isNull(pendingInvoiceItems.invoiceId), eq(pendingInvoiceItems.invoiceId, invoiceId)) : isNull(pendingInvoiceItems.invoiceId),
-        lt(pendingInvoiceItems.periodStart, period.periodEnd),
-        gt(pendingInvoiceItems.periodEnd, period.periodStart),
-        lt(pendingInvoiceItems.createdAt, asOf + 1),
-      ),
-    )
-    .orderBy(pendingInvoiceItems.createdAt, pendingInvoiceItems.amount, pendingInvoiceItems.id);
-}
-
 /**
  * `open`: the period is still running (a preview as of `asOf`); otherwise it has closed and
  * everything in it counts. `invoiceId`: the draft being recomputed, whose items it keeps.
  */
+/** A closed period's usage lines as the rollups stand now (late usage shows up here). */
+export async function periodUsageLines(env: Bindings, db: Db, sub: SubscriptionRow, period: BillablePeriod): Promise<DraftLine[]> {
+  return usageLines(env, sub, period, await periodSegments(db, sub, period), planVersionCache(db), period.periodEnd, await tenantRoundingMode(db, sub.tenantId));
+}
+
 export async function buildDraft(
   env: Bindings,
   db: Db,
   sub: SubscriptionRow,
   period: BillablePeriod,
-  opts: { asOf: number; open: boolean; invoiceId?: string; projection?: Projection },
+  opts: { asOf: number; open: boolean; estimate?: boolean },
 ): Promise<InvoiceDraft> {
   const asOf = Math.min(opts.asOf, period.periodEnd);
   const tenant = await ensureTenant(db, sub.tenantId, asOf);
-  const items = await pendingItems(db, sub, period, asOf, opts.invoiceId ?? null);
-  const plan = await findPlan(db, usagePlanId(sub, period, items, opts.open));
-
-  const base: DraftLine[] = (await baseFeeForPeriod(db, period, tenant.roundingMode, asOf)).map((l) => ({
+  const known = await periodSegments(db, sub, period);
+  // An estimate counts on what is scheduled: a pause with a resume date ends then.
+  const segments = opts.estimate && sub.status === "paused" && sub.resumesAt !== null ? resumedAt(known, sub.resumesAt) : known;
+  const base: DraftLine[] = (await periodBaseFee(db, period, segments)).map((l) => ({
     kind: "base",
     description: l.description,
     meter: null,
@@ -165,24 +163,14 @@ export async function buildDraft(
   }));
   // Usage counts up to `asOf` (a preview) or the whole period (an invoice); late events for a
   // closed period still count while its invoice is a draft.
-  const usage = await usageLines(env, db, sub, plan, period, opts.open ? asOf : period.periodEnd, tenant.roundingMode, opts.projection);
-  const prorations: DraftLine[] = items.map((i) => ({
-    kind: "proration",
-    description: i.description,
-    meter: null,
-    quantity: "1",
-    unitPrice: String(i.amount),
-    amount: i.amount,
-    periodStart: i.periodStart,
-    periodEnd: i.periodEnd,
-    sourceId: i.id,
-  }));
-  const lines = [...base, ...prorations, ...usage];
+  const usage = await usageLines(env, sub, period, segments, planVersionCache(db), opts.open ? asOf : period.periodEnd, tenant.roundingMode, opts.estimate);
+  const lines = [...base, ...usage];
 
   const discounts: DiscountInput[] = (await applicableDiscounts(db, sub.id))
     .filter((d) => d.amountOff === null || d.currency === sub.currency)
     .map((d) => ({ id: d.id, description: d.description, percentOff: d.percentOff, amountOff: d.amountOff }));
   const totals = totalInvoice(lines, discounts, tenant.taxRateBps, tenant.roundingMode);
+  // Credits are valid or not as of the moment billed (the period's end for an invoice).
   const balance = await creditBalance(db, sub.tenantId, sub.currency, asOf);
   const { creditsApplied, amountDue } = applyCredits(totals.total, balance);
   return {
@@ -198,6 +186,5 @@ export async function buildDraft(
     creditBalance: balance,
     creditsApplied,
     amountDue,
-    pendingItemIds: items.map((i) => i.id),
   };
 }

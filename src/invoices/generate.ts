@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { consumeDiscountPeriod } from "../coupons/discounts";
 import { creditConsumption } from "../credits/ledger";
@@ -10,7 +10,7 @@ import { invalidState } from "../http/errors";
 import { newId } from "../lib/ids";
 import { findLiveSubscription, findOwnedSubscription, findSubscription } from "../subscriptions/queries";
 import { catchUp } from "../subscriptions/rollover";
-import { pendingInvoiceItems, subscriptionPeriods, subscriptions, type PeriodRow, type SubscriptionRow } from "../subscriptions/table";
+import { subscriptionPeriods, subscriptions, type PeriodRow, type SubscriptionRow } from "../subscriptions/table";
 import { buildDraft, type InvoiceDraft } from "./draft";
 import { invoiceLines, invoices, type InvoiceRow } from "./table";
 
@@ -54,7 +54,7 @@ const totalsColumns = (draft: InvoiceDraft) => ({
 
 /**
  * Writes the draft invoice for a closed period in one batch: the invoice, its lines, and
- * the claims on the period and its pending items. The unique (tenant, period) key makes a
+ * the claim on the period. The unique (tenant, period) key makes a
  * concurrent second generation fail as a whole; the caller then returns the first one.
  */
 async function insertDraft(db: Db, period: PeriodRow, draft: InvoiceDraft, now: number): Promise<string> {
@@ -78,9 +78,6 @@ async function insertDraft(db: Db, period: PeriodRow, draft: InvoiceDraft, now: 
       .update(subscriptionPeriods)
       .set({ invoiceId: id })
       .where(and(eq(subscriptionPeriods.id, period.id), isNull(subscriptionPeriods.invoiceId))),
-    ...(draft.pendingItemIds.length
-      ? [db.update(pendingInvoiceItems).set({ invoiceId: id }).where(and(inArray(pendingInvoiceItems.id, draft.pendingItemIds), isNull(pendingInvoiceItems.invoiceId)))]
-      : []),
   ]);
   return id;
 }
@@ -172,20 +169,13 @@ export async function finalizationStatements(
         .where(and(eq(subscriptionPeriods.subscriptionId, sub.id), eq(subscriptionPeriods.periodStart, row.periodStart)))
         .get()
     : undefined;
-  const draft = sub && period ? await buildDraft(env, db, sub, period, { asOf: period.periodEnd, open: false, invoiceId: row.id }) : null;
+  const draft = sub && period ? await buildDraft(env, db, sub, period, { asOf: period.periodEnd, open: false }) : null;
   const total = draft ? draft.totals.total : row.total;
-  const credits = await creditConsumption(db, { tenantId: row.tenantId, currency: row.currency, invoiceId: row.id, amount: total, now });
+  // Which credits may pay it is judged at the period's end, as the draft and preview show.
+  const credits = await creditConsumption(db, { tenantId: row.tenantId, currency: row.currency, invoiceId: row.id, amount: total, now, validAt: row.periodEnd });
   const carryForward = draft ? draft.totals.carryForward : Math.max(0, -row.subtotal);
   const carryId = newId("cred");
-  const replaceLines: Statement[] = draft
-    ? [
-        db.delete(invoiceLines).where(eq(invoiceLines.invoiceId, row.id)),
-        ...lineInserts(db, row.id, draft),
-        ...(draft.pendingItemIds.length
-          ? [db.update(pendingInvoiceItems).set({ invoiceId: row.id }).where(and(inArray(pendingInvoiceItems.id, draft.pendingItemIds), isNull(pendingInvoiceItems.invoiceId)))]
-          : []),
-      ]
-    : [];
+  const replaceLines: Statement[] = draft ? [db.delete(invoiceLines).where(eq(invoiceLines.invoiceId, row.id)), ...lineInserts(db, row.id, draft)] : [];
   const bookkeeping: Statement[] = [
     ...credits.statements,
     ...(draft?.totals.discounts.map((d) => consumeDiscountPeriod(db, d.sourceId, row.id)) ?? []),

@@ -2,9 +2,8 @@ import { and, eq, gt, inArray, isNotNull, lt } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { Bindings } from "../env";
 import { compare, parseDecimal, sub, toDecimalString } from "../lib/decimal";
-import { usageTotals } from "../metering/usage";
 import { findSubscription } from "../subscriptions/queries";
-import { usageScope } from "./draft";
+import { periodUsageLines } from "./draft";
 import { invoiceLines, invoices } from "./table";
 import { iso } from "../lib/time";
 
@@ -41,17 +40,17 @@ export async function lateUsage(env: Bindings, db: Db, tenantId: string, window:
   const late: LateUsage[] = [];
   for (const inv of finalized) {
     const lines = await db
-      .select({ meter: invoiceLines.meter, used: invoiceLines.usedQuantity })
+      .select({ meter: invoiceLines.meter, used: invoiceLines.usedQuantity, periodStart: invoiceLines.periodStart })
       .from(invoiceLines)
       .where(and(eq(invoiceLines.invoiceId, inv.id), eq(invoiceLines.kind, "usage"), isNotNull(invoiceLines.usedQuantity)));
     if (lines.length === 0) continue;
     const subscription = await findSubscription(db, inv.subscriptionId!);
     if (!subscription) continue;
-    const now = await usageTotals(env, tenantId, { from: inv.periodStart, to: inv.periodEnd, ...(await usageScope(db, subscription)) });
-    const current = new Map(now.map((t) => [t.metric, t.quantity]));
+    const now = await periodUsageLines(env, db, subscription, { subscriptionId: subscription.id, periodStart: inv.periodStart, periodEnd: inv.periodEnd });
+    const current = new Map(now.map((l) => [`${l.meter}|${l.periodStart}`, l.usedQuantity ?? "0"]));
     for (const line of lines) {
       const invoiced = parseDecimal(line.used!);
-      const today = parseDecimal(current.get(line.meter!) ?? "0");
+      const today = parseDecimal(current.get(`${line.meter}|${line.periodStart}`) ?? "0");
       if (compare(today, invoiced) <= 0) continue;
       late.push({
         invoiceId: inv.id,

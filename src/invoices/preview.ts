@@ -1,4 +1,4 @@
-import { and, eq, gt, lte } from "drizzle-orm";
+import { and, eq, gte, lt } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { iso } from "../lib/time";
 import type { Bindings } from "../env";
@@ -7,7 +7,7 @@ import { openPeriod, type BillablePeriod } from "../subscriptions/billing";
 import { findLiveSubscription } from "../subscriptions/queries";
 import { catchUp } from "../subscriptions/rollover";
 import { subscriptionPeriods, type SubscriptionRow } from "../subscriptions/table";
-import { buildDraft, type InvoiceDraft } from "./draft";
+import { buildDraft, MIN_PROJECTION_SHARE, type InvoiceDraft } from "./draft";
 import { invoices } from "./table";
 
 /** A draft as the API shows it: the Invoice shape's figures, for a period still open. */
@@ -52,17 +52,21 @@ async function currentSubscription(env: Bindings, db: Db, tenantId: string, now:
 }
 
 /**
- * The period `at` falls in, if it is still open for billing: the current period, or an
- * ended one whose invoice is not final yet (a past "open" period: late usage still counts).
+ * The period `at` bills in: the one it lies inside or ends (`at` = a period's end is that
+ * period, complete), if it is still open for billing: the current period, or an ended one
+ * whose invoice is not final yet (late usage still counts). Without `at`, the current period.
  */
-async function periodAt(db: Db, sub: SubscriptionRow, at: number): Promise<{ period: BillablePeriod; invoiceId?: string }> {
-  if (at >= sub.currentPeriodStart && at < sub.currentPeriodEnd) return { period: openPeriod(sub) };
+async function periodAt(db: Db, sub: SubscriptionRow, at: number | undefined): Promise<BillablePeriod> {
+  if (at === undefined || (at > sub.currentPeriodStart && at <= sub.currentPeriodEnd)) return openPeriod(sub);
   const closed = await db
     .select()
     .from(subscriptionPeriods)
-    .where(and(eq(subscriptionPeriods.subscriptionId, sub.id), lte(subscriptionPeriods.periodStart, at), gt(subscriptionPeriods.periodEnd, at)))
+    .where(and(eq(subscriptionPeriods.subscriptionId, sub.id), lt(subscriptionPeriods.periodStart, at), gte(subscriptionPeriods.periodEnd, at)))
     .get();
-  if (!closed) throw badRequest(`No billing period of subscription ${sub.id} contains ${iso(at)}`, [{ path: "at", message: "outside the subscription's periods" }]);
+  if (!closed) {
+    if (at === sub.currentPeriodStart) return openPeriod(sub);
+    throw badRequest(`No billing period of subscription ${sub.id} contains ${iso(at)}`, [{ path: "at", message: "outside the subscription's periods" }]);
+  }
   if (closed.invoiceId) {
     const invoice = await db.select({ status: invoices.status, number: invoices.number }).from(invoices).where(eq(invoices.id, closed.invoiceId)).get();
     if (invoice && invoice.status !== "draft") {
@@ -71,45 +75,52 @@ async function periodAt(db: Db, sub: SubscriptionRow, at: number): Promise<{ per
       });
     }
   }
-  return { period: closed, invoiceId: closed.invoiceId ?? undefined };
-}
-
-/** The invoice the period containing `at` (default now) would produce with what is known at `at`. */
-export async function previewInvoice(env: Bindings, db: Db, tenantId: string, at: number | undefined, now: number): Promise<InvoiceDraft> {
-  if (at !== undefined && at > now) throw badRequest("at must not be in the future", [{ path: "at", message: "in the future" }]);
-  const sub = await currentSubscription(env, db, tenantId, now);
-  const asOf = at ?? now;
-  const { period, invoiceId } = await periodAt(db, sub, asOf);
-  return buildDraft(env, db, sub, period, { asOf, open: true, invoiceId });
+  return closed;
 }
 
 /**
- * Projected invoice at the end of the current period: the base fee and prorations as they
- * stand, additive usage (sum, count) extrapolated linearly from the rate so far; gauges
- * (max, latest, unique_count) are taken as they are now.
+ * The invoice the period `at` falls in (default now) gets with usage up to `at` exactly, and
+ * its base fee as the subscription's phases known now make it. `at` may be as late as the
+ * current period's end: `preview?at=<period end>` is that period's invoice to the cent.
+ */
+export async function previewInvoice(env: Bindings, db: Db, tenantId: string, at: number | undefined, now: number): Promise<InvoiceDraft> {
+  const sub = await currentSubscription(env, db, tenantId, now);
+  if (at !== undefined && at > Math.max(now, sub.currentPeriodEnd)) {
+    throw badRequest("at must not lie beyond the current period's end", [{ path: "at", message: "after the current period" }]);
+  }
+  const period = await periodAt(db, sub, at);
+  return buildDraft(env, db, sub, period, { asOf: at ?? now, open: true });
+}
+
+/**
+ * Projected invoice at the end of the current period: the base fee as scheduled (a pause
+ * with a resume date resumes then), additive usage (sum, count) extrapolated linearly from
+ * each plan version's rate so far once it has run for a tenth of the period; gauges (max,
+ * latest, unique_count) as they are now.
  */
 export async function estimateInvoice(env: Bindings, db: Db, tenantId: string, now: number) {
   const sub = await currentSubscription(env, db, tenantId, now);
   const period = openPeriod(sub);
   const elapsed = Math.max(0, now - period.periodStart);
   const total = period.periodEnd - period.periodStart;
-  const soFar = await buildDraft(env, db, sub, period, { asOf: now, open: true });
-  const projected = await buildDraft(env, db, sub, period, { asOf: now, open: true, projection: { elapsed, total } });
-  const usage = (d: InvoiceDraft) => new Map(d.lines.filter((l) => l.kind === "usage").map((l) => [l.meter!, l]));
+  const [soFar, projected] = await Promise.all([
+    buildDraft(env, db, sub, period, { asOf: now, open: true }),
+    buildDraft(env, db, sub, period, { asOf: now, open: true, estimate: true }),
+  ]);
+  const usage = (d: InvoiceDraft) => new Map(d.lines.filter((l) => l.kind === "usage").map((l) => [`${l.meter}|${l.periodStart}`, l]));
   const now_ = usage(soFar);
   return {
     method: "linear" as const,
-    explanation:
-      "Additive meters (sum, count) are projected as usage so far × period length ÷ time elapsed; gauges (max, latest, unique_count) stay at their current value. Base fee, prorations, discounts and tax are applied as the invoice would.",
+    explanation: `Additive meters (sum, count) are projected as usage so far × the time the plan bills this period ÷ the time it has billed so far, once that is at least ${MIN_PROJECTION_SHARE * 100} % of the period (until then: usage so far); gauges (max, latest, unique_count) stay at their current value. The base fee counts a scheduled resume; discounts, tax and credits are applied as the invoice would.`,
     asOf: iso(now),
     periodStart: iso(period.periodStart),
     periodEnd: iso(period.periodEnd),
     elapsedMs: elapsed,
     periodMs: total,
-    meters: [...usage(projected).values()].map((l) => ({
+    meters: [...usage(projected).entries()].map(([key, l]) => ({
       metric: l.meter!,
-      billableSoFar: now_.get(l.meter!)?.quantity ?? "0",
-      amountSoFar: { amount: now_.get(l.meter!)?.amount ?? 0, currency: sub.currency },
+      billableSoFar: now_.get(key)?.quantity ?? "0",
+      amountSoFar: { amount: now_.get(key)?.amount ?? 0, currency: sub.currency },
       projectedBillable: l.quantity,
       projectedAmount: { amount: l.amount, currency: sub.currency },
     })),

@@ -1,4 +1,4 @@
-import { emptyAggregate, mergeAggregate, type Aggregate } from "./aggregate";
+import { addEvent, emptyAggregate, mergeAggregate, type Aggregate } from "./aggregate";
 import type { MeterPlanState } from "./plan-state";
 import { decimal, formatDecimal } from "./quantity";
 import type { QuotaDefinition } from "../quotas/rules";
@@ -48,6 +48,17 @@ CREATE TABLE IF NOT EXISTS bucket_values (
 CREATE INDEX IF NOT EXISTS bucket_values_unflushed ON bucket_values (bucket_start) WHERE flushed = 0;
 CREATE TABLE IF NOT EXISTS plan_states (subscription_id TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS period_boundaries (at INTEGER PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS event_log (
+  ts INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  metric TEXT NOT NULL,
+  project_id TEXT NOT NULL,
+  resource TEXT NOT NULL,
+  cost_center_id TEXT NOT NULL,
+  quantity TEXT NOT NULL,
+  value TEXT,
+  PRIMARY KEY (ts, seq)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS quotas (
   id TEXT PRIMARY KEY,
   metric TEXT NOT NULL,
@@ -133,8 +144,12 @@ const toRollupValue = (r: Row): RollupValue => ({
 export class MeterStore {
   constructor(private readonly sql: SqlStorage) {}
 
-  migrate(): void {
+  migrate(now: number): void {
     this.sql.exec(SCHEMA);
+    // The event log began with this schema: a meter that already had buckets then has no
+    // logged events before that moment to cut them by; a new one has logged everything.
+    const fresh = this.sql.exec("SELECT 1 FROM buckets LIMIT 1").toArray().length === 0;
+    this.sql.exec("INSERT INTO meta (key, value) VALUES ('log_started_at', ?) ON CONFLICT DO NOTHING", fresh ? 0 : now);
   }
 
   getMeta(key: string): SqlStorageValue | undefined {
@@ -170,6 +185,11 @@ export class MeterStore {
     for (const at of [state.periodStart, state.periodEnd]) {
       this.sql.exec("INSERT INTO period_boundaries (at) VALUES (?) ON CONFLICT DO NOTHING", at);
     }
+  }
+
+  /** A cut (a subscription change) splits the bucket it falls in, like a period boundary. */
+  addBoundary(at: number): void {
+    this.sql.exec("INSERT INTO period_boundaries (at) VALUES (?) ON CONFLICT DO NOTHING", at);
   }
 
   boundaries(): number[] {
@@ -279,6 +299,64 @@ export class MeterStore {
     );
     for (const row of rows) mergeAggregate(total, aggregateOf(row));
     return total;
+  }
+
+  // ── the event log: sub-bucket reads ──────────────────────────────────────
+
+  logEvent(dims: BucketDims, at: number, seq: number, quantity: string, value: string | undefined): void {
+    this.sql.exec(
+      "INSERT INTO event_log (ts, seq, metric, project_id, resource, cost_center_id, quantity, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      at,
+      seq,
+      dims.metric,
+      dims.projectId,
+      dims.resource,
+      dims.costCenterId,
+      quantity,
+      value ?? null,
+    );
+  }
+
+  /**
+   * The accepted events with timestamps in [from, to), rolled up like one bucket starting at
+   * `from` (per metric and dimensions), with their distinct values. Reads at most one
+   * bucket's worth of events: callers ask only for the part of a bucket before a cut.
+   */
+  loggedRollups(from: number, to: number): { rows: RollupRow[]; values: RollupValue[] } {
+    const rows = new Map<string, RollupRow & { agg: Aggregate }>();
+    const values: RollupValue[] = [];
+    for (const r of this.sql.exec("SELECT * FROM event_log WHERE ts >= ? AND ts < ? ORDER BY ts, seq", from, to)) {
+      const dims = { metric: r.metric as string, bucketStart: from, projectId: r.project_id as string, resource: r.resource as string, costCenterId: r.cost_center_id as string };
+      const key = bucketKey(dims);
+      let row = rows.get(key);
+      if (!row) {
+        row = { ...dims, events: 0, sum: "0", max: null, latestAt: null, latestSeq: null, latest: null, rejected: 0, version: 0, agg: emptyAggregate() };
+        rows.set(key, row);
+      }
+      addEvent(row.agg, decimal(r.quantity as string), r.ts as number, r.seq as number);
+      if (r.value !== null) values.push({ ...dims, value: r.value as string });
+    }
+    return {
+      rows: [...rows.values()].map(({ agg, ...row }) => ({
+        ...row,
+        events: agg.events,
+        sum: formatDecimal(agg.sum),
+        max: agg.max === null ? null : formatDecimal(agg.max),
+        latestAt: agg.latest?.at ?? null,
+        latestSeq: agg.latest?.seq ?? null,
+        latest: agg.latest ? formatDecimal(agg.latest.value) : null,
+      })),
+      values,
+    };
+  }
+
+  /**
+   * From when the log holds every accepted event: after it began (plus the 5 minutes an event
+   * may be dated ahead) and after what retention pruned.
+   */
+  logStart(): number {
+    const started = Number(this.getMeta("log_started_at") ?? 0);
+    return Math.max(started === 0 ? 0 : started + 5 * 60_000, Number(this.getMeta("log_pruned_before") ?? 0));
   }
 
   // ── distinct values (unique_count) ─────────────────────────────────────────
@@ -444,6 +522,9 @@ export class MeterStore {
     this.sql.exec("DELETE FROM buckets WHERE bucket_start < ? AND version = flushed_version", bucketsBefore);
     this.sql.exec("DELETE FROM bucket_values WHERE bucket_start < ? AND flushed = 1", bucketsBefore);
     this.sql.exec("DELETE FROM quota_crossings WHERE crossed_at < ?", crossingsBefore);
+    // Events older than the backdating window can no longer move a bucket's tail.
+    this.sql.exec("DELETE FROM event_log WHERE ts < ?", keysBefore);
+    this.setMeta("log_pruned_before", keysBefore);
   }
 }
 

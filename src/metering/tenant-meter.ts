@@ -22,6 +22,8 @@ import type {
   RecordedEvent,
   RecordResult,
   Refusal,
+  RollupRow,
+  RollupValue,
 } from "./types";
 import { DAY_MS, HOUR_MS, iso } from "../lib/time";
 
@@ -88,7 +90,7 @@ export class TenantMeter extends DurableObject<Bindings> {
     super(ctx, env);
     this.store = new MeterStore(ctx.storage.sql);
     void ctx.blockConcurrencyWhile(async () => {
-      this.store.migrate();
+      this.store.migrate(Date.now());
       this.seq = this.store.maxSeq();
       this.applyPlanStates(this.store.planStates());
       this.applyQuotas(this.store.quotas());
@@ -181,6 +183,29 @@ export class TenantMeter extends DurableObject<Bindings> {
     const { rows, values } = this.store.pending(from, to, q.projectId === undefined ? undefined : (q.projectId ?? ""));
     const aggregations = Object.fromEntries([...this.meters.values()].map((m) => [m.metric, m.aggregation]));
     return { from, to, rows, values, aggregations };
+  }
+
+  /**
+   * Everything billing needs over [from, to) that D1 may not have: the unflushed buckets, and,
+   * when `to` falls inside a bucket, that bucket's events before `to` (from the event log) as
+   * `tail`, which replaces the bucket. So usage is cut at any instant, not at the hour.
+   */
+  billingRows(q: { from: number; to: number }): PendingUsage & { tail: { bucketStart: number; rows: RollupRow[]; values: RollupValue[] } | null } {
+    const { rows, values } = this.store.pending(q.from, q.to, undefined);
+    const start = bucketStart(q.to, this.boundaries);
+    const covered = start >= this.store.logStart();
+    const tail = start !== q.to && start >= q.from && covered ? { bucketStart: start, ...this.store.loggedRollups(start, q.to) } : null;
+    return { from: q.from, to: q.to, rows, values, aggregations: {}, tail };
+  }
+
+  /**
+   * A subscription changes at `at`: buckets split there, so usage before and after the change
+   * never share one. Called before the change is committed, so no event after it can land in
+   * the bucket before it; an extra cut (a change that then failed) changes no total.
+   */
+  cut(at: number): void {
+    this.ctx.storage.transactionSync(() => this.store.addBoundary(at));
+    this.boundaries = this.store.boundaries();
   }
 
   /** Soft-quota crossings since `since` (what alerts build on). */
@@ -279,6 +304,7 @@ export class TenantMeter extends DurableObject<Bindings> {
     for (const c of matching) if (isNew(c)) c.unique++;
     for (const c of matching) addEvent(c.agg, quantity, e.timestamp, seq);
     if (value !== undefined) this.store.addValue(dims, value);
+    this.store.logEvent(dims, e.timestamp, seq, e.quantity, value);
     this.noteCrossings(alerts, meter, now);
     for (const c of checks) {
       if (c.rule.enforcement === "soft" && c.before <= c.rule.limit && c.after > c.rule.limit) {

@@ -25,31 +25,110 @@ export interface UsageQuery {
   excludeProjectIds?: readonly string[];
 }
 
-export interface UsageTotal {
+export interface UsageGroup {
   metric: string;
   aggregation: Aggregation;
   /** Exact decimal string. */
   quantity: string;
   /** Events refused (hard quota or paused subscription) in the window. */
-  rejected?: number;
-}
-
-export interface UsageGroup extends Required<UsageTotal> {
+  rejected: number;
   key: string | null;
   events: number;
 }
 
+/** One stretch of time and the projects whose usage it counts (see UsageQuery). */
+export type UsageWindow = Pick<UsageQuery, "from" | "to" | "projectId" | "excludeProjectIds">;
+
 /**
- * Usage per metric over [from, to), aggregated as each meter says, for
- * invoicing and previews. Reads D1's hourly rollups plus whatever the tenant's
- * meter has not flushed yet, so it includes every event recorded before the
- * call; it never reads raw events, so its cost grows with hours × dimensions,
- * not with the number of events.
+ * Usage per metric over the union of `windows`, each metric aggregated as `aggregationOf`
+ * says (the plan's own meter, not the tenant's), exactly to the instant: a window's end
+ * inside an hour counts only the events before it. For billing: the windows are one plan
+ * version's segments of a period, so its tiers and included quantity apply once to all of
+ * them. Reads rollups (plus at most one bucket's events), never a period's raw events.
  */
-export async function usageTotals(env: Bindings, tenantId: string, q: UsageQuery): Promise<UsageTotal[]> {
-  const { groups } = await readUsage(env, tenantId, { ...q, groupBy: "metric" }, Date.now());
-  return groups.map(({ metric, aggregation, quantity, rejected }) => ({ metric, aggregation, quantity, rejected }));
+export async function billedUsage(
+  env: Bindings,
+  tenantId: string,
+  windows: readonly UsageWindow[],
+  aggregationOf: ReadonlyMap<string, Aggregation>,
+): Promise<Map<string, string>> {
+  const quantities = new Map<string, string>();
+  if (windows.length === 0 || aggregationOf.size === 0) return quantities;
+  const from = Math.min(...windows.map((w) => w.from));
+  const to = Math.max(...windows.map((w) => w.to));
+  const meter = await env.TENANT_METER.getByName(tenantId).billingRows({ from, to });
+  const metrics = [...aggregationOf.keys()];
+  const unique = metrics.filter((m) => aggregationOf.get(m) === "unique_count");
+  const db = database(env.DB);
+  const [stored, storedValues] = await Promise.all([
+    db
+      .select()
+      .from(usageRollups)
+      .where(and(eq(usageRollups.tenantId, tenantId), gte(usageRollups.bucketStart, from), lt(usageRollups.bucketStart, to), inArray(usageRollups.metric, metrics))),
+    unique.length
+      ? db
+          .select()
+          .from(usageRollupValues)
+          .where(and(eq(usageRollupValues.tenantId, tenantId), gte(usageRollupValues.bucketStart, from), lt(usageRollupValues.bucketStart, to), inArray(usageRollupValues.metric, unique)))
+      : Promise.resolve([] as RollupValue[]),
+  ]);
+  const tail = meter.tail;
+  const cutOff = (r: { bucketStart: number }) => tail !== null && r.bucketStart === tail.bucketStart;
+  const rows = latestVersions([...stored.map(storedRow), ...meter.rows]).filter((r) => !cutOff(r));
+  const values = [...storedValues, ...meter.values].filter((v) => !cutOff(v));
+  if (tail) rows.push(...tail.rows), values.push(...tail.values);
+
+  const counted = (d: Dims) => windows.some((w) => d.bucketStart >= w.from && d.bucketStart < w.to && inWindowScope(w, d.projectId));
+  const aggregates = new Map<string, Aggregate>();
+  for (const r of rows) {
+    if (!aggregationOf.has(r.metric) || !counted(r)) continue;
+    const agg = aggregates.get(r.metric) ?? emptyAggregate();
+    aggregates.set(r.metric, mergeAggregate(agg, aggregateOfRow(r)));
+  }
+  const distinct = new Map<string, Set<string>>();
+  for (const v of values) {
+    if (aggregationOf.get(v.metric) !== "unique_count" || !counted(v)) continue;
+    const set = distinct.get(v.metric) ?? new Set<string>();
+    distinct.set(v.metric, set.add(v.value));
+  }
+  for (const [metric, aggregation] of aggregationOf) {
+    const agg = aggregates.get(metric) ?? emptyAggregate();
+    quantities.set(metric, formatDecimal(meteredValue(agg, aggregation, distinct.get(metric)?.size ?? 0)));
+  }
+  return quantities;
 }
+
+function inWindowScope(w: UsageWindow, projectId: string): boolean {
+  if (w.projectId !== undefined) return projectId === (w.projectId ?? "");
+  return !w.excludeProjectIds?.includes(projectId);
+}
+
+/** Of the same bucket read from D1 and from the meter, the higher version wins. */
+function latestVersions(rows: RollupRow[]): RollupRow[] {
+  const byKey = new Map<string, RollupRow>();
+  for (const r of rows) {
+    const key = rowKey(r);
+    const seen = byKey.get(key);
+    if (!seen || r.version > seen.version) byKey.set(key, r);
+  }
+  return [...byKey.values()];
+}
+
+const storedRow = (s: typeof usageRollups.$inferSelect): RollupRow => ({
+  metric: s.metric,
+  bucketStart: s.bucketStart,
+  projectId: s.projectId,
+  resource: s.resource,
+  costCenterId: s.costCenterId,
+  events: s.eventCount,
+  sum: s.sumValue,
+  max: s.maxValue,
+  latestAt: s.latestAt,
+  latestSeq: s.latestSeq,
+  latest: s.latestValue,
+  rejected: s.rejectedCount,
+  version: s.version,
+});
 
 /** Makes the tenant's meter write every unflushed rollup to D1 now (period close calls it). */
 export async function flushMeter(env: Bindings, tenantId: string): Promise<void> {
@@ -79,30 +158,10 @@ export async function readUsage(
   if (excluded.size > 0) where.push(notInArray(usageRollups.projectId, [...excluded]));
   const stored = await db.select().from(usageRollups).where(and(...where));
 
-  const rows = new Map<string, RollupRow>();
-  const keep = (r: RollupRow) => {
-    const key = rowKey(r);
-    const seen = rows.get(key);
-    if (!seen || r.version > seen.version) rows.set(key, r);
-  };
-  for (const s of stored) {
-    keep({
-      metric: s.metric,
-      bucketStart: s.bucketStart,
-      projectId: s.projectId,
-      resource: s.resource,
-      costCenterId: s.costCenterId,
-      events: s.eventCount,
-      sum: s.sumValue,
-      max: s.maxValue,
-      latestAt: s.latestAt,
-      latestSeq: s.latestSeq,
-      latest: s.latestValue,
-      rejected: s.rejectedCount,
-      version: s.version,
-    });
-  }
-  for (const r of pending.rows) if ((q.metric === undefined || r.metric === q.metric) && !excluded.has(r.projectId)) keep(r);
+  const rows = latestVersions([
+    ...stored.map(storedRow),
+    ...pending.rows.filter((r) => (q.metric === undefined || r.metric === q.metric) && !excluded.has(r.projectId)),
+  ]);
 
   const groupOf = groupKey(q.groupBy);
   const groups = new Map<string, { metric: string; key: string | null; agg: Aggregate; values: Set<string> }>();
@@ -112,7 +171,7 @@ export async function readUsage(
     if (!g) groups.set(id, (g = { metric, key, agg: emptyAggregate(), values: new Set() }));
     return g;
   };
-  for (const r of rows.values()) mergeAggregate(groupFor(r.metric, groupOf(r)).agg, aggregateOfRow(r));
+  for (const r of rows) mergeAggregate(groupFor(r.metric, groupOf(r)).agg, aggregateOfRow(r));
 
   const uniqueMetrics = [...new Set([...groups.values()].map((g) => g.metric))].filter((m) => aggregationOf(m) === "unique_count");
   if (uniqueMetrics.length > 0) {

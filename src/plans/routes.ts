@@ -4,10 +4,11 @@ import { hasScope, principalOf } from "../http/auth";
 import { envelope, jsonBody, jsonResponses, ok, okWith } from "../http/envelope";
 import { createRouter, secured } from "../http/router";
 import { CreatePlan, Plan, PlanId, UpdatePlan } from "./schemas";
-import { createPlan, getPlan, listPlans, updatePlan } from "./service";
+import { createPlan, getPlan, getPlanVersion, listPlans, updatePlan } from "./service";
 
 const tags = ["Plans"];
 const PlanParams = z.object({ planId: PlanId });
+const VersionQuery = z.object({ version: z.coerce.number().int().positive().optional() });
 const ListQuery = z.object({
   includeInactive: z
     .enum(["true", "false"])
@@ -39,10 +40,15 @@ export const plansRoutes = createRouter()
       tags,
       summary: "Get plan details",
       ...secured("billing:read", "billing:update", "usage:write"),
-      request: { params: PlanParams },
+      request: { params: PlanParams, query: VersionQuery },
       responses: jsonResponses(envelope(Plan)),
     }),
-    async (c) => ok(c, await getPlan(database(c.env.DB), c.req.valid("param").planId)),
+    async (c) => {
+      const { planId } = c.req.valid("param");
+      const { version } = c.req.valid("query");
+      const db = database(c.env.DB);
+      return ok(c, version === undefined ? await getPlan(db, planId) : await getPlanVersion(db, planId, version));
+    },
   )
   .openapi(
     createRoute({

@@ -72,14 +72,26 @@ export type PlanMeter = z.infer<typeof PlanMeter>;
 
 export const PlanId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "lowercase letters, digits, _ and - (max 64)");
 
-const planFields = {
+/** The versioned fields, without defaults (an update keeps what it does not name). */
+const versionFields = {
   name: z.string().min(1).max(120),
-  description: z.string().max(2000).default(""),
-  currency: Currency.default("USD"),
+  description: z.string().max(2000),
+  currency: Currency,
   basePrice: z.number().int().nonnegative().max(1e12).describe("Minor units per interval"),
-  interval: z.enum(["month", "year"]).default("month"),
-  trialDays: z.number().int().min(0).max(365).default(0),
-  meters: z.array(PlanMeter).max(50).default([]),
+  interval: z.enum(["month", "year"]),
+  trialDays: z.number().int().min(0).max(365),
+  trialUsage: z.enum(["free", "billed"]).describe("Whether metered usage during a trial is billed (the base fee never is during a trial)"),
+  meters: z.array(PlanMeter).max(50),
+};
+
+const planFields = {
+  ...versionFields,
+  description: versionFields.description.default(""),
+  currency: versionFields.currency.default("USD"),
+  interval: versionFields.interval.default("month"),
+  trialDays: versionFields.trialDays.default(0),
+  trialUsage: versionFields.trialUsage.default("free"),
+  meters: versionFields.meters.default([]),
   active: z.boolean().default(true),
 };
 
@@ -92,8 +104,12 @@ const uniqueMetrics = (p: { meters?: PlanMeter[] }, ctx: z.RefinementCtx) => {
 };
 
 export const CreatePlan = z.object({ id: PlanId, ...planFields }).strict().superRefine(uniqueMetrics).openapi("CreatePlan");
+/**
+ * Every field optional and none defaulted: a field the body does not name keeps its value
+ * (defaults would turn `{"name": "Renamed"}` into a reset of everything else).
+ */
 export const UpdatePlan = z
-  .object(planFields)
+  .object({ ...versionFields, active: z.boolean() })
   .partial()
   .strict()
   .superRefine(uniqueMetrics)
@@ -108,7 +124,9 @@ export const Plan = z
     basePrice: z.number().int(),
     interval: z.enum(["month", "year"]),
     trialDays: z.number().int(),
+    trialUsage: z.enum(["free", "billed"]),
     meters: z.array(PlanMeter),
+    version: z.number().int().describe("The version these fields are; subscriptions stay on the version they took until migrated"),
     active: z.boolean(),
     createdAt: z.string(),
     updatedAt: z.string(),

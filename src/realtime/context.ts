@@ -1,13 +1,13 @@
 import type { Db } from "../db/client";
 import type { Bindings } from "../env";
-import { usageScope } from "../invoices/draft";
 import { calendarWindow, type Window } from "../metering/periods";
 import type { Plan } from "../plans/schemas";
-import { findPlan } from "../plans/service";
+import { findPlanVersion } from "../plans/service";
 import type { RoundingMode } from "../money/rounding";
 import { priceMeter } from "../pricing/price";
 import { findLiveSubscription } from "../subscriptions/queries";
 import { catchUp } from "../subscriptions/rollover";
+import { usageScopeAt } from "../subscriptions/segments";
 import type { SubscriptionRow } from "../subscriptions/table";
 import { tenantRoundingMode } from "../tenants/service";
 
@@ -20,7 +20,7 @@ export interface CostContext {
   tenantId: string;
   sub: SubscriptionRow | null;
   plan: Plan | undefined;
-  /** readUsage's project filter: the usage the subscription bills (see usageScope in invoices/draft.ts). */
+  /** readUsage's project filter: the usage the subscription bills now (its current segment's scope). */
   scope: { projectId?: string; excludeProjectIds?: string[] };
   period: Window;
   currency: string | null;
@@ -31,7 +31,7 @@ export async function costContext(env: Bindings, db: Db, tenantId: string, now: 
   const [live, roundingMode] = await Promise.all([findLiveSubscription(db, tenantId), tenantRoundingMode(db, tenantId)]);
   if (!live) return { tenantId, sub: null, plan: undefined, scope: {}, period: calendarWindow("month", now), currency: null, roundingMode };
   const sub = await catchUp(db, env, live, now);
-  const [plan, scope] = await Promise.all([findPlan(db, sub.planId), usageScope(db, sub)]);
+  const [plan, scope] = await Promise.all([findPlanVersion(db, sub.planId, sub.planVersion), usageScopeAt(db, sub, now)]);
   return { tenantId, sub, plan, scope, period: { start: sub.currentPeriodStart, end: sub.currentPeriodEnd }, currency: sub.currency, roundingMode };
 }
 

@@ -5,8 +5,8 @@ import { notFound } from "../http/errors";
 import { afterCursor, decodeCursor, paginate } from "../http/pagination";
 import { discountsBySubscription, toDiscount } from "../coupons/discounts";
 import type { DiscountRow } from "../coupons/table";
-import type { PendingItem, Subscription } from "./schemas";
-import { pendingInvoiceItems, subscriptions, type PendingInvoiceItemRow, type SubscriptionRow, type SubscriptionStatus } from "./table";
+import type { Subscription } from "./schemas";
+import { subscriptions, type SubscriptionRow, type SubscriptionStatus } from "./table";
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
@@ -47,17 +47,6 @@ export async function presentSubscriptions(db: Db, rows: SubscriptionRow[]): Pro
 export async function presentSubscription(db: Db, row: SubscriptionRow): Promise<Subscription> {
   return (await presentSubscriptions(db, [row]))[0]!;
 }
-
-export const toPendingItem = (row: PendingInvoiceItemRow): PendingItem => ({
-  id: row.id,
-  description: row.description,
-  amount: row.amount,
-  currency: row.currency,
-  planId: row.planId,
-  periodStart: iso(row.periodStart),
-  periodEnd: iso(row.periodEnd),
-  createdAt: iso(row.createdAt),
-});
 
 /**
  * A subscription by id, as `owner` may see it: `owner` is the caller's tenant, or null for
@@ -118,31 +107,4 @@ export async function listSubscriptionRows(
     .limit(opts.limit + 1);
   const page = paginate(rows, opts.limit, (r) => ({ k: r.createdAt, id: r.id }));
   return { rows: page.items, nextCursor: page.nextCursor };
-}
-
-/** Proration items of a subscription not yet on an invoice, in the order they were made. */
-export async function openPendingItems(db: Db, subscriptionId: string): Promise<PendingInvoiceItemRow[]> {
-  return db
-    .select()
-    .from(pendingInvoiceItems)
-    .where(and(eq(pendingInvoiceItems.subscriptionId, subscriptionId), isNull(pendingInvoiceItems.invoiceId)))
-    .orderBy(pendingInvoiceItems.createdAt, sql`rowid`);
-}
-
-/**
- * The open items an invoice for a period ending at `periodEnd` bills: those made for that
- * period or an earlier one (an invoice generated late does not take the next period's).
- */
-export async function pendingItemsForPeriod(db: Db, subscriptionId: string, periodEnd: number): Promise<PendingInvoiceItemRow[]> {
-  return db
-    .select()
-    .from(pendingInvoiceItems)
-    .where(
-      and(
-        eq(pendingInvoiceItems.subscriptionId, subscriptionId),
-        isNull(pendingInvoiceItems.invoiceId),
-        lt(pendingInvoiceItems.periodStart, periodEnd),
-      ),
-    )
-    .orderBy(pendingInvoiceItems.createdAt, sql`rowid`);
 }

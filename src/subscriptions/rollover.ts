@@ -3,12 +3,13 @@ import type { Db } from "../db/client";
 import type { Bindings } from "../env";
 import { ApiError } from "../http/errors";
 import { log } from "../http/logger";
-import { findPlan, getPlan } from "../plans/service";
+import { findPlanVersion, getPlanVersion } from "../plans/service";
 import { newId } from "../lib/ids";
 import { syncMeter } from "./meter-sync";
 import { periodContaining } from "./periods";
 import { findSubscription } from "./queries";
-import { commitSubscription, endPause, startPause, type Statement } from "./store";
+import { phaseStatement, planOf, type PlanRef } from "./phases";
+import { commitSubscription, type Statement } from "./store";
 import { subscriptionPeriods, subscriptions, type PeriodRow, type SubscriptionRow } from "./table";
 
 /**
@@ -18,9 +19,10 @@ import { subscriptionPeriods, subscriptions, type PeriodRow, type SubscriptionRo
  *   1. a pause due to end by then resumes at its `resumesAt`;
  *   2. cancel-at-period-end cancels (no new period);
  *   3. a trial ends: active, and the billing anchor becomes the trial end;
- *   4. a scheduled plan change applies (a new interval re-anchors at the boundary);
- *   5. the next anniversary period opens, billed at the plan now in effect; a pause still
- *      running is split at the boundary so no pause span crosses periods.
+ *   4. a scheduled plan change applies at the version it was scheduled with (a new
+ *      interval re-anchors at the boundary);
+ *   5. the next anniversary period opens on the plan now in effect.
+ * Each step writes its phase (phases.ts) in the same batch, so billing sees it at its instant.
  */
 
 export interface RollOverResult {
@@ -76,9 +78,10 @@ export async function catchUp(db: Db, env: Bindings, row: SubscriptionRow, now: 
   return current;
 }
 
-/** Resumes a paused subscription; the pause span ends at `at` (its resumesAt, or now). */
+/** Resumes a paused subscription at `at` (its resumesAt, or now): the plan's fee accrues again. */
 export function resumeRow(db: Db, row: SubscriptionRow, at: number, now: number): Promise<SubscriptionRow> {
-  return commitSubscription(db, row, { status: "active", pausedAt: null, resumesAt: null }, now, endPause(db, row.id, at));
+  const phase = phaseStatement(db, row, at, { state: "active", plan: planOf(row), fee: planOf(row) }, now);
+  return commitSubscription(db, row, { status: "active", pausedAt: null, resumesAt: null }, now, [phase]);
 }
 
 const isDue = (row: SubscriptionRow, now: number) => row.status !== "canceled" && row.currentPeriodEnd <= now;
@@ -97,7 +100,8 @@ async function rollOverRow(db: Db, row: SubscriptionRow, now: number): Promise<R
     tenantId: row.tenantId,
     periodStart: row.currentPeriodStart,
     periodEnd: boundary,
-    planId: row.periodPlanId,
+    planId: row.planId,
+    planVersion: row.planVersion,
     currency: row.currency,
     trial: row.status === "trialing",
     endedAt: null,
@@ -105,17 +109,17 @@ async function rollOverRow(db: Db, row: SubscriptionRow, now: number): Promise<R
     invoiceId: null,
   };
   const extra: Statement[] = [db.insert(subscriptionPeriods).values(closedPeriod)];
-  const patch: Partial<SubscriptionRow> = { scheduledPlanId: null, scheduledChangeAt: null };
+  const patch: Partial<SubscriptionRow> = { scheduledPlanId: null, scheduledPlanVersion: null, scheduledChangeAt: null };
 
   let status = row.status;
   if (status === "paused" && row.resumesAt !== null && row.resumesAt <= boundary) {
-    extra.push(...endPause(db, row.id, row.resumesAt));
+    extra.push(phaseStatement(db, row, row.resumesAt, { state: "active", plan: planOf(row), fee: planOf(row) }, now));
     Object.assign(patch, { pausedAt: null, resumesAt: null });
     status = "active";
   }
 
   if (row.cancelAtPeriodEnd) {
-    if (status === "paused") extra.push(...endPause(db, row.id, boundary));
+    extra.push(phaseStatement(db, row, boundary, { state: "ended", plan: planOf(row), fee: null }, now));
     Object.assign(patch, { status: "canceled", endedAt: boundary, cancelAtPeriodEnd: false, pausedAt: null, resumesAt: null });
     const subscription = await commitSubscription(db, row, patch, now, extra);
     return { closedPeriod, subscription };
@@ -126,36 +130,27 @@ async function rollOverRow(db: Db, row: SubscriptionRow, now: number): Promise<R
     status = "active";
     anchor = boundary;
   }
-  let plan = await getPlan(db, row.planId);
-  const scheduled = row.scheduledPlanId ? await findPlan(db, row.scheduledPlanId) : undefined;
+  let plan = await getPlanVersion(db, row.planId, row.planVersion);
+  const scheduled = row.scheduledPlanId ? await findPlanVersion(db, row.scheduledPlanId, row.scheduledPlanVersion ?? 1) : undefined;
   if (scheduled && (row.scheduledChangeAt ?? boundary) <= boundary) {
     if (scheduled.interval !== plan.interval) anchor = boundary;
     plan = scheduled;
   }
   const next = periodContaining(anchor, boundary, plan.interval);
-  if (status === "paused") {
-    extra.push(...endPause(db, row.id, boundary), startPause(db, row, plan.id, boundary));
-  }
+  const ref: PlanRef = { planId: plan.id, version: plan.version };
+  // The new period starts on the plan in effect, its fee accruing unless still paused.
+  const phase = status === "paused" ? { state: "paused" as const, plan: ref, fee: null } : { state: "active" as const, plan: ref, fee: ref };
+  extra.push(phaseStatement(db, row, boundary, phase, now));
   Object.assign(patch, {
     status,
     planId: plan.id,
-    periodPlanId: plan.id,
+    planVersion: plan.version,
     billingAnchor: anchor,
     currentPeriodStart: next.start,
     currentPeriodEnd: next.end,
   });
   const subscription = await commitSubscription(db, row, patch, now, extra);
   return { closedPeriod, subscription };
-}
-
-/** Live subscriptions whose current period ended at or before `now`, earliest first. */
-export async function listSubscriptionsDue(db: Db, now: number, limit = 100): Promise<SubscriptionRow[]> {
-  return db
-    .select()
-    .from(subscriptions)
-    .where(and(lte(subscriptions.currentPeriodEnd, now), sql`${subscriptions.status} <> 'canceled'`))
-    .orderBy(asc(subscriptions.currentPeriodEnd), asc(subscriptions.id))
-    .limit(limit);
 }
 
 /** Closed periods no invoice has billed yet, oldest first: the invoicing work list. */

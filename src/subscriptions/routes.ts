@@ -10,8 +10,8 @@ import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } f
 import { IdempotencyHeaders, securedIdempotent } from "../http/idempotency";
 import { PageQuery } from "../http/pagination";
 import { createRouter, secured } from "../http/router";
+import { PlanId } from "../plans/schemas";
 import { TenantId } from "../tenants/schemas";
-import { findOwnedSubscription, openPendingItems, toPendingItem } from "./queries";
 import {
   AddCredits,
   ApplyDiscount,
@@ -19,8 +19,10 @@ import {
   ChangePlan,
   CreateSubscription,
   EmptyBody,
+  MigratePlan,
   PauseSubscription,
-  PendingItem,
+  PlanMigration,
+  Segment,
   Subscription,
   SubscriptionChange,
   SubscriptionId,
@@ -30,8 +32,10 @@ import {
   changePlan,
   createSubscription,
   getLiveSubscription,
+  currentSegments,
   getSubscription,
   listSubscriptions,
+  migrateSubscriptions,
   pauseSubscription,
   reactivateSubscription,
   resumeSubscription,
@@ -129,18 +133,29 @@ export const subscriptionsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/subscriptions/{subscriptionId}/pending-items",
+      path: "/subscriptions/{subscriptionId}/segments",
       tags,
-      summary: "Proration items waiting for the next invoice",
+      summary: "The current period's segments: what its invoice bills, at which plan version and scope",
       ...secured("billing:read", "billing:update"),
       request: { params: SubscriptionParams },
-      responses: jsonResponses(envelope(z.array(PendingItem))),
+      responses: jsonResponses(envelope(z.array(Segment))),
     }),
     async (c) => {
-      const db = database(c.env.DB);
-      const row = await findOwnedSubscription(db, c.req.valid("param").subscriptionId, callerOf(c).owner);
-      return ok(c, (await openPendingItems(db, row.id)).map(toPendingItem));
+      const segments = await currentSegments(database(c.env.DB), c.env, callerOf(c).owner, c.req.valid("param").subscriptionId, Date.now());
+      return ok(c, segments.map((s) => ({ ...s, from: new Date(s.from).toISOString(), to: new Date(s.to).toISOString() })));
     },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/plans/{planId}/migrate",
+      tags: ["Plans"],
+      summary: "Move a plan version's subscribers to the plan's current version",
+      ...secured("admin"),
+      request: { params: z.object({ planId: PlanId }), ...jsonBody(MigratePlan) },
+      responses: jsonResponses(envelope(PlanMigration)),
+    }),
+    async (c) => ok(c, await migrateSubscriptions(database(c.env.DB), c.env, c.req.valid("param").planId, c.req.valid("json"), Date.now())),
   )
   .openapi(transition("change-plan", "Change plan", ChangePlan, true, SubscriptionChange), async (c) =>
     ok(c, await changePlan(database(c.env.DB), c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), Date.now())),

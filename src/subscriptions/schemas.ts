@@ -44,6 +44,37 @@ export const ChangePlan = z
   .openapi("ChangePlan");
 export type ChangePlan = z.infer<typeof ChangePlan>;
 
+export const MigratePlan = z
+  .object({
+    fromVersion: z.number().int().positive().describe("Subscriptions on this version of the plan move to its current version"),
+    at: z.enum(["now", "period_end"]).default("period_end").describe("now: from this instant (base fee prorated by the second); period_end: at each one's renewal"),
+  })
+  .strict()
+  .openapi("MigratePlan");
+export type MigratePlan = z.infer<typeof MigratePlan>;
+
+export const PlanMigration = z
+  .object({
+    planId: z.string(),
+    fromVersion: z.number().int(),
+    toVersion: z.number().int(),
+    at: z.enum(["now", "period_end"]),
+    subscriptions: z.array(z.string()).describe("The subscriptions moved (or scheduled to move)"),
+  })
+  .openapi("PlanMigration");
+
+const PlanRefSchema = z.object({ planId: z.string(), version: z.number().int() });
+export const Segment = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    state: z.enum(["trial", "active", "paused", "ended", "none"]),
+    plan: PlanRefSchema.nullable().describe("The plan version pricing usage in this segment"),
+    fee: PlanRefSchema.nullable().describe("The plan version whose base fee accrues in it (null: none)"),
+    scope: z.union([z.object({ projectId: z.string() }), z.object({ excludeProjectIds: z.array(z.string()) })]),
+  })
+  .openapi("Segment");
+
 export const CancelSubscription = z
   .object({
     atPeriodEnd: z.boolean().optional().describe("Default true: stays active until the period ends"),
@@ -140,19 +171,17 @@ export const Discount = z
   .openapi("Discount");
 export type Discount = z.infer<typeof Discount>;
 
-export const PendingItem = z
+export const Proration = z
   .object({
-    id: z.string(),
     description: z.string(),
     amount: z.number().int().describe("Signed minor units: negative is a credit"),
     currency: z.string(),
-    planId: z.string().nullable(),
+    planId: z.string(),
     periodStart: z.string(),
     periodEnd: z.string(),
-    createdAt: z.string(),
   })
-  .openapi("PendingInvoiceItem");
-export type PendingItem = z.infer<typeof PendingItem>;
+  .openapi("Proration");
+export type Proration = z.infer<typeof Proration>;
 
 export const Subscription = z
   .object({
@@ -184,6 +213,8 @@ export const Subscription = z
 export type Subscription = z.infer<typeof Subscription>;
 
 export const SubscriptionChange = Subscription.extend({
-  prorations: z.array(PendingItem).describe("Pending invoice items this change created"),
+  prorations: z
+    .array(Proration)
+    .describe("What the change does to this period's base fee: the old fee's rest credited, the new one's charged (the invoice bills the same split)"),
 }).openapi("SubscriptionChange");
 export type SubscriptionChange = z.infer<typeof SubscriptionChange>;

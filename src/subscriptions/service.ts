@@ -1,22 +1,24 @@
+import { and, asc, eq, ne } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { DAY_MS, iso, isoDay } from "../lib/time";
 import type { Bindings } from "../env";
 import { badRequest, conflict, invalidState, notFound } from "../http/errors";
-import { getPlan } from "../plans/service";
+import { getPlan, getPlanVersion } from "../plans/service";
 import type { Plan } from "../plans/schemas";
-import { prorate, type Span } from "../pricing/proration";
-import { tenantRoundingMode } from "../tenants/service";
+import { splitPeriod } from "../pricing/proration";
 import { tenants } from "../tenants/table";
 import { redeemableCoupon, redemptionFailure, redemptionStatements } from "../coupons/service";
 import { newId } from "../lib/ids";
 import { assertTransition } from "./lifecycle";
 import { syncMeter } from "./meter-sync";
 import { addInterval, periodContaining } from "./periods";
-import { findLiveSubscription, findOwnedSubscription, listSubscriptionRows, presentSubscription, presentSubscriptions, toPendingItem } from "./queries";
+import { cutMeter, phaseAt, phaseStatement, planOf, feeOf, type PlanRef } from "./phases";
+import { findLiveSubscription, findOwnedSubscription, listSubscriptionRows, presentSubscription, presentSubscriptions } from "./queries";
 import { catchUp, resumeRow } from "./rollover";
-import type { CancelSubscription, ChangePlan, CreateSubscription, PauseSubscription, Subscription, SubscriptionChange } from "./schemas";
-import { commitSubscription, endPause, startPause, subscriptionWriteError, type Statement } from "./store";
-import { pendingInvoiceItems, subscriptionPeriods, subscriptions, type PendingInvoiceItemRow, type SubscriptionRow, type SubscriptionStatus } from "./table";
+import type { CancelSubscription, ChangePlan, CreateSubscription, MigratePlan, PauseSubscription, Proration, Subscription, SubscriptionChange } from "./schemas";
+import { periodSegments, type Segment } from "./segments";
+import { commitSubscription, subscriptionWriteError } from "./store";
+import { subscriptionPeriods, subscriptions, type SubscriptionRow, type SubscriptionStatus } from "./table";
 
 /**
  * Who is acting: `owner` is the tenant whose subscriptions the caller may touch (null for
@@ -48,28 +50,30 @@ async function settle(db: Db, env: Bindings, row: SubscriptionRow): Promise<Subs
   return presentSubscription(db, row);
 }
 
-async function settleChange(db: Db, env: Bindings, row: SubscriptionRow, items: PendingInvoiceItemRow[] = []): Promise<SubscriptionChange> {
-  return { ...(await settle(db, env, row)), prorations: items.map(toPendingItem) };
+async function settleChange(db: Db, env: Bindings, row: SubscriptionRow, prorations: Proration[] = []): Promise<SubscriptionChange> {
+  return { ...(await settle(db, env, row)), prorations };
 }
 
-function prorationItem(row: SubscriptionRow, planId: string, amount: number, description: string, span: Span, now: number): PendingInvoiceItemRow {
-  return {
-    id: newId("pii"),
-    tenantId: row.tenantId,
-    subscriptionId: row.id,
-    kind: "proration",
-    description,
-    planId,
-    amount,
-    currency: row.currency,
-    periodStart: span.start,
-    periodEnd: span.end,
-    createdAt: now,
-    invoiceId: null,
-  };
+/**
+ * What a change at `at` does to the period's base fee, for the caller to show: the old fee's
+ * slice of the rest of the period credited, the new one's charged. Both come from the same
+ * split the invoice makes (billing.ts), so they are exactly what it will say.
+ */
+async function prorationsOf(db: Db, row: SubscriptionRow, at: number, from: PlanRef | null, to: PlanRef | null): Promise<Proration[]> {
+  const period = { start: row.currentPeriodStart, end: row.currentPeriodEnd };
+  const rest = { periodStart: iso(at), periodEnd: iso(row.currentPeriodEnd) };
+  const out: Proration[] = [];
+  if (from && to && from.planId === to.planId && from.version === to.version) return out;
+  for (const [ref, sign] of [[from, -1], [to, 1]] as const) {
+    if (!ref) continue;
+    const plan = await getPlanVersion(db, ref.planId, ref.version);
+    const amount = splitPeriod(plan.basePrice, period, [at]).find((s) => s.start === at)?.amount ?? 0;
+    if (amount === 0) continue;
+    const description = sign < 0 ? `Unused time on ${plan.name} from ${isoDay(at)}` : `Remaining time on ${plan.name} from ${isoDay(at)}`;
+    out.push({ description, amount: sign * amount, currency: row.currency, planId: plan.id, ...rest });
+  }
+  return out;
 }
-
-const insertItems = (db: Db, items: PendingInvoiceItemRow[]): Statement[] => (items.length ? [db.insert(pendingInvoiceItems).values(items)] : []);
 
 // ── create and read ────────────────────────────────────────────────────────────
 
@@ -106,12 +110,12 @@ export async function createSubscription(
     projectId: input.projectId ?? null,
     productId: input.productId ?? null,
     planId: plan.id,
+    planVersion: plan.version,
     currency: plan.currency,
     status: trialing ? "trialing" : "active",
     billingAnchor: anchor,
     currentPeriodStart: period.start,
     currentPeriodEnd: period.end,
-    periodPlanId: plan.id,
     trialStart: trialEnd === null ? null : start,
     trialEnd,
     cancelAtPeriodEnd: false,
@@ -120,20 +124,24 @@ export async function createSubscription(
     pausedAt: null,
     resumesAt: null,
     scheduledPlanId: null,
+    scheduledPlanVersion: null,
     scheduledChangeAt: null,
     reactivatedFrom: null,
     version: 0,
     createdAt: now,
     updatedAt: now,
   };
+  const ref = planOf(row);
   const coupon = input.couponCode ? await redeemableCoupon(db, input.couponCode, tenantId, plan, now) : undefined;
   const redemption = coupon
     ? redemptionStatements(db, { coupon, tenantId, subscriptionId: row.id, interval: plan.interval, createdBy: actor, now })
     : undefined;
+  await cutMeter(env, tenantId, period.start);
   try {
     await db.batch([
       db.insert(tenants).values({ id: tenantId, createdAt: now, updatedAt: now }).onConflictDoNothing(),
       db.insert(subscriptions).values(row),
+      phaseStatement(db, row, period.start, trialing ? { state: "trial", plan: ref, fee: null } : { state: "active", plan: ref, fee: ref }, now),
       ...(redemption?.statements ?? []),
     ]);
   } catch (err) {
@@ -170,11 +178,10 @@ export async function listSubscriptions(
 // ── transitions ────────────────────────────────────────────────────────────────
 
 /**
- * `at: "now"` switches immediately. With `prorate` (default) and outside a trial it adds two
- * pending items over [now, period end): a credit for the unused part of the old plan and
- * a charge for the rest of the new one, each prorated by the second and rounded once. The
- * period's base fee stays that of the plan it began with. `at: "period_end"` schedules the
- * change for the roll-over.
+ * `at: "now"` switches immediately: usage from now on is priced at the new plan. With
+ * `prorate` (default) and outside a trial the base fee switches too (the old plan's fee up to
+ * now, the new one's after: see billing.ts); without it the old fee runs to the period end.
+ * `at: "period_end"` schedules the change (pinned to the plan's version now) for the roll-over.
  */
 export async function changePlan(db: Db, env: Bindings, caller: Caller, id: string, input: ChangePlan, now: number): Promise<SubscriptionChange> {
   const row = await loadCurrent(db, env, caller.owner, id, now);
@@ -191,36 +198,35 @@ export async function changePlan(db: Db, env: Bindings, caller: Caller, id: stri
     if (target.id === row.planId) {
       if (!row.scheduledPlanId) throw conflict(`The subscription is already on plan ${target.id}`);
       // Scheduling the plan it is on withdraws the scheduled change.
-      return settleChange(db, env, await commitSubscription(db, row, { scheduledPlanId: null, scheduledChangeAt: null }, now));
+      return settleChange(db, env, await commitSubscription(db, row, { scheduledPlanId: null, scheduledPlanVersion: null, scheduledChangeAt: null }, now));
     }
     assertCompatible(row, target);
-    const patch = { scheduledPlanId: target.id, scheduledChangeAt: row.currentPeriodEnd };
+    const patch = { scheduledPlanId: target.id, scheduledPlanVersion: target.version, scheduledChangeAt: row.currentPeriodEnd };
     return settleChange(db, env, await commitSubscription(db, row, patch, now));
   }
 
   if (target.id === row.planId) throw conflict(`The subscription is already on plan ${target.id}`);
   assertCompatible(row, target);
-  const current = await getPlan(db, row.planId);
+  const current = await getPlanVersion(db, row.planId, row.planVersion);
   const trialing = row.status === "trialing";
   if (target.interval !== current.interval && !trialing) {
     throw conflict(
       `Plan ${target.id} bills per ${target.interval} and plan ${current.id} per ${current.interval}: switch at period end ({"at": "period_end"}) so no period is cut short`,
     );
   }
-  const items: PendingInvoiceItemRow[] = [];
-  if (input.prorate !== false && !trialing) {
-    const period = { start: row.currentPeriodStart, end: row.currentPeriodEnd };
-    const rest = { start: now, end: row.currentPeriodEnd };
-    const mode = await tenantRoundingMode(db, row.tenantId);
-    const credit = prorate(current.basePrice, period, rest, mode);
-    const charge = prorate(target.basePrice, period, rest, mode);
-    if (credit > 0) items.push(prorationItem(row, current.id, -credit, `Unused time on ${current.name} from ${isoDay(now)}`, rest, now));
-    if (charge > 0) items.push(prorationItem(row, target.id, charge, `Remaining time on ${target.name} from ${isoDay(now)}`, rest, now));
-  }
-  const patch: Partial<SubscriptionRow> = { planId: target.id, scheduledPlanId: null, scheduledChangeAt: null };
-  // A trial bills nothing, so the period simply continues on the new plan.
-  if (trialing) patch.periodPlanId = target.id;
-  return settleChange(db, env, await commitSubscription(db, row, patch, now, insertItems(db, items)), items);
+  const next: PlanRef = { planId: target.id, version: target.version };
+  const fee = trialing ? null : input.prorate !== false ? next : await feeNow(db, row, now);
+  const prorations = trialing || input.prorate === false ? [] : await prorationsOf(db, row, now, await feeNow(db, row, now), next);
+  await cutMeter(env, row.tenantId, now);
+  const phase = phaseStatement(db, row, now, { state: trialing ? "trial" : "active", plan: next, fee }, now);
+  const patch: Partial<SubscriptionRow> = { planId: target.id, planVersion: target.version, scheduledPlanId: null, scheduledPlanVersion: null, scheduledChangeAt: null };
+  return settleChange(db, env, await commitSubscription(db, row, patch, now, [phase]), prorations);
+}
+
+/** Whose base fee accrues at `at` (null: none, as in a trial or a pause). */
+async function feeNow(db: Db, row: SubscriptionRow, at: number): Promise<PlanRef | null> {
+  const phase = await phaseAt(db, row.id, at);
+  return phase ? feeOf(phase) : null;
 }
 
 function assertCompatible(row: SubscriptionRow, target: Plan): void {
@@ -232,8 +238,9 @@ function assertCompatible(row: SubscriptionRow, target: Plan): void {
 
 /**
  * At period end (default): stays as it is until the roll-over cancels it. Immediately:
- * canceled now; the period is frozen for its final invoice, and with `prorate` the unused
- * rest of it is credited as a pending item.
+ * canceled now, and nothing after now is billed but, without `prorate`, the base fee of the
+ * rest of the period (with `prorate` that is not charged). The period is frozen for its
+ * final invoice.
  */
 export async function cancelSubscription(
   db: Db,
@@ -256,34 +263,30 @@ export async function cancelSubscription(
         cancelAtPeriodEnd: true,
       });
     }
-    const patch = { cancelAtPeriodEnd: true, canceledAt: now, scheduledPlanId: null, scheduledChangeAt: null };
+    const patch = { cancelAtPeriodEnd: true, canceledAt: now, scheduledPlanId: null, scheduledPlanVersion: null, scheduledChangeAt: null };
     return settleChange(db, env, await commitSubscription(db, row, patch, now));
   }
 
   const trialing = row.status === "trialing";
-  const items: PendingInvoiceItemRow[] = [];
-  if (input.prorate === true && !trialing) {
-    const plan = await getPlan(db, row.planId);
-    const rest = { start: now, end: row.currentPeriodEnd };
-    const credit = prorate(plan.basePrice, { start: row.currentPeriodStart, end: row.currentPeriodEnd }, rest, await tenantRoundingMode(db, row.tenantId));
-    if (credit > 0) items.push(prorationItem(row, plan.id, -credit, `Unused time on ${plan.name} after cancellation on ${isoDay(now)}`, rest, now));
-  }
-  const extra: Statement[] = [
+  const fee = await feeNow(db, row, now);
+  const prorations = input.prorate === true ? await prorationsOf(db, row, now, fee, null) : [];
+  await cutMeter(env, row.tenantId, now);
+  const extra = [
     db.insert(subscriptionPeriods).values({
       id: newId("per"),
       subscriptionId: row.id,
       tenantId: row.tenantId,
       periodStart: row.currentPeriodStart,
       periodEnd: row.currentPeriodEnd,
-      planId: row.periodPlanId,
+      planId: row.planId,
+      planVersion: row.planVersion,
       currency: row.currency,
       trial: trialing,
       endedAt: now,
       closedAt: now,
       invoiceId: null,
     }),
-    ...(row.status === "paused" ? endPause(db, row.id, now) : []),
-    ...insertItems(db, items),
+    phaseStatement(db, row, now, { state: "ended", plan: planOf(row), fee: input.prorate === true ? null : fee }, now),
   ];
   const patch = {
     status: "canceled" as const,
@@ -293,16 +296,17 @@ export async function cancelSubscription(
     pausedAt: null,
     resumesAt: null,
     scheduledPlanId: null,
+    scheduledPlanVersion: null,
     scheduledChangeAt: null,
   };
-  return settleChange(db, env, await commitSubscription(db, row, patch, now, extra), items);
+  return settleChange(db, env, await commitSubscription(db, row, patch, now, extra), prorations);
 }
 
 /**
  * A pending cancellation is withdrawn: the subscription simply continues. A canceled
  * subscription cannot resume its old period (that has been closed and billed); instead a
- * new subscription on the same plan starts now with a fresh period and no trial, linked by
- * `reactivatedFrom`. Its discounts are not carried over.
+ * new subscription on the plan's current version starts now with a fresh period and no
+ * trial, linked by `reactivatedFrom`. Its discounts are not carried over.
  */
 export async function reactivateSubscription(db: Db, env: Bindings, caller: Caller, id: string, now: number): Promise<Subscription> {
   const row = await loadCurrent(db, env, caller.owner, id, now);
@@ -322,11 +326,11 @@ export async function reactivateSubscription(db: Db, env: Bindings, caller: Call
   const fresh: SubscriptionRow = {
     ...row,
     id: newId("sub"),
+    planVersion: plan.version,
     status: "active",
     billingAnchor: now,
     currentPeriodStart: now,
     currentPeriodEnd: addInterval(now, 1, plan.interval),
-    periodPlanId: plan.id,
     trialStart: null,
     trialEnd: null,
     cancelAtPeriodEnd: false,
@@ -335,14 +339,17 @@ export async function reactivateSubscription(db: Db, env: Bindings, caller: Call
     pausedAt: null,
     resumesAt: null,
     scheduledPlanId: null,
+    scheduledPlanVersion: null,
     scheduledChangeAt: null,
     reactivatedFrom: row.id,
     version: 0,
     createdAt: now,
     updatedAt: now,
   };
+  const ref = planOf(fresh);
+  await cutMeter(env, row.tenantId, now);
   try {
-    await db.insert(subscriptions).values(fresh);
+    await db.batch([db.insert(subscriptions).values(fresh), phaseStatement(db, fresh, now, { state: "active", plan: ref, fee: ref }, now)]);
   } catch (err) {
     throw subscriptionWriteError(err);
   }
@@ -350,8 +357,8 @@ export async function reactivateSubscription(db: Db, env: Bindings, caller: Call
 }
 
 /**
- * Paused: no base fee accrues (the span is prorated out of the period's base fee) and the
- * tenant's meter refuses usage with 402 SUBSCRIPTION_PAUSED. The period keeps running.
+ * Paused: no base fee accrues and the tenant's meter refuses usage with 402
+ * SUBSCRIPTION_PAUSED. The period keeps running.
  */
 export async function pauseSubscription(db: Db, env: Bindings, caller: Caller, id: string, input: PauseSubscription, now: number): Promise<Subscription> {
   if (input.resumesAt !== undefined && input.resumesAt <= now) {
@@ -360,15 +367,64 @@ export async function pauseSubscription(db: Db, env: Bindings, caller: Caller, i
   const row = await loadCurrent(db, env, caller.owner, id, now);
   assertTransition("pause", row.status);
   const patch = { status: "paused" as const, pausedAt: now, resumesAt: input.resumesAt ?? null };
-  const updated = await commitSubscription(db, row, patch, now, [startPause(db, row, row.planId, now)]);
-  return settle(db, env, updated);
+  await cutMeter(env, row.tenantId, now);
+  const phase = phaseStatement(db, row, now, { state: "paused", plan: planOf(row), fee: null }, now);
+  return settle(db, env, await commitSubscription(db, row, patch, now, [phase]));
 }
 
-/** Continues the same period; the pause span ends now. */
+/** Continues the same period on its plan, fee included, from now. */
 export async function resumeSubscription(db: Db, env: Bindings, caller: Caller, id: string, now: number): Promise<Subscription> {
   const row = await loadCurrent(db, env, caller.owner, id, now);
   assertTransition("resume", row.status);
+  await cutMeter(env, row.tenantId, now);
   return settle(db, env, await resumeRow(db, row, now, now));
+}
+
+/**
+ * Moves the live subscriptions on `fromVersion` of a plan to its current version: `now`
+ * cuts a segment at this instant (usage and base fee at the new version from here), and
+ * `period_end` schedules it for each one's renewal. One subscription at a time, each in its
+ * own batch; running it again moves only what is still on the old version.
+ */
+export async function migrateSubscriptions(db: Db, env: Bindings, planId: string, input: MigratePlan, now: number) {
+  const target = await getPlan(db, planId);
+  const from = await getPlanVersion(db, planId, input.fromVersion);
+  if (from.version === target.version) throw conflict(`Version ${from.version} is plan ${planId}'s current version: there is nothing to migrate to`);
+  if (input.at === "now" && from.interval !== target.interval) {
+    throw conflict(`Version ${target.version} bills per ${target.interval} and version ${from.version} per ${from.interval}: migrate at period_end`);
+  }
+  if (from.currency !== target.currency) throw conflict(`Version ${target.version} is priced in ${target.currency}, version ${from.version} in ${from.currency}`);
+  const next: PlanRef = { planId, version: target.version };
+  const moved: string[] = [];
+  for (const candidate of await subscriptionsOnVersion(db, planId, from.version)) {
+    const row = await catchUp(db, env, candidate, now);
+    if (row.status === "canceled" || row.planVersion !== from.version) continue;
+    if (input.at === "period_end") {
+      if (row.cancelAtPeriodEnd) continue;
+      await commitSubscription(db, row, { scheduledPlanId: planId, scheduledPlanVersion: target.version, scheduledChangeAt: row.currentPeriodEnd }, now);
+    } else {
+      const state = row.status === "trialing" ? "trial" : row.status === "paused" ? "paused" : "active";
+      await cutMeter(env, row.tenantId, now);
+      const phase = phaseStatement(db, row, now, { state, plan: next, fee: state === "active" ? next : null }, now);
+      await settle(db, env, await commitSubscription(db, row, { planVersion: target.version }, now, [phase]));
+    }
+    moved.push(row.id);
+  }
+  return { planId, fromVersion: from.version, toVersion: target.version, at: input.at, subscriptions: moved };
+}
+
+async function subscriptionsOnVersion(db: Db, planId: string, version: number): Promise<SubscriptionRow[]> {
+  return db
+    .select()
+    .from(subscriptions)
+    .where(and(eq(subscriptions.planId, planId), eq(subscriptions.planVersion, version), ne(subscriptions.status, "canceled")))
+    .orderBy(asc(subscriptions.id));
+}
+
+/** The segments of the subscription's current period as things stand (what its invoice will bill). */
+export async function currentSegments(db: Db, env: Bindings, owner: string | null, id: string, now: number): Promise<Segment[]> {
+  const row = await loadCurrent(db, env, owner, id, now);
+  return periodSegments(db, row, { periodStart: row.currentPeriodStart, periodEnd: row.currentPeriodEnd });
 }
 
 /** Payments (Stripe) report a failed or recovered payment through these two. */

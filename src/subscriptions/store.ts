@@ -1,11 +1,10 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
 import { conflict } from "../http/errors";
 import { violates } from "../db/constraints";
 import { bumpVersion } from "./guard";
-import { newId } from "../lib/ids";
-import { subscriptionPauses, subscriptions, type SubscriptionRow } from "./table";
+import { subscriptions, type SubscriptionRow } from "./table";
 
 export type Statement = BatchItem<"sqlite">;
 
@@ -46,17 +45,4 @@ export function subscriptionWriteError(err: unknown): unknown {
     return conflict("The subscription was canceled by another request at the same time");
   }
   return err;
-}
-
-export function startPause(db: Db, row: SubscriptionRow, planId: string, at: number): Statement {
-  return db.insert(subscriptionPauses).values({ id: newId("pause"), subscriptionId: row.id, tenantId: row.tenantId, planId, startedAt: at });
-}
-
-/** Ends the running pause span at `at`; a span that lasted no time at all is dropped. */
-export function endPause(db: Db, subscriptionId: string, at: number): Statement[] {
-  const ofSubscription = eq(subscriptionPauses.subscriptionId, subscriptionId);
-  return [
-    db.update(subscriptionPauses).set({ endedAt: at }).where(and(ofSubscription, isNull(subscriptionPauses.endedAt))),
-    db.delete(subscriptionPauses).where(and(ofSubscription, eq(subscriptionPauses.startedAt, subscriptionPauses.endedAt))),
-  ];
 }

@@ -4,14 +4,12 @@ export const SUBSCRIPTION_STATUSES = ["trialing", "active", "paused", "past_due"
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 
 /**
- * migrations/0020_subscriptions.sql. What the period close reads:
+ * migrations/0020 and 0080. The row is the subscription as it stands now; what it was at
+ * any earlier instant is in `subscription_phases` (append-only), which billing reads.
  * - `current_period_start/end`: the open period [start, end). Ended periods are frozen in
  *   `subscription_periods` by the roll-over (rollover.ts): invoice those rows.
- * - `period_plan_id`: the plan whose base fee the current period is billed at (the plan in
- *   effect when the period began). Immediate plan changes add pending proration items and
- *   leave it alone; `plan_id` is the plan in effect now.
+ * - `plan_id`/`plan_version`: the plan version in effect now.
  * - `trial_end`: a period that ends on or before it is a trial period (no base fee).
- * - `subscription_pauses`: spans without base fee (see billing.ts `baseFeeLines`).
  */
 export const subscriptions = sqliteTable("subscriptions", {
   id: text("id").primaryKey(),
@@ -19,12 +17,12 @@ export const subscriptions = sqliteTable("subscriptions", {
   projectId: text("project_id"),
   productId: text("product_id"),
   planId: text("plan_id").notNull(),
+  planVersion: integer("plan_version").notNull(),
   currency: text("currency").notNull(),
   status: text("status", { enum: SUBSCRIPTION_STATUSES }).notNull(),
   billingAnchor: integer("billing_anchor").notNull(),
   currentPeriodStart: integer("current_period_start").notNull(),
   currentPeriodEnd: integer("current_period_end").notNull(),
-  periodPlanId: text("period_plan_id").notNull(),
   trialStart: integer("trial_start"),
   trialEnd: integer("trial_end"),
   cancelAtPeriodEnd: integer("cancel_at_period_end", { mode: "boolean" }).notNull().default(false),
@@ -33,6 +31,7 @@ export const subscriptions = sqliteTable("subscriptions", {
   pausedAt: integer("paused_at"),
   resumesAt: integer("resumes_at"),
   scheduledPlanId: text("scheduled_plan_id"),
+  scheduledPlanVersion: integer("scheduled_plan_version"),
   scheduledChangeAt: integer("scheduled_change_at"),
   reactivatedFrom: text("reactivated_from"),
   version: integer("version").notNull().default(0),
@@ -48,8 +47,9 @@ export const subscriptionPeriods = sqliteTable("subscription_periods", {
   tenantId: text("tenant_id").notNull(),
   periodStart: integer("period_start").notNull(),
   periodEnd: integer("period_end").notNull(),
-  /** The plan the base fee is billed at. */
+  /** The plan version in effect when the period began. */
   planId: text("plan_id").notNull(),
+  planVersion: integer("plan_version").notNull(),
   currency: text("currency").notNull(),
   /** A trial period: no base fee. */
   trial: integer("trial", { mode: "boolean" }).notNull(),
@@ -60,34 +60,26 @@ export const subscriptionPeriods = sqliteTable("subscription_periods", {
 });
 export type PeriodRow = typeof subscriptionPeriods.$inferSelect;
 
-export const subscriptionPauses = sqliteTable("subscription_pauses", {
-  id: text("id").primaryKey(),
-  subscriptionId: text("subscription_id").notNull(),
-  tenantId: text("tenant_id").notNull(),
-  planId: text("plan_id").notNull(),
-  startedAt: integer("started_at").notNull(),
-  /** NULL while the subscription is still paused. */
-  endedAt: integer("ended_at"),
-});
-export type PauseRow = typeof subscriptionPauses.$inferSelect;
+export const PHASE_STATES = ["trial", "active", "paused", "ended"] as const;
+export type PhaseState = (typeof PHASE_STATES)[number];
 
 /**
- * Proration credits (negative) and charges (positive) not yet invoiced. An invoice takes
- * the open items of its subscription and sets `invoice_id` in its finalization batch
- * (`UPDATE … SET invoice_id = ? WHERE id = ? AND invoice_id IS NULL`).
+ * A subscription's history: each row holds from `starts_at` until the next row (ties: the
+ * higher `seq`). `plan_*` prices usage; `fee_plan_*` is the plan whose base fee accrues
+ * (null: none, as in a trial, a pause or after a prorated cancel). Never updated.
  */
-export const pendingInvoiceItems = sqliteTable("pending_invoice_items", {
-  id: text("id").primaryKey(),
-  tenantId: text("tenant_id").notNull(),
+export const subscriptionPhases = sqliteTable("subscription_phases", {
+  seq: integer("seq").primaryKey({ autoIncrement: true }),
   subscriptionId: text("subscription_id").notNull(),
-  kind: text("kind", { enum: ["proration"] }).notNull(),
-  description: text("description").notNull(),
-  planId: text("plan_id"),
-  amount: integer("amount").notNull(),
-  currency: text("currency").notNull(),
-  periodStart: integer("period_start").notNull(),
-  periodEnd: integer("period_end").notNull(),
+  tenantId: text("tenant_id").notNull(),
+  projectId: text("project_id"),
+  startsAt: integer("starts_at").notNull(),
+  state: text("state", { enum: PHASE_STATES }).notNull(),
+  planId: text("plan_id").notNull(),
+  planVersion: integer("plan_version").notNull(),
+  feePlanId: text("fee_plan_id"),
+  feePlanVersion: integer("fee_plan_version"),
   createdAt: integer("created_at").notNull(),
-  invoiceId: text("invoice_id"),
 });
-export type PendingInvoiceItemRow = typeof pendingInvoiceItems.$inferSelect;
+export type PhaseRow = typeof subscriptionPhases.$inferSelect;
+export type NewPhase = Omit<PhaseRow, "seq">;

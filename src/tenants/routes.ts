@@ -1,8 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../db/client";
-import { envelope, jsonBody, jsonResponses, ok } from "../http/envelope";
+import { envelope, jsonBody, jsonResponses, ok, okPage, pageEnvelope } from "../http/envelope";
 import { createRouter, secured } from "../http/router";
-import { Tenant, TenantId, UpdateTenant } from "./schemas";
+import { listTenantOverviews } from "./overview";
+import { Tenant, TenantId, TenantListQuery, TenantOverview, UpdateTenant } from "./schemas";
 import { ensureTenant, toTenant, updateTenant } from "./service";
 
 const tags = ["Tenants"];
@@ -10,6 +11,22 @@ const Params = z.object({ tenantId: TenantId });
 
 // Not in the seeds: the settings invoices and reports need (name, address, currency, tax rate, rounding mode).
 export const tenantsRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/tenants",
+      tags,
+      summary: "List tenants with their plan and period-to-date invoice total (operator)",
+      ...secured("admin"),
+      request: { query: TenantListQuery },
+      responses: jsonResponses(pageEnvelope(TenantOverview)),
+    }),
+    async (c) => {
+      const query = c.req.valid("query");
+      const page = await listTenantOverviews(c.env, database(c.env.DB), query, Date.now());
+      return okPage(c, page.items, page.nextCursor, query.limit);
+    },
+  )
   .openapi(
     createRoute({
       method: "get",

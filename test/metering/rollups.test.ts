@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { HOUR_MS } from "../../src/lib/time";
 import type { TenantMeter } from "../../src/metering/tenant-meter";
-import { flushMeter, usageTotals } from "../../src/metering/usage";
+import { billedUsage, flushMeter, type UsageWindow } from "../../src/metering/usage";
 import { call } from "../helpers";
 import { around, item, meter, meterSpec, newTenant, recordEvent, subscribe, summary, writer } from "./support";
 
@@ -97,7 +97,7 @@ describe("rollups in D1", () => {
     expect(item(await summary(tenant, t), "apiCalls")).toMatchObject({ quantity: "15", events: 2 });
   });
 
-  it("usageTotals: per metric over [from, to), by each meter's aggregation, filtered by project", async () => {
+  it("billedUsage: per metric over windows, by the aggregation asked for, filtered by project", async () => {
     const tenant = newTenant("totals");
     const t = await writer(tenant);
     await subscribe(tenant, { meters: [meterSpec("seats", { aggregation: "max" })] });
@@ -116,26 +116,16 @@ describe("rollups in D1", () => {
 
     const from = now - 2 * HOUR_MS;
     const to = now + HOUR_MS;
-    const all = await usageTotals(env, tenant, { from, to });
-    expect(all).toEqual([
-      { metric: "apiCalls", aggregation: "sum", quantity: "2", rejected: 0 },
-      { metric: "seats", aggregation: "max", quantity: "9", rejected: 0 },
-      { metric: "storage", aggregation: "latest", quantity: "100", rejected: 0 },
-    ]);
-    expect(await usageTotals(env, tenant, { from, to, projectId: "a" })).toEqual([
-      { metric: "apiCalls", aggregation: "sum", quantity: "1", rejected: 0 },
-      { metric: "seats", aggregation: "max", quantity: "3", rejected: 0 },
-    ]);
-    expect(await usageTotals(env, tenant, { from, to, projectId: null })).toEqual([
-      { metric: "apiCalls", aggregation: "sum", quantity: "1", rejected: 0 },
-      { metric: "storage", aggregation: "latest", quantity: "100", rejected: 0 },
-    ]);
-    expect(await usageTotals(env, tenant, { from, to, excludeProjectIds: ["a"] })).toEqual([
-      { metric: "apiCalls", aggregation: "sum", quantity: "1", rejected: 0 },
-      { metric: "seats", aggregation: "max", quantity: "9", rejected: 0 },
-      { metric: "storage", aggregation: "latest", quantity: "100", rejected: 0 },
-    ]);
-    expect(await usageTotals(env, tenant, { from: to, to: to + HOUR_MS })).toEqual([]);
+    const aggs = new Map([["apiCalls", "sum"], ["seats", "max"], ["storage", "latest"]] as const);
+    const totals = async (w: Partial<UsageWindow>) => Object.fromEntries(await billedUsage(env, tenant, [{ from, to, ...w }], aggs));
+    expect(await totals({})).toEqual({ apiCalls: "2", seats: "9", storage: "100" });
+    expect(await totals({ projectId: "a" })).toEqual({ apiCalls: "1", seats: "3", storage: "0" });
+    expect(await totals({ projectId: null })).toEqual({ apiCalls: "1", seats: "0", storage: "100" });
+    expect(await totals({ excludeProjectIds: ["a"] })).toEqual({ apiCalls: "1", seats: "9", storage: "100" });
+    expect(await totals({ from: to, to: to + HOUR_MS })).toEqual({ apiCalls: "0", seats: "0", storage: "0" });
+    // Two windows are one set of usage: the max of both, the sum of both.
+    const split = now - HOUR_MS / 2;
+    expect(Object.fromEntries(await billedUsage(env, tenant, [{ from, to: split }, { from: split, to }], aggs))).toEqual({ apiCalls: "2", seats: "9", storage: "100" });
   });
 
   it("splits the hour at a billing-period boundary, so consecutive periods share no usage", async () => {
@@ -149,12 +139,9 @@ describe("rollups in D1", () => {
     await recordEvent(tenant, t, { eventId: "old", metric: "apiCalls", quantity: 1, timestamp: boundary - 1 });
     await recordEvent(tenant, t, { eventId: "new", metric: "apiCalls", quantity: 2, timestamp: boundary });
     await flushMeter(env, tenant);
-    expect(await usageTotals(env, tenant, { from: boundary, to: boundary + 30 * 86_400_000 })).toEqual([
-      { metric: "apiCalls", aggregation: "sum", quantity: "2", rejected: 0 },
-    ]);
-    expect(await usageTotals(env, tenant, { from: boundary - 86_400_000, to: boundary })).toEqual([
-      { metric: "apiCalls", aggregation: "sum", quantity: "1", rejected: 0 },
-    ]);
+    const sum = new Map([["apiCalls", "sum"]] as const);
+    expect(await billedUsage(env, tenant, [{ from: boundary, to: boundary + 30 * 86_400_000 }], sum)).toEqual(new Map([["apiCalls", "2"]]));
+    expect(await billedUsage(env, tenant, [{ from: boundary - 86_400_000, to: boundary }], sum)).toEqual(new Map([["apiCalls", "1"]]));
     // The default summary window is the tenant-wide subscription's current period.
     const res = await call("GET", `tenants/${tenant}/usage/summary`, { token: t });
     expect(res.json.data).toMatchObject({ from: new Date(boundary).toISOString(), items: [{ metric: "apiCalls", quantity: "2" }] });

@@ -13,7 +13,7 @@ describe("plans", () => {
     expect(stored.map((p) => p.id).sort()).toEqual(expected.map((p) => p.id).sort());
     for (const plan of expected) {
       const row = stored.find((p) => p.id === plan.id)!;
-      expect({ ...row, createdAt: undefined, updatedAt: undefined }).toEqual({ ...plan, createdAt: undefined, updatedAt: undefined });
+      expect({ ...row, createdAt: undefined, updatedAt: undefined }).toEqual({ ...plan, version: 1, createdAt: undefined, updatedAt: undefined });
     }
   });
 

@@ -31,15 +31,19 @@ export async function standardPlans() {
 export const tenantCaller = (tenant: string): Caller => ({ owner: tenant, admin: false, actor: "user-1" });
 export const adminCaller: Caller = { owner: null, admin: true, actor: "operator" };
 
-/** The real bindings, with the tenant meter replaced by a recorder of every plan-state push. */
-export function recordingEnv(): { env: Bindings; pushes: Array<MeterPlanState & { tenant: string }> } {
+/** The real bindings, with the tenant meter replaced by a recorder of every plan-state push and cut. */
+export function recordingEnv(): { env: Bindings; pushes: Array<MeterPlanState & { tenant: string }>; cuts: number[] } {
   const pushes: Array<MeterPlanState & { tenant: string }> = [];
+  const cuts: number[] = [];
   const meter = {
     getByName: (tenant: string) => ({
       setPlanState: async (state: MeterPlanState) => {
         pushes.push({ tenant, ...state });
       },
+      cut: async (at: number) => {
+        cuts.push(at);
+      },
     }),
   };
-  return { env: { ...env, TENANT_METER: meter as unknown as Bindings["TENANT_METER"] }, pushes };
+  return { env: { ...env, TENANT_METER: meter as unknown as Bindings["TENANT_METER"] }, pushes, cuts };
 }

@@ -92,7 +92,7 @@ describe("create and read", () => {
 });
 
 describe("transitions", () => {
-  it("change-plan now: prorations as pending items; to the same plan: 409", async () => {
+  it("change-plan now: the proration it makes, and the segment it cuts; to the same plan: 409", async () => {
     const { t, id } = await subscribe("life-change");
     const res = await post(`subscriptions/${id}/change-plan`, t, { planId: "premium-99", prorate: true, at: "now" });
     expect(res.status).toBe(200);
@@ -101,8 +101,12 @@ describe("transitions", () => {
     const [credit, charge] = res.json.data.prorations;
     expect(credit.amount).toBeLessThan(0);
     expect(charge.amount).toBeGreaterThan(0);
-    const pending = await call("GET", `subscriptions/${id}/pending-items`, { token: t });
-    expect(pending.json.data.map((p: { id: string }) => p.id)).toEqual([credit.id, charge.id]);
+    const segments = await call("GET", `subscriptions/${id}/segments`, { token: t });
+    expect(segments.json.data.map((s: { state: string; fee: { planId: string } | null }) => [s.state, s.fee?.planId])).toEqual([
+      ["active", "basic-29"],
+      ["active", "premium-99"],
+    ]);
+    expect(segments.json.data[1].from).toBe(credit.periodStart);
     const same = await post(`subscriptions/${id}/change-plan`, t, { planId: "premium-99" });
     expect([same.status, same.json.error.code]).toEqual([409, "CONFLICT"]);
     expect((await post(`subscriptions/${id}/change-plan`, t, { planId: "ghost" })).status).toBe(404);
@@ -231,7 +235,7 @@ describe("tenant isolation", () => {
   it("tenant B can neither read nor change tenant A's subscriptions", async () => {
     const { id } = await subscribe("iso-a");
     const b = await token({ tenant: "iso-b", scope: "billing:read billing:update usage:write" });
-    for (const path of [`subscriptions/${id}`, `subscriptions/${id}/pending-items`]) {
+    for (const path of [`subscriptions/${id}`, `subscriptions/${id}/segments`]) {
       const res = await call("GET", path, { token: b });
       expect([path, res.status, res.json.error.message]).toEqual([path, 404, `Subscription not found: ${id}`]);
     }

@@ -2,10 +2,10 @@ import { env as realEnv } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { pushPlanState } from "../../src/metering/plan-state";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_ROUNDING_MODE } from "../../src/money/rounding";
-import { baseFeeForPeriod, openPeriod } from "../../src/subscriptions/billing";
-import { findSubscription, openPendingItems, pendingItemsForPeriod } from "../../src/subscriptions/queries";
-import { listPeriodsToInvoice, listSubscriptionsDue, rollOverPeriod } from "../../src/subscriptions/rollover";
+import { openPeriod, periodBaseFee, type BillablePeriod } from "../../src/subscriptions/billing";
+import { findSubscription } from "../../src/subscriptions/queries";
+import { listPeriodsToInvoice, rollOverPeriod } from "../../src/subscriptions/rollover";
+import { periodSegments } from "../../src/subscriptions/segments";
 import {
   cancelSubscription,
   changePlan,
@@ -15,7 +15,7 @@ import {
   reactivateSubscription,
   resumeSubscription,
 } from "../../src/subscriptions/service";
-import { subscriptionPauses, subscriptionPeriods } from "../../src/subscriptions/table";
+import { subscriptionPeriods, subscriptionPhases } from "../../src/subscriptions/table";
 import { at, DAY, db, recordingEnv, standardPlans, tenantCaller } from "./fixtures";
 
 const sum = (xs: Array<{ amount: number }>) => xs.reduce((s, x) => s + x.amount, 0);
@@ -29,6 +29,17 @@ async function subscribe(tenant: string, planId: string, start = APRIL, extra: {
   const { env, pushes } = recordingEnv();
   const sub = await createSubscription(db, env, tenant, { planId, ...extra }, "user-1", start);
   return { sub, env, pushes, caller: tenantCaller(tenant) };
+}
+
+/** The base fee lines of a period of the subscription, from its segments. */
+async function baseFee(period: BillablePeriod) {
+  const row = (await findSubscription(db, period.subscriptionId))!;
+  return periodBaseFee(db, period, await periodSegments(db, row, period));
+}
+
+async function phases(subscriptionId: string) {
+  const rows = await db.select().from(subscriptionPhases).where(eq(subscriptionPhases.subscriptionId, subscriptionId)).orderBy(subscriptionPhases.seq);
+  return rows.map((p) => [p.state, p.startsAt, p.feePlanId]);
 }
 
 async function closedPeriods(subscriptionId: string) {
@@ -49,25 +60,27 @@ describe("upgrade mid-period", () => {
     ]);
     expect(changed.prorations[0]).toMatchObject({ currency: "USD", periodStart: "2026-04-10T00:00:00.000Z", periodEnd: "2026-05-01T00:00:00.000Z" });
 
-    // The period close bills April at the plan it began with, plus the pending items.
+    // April bills each plan's slice of one split of the period: 9 days of $29, 21 of $99.
     const closed = await rollOverPeriod(db, env, sub.id, MAY);
-    expect(closed!.closedPeriod).toMatchObject({ planId: "basic-29", periodStart: APRIL, periodEnd: MAY, trial: false });
-    const base = await baseFeeForPeriod(db, closed!.closedPeriod, DEFAULT_ROUNDING_MODE);
-    expect(base.map((l) => l.amount)).toEqual([2900]);
-    expect(sum(base) + sum(await pendingItemsForPeriod(db, sub.id, MAY))).toBe(7800); // 9 days of $29 (870) + 21 days of $99 (6930)
-    // An upgrade in May is not billed on April's invoice.
+    expect(closed!.closedPeriod).toMatchObject({ planId: "premium-99", periodStart: APRIL, periodEnd: MAY, trial: false });
+    const base = await baseFee(closed!.closedPeriod);
+    expect(base.map((l) => [l.description, l.amount])).toEqual([
+      ["Basic (2026-04-01 – 2026-04-10)", 870],
+      ["Premium (2026-04-10 – 2026-05-01)", 6930],
+    ]);
+    expect(sum(base)).toBe(2900 - 2030 + 6930);
+    // A change in May is not billed on April's invoice.
     await changePlan(db, env, caller, sub.id, { planId: "basic-29" }, MAY + DAY);
-    expect((await pendingItemsForPeriod(db, sub.id, MAY)).map((i) => i.amount)).toEqual([-2030, 6930]);
-    expect(await openPendingItems(db, sub.id)).toHaveLength(4);
-    // May is billed at the plan it began with.
-    expect(closed!.subscription).toMatchObject({ planId: "premium-99", periodPlanId: "premium-99", currentPeriodStart: MAY });
+    expect(sum(await baseFee(closed!.closedPeriod))).toBe(7800);
+    expect(closed!.subscription).toMatchObject({ planId: "premium-99", currentPeriodStart: MAY });
   });
 
   it("without proration switches the plan and adds no items", async () => {
     const { sub, env, caller } = await subscribe("scn-upgrade-noprorate", "basic-29");
     const changed = await changePlan(db, env, caller, sub.id, { planId: "premium-99", prorate: false }, APRIL + 9 * DAY);
     expect(changed.prorations).toEqual([]);
-    expect(await openPendingItems(db, sub.id)).toEqual([]);
+    // The old fee runs to the period end; usage from the change is priced at the new plan.
+    expect((await baseFee(openPeriod((await findSubscription(db, sub.id))!))).map((l) => l.amount)).toEqual([2900]);
   });
 
   it("refuses an immediate switch between monthly and yearly, and another currency", async () => {
@@ -90,14 +103,12 @@ describe("downgrade at period end", () => {
     expect(scheduled).toMatchObject({ planId: "premium-99", scheduledChange: { planId: "basic-29", at: "2026-05-01T00:00:00.000Z" }, prorations: [] });
 
     expect(await rollOverPeriod(db, env, sub.id, MAY - 1)).toBeNull(); // not due yet
-    expect((await listSubscriptionsDue(db, MAY)).map((s) => s.id)).toContain(sub.id);
     const first = await rollOverPeriod(db, env, sub.id, MAY + 3600_000, MAY);
     expect(first!.closedPeriod.planId).toBe("premium-99");
     expect(first!.subscription).toMatchObject({ planId: "basic-29", scheduledPlanId: null, currentPeriodEnd: at("2026-06-01T00:00:00Z") });
     expect(await rollOverPeriod(db, env, sub.id, MAY + 3600_000, MAY)).toBeNull();
     expect(await rollOverPeriod(db, env, sub.id, MAY + 3600_000)).toBeNull();
     expect(await closedPeriods(sub.id)).toHaveLength(1);
-    expect((await listSubscriptionsDue(db, MAY + 3600_000)).map((s) => s.id)).not.toContain(sub.id);
     expect(pushes.at(-1)).toMatchObject({ tenant: "scn-downgrade", planId: "basic-29", status: "active", periodStart: MAY });
   });
 
@@ -164,7 +175,7 @@ describe("cancel", () => {
     const [period] = await closedPeriods(sub.id);
     expect(period).toMatchObject({ planId: "basic-29", periodStart: APRIL, periodEnd: MAY, endedAt: APRIL + 20 * DAY, invoiceId: null });
     expect((await listPeriodsToInvoice(db, 100, "scn-cancel-now")).map((p) => p.id)).toEqual([period!.id]);
-    expect(sum(await baseFeeForPeriod(db, period!, DEFAULT_ROUNDING_MODE)) + sum(await openPendingItems(db, sub.id))).toBe(1933);
+    expect((await baseFee(period!)).map((l) => l.amount)).toEqual([1933]);
   });
 });
 
@@ -180,12 +191,13 @@ describe("pause and resume", () => {
     expect(pushes.at(-1)).toMatchObject({ status: "active" });
 
     const row = (await findSubscription(db, sub.id))!;
-    const lines = await baseFeeForPeriod(db, openPeriod(row), DEFAULT_ROUNDING_MODE);
-    expect(lines.map((l) => [l.kind, l.amount])).toEqual([
-      ["base", 2900],
-      ["pause", -483], // 2900 × 5/30 = 483.33
+    const lines = await baseFee(openPeriod(row));
+    // One split of 2900 over 10 + 5 + 15 days: 966.67 → 967, 483.33 (paused), 1450.
+    expect(lines.map((l) => [l.description, l.amount])).toEqual([
+      ["Basic (2026-04-01 – 2026-04-11)", 967],
+      ["Basic (2026-04-16 – 2026-05-01)", 1450],
     ]);
-    expect(sum(lines)).toBe(2417);
+    expect(sum(lines)).toBe(2900 - 483);
   });
 
   it("resumes by itself at resumesAt, ending the pause exactly then", async () => {
@@ -193,8 +205,11 @@ describe("pause and resume", () => {
     await pauseSubscription(db, env, caller, sub.id, { resumesAt: APRIL + 15 * DAY }, APRIL + 10 * DAY);
     const seen = await getSubscription(db, env, "scn-autoresume", sub.id, APRIL + 20 * DAY);
     expect(seen.status).toBe("active");
-    const spans = await db.select().from(subscriptionPauses).where(eq(subscriptionPauses.subscriptionId, sub.id));
-    expect(spans.map((s) => [s.startedAt, s.endedAt])).toEqual([[APRIL + 10 * DAY, APRIL + 15 * DAY]]);
+    expect(await phases(sub.id)).toEqual([
+      ["active", APRIL, "basic-29"],
+      ["paused", APRIL + 10 * DAY, null],
+      ["active", APRIL + 15 * DAY, "basic-29"],
+    ]);
   });
 
   it("a pause across the period end is split at the boundary", async () => {
@@ -202,17 +217,19 @@ describe("pause and resume", () => {
     await pauseSubscription(db, env, caller, sub.id, {}, APRIL + 24 * DAY);
     const rolled = await rollOverPeriod(db, env, sub.id, MAY);
     expect(rolled!.subscription).toMatchObject({ status: "paused", currentPeriodStart: MAY });
-    expect(sum(await baseFeeForPeriod(db, rolled!.closedPeriod, DEFAULT_ROUNDING_MODE))).toBe(2900 - 580); // 6 of 30 days paused
+    expect(sum(await baseFee(rolled!.closedPeriod))).toBe(2900 - 580); // 6 of 30 days paused
     // Resuming on Jun 1 rolls May over first (all of it paused), then resumes in June.
     await resumeSubscription(db, env, caller, sub.id, MAY + 31 * DAY);
-    const spans = await db.select().from(subscriptionPauses).where(eq(subscriptionPauses.subscriptionId, sub.id)).orderBy(subscriptionPauses.startedAt);
-    expect(spans.map((s) => [s.startedAt, s.endedAt])).toEqual([
-      [APRIL + 24 * DAY, MAY],
-      [MAY, MAY + 31 * DAY],
+    expect(await phases(sub.id)).toEqual([
+      ["active", APRIL, "basic-29"],
+      ["paused", APRIL + 24 * DAY, null],
+      ["paused", MAY, null],
+      ["paused", MAY + 31 * DAY, null],
+      ["active", MAY + 31 * DAY, "basic-29"],
     ]);
     const [, may] = await closedPeriods(sub.id);
     expect(may!.periodStart).toBe(MAY);
-    expect(sum(await baseFeeForPeriod(db, may!, DEFAULT_ROUNDING_MODE))).toBe(0);
+    expect(await baseFee(may!)).toEqual([]);
   });
 });
 
@@ -228,7 +245,7 @@ describe("trials and periods", () => {
     });
     const rolled = await rollOverPeriod(db, env, sub.id, start + 14 * DAY);
     expect(rolled!.closedPeriod.trial).toBe(true);
-    expect(await baseFeeForPeriod(db, rolled!.closedPeriod, DEFAULT_ROUNDING_MODE)).toEqual([]);
+    expect(await baseFee(rolled!.closedPeriod)).toEqual([]);
     expect(rolled!.subscription).toMatchObject({
       status: "active",
       billingAnchor: start + 14 * DAY,
@@ -281,9 +298,8 @@ describe("concurrency", () => {
     expect(fulfilled).toHaveLength(1);
     expect(rejected[0]!.reason).toMatchObject({ code: "CONFLICT" });
     const row = (await findSubscription(db, sub.id))!;
-    const items = await openPendingItems(db, sub.id);
-    if (row.status === "paused") expect(items).toEqual([]);
-    else expect(items).toHaveLength(2);
+    // Exactly one phase was written besides the first: the winner's.
+    expect((await phases(sub.id)).slice(1)).toEqual([row.status === "paused" ? ["paused", APRIL + 9 * DAY, null] : ["active", APRIL + 9 * DAY, "premium-99"]]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { isoDay } from "../../lib/time";
+import { DAY_MS, isoDay } from "../../lib/time";
 import { addDays, dayStart } from "../dates";
 import { allPages, expectShape, providerJson, type SpendAdapter } from "./adapter";
 import { decimalFromNumber } from "../../lib/decimal";
@@ -42,7 +42,7 @@ export const openaiAdapter: SpendAdapter<typeof options> = {
   options,
   accountLabel: "project",
   async fetchCosts({ token, from, to, options: opts, fetch }) {
-    const days = (dayStart(to)! - dayStart(from)!) / 86_400_000 + 1;
+    const days = (dayStart(to)! - dayStart(from)!) / DAY_MS + 1;
     const load = async (page?: string) => {
       const url = new URL(BASE);
       url.searchParams.set("start_time", String(dayStart(from)! / 1000));

@@ -1,0 +1,46 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { iso } from "../lib/time";
+import type { Bindings } from "../env";
+import { encodeCursor, decodeCursor } from "../http/pagination";
+import { previewInvoice } from "../invoices/preview";
+import { findLiveSubscription } from "../subscriptions/queries";
+import { catchUp } from "../subscriptions/rollover";
+import type { TenantOverview } from "./schemas";
+
+/**
+ * The operator's tenant list: every tenant that has settings or a subscription, by id, each
+ * with its live subscription and the period-to-date total of that subscription's invoice
+ * (the same computation as the billing preview, so the same cents).
+ */
+export async function listTenantOverviews(env: Bindings, db: Db, page: { limit: number; cursor?: string }, now: number) {
+  const after = decodeCursor(page.cursor)?.id ?? "";
+  const ids = await db.all<{ id: string }>(sql`
+    SELECT id FROM (SELECT id FROM tenants UNION SELECT tenant_id AS id FROM subscriptions)
+    WHERE id > ${after} ORDER BY id LIMIT ${page.limit + 1}`);
+  const more = ids.length > page.limit;
+  const items = await Promise.all(ids.slice(0, page.limit).map(({ id }) => overview(env, db, id, now)));
+  const last = items[items.length - 1];
+  return { items, nextCursor: more && last ? encodeCursor({ k: last.id, id: last.id }) : null };
+}
+
+async function overview(env: Bindings, db: Db, tenantId: string, now: number): Promise<TenantOverview> {
+  const [settings] = await db.all<{ name: string | null; currency: string }>(sql`SELECT name, currency FROM tenants WHERE id = ${tenantId}`);
+  const found = await findLiveSubscription(db, tenantId);
+  // Rolled forward to now first, as the preview does: a trial may have ended, a cancellation taken effect.
+  const live = found && (await catchUp(db, env, found, now));
+  const base = { id: tenantId, name: settings?.name ?? null, currency: settings?.currency ?? live?.currency ?? "USD" };
+  if (!live || live.status === "canceled") return { ...base, subscription: null, periodToDate: null };
+  const draft = await previewInvoice(env, db, tenantId, undefined, now);
+  return {
+    ...base,
+    subscription: {
+      id: live.id,
+      planId: live.planId,
+      status: live.status,
+      currentPeriodStart: iso(live.currentPeriodStart),
+      currentPeriodEnd: iso(live.currentPeriodEnd),
+    },
+    periodToDate: { amount: draft.totals.total, currency: draft.currency },
+  };
+}

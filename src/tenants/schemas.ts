@@ -22,7 +22,7 @@ const Address = z
 const RoundingMode = z
   .enum(ROUNDING_MODES)
   .describe(
-    "How amounts are rounded to minor units, once per invoice line, proration, discount and tax: half_up (default; ties away from zero, 2.5 → 3) or half_even (ties to the even neighbour, 2.5 → 2)",
+    "How amounts are rounded to minor units, once per usage line, percent discount and tax: half_up (default; ties away from zero, 2.5 → 3) or half_even (ties to the even neighbour, 2.5 → 2)",
   )
   .openapi("RoundingMode");
 

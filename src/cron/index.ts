@@ -10,7 +10,7 @@ import { OUTBOX_CRON, sweepOutbox } from "../outbox/runtime";
 import { sweepAlertCrossings } from "../realtime/alerts";
 import { emitTrialReminders } from "../subscriptions/trial-reminders";
 
-const HOUR = 3_600_000;
+import { HOUR_MS } from "../lib/time";
 
 type Job = [name: string, run: () => Promise<unknown>];
 
@@ -39,7 +39,7 @@ export async function runScheduled(controller: ScheduledController, env: Binding
     jobs.push(["outbox", () => sweepOutbox(env, at)]);
   }
   if (controller.cron === PERIOD_CLOSE_CRON) {
-    jobs.push(["period close", () => closePeriods(env, at, Number(env.INVOICE_GRACE_HOURS ?? 0) * HOUR)]);
+    jobs.push(["period close", () => closePeriods(env, at, Number(env.INVOICE_GRACE_HOURS ?? 0) * HOUR_MS)]);
   }
   const failures: unknown[] = [];
   for (const [name, run] of jobs) {

@@ -7,7 +7,7 @@ import type { Db } from "../db/client";
 import type { Bindings, Principal } from "../env";
 import { isAdmin } from "../http/auth";
 import { invalidState } from "../http/errors";
-import { newId } from "../ids";
+import { newId } from "../lib/ids";
 import { findLiveSubscription, findOwnedSubscription, findSubscription } from "../subscriptions/queries";
 import { catchUp } from "../subscriptions/rollover";
 import { subscriptionPeriods, subscriptions, type PeriodRow, type SubscriptionRow } from "../subscriptions/table";

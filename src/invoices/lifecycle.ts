@@ -12,8 +12,8 @@ import { renderInvoicePdf } from "./pdf";
 import { loadInvoice, readLines, toInvoice, type StoredInvoice } from "./store";
 import { invoiceSequences, invoices, type BillingSnapshot, type InvoiceRow } from "./table";
 import type { Invoice } from "./schemas";
+import { DAY_MS } from "../lib/time";
 
-const DAY = 86_400_000;
 /** Payment terms: net 30 from finalization. */
 export const PAYMENT_TERMS_DAYS = 30;
 
@@ -83,7 +83,7 @@ export async function finalizeDraft(env: Bindings, db: Db, draft: InvoiceRow, no
           billingSnapshot: billing,
           pdfKey: pdfKey(draft),
           finalizedAt: now,
-          dueAt: now + PAYMENT_TERMS_DAYS * DAY,
+          dueAt: now + PAYMENT_TERMS_DAYS * DAY_MS,
           paidAt: amountDue === 0 ? now : null,
           updatedAt: now,
         })

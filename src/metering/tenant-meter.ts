@@ -8,7 +8,7 @@ import type { AlertCrossing, MeterAlertRule } from "./alert-rules";
 import { writeRollups } from "./flush";
 import { bucketKey, MeterStore, newBucket, type Bucket, type BucketDims } from "./meter-store";
 import { meterDefinitions, meterOf, type MeterDef } from "./meters";
-import { billingWindow, bucketStart, calendarWindow, contains, DAY_MS, HOUR_MS, type Window } from "./periods";
+import { billingWindow, bucketStart, calendarWindow, contains, type Window } from "./periods";
 import type { MeterPlanState } from "./plan-state";
 import { decimal, formatDecimal, maxOf, SCALE, toNumber } from "./quantity";
 import { ALL, inScope, scopeKey, scopeOfSubscription, type Scope } from "./scope";
@@ -25,6 +25,7 @@ import type {
   RollupRow,
   RollupValue,
 } from "./types";
+import { DAY_MS, HOUR_MS, iso } from "../lib/time";
 
 /** Dedup keys are kept this long after an event is received (= the backdating window). */
 export const RETENTION_MS = 35 * DAY_MS;
@@ -55,8 +56,6 @@ interface Check {
   before: bigint;
   after: bigint;
 }
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
  * One per tenant (`env.TENANT_METER.getByName(tenantId)`): the hot path for usage.

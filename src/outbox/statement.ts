@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
-import { newId } from "../ids";
+import { newId } from "../lib/ids";
 import { outbox } from "./table";
 
 export type Statement = BatchItem<"sqlite">;

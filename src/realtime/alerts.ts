@@ -1,12 +1,13 @@
 import { and, asc, eq, gt, isNull, ne, or, sql } from "drizzle-orm";
-import { database, iso, type Db } from "../db/client";
+import { database, type Db } from "../db/client";
+import { iso } from "../lib/time";
 import type { Bindings } from "../env";
 import type { Principal } from "../env";
 import { isAdmin } from "../http/auth";
 import { invalidState, notFound } from "../http/errors";
 import { log } from "../http/logger";
 import { afterCursor, paginate, type Cursor } from "../http/pagination";
-import { newId } from "../ids";
+import { newId } from "../lib/ids";
 import type { AlertCrossing, MeterAlertRule } from "../metering/alert-rules";
 import { calendarWindow, type Window } from "../metering/periods";
 import { decimal, formatDecimal } from "../metering/quantity";

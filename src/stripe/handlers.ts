@@ -5,6 +5,7 @@ import { invoiceEventStatement } from "../webhooks";
 import { invoices } from "../invoices/table";
 import { findSubscription } from "../subscriptions/queries";
 import { markPastDue, recoverFromPastDue } from "../subscriptions/service";
+import { coversAmountDue } from "./amounts";
 import { linkCustomer } from "./customers";
 import { onStripeEvent, type StripeEventContext } from "./events";
 
@@ -13,7 +14,7 @@ import { onStripeEvent, type StripeEventContext } from "./events";
 interface Payment {
   invoiceId: string;
   tenantId: string | undefined;
-  /** Minor units actually received, in `currency` (Stripe's lowercase code). */
+  /** What Stripe received, in Stripe's units for `currency` (Stripe's lowercase code). */
   amount: number;
   currency: string;
   paymentIntentId?: string;
@@ -33,10 +34,11 @@ async function settleInvoice({ db }: StripeEventContext, payment: Payment): Prom
     log("warn", "stripe payment names an unknown invoice", fields);
     return;
   }
-  if (payment.currency.toUpperCase() !== row.currency || payment.amount < row.amountDue) {
+  if (payment.currency.toUpperCase() !== row.currency || !coversAmountDue(payment.amount, row.amountDue, row.currency)) {
     log("error", "stripe payment does not cover the invoice", {
       ...fields,
       received: payment.amount,
+      receivedUnit: "stripe",
       receivedCurrency: payment.currency,
       amountDue: row.amountDue,
       currency: row.currency,

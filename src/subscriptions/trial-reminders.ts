@@ -1,6 +1,6 @@
 import { and, eq, gt, lte } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { iso } from "../db/client";
+import { iso } from "../lib/time";
 import { eventStatement, onceEventId } from "../webhooks";
 import { toSubscription } from "./queries";
 import { subscriptions } from "./table";

@@ -1,8 +1,9 @@
 import { and, asc, eq, isNull, lte, or, sql } from "drizzle-orm";
-import { iso, type Db } from "../db/client";
+import type { Db } from "../db/client";
+import { iso } from "../lib/time";
 import type { Bindings } from "../env";
 import { log } from "../http/logger";
-import { newId } from "../ids";
+import { newId } from "../lib/ids";
 import { outbox, type OutboxRow, type Statement } from "../outbox";
 import { destinationProblem } from "./destinations";
 import { eventStatement } from "./events";

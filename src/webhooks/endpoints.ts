@@ -1,9 +1,10 @@
 import { and, asc, count, desc, eq } from "drizzle-orm";
-import { iso, type Db } from "../db/client";
+import type { Db } from "../db/client";
+import { iso } from "../lib/time";
 import type { Bindings } from "../env";
 import { badRequest, conflict, notFound } from "../http/errors";
 import { afterCursor, decodeCursor, paginate } from "../http/pagination";
-import { newId } from "../ids";
+import { newId } from "../lib/ids";
 import { destinationProblem } from "./destinations";
 import { findEvent } from "./events";
 import { subscribedEndpoints, subscribes } from "./fanout";

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { and, desc, eq, gte, sql, type SQL } from "drizzle-orm";
-import { iso, type Db } from "../db/client";
+import type { Db } from "../db/client";
+import { iso } from "../lib/time";
 import { notFound } from "../http/errors";
 import { afterCursor, decodeCursor, paginate } from "../http/pagination";
 import { invoices } from "../invoices/table";

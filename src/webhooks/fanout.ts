@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { Bindings } from "../env";
-import { newId } from "../ids";
+import { newId } from "../lib/ids";
 import type { OutboxHandler } from "../outbox";
 import { wakeEndpoints } from "./wake";
 import { webhookDeliveries, webhookEndpoints, type WebhookEndpointRow } from "./table";

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { database } from "../../src/db/client";
 import { invoiceLines, invoices } from "../../src/invoices/table";
-import { newId } from "../../src/ids";
+import { newId } from "../../src/lib/ids";
 
 /** A draft invoice written straight to D1, for lifecycle tests that do not need generation. */
 export async function insertDraft(tenantId: string, opts: { lines?: number; amount?: number; currency?: string; periodStart?: number; periodEnd?: number } = {}) {

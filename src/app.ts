@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "./env";
+import type { Context } from "hono";
 import { billingUsageRoutes } from "./compat/billing-usage";
 import { seed002InvoiceRoutes } from "./compat/seed002-invoices";
 import { seed002SubscriptionRoutes } from "./compat/seed002-subscriptions";
@@ -28,12 +29,25 @@ import { stripeRoutes } from "./stripe/routes";
 import { subscriptionsRoutes } from "./subscriptions/routes";
 import { spendRoutes } from "./spend/routes";
 import { tenantsRoutes } from "./tenants/routes";
+import { collectingOutboxWrites, wakeOutbox } from "./outbox";
+import { registerEventCatalog, webhooksRoutes } from "./webhooks";
 
 export const API_PREFIX = "/api/v1/billing";
+
+/** Keeps `work` alive past the response (without an execution context, as in app.request(), it just runs). */
+function afterResponse(c: Context, work: Promise<unknown>): void {
+  try {
+    c.executionCtx.waitUntil(work);
+  } catch {
+    void work;
+  }
+}
 
 export function buildApp() {
   const app = createRouter();
   app.use("*", requestContext, securityHeaders, cors, ...requestBodyRules);
+  // Outbox rows a request wrote are dispatched after its response, never on its path.
+  app.use("*", (c, next) => collectingOutboxWrites(next, (ids) => afterResponse(c, wakeOutbox(c.env, ids))));
 
   app.get("/health", (c) => c.json({ status: "ok", service: "edge-billing", time: new Date().toISOString() }));
 
@@ -52,6 +66,7 @@ export function buildApp() {
   api.route("/", quotasRoutes);
   api.route("/", spendRoutes);
   api.route("/", realtimeRoutes);
+  api.route("/", webhooksRoutes);
   app.route(API_PREFIX, api);
   // The seed 002 / 003 surfaces keep their own paths and shapes.
   app.route("/", seed002InvoiceRoutes);
@@ -69,6 +84,7 @@ export function buildApp() {
     bearerFormat: "JWT",
     description: "JWT with claims sub, tenant and scope (space-separated: billing:read billing:update usage:write admin)",
   });
+  registerEventCatalog(app.openAPIRegistry);
   app.doc31(`${API_PREFIX}/openapi.json`, (c) => ({
     openapi: "3.1.0",
     info: {

@@ -6,6 +6,8 @@ export interface Bindings {
   DB: D1Database;
   TENANT_METER: DurableObjectNamespace<TenantMeter>;
   USAGE_EVENTS: Queue<unknown>;
+  /** The outbox dispatcher's queue (src/outbox): rows to dispatch, webhook endpoints to deliver to. */
+  OUTBOX: Queue<unknown>;
   INVOICES: R2Bucket;
 
   /** HS256 secret for local/dev tokens. Unset in production, where JWKS is used. */
@@ -45,6 +47,8 @@ export interface Bindings {
   STRIPE_API_BASE?: string;
   /** JSON array of scheduled provider spend syncs (README "Spend tracking"); credentials live in the secrets it names. */
   SPEND_SYNC_SOURCES?: string;
+  /** "true" in development only: webhook endpoints may be loopback receivers, over http too. */
+  WEBHOOKS_ALLOW_LOOPBACK?: string;
 }
 
 export type Scope = "billing:read" | "billing:update" | "usage:write" | "admin";

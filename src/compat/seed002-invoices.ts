@@ -15,13 +15,13 @@ import { subscriptions } from "../subscriptions/table";
 import { TenantId } from "../tenants/schemas";
 import { seed002ErrorResponses, seed002Errors } from "./errors";
 import { compatRouter } from "./router";
+import { iso } from "../lib/time";
 import { publicBase } from "../http/public-url";
 
 const tags = ["Seed 002: organisation billing"];
 const read = secured("billing:read", "billing:update");
 const Money = z.object({ cents: z.number(), currency_iso: z.string() }).openapi("Seed002Money");
 const money = (cents: number, currency: string) => ({ cents, currency_iso: currency });
-const day = (ms: number) => new Date(ms).toISOString();
 
 const InternalInvoice = z
   .object({
@@ -109,8 +109,8 @@ function legalInvoice({ row }: StoredInvoice, origin: string): z.infer<typeof Ea
     id: row.id,
     number: row.number!,
     organization_id: row.tenantId,
-    document_date: day(row.finalizedAt!),
-    due_date: day(row.dueAt!),
+    document_date: iso(row.finalizedAt!),
+    due_date: iso(row.dueAt!),
     status: row.status,
     total: money(row.total, row.currency),
     amount_due: money(row.amountDue, row.currency),

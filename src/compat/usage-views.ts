@@ -6,8 +6,7 @@ import { findLiveSubscription } from "../subscriptions/queries";
 import { catchUp } from "../subscriptions/rollover";
 import { subscriptions } from "../subscriptions/table";
 import { eq } from "drizzle-orm";
-
-const iso = (ms: number) => new Date(ms).toISOString();
+import { iso } from "../lib/time";
 
 /**
  * Seed 003's `GET /billing/usage`: the current period's usage of every plan meter (and any

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Currency } from "../plans/schemas";
+import { Currency } from "../lib/currency";
 import { TenantId } from "../tenants/schemas";
 
 const Budget = z

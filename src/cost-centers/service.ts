@@ -1,11 +1,12 @@
 import { violates } from "../db/constraints";
 import { and, asc, eq, or } from "drizzle-orm";
-import { iso, type Db } from "../db/client";
+import type { Db } from "../db/client";
+import { iso } from "../lib/time";
 import { isAdmin } from "../http/auth";
 import { conflict, notFound } from "../http/errors";
 import { afterCursor, decodeCursor, paginate } from "../http/pagination";
 import type { Principal } from "../env";
-import { newId } from "../ids";
+import { newId } from "../lib/ids";
 import type { CostCenter, CreateCostCenter, UpdateCostCenter } from "./schemas";
 import { costCenters, type CostCenterRow } from "./table";
 

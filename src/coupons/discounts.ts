@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNull, or, gt, sql } from "drizzle-orm";
-import { iso, type Db } from "../db/client";
+import type { Db } from "../db/client";
+import { iso } from "../lib/time";
 import type { Interval } from "../subscriptions/periods";
 import type { Discount } from "../subscriptions/schemas";
 import { subscriptions } from "../subscriptions/table";

@@ -1,8 +1,9 @@
-import { iso, type Db } from "../db/client";
+import type { Db } from "../db/client";
+import { iso } from "../lib/time";
 import type { Bindings } from "../env";
 import { ApiError, badRequest } from "../http/errors";
 import { getPlan } from "../plans/service";
-import { newId } from "../ids";
+import { newId } from "../lib/ids";
 import { assertTransition } from "../subscriptions/lifecycle";
 import { findOwnedSubscription, presentSubscription } from "../subscriptions/queries";
 import { catchUp } from "../subscriptions/rollover";

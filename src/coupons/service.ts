@@ -1,12 +1,14 @@
 import { and, desc, eq, or, sql } from "drizzle-orm";
-import { iso, type Db } from "../db/client";
+import type { Db } from "../db/client";
+import { iso } from "../lib/time";
 import { ApiError, badRequest, conflict, notFound } from "../http/errors";
 import { afterCursor, decodeCursor, paginate } from "../http/pagination";
-import { mulDivHalfEven } from "../money/rounding";
+import { mulDivRounded } from "../money/rounding";
+import { tenantRoundingMode } from "../tenants/service";
 import { findPlan } from "../plans/service";
 import type { Plan } from "../plans/schemas";
 import { constraintViolation } from "../db/constraints";
-import { newId } from "../ids";
+import { newId } from "../lib/ids";
 import { findLiveSubscription } from "../subscriptions/queries";
 import { describeTerms, insertDiscount, remainingPeriodsFor, toBps, toPercentOff, type DiscountTerms } from "./discounts";
 import type { Coupon, CouponValidation, CreateCoupon, IneligibilityReason, ValidateCoupon } from "./schemas";
@@ -258,7 +260,7 @@ export async function validateCoupon(db: Db, input: ValidateCoupon, now: number)
         basePrice: plan.basePrice,
         amount:
           coupon.percentOffBps !== null
-            ? mulDivHalfEven(plan.basePrice, coupon.percentOffBps, 10_000)
+            ? mulDivRounded(plan.basePrice, coupon.percentOffBps, 10_000, await tenantRoundingMode(db, input.tenantId))
             : Math.min(coupon.amountOff ?? 0, plan.basePrice),
         duration: coupon.duration,
         durationInMonths: coupon.durationInMonths,

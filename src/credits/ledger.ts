@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { afterCursor, decodeCursor, paginate } from "../http/pagination";
-import { newId } from "../ids";
+import { newId } from "../lib/ids";
 import { creditLedger, type CreditMovementRow } from "./table";
 
 /**

@@ -3,7 +3,7 @@ import { database } from "../db/client";
 import { envelope, jsonResponses, ok, okPage, pageEnvelope } from "../http/envelope";
 import { PageQuery } from "../http/pagination";
 import { createRouter, secured } from "../http/router";
-import { Currency } from "../plans/schemas";
+import { Currency } from "../lib/currency";
 import { TenantId } from "../tenants/schemas";
 import { creditBalances, listCreditMovements } from "./ledger";
 import { CreditBalances, CreditMovement } from "./schemas";

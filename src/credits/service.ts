@@ -1,4 +1,5 @@
-import { iso, type Db } from "../db/client";
+import type { Db } from "../db/client";
+import { iso } from "../lib/time";
 import { badRequest } from "../http/errors";
 import { findOwnedSubscription } from "../subscriptions/queries";
 import type { AddCredits } from "../subscriptions/schemas";

@@ -5,8 +5,12 @@ import { closePeriods, PERIOD_CLOSE_CRON } from "../invoices/period-close";
 import { runScheduledSyncs, SPEND_SYNC_CRON } from "../spend/sync/scheduled";
 import { runCostAlerts } from "../realtime/alerts";
 import { runSubscriptionJobs } from "../subscriptions/jobs";
+import { reconcileMeters } from "../subscriptions/meter-reconcile";
+import { OUTBOX_CRON, sweepOutbox } from "../outbox/runtime";
+import { sweepAlertCrossings } from "../realtime/alerts";
+import { emitTrialReminders } from "../subscriptions/trial-reminders";
 
-const HOUR = 3_600_000;
+import { HOUR_MS } from "../lib/time";
 
 type Job = [name: string, run: () => Promise<unknown>];
 
@@ -23,13 +27,19 @@ export async function runScheduled(controller: ScheduledController, env: Binding
     // Hourly: subscription roll-overs and auto-resumes, then provider spend syncs.
     jobs.push(["subscriptions", () => runSubscriptionJobs(env, at)]);
     jobs.push(["cost alerts", () => runCostAlerts(env, database(env.DB), at)]);
+    jobs.push(["alert crossings", () => sweepAlertCrossings(env, at)]);
+    jobs.push(["meter reconciliation", () => reconcileMeters(env, at)]);
+    jobs.push(["trial reminders", () => emitTrialReminders(database(env.DB), at)]);
     jobs.push([
       "spend sync",
       () => runScheduledSyncs(database(env.DB), env as unknown as Record<string, unknown>, at, { fetch: (input, init) => fetch(input, init), clock: Date.now }),
     ]);
   }
+  if (controller.cron === OUTBOX_CRON) {
+    jobs.push(["outbox", () => sweepOutbox(env, at)]);
+  }
   if (controller.cron === PERIOD_CLOSE_CRON) {
-    jobs.push(["period close", () => closePeriods(env, at, Number(env.INVOICE_GRACE_HOURS ?? 0) * HOUR)]);
+    jobs.push(["period close", () => closePeriods(env, at, Number(env.INVOICE_GRACE_HOURS ?? 0) * HOUR_MS)]);
   }
   const failures: unknown[] = [];
   for (const [name, run] of jobs) {

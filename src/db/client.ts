@@ -6,5 +6,3 @@ export type Db = ReturnType<typeof database>;
 export function database(d1: D1Database) {
   return drizzle(d1, { schema });
 }
-
-export const iso = (ms: number) => new Date(ms).toISOString();

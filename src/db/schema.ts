@@ -17,3 +17,5 @@ export * from "../metering/table";
 export * from "../quotas/table";
 export * from "../spend/table";
 export * from "../realtime/table";
+export * from "../outbox/table";
+export * from "../webhooks/table";

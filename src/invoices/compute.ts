@@ -3,9 +3,11 @@
  * in minor units); this adds them up, applies discounts, then tax, then credits:
  *
  *   subtotal  = Σ line amounts (base, usage, prorations; prorations may be negative)
- *   discounts = each discount in order on what is left: percent → half-even rounded once,
+ *   discounts = each discount in order on what is left: percent → rounded once,
  *               amount → at most what is left; never more than the subtotal
- *   tax       = half-even(taxable × rate_bps / 10 000), rounded once on the invoice total
+ *   tax       = round(taxable × rate_bps / 10 000), rounded once on the invoice total
+ *
+ * Every rounding is in the tenant's mode (`mode`: half-up or half-even).
  *   total     = taxable + tax
  *   credits   = min(credit balance, total);  amount due = total − credits
  *
@@ -13,7 +15,7 @@
  * invoice: the total is 0 and the excess is returned as `carryForward`, which finalization
  * adds to the tenant's credit balance.
  */
-import { mulDivHalfEven } from "../money/rounding";
+import { mulDivRounded, type RoundingMode } from "../money/rounding";
 
 export type ChargeKind = "base" | "usage" | "proration";
 
@@ -56,7 +58,7 @@ export interface InvoiceTotals {
   carryForward: number;
 }
 
-export function totalInvoice(lines: DraftLine[], discounts: DiscountInput[], taxRateBps: number): InvoiceTotals {
+export function totalInvoice(lines: DraftLine[], discounts: DiscountInput[], taxRateBps: number, mode: RoundingMode): InvoiceTotals {
   const subtotal = lines.reduce((sum, l) => sum + l.amount, 0);
   const carryForward = subtotal < 0 ? -subtotal : 0;
   let remaining = Math.max(subtotal, 0);
@@ -65,14 +67,14 @@ export function totalInvoice(lines: DraftLine[], discounts: DiscountInput[], tax
     if (remaining === 0) break;
     const off =
       d.percentOff !== null
-        ? mulDivHalfEven(remaining, Math.round(d.percentOff * 100), 10_000)
+        ? mulDivRounded(remaining, Math.round(d.percentOff * 100), 10_000, mode)
         : Math.min(d.amountOff ?? 0, remaining);
     if (off > 0) {
       applied.push({ sourceId: d.id, description: d.description, amount: -off });
       remaining -= off;
     }
   }
-  const taxAmount = mulDivHalfEven(remaining, taxRateBps, 10_000);
+  const taxAmount = mulDivRounded(remaining, taxRateBps, 10_000, mode);
   return {
     subtotal,
     discounts: applied,

@@ -5,14 +5,15 @@ import type { Bindings } from "../env";
 import { billedUsage, type UsageWindow } from "../metering/usage";
 import { planVersionCache } from "../plans/service";
 import type { Plan } from "../plans/schemas";
-import { toDecimalString, parseDecimal } from "../money/decimal";
-import { divideHalfEven } from "../money/rounding";
+import { toDecimalString, parseDecimal } from "../lib/decimal";
+import { isoDay } from "../lib/time";
+import { divideHalfEven, type RoundingMode } from "../money/rounding";
 import { priceMeter } from "../pricing/price";
 import { periodBaseFee, type BillablePeriod } from "../subscriptions/billing";
 import type { PlanRef } from "../subscriptions/phases";
 import { billsUsage, periodSegments, resumedAt, type Segment } from "../subscriptions/segments";
 import type { SubscriptionRow } from "../subscriptions/table";
-import { ensureTenant } from "../tenants/service";
+import { ensureTenant, tenantRoundingMode } from "../tenants/service";
 import { applyCredits, totalInvoice, type DiscountInput, type DraftLine, type InvoiceTotals } from "./compute";
 
 /**
@@ -74,6 +75,7 @@ export async function usageLines(
   segments: readonly Segment[],
   planOf: (ref: PlanRef) => Promise<Plan>,
   until: number,
+  mode: RoundingMode,
   projectToEnd = false,
 ): Promise<DraftLine[]> {
   const groups = new Map<string, { plan: Plan; windows: UsageWindow[]; scheduled: number }>();
@@ -100,10 +102,10 @@ export async function usageLines(
     const to = windows.at(-1)!.to;
     // Only a period priced by more than one version says which one each line is.
     const several = groups.size > 1;
-    const label = several ? ` (${plan.name}, ${day(from)} – ${day(to)})` : "";
+    const label = several ? ` (${plan.name}, ${isoDay(from)} – ${isoDay(to)})` : "";
     for (const meter of priced) {
       const quantity = project(quantities.get(meter.metric) ?? "0", meter.aggregation, projection);
-      const charge = priceMeter(meter.price!, quantity, meter.includedQuantity);
+      const charge = priceMeter(meter.price!, quantity, meter.includedQuantity, mode);
       lines.push({
         kind: "usage",
         description: `${meter.metric}: ${quantity} used, ${meter.includedQuantity} included${label}`,
@@ -121,8 +123,6 @@ export async function usageLines(
   return lines;
 }
 
-const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
 /** A usage line shows the unit price of its first billed tier (its amount covers every tier). */
 function firstBilledUnitPrice(tiers: Array<{ unitPrice: string; quantity: string }>): string {
   const billed = tiers.find((t) => t.quantity !== "0");
@@ -135,7 +135,7 @@ function firstBilledUnitPrice(tiers: Array<{ unitPrice: string; quantity: string
  */
 /** A closed period's usage lines as the rollups stand now (late usage shows up here). */
 export async function periodUsageLines(env: Bindings, db: Db, sub: SubscriptionRow, period: BillablePeriod): Promise<DraftLine[]> {
-  return usageLines(env, sub, period, await periodSegments(db, sub, period), planVersionCache(db), period.periodEnd);
+  return usageLines(env, sub, period, await periodSegments(db, sub, period), planVersionCache(db), period.periodEnd, await tenantRoundingMode(db, sub.tenantId));
 }
 
 export async function buildDraft(
@@ -163,13 +163,13 @@ export async function buildDraft(
   }));
   // Usage counts up to `asOf` (a preview) or the whole period (an invoice); late events for a
   // closed period still count while its invoice is a draft.
-  const usage = await usageLines(env, sub, period, segments, planVersionCache(db), opts.open ? asOf : period.periodEnd, opts.estimate);
+  const usage = await usageLines(env, sub, period, segments, planVersionCache(db), opts.open ? asOf : period.periodEnd, tenant.roundingMode, opts.estimate);
   const lines = [...base, ...usage];
 
   const discounts: DiscountInput[] = (await applicableDiscounts(db, sub.id))
     .filter((d) => d.amountOff === null || d.currency === sub.currency)
     .map((d) => ({ id: d.id, description: d.description, percentOff: d.percentOff, amountOff: d.amountOff }));
-  const totals = totalInvoice(lines, discounts, tenant.taxRateBps);
+  const totals = totalInvoice(lines, discounts, tenant.taxRateBps, tenant.roundingMode);
   // Credits are valid or not as of the moment billed (the period's end for an invoice).
   const balance = await creditBalance(db, sub.tenantId, sub.currency, asOf);
   const { creditsApplied, amountDue } = applyCredits(totals.total, balance);

@@ -1,5 +1,5 @@
-import { formatMoney, minorUnitExponent } from "../money/currency";
-import { parseDecimal, toDecimalString } from "../money/decimal";
+import { formatMoney, minorUnitExponent } from "../lib/currency";
+import { parseDecimal, toDecimalString } from "../lib/decimal";
 import type { MoneyFormat } from "./pdf";
 
 /** How an invoice PDF prints money: amounts by the currency's exponent, unit prices exactly. */

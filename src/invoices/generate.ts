@@ -7,12 +7,13 @@ import type { Db } from "../db/client";
 import type { Bindings, Principal } from "../env";
 import { isAdmin } from "../http/auth";
 import { invalidState } from "../http/errors";
-import { newId } from "../ids";
+import { newId } from "../lib/ids";
 import { findLiveSubscription, findOwnedSubscription, findSubscription } from "../subscriptions/queries";
 import { catchUp } from "../subscriptions/rollover";
 import { subscriptionPeriods, subscriptions, type PeriodRow, type SubscriptionRow } from "../subscriptions/table";
 import { buildDraft, type InvoiceDraft } from "./draft";
 import { invoiceLines, invoices, type InvoiceRow } from "./table";
+import { creditsLowStatement, invoiceEventStatement } from "../webhooks";
 
 type Statement = BatchItem<"sqlite">;
 
@@ -59,6 +60,7 @@ const totalsColumns = (draft: InvoiceDraft) => ({
  */
 async function insertDraft(db: Db, period: PeriodRow, draft: InvoiceDraft, now: number): Promise<string> {
   const id = newId("inv");
+  const created = invoiceEventStatement(db, "invoice.created", { id, tenantId: draft.tenantId }, now);
   await db.batch([
     db.insert(invoices).values({
       id,
@@ -78,6 +80,7 @@ async function insertDraft(db: Db, period: PeriodRow, draft: InvoiceDraft, now: 
       .update(subscriptionPeriods)
       .set({ invoiceId: id })
       .where(and(eq(subscriptionPeriods.id, period.id), isNull(subscriptionPeriods.invoiceId))),
+    created,
   ]);
   return id;
 }
@@ -178,6 +181,7 @@ export async function finalizationStatements(
   const replaceLines: Statement[] = draft ? [db.delete(invoiceLines).where(eq(invoiceLines.invoiceId, row.id)), ...lineInserts(db, row.id, draft)] : [];
   const bookkeeping: Statement[] = [
     ...credits.statements,
+    ...(credits.applied > 0 ? [creditsLowStatement(db, { tenantId: row.tenantId, currency: row.currency, invoiceId: row.id, now })] : []),
     ...(draft?.totals.discounts.map((d) => consumeDiscountPeriod(db, d.sourceId, row.id)) ?? []),
     ...(carryForward > 0
       ? [

@@ -1,10 +1,11 @@
 import { and, eq, gt, inArray, isNotNull, lt } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { Bindings } from "../env";
-import { compare, parseDecimal, sub, toDecimalString } from "../money/decimal";
+import { compare, parseDecimal, sub, toDecimalString } from "../lib/decimal";
 import { findSubscription } from "../subscriptions/queries";
 import { periodUsageLines } from "./draft";
 import { invoiceLines, invoices } from "./table";
+import { iso } from "../lib/time";
 
 export interface LateUsage {
   invoiceId: string;
@@ -16,8 +17,6 @@ export interface LateUsage {
   currentQuantity: string;
   lateQuantity: string;
 }
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
  * Usage that arrived for a period after its invoice was finalized (events may be backdated up

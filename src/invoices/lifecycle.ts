@@ -6,13 +6,14 @@ import { log } from "../http/logger";
 import { ensureTenant } from "../tenants/service";
 import { creditRestore } from "../credits/ledger";
 import { finalizationStatements } from "./generate";
+import { invoiceEventStatement } from "../webhooks";
 import { moneyFormat } from "./format";
 import { renderInvoicePdf } from "./pdf";
 import { loadInvoice, readLines, toInvoice, type StoredInvoice } from "./store";
 import { invoiceSequences, invoices, type BillingSnapshot, type InvoiceRow } from "./table";
 import type { Invoice } from "./schemas";
+import { DAY_MS } from "../lib/time";
 
-const DAY = 86_400_000;
 /** Payment terms: net 30 from finalization. */
 export const PAYMENT_TERMS_DAYS = 30;
 
@@ -63,6 +64,10 @@ export async function finalizeDraft(env: Bindings, db: Db, draft: InvoiceRow, no
   const plan = await finalizationStatements(env, db, draft, now);
   const amountDue = plan.columns.amountDue ?? draft.total;
   const prefix = `INV-${new Date(now).getUTCFullYear()}-`;
+  const events = [
+    invoiceEventStatement(db, "invoice.finalized", draft, now),
+    invoiceEventStatement(db, "invoice.paid", draft, now),
+  ];
   try {
     await db.batch([
       // NOT NULL makes this abort the whole batch unless the invoice is still a draft.
@@ -78,12 +83,13 @@ export async function finalizeDraft(env: Bindings, db: Db, draft: InvoiceRow, no
           billingSnapshot: billing,
           pdfKey: pdfKey(draft),
           finalizedAt: now,
-          dueAt: now + PAYMENT_TERMS_DAYS * DAY,
+          dueAt: now + PAYMENT_TERMS_DAYS * DAY_MS,
           paidAt: amountDue === 0 ? now : null,
           updatedAt: now,
         })
         .where(eq(invoices.id, draft.id)),
       ...plan.statements,
+      ...events,
     ]);
     return true;
   } catch (err) {
@@ -169,6 +175,7 @@ export async function voidInvoice(env: Bindings, id: string, principal: Principa
     db.update(invoices).set({ total: sql`NULL` }).where(and(eq(invoices.id, id), ne(invoices.status, "open"))),
     db.update(invoices).set({ status: "void", voidedAt: now, updatedAt: now }).where(eq(invoices.id, id)),
     creditRestore(db, id, now),
+    invoiceEventStatement(db, "invoice.voided", stored.row, now),
   ]).catch(async (err) => {
     const current = await loadInvoice(db, id, principal);
     if (current.row.status === "open") throw err;
@@ -184,11 +191,14 @@ export async function voidInvoice(env: Bindings, id: string, principal: Principa
  * Records a payment (Stripe webhook): open → paid, once. Returns whether this call paid it,
  * so a replayed event changes nothing.
  */
-export async function markInvoicePaid(db: Db, invoiceId: string, now: number, paymentIntentId?: string): Promise<boolean> {
-  const rows = await db
-    .update(invoices)
-    .set({ status: "paid", paidAt: now, updatedAt: now, ...(paymentIntentId ? { stripePaymentIntentId: paymentIntentId } : {}) })
-    .where(and(eq(invoices.id, invoiceId), eq(invoices.status, "open")))
-    .returning({ id: invoices.id });
+export async function markInvoicePaid(db: Db, invoice: Pick<InvoiceRow, "id" | "tenantId">, now: number, paymentIntentId?: string): Promise<boolean> {
+  const [rows] = await db.batch([
+    db
+      .update(invoices)
+      .set({ status: "paid", paidAt: now, updatedAt: now, ...(paymentIntentId ? { stripePaymentIntentId: paymentIntentId } : {}) })
+      .where(and(eq(invoices.id, invoice.id), eq(invoices.status, "open")))
+      .returning({ id: invoices.id }),
+    invoiceEventStatement(db, "invoice.paid", invoice, now),
+  ]);
   return rows.length > 0;
 }

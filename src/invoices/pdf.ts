@@ -1,5 +1,6 @@
 import { PDFDocument, PDFPage, rgb } from "pdf-lib";
 import { InvoiceFonts } from "./fonts";
+import { isoDay } from "../lib/time";
 
 export interface PdfLine {
   description: string;
@@ -42,8 +43,6 @@ const MUTED = rgb(0.42, 0.45, 0.52);
 const RULE = rgb(0.85, 0.87, 0.9);
 const COLS = { description: PAGE.margin, quantity: 330, unitPrice: 420, amount: PAGE.width - PAGE.margin };
 const ROW = 16;
-
-const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /**
  * Renders an invoice as a PDF (A4, Noto Sans: Latin, Latin Extended, Arabic and Japanese, see
@@ -111,9 +110,9 @@ export async function renderInvoicePdf(input: InvoicePdfInput, fmt: MoneyFormat)
       text(page, "INVOICE", COLS.amount, y - 4, { bold: true, size: 20, align: "right" });
       const meta: [string, string][] = [
         ["Invoice number", input.number],
-        ["Issue date", day(input.issuedAt)],
-        ["Due date", day(input.dueAt)],
-        ["Service period", `${day(input.periodStart)} to ${day(input.periodEnd)}`],
+        ["Issue date", isoDay(input.issuedAt)],
+        ["Due date", isoDay(input.dueAt)],
+        ["Service period", `${isoDay(input.periodStart)} to ${isoDay(input.periodEnd)}`],
       ];
       meta.forEach(([k, v], i) => {
         text(page, k, 360, y - 30 - i * 13, { color: MUTED });
@@ -143,7 +142,7 @@ export async function renderInvoicePdf(input: InvoicePdfInput, fmt: MoneyFormat)
   for (const line of input.lines) {
     if (y - ROW < bottom) ({ page, y } = newPage(false));
     text(page, truncate(line.description, COLS.quantity - COLS.description - 60), COLS.description, y);
-    text(page, `${day(line.periodStart)} to ${day(line.periodEnd)}`, COLS.description, y - 9, { size: 7, color: MUTED });
+    text(page, `${isoDay(line.periodStart)} to ${isoDay(line.periodEnd)}`, COLS.description, y - 9, { size: 7, color: MUTED });
     text(page, line.quantity, COLS.quantity, y, { align: "right" });
     text(page, unit(line.unitPrice), COLS.unitPrice, y, { align: "right" });
     text(page, money(line.amount), COLS.amount, y, { align: "right" });

@@ -1,5 +1,6 @@
 import { and, eq, gte, lt } from "drizzle-orm";
-import { iso, type Db } from "../db/client";
+import type { Db } from "../db/client";
+import { iso } from "../lib/time";
 import type { Bindings } from "../env";
 import { badRequest, invalidState, notFound } from "../http/errors";
 import { openPeriod, type BillablePeriod } from "../subscriptions/billing";

@@ -25,7 +25,7 @@ export const InvoiceLine = z
     quantity: z.string().describe("Exact decimal"),
     unitPrice: z
       .object({ amount: z.string().describe("Decimal minor units, e.g. \"0.02\""), currency: z.string() })
-      .describe("Price per unit before rounding; the line amount is rounded once (half-even)"),
+      .describe("Price per unit before rounding; the line amount is rounded once, in the tenant's rounding mode"),
     amount: Money,
     periodStart: z.string(),
     periodEnd: z.string(),

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, lt } from "drizzle-orm";
-import { iso, type Db } from "../db/client";
+import type { Db } from "../db/client";
 import { inJson } from "../db/in-json";
+import { iso } from "../lib/time";
 import type { Principal } from "../env";
 import { isAdmin } from "../http/auth";
 import { notFound } from "../http/errors";

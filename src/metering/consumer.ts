@@ -1,6 +1,7 @@
 import type { Bindings } from "../env";
 import { log } from "../http/logger";
 import { recordAlertCrossings } from "../realtime/alerts";
+import { noteQuotaRefusals } from "../webhooks/quota-events";
 import { asUsageMessage } from "./enqueue";
 
 /**
@@ -32,8 +33,11 @@ export async function consumeUsageBatch(batch: MessageBatch<unknown>, env: Bindi
       const events = messages.flatMap((m) => asUsageMessage(m.body)!.events);
       try {
         const result = await env.TENANT_METER.getByName(tenantId).ingest(events, now);
-        for (const m of messages) m.ack();
+        // Stored before the ack: if this fails the batch is retried and the meter, which keeps
+        // unacknowledged crossings, reports them again.
         if (result.alerts) await recordAlertCrossings(env, tenantId, result.alerts);
+        if (result.rejected > 0) await noteQuotaRefusals(env, tenantId, result.refusals, events);
+        for (const m of messages) m.ack();
         if (result.rejected > 0) {
           log("info", "usage.batch.rejections", { tenant: tenantId, rejected: result.rejected, first: result.refusals[0]?.reason.code });
         }

@@ -1,6 +1,6 @@
 import { badRequest } from "../http/errors";
 import type { FieldIssue } from "../http/validation";
-import { DAY_MS } from "./periods";
+import { DAY_MS } from "../lib/time";
 import { formatDecimal, quantityFromNumber } from "./quantity";
 import type { UsageEventInput } from "./schemas";
 import type { MeterEvent } from "./types";

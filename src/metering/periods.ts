@@ -1,7 +1,5 @@
 import type { MeterPlanState } from "./plan-state";
-
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 24 * HOUR_MS;
+import { DAY_MS, HOUR_MS } from "../lib/time";
 
 /** Half-open [start, end), epoch ms UTC. */
 export interface Window {

@@ -17,6 +17,8 @@ export interface MeterPlanState {
   periodEnd: number;
   /** The plan's meters: aggregation, limit (per billing period) and enforcement. */
   meters: PlanMeter[];
+  /** The subscription row's version in D1; the meter ignores a push older than what it holds. */
+  version?: number;
 }
 
 /** Tells the tenant's meter the subscription's current state (idempotent; last write wins). */

@@ -1,6 +1,8 @@
 import type { Bindings } from "../env";
 import { recordAlertCrossings } from "../realtime/alerts";
 import { ApiError } from "../http/errors";
+import { log } from "../http/logger";
+import { noteQuotaRefusals } from "../webhooks/quota-events";
 import { enqueueUsage, type UsageMessage } from "./enqueue";
 import { toMeterEvents } from "./events";
 import type { UsageEventInput } from "./schemas";
@@ -12,9 +14,13 @@ export const meterOf = (env: Bindings, tenantId: string) => env.TENANT_METER.get
 export async function recordUsage(env: Bindings, tenantId: string, input: UsageEventInput, now: number): Promise<RecordedEvent> {
   const [event] = toMeterEvents([input], now);
   const result = await meterOf(env, tenantId).record(event!, now);
-  if (result.status === "rejected") throw new ApiError(result.reason.code, result.reason.message, result.reason.details);
   const { alerts, ...recorded } = result;
-  if (alerts) await recordAlertCrossings(env, tenantId, alerts);
+  // The meter keeps crossings until they are stored; a failure here leaves them to the hourly sweep.
+  if (alerts) await recordAlertCrossings(env, tenantId, alerts).catch((err: Error) => log("warn", "alert.persist_deferred", { tenant: tenantId, error: err.message }));
+  if (recorded.status === "rejected") {
+    await noteQuotaRefusals(env, tenantId, [recorded], [event!]);
+    throw new ApiError(recorded.reason.code, recorded.reason.message, recorded.reason.details);
+  }
   return recorded;
 }
 

@@ -1,7 +1,7 @@
 import type { z } from "@hono/zod-openapi";
 import type { Bindings } from "../env";
 import { badRequest } from "../http/errors";
-import { DAY_MS } from "./periods";
+import { DAY_MS } from "../lib/time";
 import type { SummaryQuery, UsageSummary } from "./schemas";
 import { readUsage } from "./usage";
 import type { CsvCell } from "../http/csv";

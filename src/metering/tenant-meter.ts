@@ -8,7 +8,7 @@ import type { AlertCrossing, MeterAlertRule } from "./alert-rules";
 import { writeRollups } from "./flush";
 import { bucketKey, MeterStore, newBucket, type Bucket, type BucketDims } from "./meter-store";
 import { meterDefinitions, meterOf, type MeterDef } from "./meters";
-import { billingWindow, bucketStart, calendarWindow, contains, DAY_MS, HOUR_MS, type Window } from "./periods";
+import { billingWindow, bucketStart, calendarWindow, contains, type Window } from "./periods";
 import type { MeterPlanState } from "./plan-state";
 import { decimal, formatDecimal, maxOf, SCALE, toNumber } from "./quantity";
 import { ALL, inScope, scopeKey, scopeOfSubscription, type Scope } from "./scope";
@@ -25,6 +25,7 @@ import type {
   RollupRow,
   RollupValue,
 } from "./types";
+import { DAY_MS, HOUR_MS, iso } from "../lib/time";
 
 /** Dedup keys are kept this long after an event is received (= the backdating window). */
 export const RETENTION_MS = 35 * DAY_MS;
@@ -36,6 +37,8 @@ const BUCKET_RETENTION_MS = RETENTION_MS + 32 * DAY_MS;
 const PRUNE_EVERY_MS = 6 * HOUR_MS;
 const QUOTA_RESYNC_MS = HOUR_MS;
 const MAX_HOT_BUCKETS = 20_000;
+/** Unacknowledged alert crossings kept (each alert crosses at most once per window). */
+const MAX_PENDING_ALERTS = 1_000;
 
 /** A live counter: one metric, the events one scope counts, one window. Derived from buckets; cached. */
 interface Counter {
@@ -53,8 +56,6 @@ interface Check {
   before: bigint;
   after: bigint;
 }
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
  * One per tenant (`env.TENANT_METER.getByName(tenantId)`): the hot path for usage.
@@ -77,6 +78,12 @@ export class TenantMeter extends DurableObject<Bindings> {
   private alertsByMetric = new Map<string, MeterAlertRule[]>();
   /** Alert crossings of the running record/ingest call. */
   private crossed: AlertCrossing[] = [];
+  /**
+   * Crossings not yet acknowledged as stored in D1 (meta `alert_outbox`), written in the
+   * transaction of the event that crossed: a caller that fails to store them gets them again
+   * from its retry (even though the retried events are duplicates) or from the hourly sweep.
+   */
+  private alertOutbox: AlertCrossing[] = [];
   /** metric → counter key → counter. */
   private readonly counters = new Map<string, Map<string, Counter>>();
   /** Recently used buckets, so the hot path writes a bucket without reading it first. */
@@ -96,6 +103,7 @@ export class TenantMeter extends DurableObject<Bindings> {
       this.applyPlanStates(this.store.planStates());
       this.applyQuotas(this.store.quotas());
       this.applyAlerts(JSON.parse(String(this.store.getMeta("alerts") ?? "[]")) as MeterAlertRule[]);
+      this.alertOutbox = JSON.parse(String(this.store.getMeta("alert_outbox") ?? "[]")) as AlertCrossing[];
       this.alarmSet = (await ctx.storage.getAlarm()) !== null;
     });
   }
@@ -105,8 +113,8 @@ export class TenantMeter extends DurableObject<Bindings> {
   /** Records one event and answers with its outcome and the metric's new totals. */
   record(event: MeterEvent, now: number): RecordResult {
     this.crossed = [];
-    const result = this.transact(() => this.process(event, now, true));
-    return result.status !== "rejected" && this.crossed.length ? { ...result, alerts: this.crossed } : result;
+    const result = this.transact(() => this.keepCrossings(this.process(event, now, true)));
+    return this.alertOutbox.length ? { ...result, alerts: this.alertOutbox } : result;
   }
 
   /** Records a batch atomically: on any failure nothing of it is kept, so the queue can simply retry it. */
@@ -122,9 +130,9 @@ export class TenantMeter extends DurableObject<Bindings> {
         } else if (outcome.status === "accepted") result.accepted++;
         else result.duplicates++;
       }
-      return result;
+      return this.keepCrossings(result);
     });
-    return this.crossed.length ? { ...result, alerts: this.crossed } : result;
+    return this.alertOutbox.length ? { ...result, alerts: this.alertOutbox } : result;
   }
 
   /** Would `quantity` more of `metric` be allowed now? Records nothing. */
@@ -214,12 +222,36 @@ export class TenantMeter extends DurableObject<Bindings> {
     return this.store.crossings(since);
   }
 
+  /** Crossings not yet acknowledged (see alertOutbox). */
+  pendingAlerts(): AlertCrossing[] {
+    return this.alertOutbox;
+  }
+
+  /** The caller has stored these crossings (by alertId and windowStart) in D1. */
+  ackAlerts(crossings: Array<Pick<AlertCrossing, "alertId" | "windowStart">>): void {
+    const done = new Set(crossings.map((c) => `${c.alertId}:${c.windowStart}`));
+    const left = this.alertOutbox.filter((c) => !done.has(`${c.alertId}:${c.windowStart}`));
+    if (left.length === this.alertOutbox.length) return;
+    this.ctx.storage.transactionSync(() => this.store.setMeta("alert_outbox", JSON.stringify(left)));
+    this.alertOutbox = left;
+  }
+
   // ── RPC: configuration pushed by other modules ─────────────────────────────
 
-  /** A subscription's current state (contract in ./plan-state.ts). Idempotent; last write wins. */
+  /**
+   * A subscription's current state (contract in ./plan-state.ts). Idempotent; a state older
+   * (lower version) than the one held is ignored, so a late push cannot undo a newer one.
+   */
   setPlanState(state: MeterPlanState): void {
+    const held = this.states.get(state.subscriptionId);
+    if (held?.version !== undefined && state.version !== undefined && state.version < held.version) return;
     this.ctx.storage.transactionSync(() => this.store.savePlanState(state, Date.now()));
     this.applyPlanStates([...this.states.values()].filter((s) => s.subscriptionId !== state.subscriptionId).concat(state));
+  }
+
+  /** The subscription states it enforces, for the reconciliation with D1. */
+  planStates(): MeterPlanState[] {
+    return [...this.states.values()];
   }
 
   /** The tenant's usage alerts (replaces the previous set; contract in ./alert-rules.ts). */
@@ -478,6 +510,16 @@ export class TenantMeter extends DurableObject<Bindings> {
     this.dirty.clear();
   }
 
+  /** Inside the transaction: this call's crossings join the alert outbox (bounded; the oldest go first). */
+  private keepCrossings<T>(result: T): T {
+    if (this.crossed.length) {
+      const kept = [...this.alertOutbox, ...this.crossed].slice(-MAX_PENDING_ALERTS);
+      this.store.setMeta("alert_outbox", JSON.stringify(kept));
+      this.alertOutbox = kept;
+    }
+    return result;
+  }
+
   /** Runs `fn` as one SQLite transaction; on failure drops the caches, which may hold rolled-back changes. */
   private transact<T>(fn: () => T): T {
     const seqBefore = this.seq;
@@ -493,6 +535,7 @@ export class TenantMeter extends DurableObject<Bindings> {
       this.dirty.clear();
       this.hot.clear();
       this.counters.clear();
+      this.alertOutbox = JSON.parse(String(this.store.getMeta("alert_outbox") ?? "[]")) as AlertCrossing[];
       throw err;
     }
   }

@@ -53,7 +53,7 @@ export interface QuotaUsage {
 }
 
 /** The answer to one recorded event: its outcome plus, once recorded, the metric's new totals. */
-export type RecordResult = RecordedEvent | Extract<EventOutcome, { status: "rejected" }>;
+export type RecordResult = RecordedEvent | (Extract<EventOutcome, { status: "rejected" }> & { alerts?: AlertCrossing[] });
 
 export interface RecordedEvent {
   eventId: string;
@@ -61,7 +61,7 @@ export interface RecordedEvent {
   /** The metric in the event's billing period, for the events its subscription governs (all events without one). */
   total?: { metric: string; aggregation: Aggregation; quantity: string; periodStart: string; periodEnd: string };
   quotas?: QuotaUsage[];
-  /** Usage alerts this event crossed (src/realtime persists them; not part of the HTTP answer). */
+  /** Usage alerts crossed and not yet acknowledged as stored (src/realtime stores them; not part of the HTTP answer). */
   alerts?: AlertCrossing[];
 }
 

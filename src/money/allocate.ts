@@ -1,4 +1,4 @@
-import { decimalFromNumber, type Dec } from "./decimal";
+import { decimalFromBigInt, decimalFromNumber, toScaled, type Dec } from "../lib/decimal";
 
 /**
  * Splits an integer `total` (minor units) into parts proportional to `weights` by the
@@ -38,10 +38,10 @@ export function allocate(total: number, weights: readonly number[] | readonly bi
 
 /** Weights as non-negative integers on one common decimal scale (ratios unchanged). */
 function toIntegerWeights(weights: readonly number[] | readonly bigint[]): bigint[] {
-  const decimals: Dec[] = weights.map((w) => (typeof w === "bigint" ? { units: w, scale: 0 } : decimalFromNumber(w)));
+  const decimals: Dec[] = weights.map((w) => (typeof w === "bigint" ? decimalFromBigInt(w) : decimalFromNumber(w)));
   const scale = Math.max(...decimals.map((d) => d.scale));
   return decimals.map((d) => {
     if (d.units < 0n) throw new RangeError("Weights must not be negative");
-    return d.units * 10n ** BigInt(scale - d.scale);
+    return toScaled(d, scale)!;
   });
 }

@@ -1,25 +1,16 @@
-import { toDec, type Dec } from "./decimal";
+import { divide, roundScaled, toDec, type Dec, type RoundingMode } from "../lib/decimal";
 
 /**
- * The one rounding mode for money: round half to even ("banker's rounding").
- * Ties go to the even neighbour, so over many line items the rounding errors cancel
- * instead of drifting upwards as half-up would. Everything that turns an exact value
- * into minor units goes through here, once per line item.
+ * Rounding money: everything that turns an exact value into minor units goes through here,
+ * once per line item, in the tenant's rounding mode (`tenants.rounding_mode`, see the
+ * README's "Rounding" section). Half-up is the default: it is what invoicing practice and
+ * Kill Bill do and what a customer re-computing a line by hand gets. Half-even is there for
+ * tenants whose finance team wants tie errors to cancel out over many lines.
  */
+export type { RoundingMode } from "../lib/decimal";
+export { ROUNDING_MODES } from "../lib/decimal";
 
-/** n / d rounded half-even, exactly (d ≠ 0, either sign). */
-export function divideHalfEven(n: bigint, d: bigint): bigint {
-  if (d === 0n) throw new RangeError("Division by zero");
-  if (d < 0n) return divideHalfEven(-n, -d);
-  const q = n / d; // truncates toward zero
-  const r = n % d;
-  if (r === 0n) return q;
-  const twice = 2n * (r < 0n ? -r : r);
-  const awayFromZero = n < 0n ? q - 1n : q + 1n;
-  if (twice > d) return awayFromZero;
-  if (twice < d) return q;
-  return q % 2n === 0n ? q : awayFromZero;
-}
+export const DEFAULT_ROUNDING_MODE: RoundingMode = "half_up";
 
 /** Converts to a JS number, refusing anything a float could not hold exactly. */
 export function toSafeInteger(value: bigint): number {
@@ -29,16 +20,18 @@ export function toSafeInteger(value: bigint): number {
   return Number(value);
 }
 
+/** n / d rounded half-even, exactly: for quantities, where no tenant setting applies. */
+export const divideHalfEven = (n: bigint, d: bigint): bigint => divide(n, d, "half_even");
+
 /**
- * Rounds an exact decimal amount expressed in minor units (e.g. "1234.5" cents, or a
- * `Dec` from decimal.ts) to whole minor units, half-even.
+ * Rounds an exact decimal amount expressed in minor units (e.g. "1234.5" cents, or a `Dec`)
+ * to whole minor units.
  */
-export function roundDecimalToMinor(value: string | Dec): number {
-  const d = toDec(value);
-  return toSafeInteger(divideHalfEven(d.units, 10n ** BigInt(d.scale)));
+export function roundDecimalToMinor(value: string | Dec, mode: RoundingMode): number {
+  return toSafeInteger(roundScaled(toDec(value), 0, mode));
 }
 
-/** round-half-even(a × b / c) on integers, exactly: prorations, percentages, tax. */
-export function mulDivHalfEven(a: number | bigint, b: number | bigint, c: number | bigint): number {
-  return toSafeInteger(divideHalfEven(BigInt(a) * BigInt(b), BigInt(c)));
+/** round(a × b / c) on integers, exactly: prorations, percentages, tax. */
+export function mulDivRounded(a: number | bigint, b: number | bigint, c: number | bigint, mode: RoundingMode): number {
+  return toSafeInteger(divide(BigInt(a) * BigInt(b), BigInt(c), mode));
 }

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { Currency } from "../lib/currency";
 
 /**
  * A decimal amount in minor units (e.g. "0.002" = a fifth of a cent), kept as a
@@ -70,12 +71,6 @@ export const PlanMeter = z
 export type PlanMeter = z.infer<typeof PlanMeter>;
 
 export const PlanId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "lowercase letters, digits, _ and - (max 64)");
-
-export const Currency = z
-  .string()
-  .regex(/^[A-Za-z]{3}$/, "an ISO 4217 code")
-  .transform((s) => s.toUpperCase())
-  .openapi({ type: "string", example: "USD" });
 
 /** The versioned fields, without defaults (an update keeps what it does not name). */
 const versionFields = {

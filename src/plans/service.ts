@@ -1,6 +1,7 @@
 import { and, asc, eq } from "drizzle-orm";
-import { iso, type Db } from "../db/client";
+import type { Db } from "../db/client";
 import { violates } from "../db/constraints";
+import { iso } from "../lib/time";
 import { conflict, notFound } from "../http/errors";
 import type { CreatePlan, Plan, UpdatePlan } from "./schemas";
 import { plans, planVersions, type PlanRow, type PlanVersionRow } from "./table";

@@ -1,6 +1,6 @@
 import type { PriceModel } from "../plans/schemas";
-import * as D from "../money/decimal";
-import { roundDecimalToMinor } from "../money/rounding";
+import * as D from "../lib/decimal";
+import { roundDecimalToMinor, type RoundingMode } from "../money/rounding";
 
 /** One tier's share of a meter charge. `amount` is exact (unrounded), flat fee included. */
 export interface TierCharge {
@@ -13,7 +13,7 @@ export interface TierCharge {
 }
 
 export interface MeterCharge {
-  /** Minor units, rounded once (half-even) from the exact sum of the tiers. */
+  /** Minor units, rounded once (in the given mode) from the exact sum of the tiers. */
   amount: number;
   quantity: string;
   /** The quantity after the included quantity is taken off (never negative). */
@@ -31,10 +31,10 @@ export interface MeterCharge {
  * - `graduated`: each tier prices the units that fall inside it; `upTo` is inclusive.
  * - `volume`: the tier the whole billable quantity falls into prices every unit.
  * - A tier's `flatFee` is charged once when the tier is entered (quantity > 0 in it).
- * Unit prices are decimal minor units, multiplied exactly; only the total is rounded.
+ * Unit prices are decimal minor units, multiplied exactly; only the total is rounded, by `mode`.
  * Throws RangeError for a negative or malformed quantity.
  */
-export function priceMeter(price: PriceModel, quantity: string, includedQuantity: number): MeterCharge {
+export function priceMeter(price: PriceModel, quantity: string, includedQuantity: number, mode: RoundingMode): MeterCharge {
   const used = D.parseDecimal(quantity);
   if (D.isNegative(used)) throw new RangeError(`Quantity must not be negative: ${quantity}`);
   if (!(includedQuantity >= 0)) throw new RangeError(`Included quantity must not be negative: ${includedQuantity}`);
@@ -43,7 +43,7 @@ export function priceMeter(price: PriceModel, quantity: string, includedQuantity
   const tiers = billable.units === 0n ? [] : tierCharges(price, billable);
   const exact = tiers.reduce((sum, t) => D.add(sum, D.parseDecimal(t.amount)), D.ZERO);
   return {
-    amount: roundDecimalToMinor(exact),
+    amount: roundDecimalToMinor(exact, mode),
     quantity: D.toDecimalString(used),
     billableQuantity: D.toDecimalString(billable),
     tiers,

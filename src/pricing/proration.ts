@@ -1,5 +1,5 @@
 import { allocate } from "../money/allocate";
-import { mulDivHalfEven } from "../money/rounding";
+import { mulDivRounded, type RoundingMode } from "../money/rounding";
 
 /** A half-open interval of time [start, end) in epoch milliseconds. */
 export interface Span {
@@ -29,12 +29,12 @@ function periodSeconds(period: Span): number {
 
 /**
  * The share of `amount` (minor units, for the whole `period`) that falls on `slice`,
- * by the second over [start, end), rounded once half-even. The slice is clipped to the
+ * by the second over [start, end), rounded once by `mode`. The slice is clipped to the
  * period; the full period yields exactly `amount`. Two independently rounded slices can
  * miss the whole by a unit: to split a period into parts that must add up, use `splitPeriod`.
  */
-export function prorate(amount: number, period: Span, slice: Span): number {
-  return mulDivHalfEven(amount, overlapSeconds(period, slice), periodSeconds(period));
+export function prorate(amount: number, period: Span, slice: Span, mode: RoundingMode): number {
+  return mulDivRounded(amount, overlapSeconds(period, slice), periodSeconds(period), mode);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { violates } from "../db/constraints";
 import { and, asc, eq } from "drizzle-orm";
-import { database, iso } from "../db/client";
+import { database } from "../db/client";
+import { iso } from "../lib/time";
 import type { Bindings, Principal } from "../env";
 import { isAdmin } from "../http/auth";
 import { ApiError, conflict, notFound } from "../http/errors";

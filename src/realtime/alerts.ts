@@ -1,12 +1,13 @@
-import { and, asc, eq, gt, isNull, ne, or } from "drizzle-orm";
-import { database, iso, type Db } from "../db/client";
+import { and, asc, eq, gt, isNull, ne, or, sql } from "drizzle-orm";
+import { database, type Db } from "../db/client";
+import { iso } from "../lib/time";
 import type { Bindings } from "../env";
 import type { Principal } from "../env";
 import { isAdmin } from "../http/auth";
 import { invalidState, notFound } from "../http/errors";
 import { log } from "../http/logger";
 import { afterCursor, paginate, type Cursor } from "../http/pagination";
-import { newId } from "../ids";
+import { newId } from "../lib/ids";
 import type { AlertCrossing, MeterAlertRule } from "../metering/alert-rules";
 import { calendarWindow, type Window } from "../metering/periods";
 import { decimal, formatDecimal } from "../metering/quantity";
@@ -16,6 +17,7 @@ import { costContext, type CostContext } from "./context";
 import type { CreateAlert } from "./schemas";
 import { realtimeAlerts, type RealtimeAlertRow } from "./table";
 import { costTimeline } from "./timeline";
+import { conditionalEventStatement, ensureAlertEndpoint, onceEventId } from "../webhooks";
 
 /**
  * Alerts on a tenant's cost or usage. A trigger belongs to one window of the alert's period
@@ -68,6 +70,8 @@ export async function pushAlerts(env: Bindings, db: Db, tenantId: string): Promi
 
 export async function createAlert(env: Bindings, db: Db, tenantId: string, input: CreateAlert, now: number): Promise<AlertView> {
   const id = newId("alrt");
+  // The webhook is an ordinary endpoint subscribed to usage.alert.triggered (signed, retried).
+  if (input.channel?.webhookUrl) await ensureAlertEndpoint(env, db, tenantId, input.channel.webhookUrl, now, "channel.webhookUrl");
   await db.insert(realtimeAlerts).values({
     id,
     tenantId,
@@ -136,59 +140,66 @@ type Trigger = Pick<AlertCrossing, "alertId" | "value" | "at" | "windowStart" | 
 
 /**
  * Marks an alert triggered for a window, unless it already is (or was dismissed) in that window:
- * one conditional UPDATE, so replays and concurrent evaluations trigger it once.
+ * one conditional UPDATE, so replays and concurrent evaluations trigger it once. Its
+ * `usage.alert.triggered` event is in the same batch, written only if the UPDATE applied.
  */
 async function trigger(db: Db, tenantId: string, t: Trigger): Promise<RealtimeAlertRow | undefined> {
-  const [row] = await db
-    .update(realtimeAlerts)
-    .set({ state: "triggered", triggeredAt: t.at, dismissedAt: null, lastValue: t.value, windowStart: t.windowStart, windowEnd: t.windowEnd, updatedAt: t.at })
-    .where(
-      and(
-        eq(realtimeAlerts.id, t.alertId),
-        eq(realtimeAlerts.tenantId, tenantId),
-        or(eq(realtimeAlerts.state, "ok"), isNull(realtimeAlerts.windowStart), ne(realtimeAlerts.windowStart, t.windowStart)),
-      ),
-    )
-    .returning();
-  if (row) {
-    log("info", "alert.triggered", { tenant: tenantId, alertId: row.id, type: row.type, value: t.value });
-    if (row.webhookUrl) await notify(row);
-  }
+  const mine = and(eq(realtimeAlerts.id, t.alertId), eq(realtimeAlerts.tenantId, tenantId));
+  const before = await db.select().from(realtimeAlerts).where(mine).get();
+  if (!before) return undefined;
+  const set = { state: "triggered" as const, triggeredAt: t.at, dismissedAt: null, lastValue: t.value, windowStart: t.windowStart, windowEnd: t.windowEnd, updatedAt: t.at };
+  const [rows] = await db.batch([
+    db
+      .update(realtimeAlerts)
+      .set(set)
+      .where(and(mine, or(eq(realtimeAlerts.state, "ok"), isNull(realtimeAlerts.windowStart), ne(realtimeAlerts.windowStart, t.windowStart))))
+      .returning(),
+    conditionalEventStatement(
+      db,
+      {
+        id: onceEventId("usage.alert.triggered", t.alertId, String(t.windowStart)),
+        tenantId,
+        type: "usage.alert.triggered",
+        data: { alert: toAlert({ ...before, ...set }, t.at) },
+        at: t.at,
+      },
+      sql`${realtimeAlerts}`,
+      and(mine, eq(realtimeAlerts.state, "triggered"), eq(realtimeAlerts.windowStart, t.windowStart), eq(realtimeAlerts.triggeredAt, t.at))!,
+    ),
+  ]);
+  const row = rows[0];
+  if (row) log("info", "alert.triggered", { tenant: tenantId, alertId: row.id, type: row.type, value: t.value });
   return row;
 }
 
-const WEBHOOK_TIMEOUT_MS = 3_000;
-
 /**
- * POSTs the triggered alert to its webhook, once per trigger, best effort: a slow or failing
- * endpoint is logged and never fails the write that crossed the threshold (the state in D1 is
- * what `GET …/alerts` shows either way).
- */
-async function notify(row: RealtimeAlertRow): Promise<void> {
-  try {
-    const res = await fetch(row.webhookUrl!, {
-      method: "POST",
-      headers: { "content-type": "application/json", "user-agent": "edge-billing-alerts" },
-      body: JSON.stringify({ event: "alert.triggered", alert: toAlert(row, row.triggeredAt ?? Date.now()) }),
-      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
-    });
-    if (!res.ok) log("warn", "alert.webhook_failed", { tenant: row.tenantId, alertId: row.id, status: res.status });
-  } catch (err) {
-    log("warn", "alert.webhook_failed", { tenant: row.tenantId, alertId: row.id, error: (err as Error).message });
-  }
-}
-
-/**
- * Stores the crossings a usage write reported (called by the metering service after the meter
- * answered). A failure is logged, never turned into a failed usage write: the event is recorded.
+ * Stores the crossings a usage write reported, then tells the meter they are stored. The meter
+ * keeps them until then (in the transaction that recorded the crossing event), so a failure
+ * here loses nothing: the caller's retry or the hourly sweep gets them again. Throws on failure.
  */
 export async function recordAlertCrossings(env: Bindings, tenantId: string, crossings: AlertCrossing[]): Promise<void> {
   const db = database(env.DB);
-  try {
-    for (const c of crossings) await trigger(db, tenantId, c);
-  } catch (err) {
-    log("error", "alert.persist_failed", { tenant: tenantId, alerts: crossings.length, error: (err as Error).message });
+  for (const c of crossings) await trigger(db, tenantId, c);
+  await env.TENANT_METER.getByName(tenantId).ackAlerts(crossings.map((c) => ({ alertId: c.alertId, windowStart: c.windowStart })));
+}
+
+/** Hourly: crossings a meter still holds unacknowledged (their usage write could not store them). */
+export async function sweepAlertCrossings(env: Bindings, now: number): Promise<{ tenants: number; stored: number }> {
+  const db = database(env.DB);
+  const tenants = await db.selectDistinct({ tenantId: realtimeAlerts.tenantId }).from(realtimeAlerts).where(eq(realtimeAlerts.type, "usage"));
+  let stored = 0;
+  for (const { tenantId } of tenants) {
+    try {
+      const pending = await env.TENANT_METER.getByName(tenantId).pendingAlerts();
+      if (pending.length) {
+        await recordAlertCrossings(env, tenantId, pending);
+        stored += pending.length;
+      }
+    } catch (err) {
+      log("warn", "alert.sweep_failed", { tenant: tenantId, error: (err as Error).message, at: now });
+    }
   }
+  return { tenants: tenants.length, stored };
 }
 
 async function usageWindow(env: Bindings, db: Db, tenantId: string, period: RealtimeAlertRow["period"], now: number): Promise<Window> {

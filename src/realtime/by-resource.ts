@@ -1,4 +1,5 @@
-import { iso, type Db } from "../db/client";
+import type { Db } from "../db/client";
+import { iso } from "../lib/time";
 import type { Bindings } from "../env";
 import { badRequest } from "../http/errors";
 import { decimal } from "../metering/quantity";
@@ -35,7 +36,7 @@ export async function costByResource(
 
   const meters = totals.groups.map((t) => {
     const parts = groups.groups.filter((g) => g.metric === t.metric);
-    const charge = meterCharge(ctx.plan, t.metric, t.quantity);
+    const charge = meterCharge(ctx.plan, t.metric, t.quantity, ctx.roundingMode);
     const shares = allocate(charge, parts.map((p) => decimal(p.quantity)));
     return {
       metric: t.metric,

@@ -1,4 +1,5 @@
-import { iso, type Db } from "../db/client";
+import type { Db } from "../db/client";
+import { iso } from "../lib/time";
 import type { Bindings } from "../env";
 import { draftView, previewInvoice } from "../invoices/preview";
 import { readUsage } from "../metering/usage";

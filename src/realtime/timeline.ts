@@ -1,7 +1,8 @@
-import { iso, type Db } from "../db/client";
+import type { Db } from "../db/client";
+import { iso } from "../lib/time";
 import type { Bindings } from "../env";
 import { badRequest } from "../http/errors";
-import { DAY_MS, HOUR_MS } from "../metering/periods";
+import { DAY_MS, HOUR_MS } from "../lib/time";
 import { decimal, formatDecimal, maxOf } from "../metering/quantity";
 import { readUsage, type Aggregation, type UsageGroup } from "../metering/usage";
 import { costContext, meterCharge, subscriptionRef } from "./context";
@@ -77,11 +78,11 @@ export async function costTimeline(
   }
 
   const money = (amount: number) => ({ amount, currency: ctx.currency });
-  const startCharge = new Map(metrics.map((m) => [m, meterCharge(ctx.plan, m, before?.groups.find((g) => g.metric === m)?.quantity ?? "0")]));
+  const startCharge = new Map(metrics.map((m) => [m, meterCharge(ctx.plan, m, before?.groups.find((g) => g.metric === m)?.quantity ?? "0", ctx.roundingMode)]));
   const buckets = bucketKeys.map((key, i) => {
     const meters = metrics.map((metric) => {
       const group = inWindow.groups.find((g) => g.metric === metric && g.key === key);
-      const charge = meterCharge(ctx.plan, metric, cumulative.get(metric)![i]!);
+      const charge = meterCharge(ctx.plan, metric, cumulative.get(metric)![i]!, ctx.roundingMode);
       const amount = charge - startCharge.get(metric)!;
       startCharge.set(metric, charge);
       return { metric, quantity: group?.quantity ?? "0", cumulativeQuantity: cumulative.get(metric)![i]!, amount: money(amount) };

@@ -1,6 +1,5 @@
 import { z } from "@hono/zod-openapi";
-
-export const DAY_MS = 86_400_000;
+import { DAY_MS, isoDay } from "../lib/time";
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -15,7 +14,6 @@ export function dayStart(text: string): number | null {
   return back.getUTCFullYear() === y && back.getUTCMonth() === mo - 1 && back.getUTCDate() === d && y >= 1970 ? ms : null;
 }
 
-export const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 export const addDays = (day: string, n: number) => isoDay(dayStart(day)! + n * DAY_MS);
 
 /** A point in time given as `YYYY-MM-DD` (midnight UTC) or an ISO 8601 date-time with offset. */

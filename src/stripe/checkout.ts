@@ -1,6 +1,7 @@
 import type { Db } from "../db/client";
 import { ApiError, invalidState } from "../http/errors";
 import { getPlan } from "../plans/service";
+import { stripeCurrency, toStripeAmount } from "./amounts";
 import { upstream, type Stripe } from "./client";
 import { ensureCustomer } from "./customers";
 
@@ -26,8 +27,8 @@ async function lineItem(db: Db, input: CheckoutInput): Promise<{ item: Stripe.Ch
     item: {
       quantity: 1,
       price_data: {
-        currency: plan.currency.toLowerCase(),
-        unit_amount: plan.basePrice,
+        currency: stripeCurrency(plan.currency),
+        unit_amount: toStripeAmount(plan.basePrice, plan.currency),
         recurring: { interval: plan.interval },
         product_data: { name: plan.name, metadata: { planId: plan.id } },
       },

@@ -1,9 +1,11 @@
 import { eq } from "drizzle-orm";
 import { log } from "../http/logger";
 import { markInvoicePaid } from "../invoices/lifecycle";
+import { invoiceEventStatement } from "../webhooks";
 import { invoices } from "../invoices/table";
 import { findSubscription } from "../subscriptions/queries";
 import { markPastDue, recoverFromPastDue } from "../subscriptions/service";
+import { coversAmountDue } from "./amounts";
 import { linkCustomer } from "./customers";
 import { onStripeEvent, type StripeEventContext } from "./events";
 
@@ -12,7 +14,7 @@ import { onStripeEvent, type StripeEventContext } from "./events";
 interface Payment {
   invoiceId: string;
   tenantId: string | undefined;
-  /** Minor units actually received, in `currency` (Stripe's lowercase code). */
+  /** What Stripe received, in Stripe's units for `currency` (Stripe's lowercase code). */
   amount: number;
   currency: string;
   paymentIntentId?: string;
@@ -32,17 +34,18 @@ async function settleInvoice({ db }: StripeEventContext, payment: Payment): Prom
     log("warn", "stripe payment names an unknown invoice", fields);
     return;
   }
-  if (payment.currency.toUpperCase() !== row.currency || payment.amount < row.amountDue) {
+  if (payment.currency.toUpperCase() !== row.currency || !coversAmountDue(payment.amount, row.amountDue, row.currency)) {
     log("error", "stripe payment does not cover the invoice", {
       ...fields,
       received: payment.amount,
+      receivedUnit: "stripe",
       receivedCurrency: payment.currency,
       amountDue: row.amountDue,
       currency: row.currency,
     });
     return;
   }
-  const paid = await markInvoicePaid(db, row.id, payment.paidAt, payment.paymentIntentId);
+  const paid = await markInvoicePaid(db, row, payment.paidAt, payment.paymentIntentId);
   if (!paid && row.status !== "paid") {
     log("error", "stripe payment received for an invoice that is not open", { ...fields, status: row.status });
   }
@@ -106,8 +109,14 @@ onStripeEvent("payment_intent.succeeded", async (event, ctx) => {
   if (found?.sub.status === "past_due" && found.invoiceStatus === "paid") await recoverFromPastDue(ctx.db, ctx.env, found.sub.id, ctx.now);
 });
 
-onStripeEvent("payment_intent.payment_failed", async (event) => {
+onStripeEvent("payment_intent.payment_failed", async (event, { db }) => {
   const intent = event.data.object;
+  const invoiceId = intent.metadata?.invoiceId;
+  const invoice = invoiceId ? await db.select({ id: invoices.id, tenantId: invoices.tenantId }).from(invoices).where(eq(invoices.id, invoiceId)).get() : undefined;
+  if (invoice) {
+    const payment = { paymentIntentId: intent.id, code: intent.last_payment_error?.code ?? null, declineCode: intent.last_payment_error?.decline_code ?? null };
+    await db.batch([invoiceEventStatement(db, "invoice.payment_failed", invoice, event.created * 1000, { key: event.id, data: { payment } })]);
+  }
   log("warn", "stripe payment failed", {
     eventId: event.id,
     paymentIntentId: intent.id,

@@ -4,21 +4,27 @@ import type { Principal } from "../env";
 import { ApiError, invalidState } from "../http/errors";
 import { loadInvoice } from "../invoices/store";
 import { invoices } from "../invoices/table";
+import { fromStripeAmount, stripeCurrency, toStripeAmount } from "./amounts";
 import { upstream, type Stripe } from "./client";
 import { ensureCustomer } from "./customers";
 
 export interface InvoicePayment {
   clientSecret: string;
   paymentIntentId: string;
-  /** Minor units: exactly the invoice's amount due. */
+  /** Minor units the intent charges: the amount due, to the nearest amount Stripe can charge in the currency (see amounts.ts). */
   amount: number;
   currency: string;
 }
 
-/** The intent already made for the invoice, unless it was canceled or no longer exists. */
-async function reusableIntent(stripe: Stripe, id: string): Promise<Stripe.PaymentIntent | null> {
+/**
+ * The intent already made for the invoice, unless it was canceled, no longer exists, or asks
+ * for another amount than the invoice's (one made before amounts were converted to Stripe's
+ * units charged 49 ISK for 4900 ISK).
+ */
+async function reusableIntent(stripe: Stripe, id: string, charge: { amount: number; currency: string }): Promise<Stripe.PaymentIntent | null> {
   try {
     const intent = await upstream("payment intent retrieve", () => stripe.paymentIntents.retrieve(id));
+    if (intent.amount !== charge.amount || intent.currency !== charge.currency) return null;
     return intent.status === "canceled" ? null : intent;
   } catch (err) {
     if (err instanceof ApiError && err.code === "NOT_FOUND") return null;
@@ -39,15 +45,15 @@ export async function createInvoicePaymentIntent(db: Db, stripe: Stripe, invoice
   }
   if (row.amountDue <= 0) throw invalidState("Invoice has no amount due", { amountDue: row.amountDue });
 
+  const charge = { amount: toStripeAmount(row.amountDue, row.currency), currency: stripeCurrency(row.currency) };
   const stored = row.stripePaymentIntentId;
-  let intent = stored ? await reusableIntent(stripe, stored) : null;
+  let intent = stored ? await reusableIntent(stripe, stored, charge) : null;
   if (!intent) {
     const customer = await ensureCustomer(db, stripe, row.tenantId, now);
     intent = await upstream("payment intent create", () =>
       stripe.paymentIntents.create(
         {
-          amount: row.amountDue,
-          currency: row.currency.toLowerCase(),
+          ...charge,
           customer,
           description: `Invoice ${row.number}`,
           metadata: { invoiceId: row.id, tenantId: row.tenantId, invoiceNumber: row.number ?? "" },
@@ -62,5 +68,5 @@ export async function createInvoicePaymentIntent(db: Db, stripe: Stripe, invoice
       .where(and(eq(invoices.id, row.id), eq(invoices.status, "open")));
   }
   if (!intent.client_secret) throw new ApiError("UPSTREAM_ERROR", "Stripe returned a payment intent without a client secret");
-  return { clientSecret: intent.client_secret, paymentIntentId: intent.id, amount: intent.amount, currency: row.currency };
+  return { clientSecret: intent.client_secret, paymentIntentId: intent.id, amount: fromStripeAmount(intent.amount, row.currency), currency: row.currency };
 }

@@ -45,7 +45,7 @@ export const InvoicePayment = z
   .object({
     clientSecret: z.string().describe("For Stripe.js confirmPayment"),
     paymentIntentId: z.string(),
-    amount: z.number().int().describe("Minor units: the invoice's amount due"),
+    amount: z.number().int().describe("Minor units the intent charges: the amount due, to the nearest amount Stripe can charge in the currency"),
     currency: z.string().openapi({ example: "USD" }),
   })
   .openapi("InvoicePaymentIntent");

@@ -4,6 +4,7 @@ import { splitPeriod, type Span } from "../pricing/proration";
 import type { PlanRef } from "./phases";
 import type { Segment } from "./segments";
 import type { PeriodRow, SubscriptionRow } from "./table";
+import { isoDay } from "../lib/time";
 
 /**
  * The base fee of one period, as invoice lines, from its segments. Each plan version whose
@@ -61,7 +62,7 @@ export function baseFeeLines(period: Span, segments: readonly Segment[], planOf:
       lines.push({ description: "", plan: s.fee, amount, periodStart: s.from, periodEnd: s.to });
     }
   });
-  for (const l of lines) l.description = `${planOf(l.plan).name} (${day(l.periodStart)} – ${day(l.periodEnd)})`;
+  for (const l of lines) l.description = `${planOf(l.plan).name} (${isoDay(l.periodStart)} – ${isoDay(l.periodEnd)})`;
   return lines;
 }
 
@@ -72,5 +73,3 @@ export async function periodBaseFee(db: Db, period: BillablePeriod, segments: re
   for (const s of segments) if (s.fee) plans.set(refKey(s.fee), await planOf(s.fee));
   return baseFeeLines({ start: period.periodStart, end: period.periodEnd }, segments, (ref) => plans.get(refKey(ref))!);
 }
-
-const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);

@@ -1,19 +1,38 @@
+import { and, eq, isNull, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { Bindings } from "../env";
 import { log } from "../http/logger";
+import type { MeterPlanState } from "../metering/plan-state";
 import { pushPlanState } from "../metering/plan-state";
+import { outbox, outboxStatement, type OutboxHandler, type Statement } from "../outbox";
 import { findPlanVersion } from "../plans/service";
+import { findSubscription } from "./queries";
 import type { SubscriptionRow } from "./table";
 
 /**
- * Tells the tenant's meter (a Durable Object) the subscription's state after every change,
- * so it enforces the limits of the plan version it is on for the current period and refuses usage while paused.
- * D1 is already committed when this runs: a failed push is retried once, then logged; the
- * next change or roll-over pushes the full state again (last write wins).
+ * The subscription state the tenant's meter (a Durable Object) enforces: the limits of the
+ * plan version it is on for the current period, and no usage while paused. Every subscription write puts a `meter.state`
+ * outbox row in its own batch (meterStateStatement), so the push cannot be lost: the request
+ * pushes at once (syncMeter) and marks it done; if that fails, the outbox dispatcher pushes
+ * the state D1 holds then, retrying until it lands; and the hourly reconciliation compares
+ * every live meter with D1 and repairs what still differs. The version makes a late push of
+ * an older state harmless.
  */
-export async function syncMeter(db: Db, env: Bindings, row: SubscriptionRow): Promise<void> {
+export const METER_STATE_KIND = "meter.state";
+
+export function meterStateStatement(db: Db, row: SubscriptionRow, now: number): Statement {
+  return outboxStatement(db, {
+    id: `ms_${row.id}_${row.version}`,
+    tenantId: row.tenantId,
+    kind: METER_STATE_KIND,
+    payload: { subscriptionId: row.id, version: row.version },
+    at: now,
+  });
+}
+
+export async function meterStateOf(db: Db, row: SubscriptionRow): Promise<MeterPlanState> {
   const plan = await findPlanVersion(db, row.planId, row.planVersion);
-  const state = {
+  return {
     subscriptionId: row.id,
     projectId: row.projectId,
     planId: row.planId,
@@ -21,16 +40,41 @@ export async function syncMeter(db: Db, env: Bindings, row: SubscriptionRow): Pr
     periodStart: row.currentPeriodStart,
     periodEnd: row.currentPeriodEnd,
     meters: plan?.meters ?? [],
+    version: row.version,
   };
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await pushPlanState(env, row.tenantId, state);
-      return;
-    } catch (err) {
-      if (attempt >= 2) {
-        log("error", "plan state push failed", { tenant: row.tenantId, subscriptionId: row.id, error: (err as Error).message });
-        return;
-      }
-    }
-  }
 }
+
+/**
+ * After a change committed: push it now, so the next usage request already sees it, and
+ * mark its outbox rows done. A failure is only logged: the outbox row stays and the
+ * dispatcher delivers it.
+ */
+export async function syncMeter(db: Db, env: Bindings, row: SubscriptionRow): Promise<void> {
+  try {
+    await pushPlanState(env, row.tenantId, await meterStateOf(db, row));
+  } catch (err) {
+    log("warn", "meter.state_push_deferred", { tenant: row.tenantId, subscriptionId: row.id, error: (err as Error).message });
+    return;
+  }
+  await db
+    .update(outbox)
+    .set({ doneAt: Date.now() })
+    .where(
+      and(
+        eq(outbox.kind, METER_STATE_KIND),
+        eq(outbox.tenantId, row.tenantId),
+        isNull(outbox.doneAt),
+        sql`json_extract(${outbox.payload}, '$.subscriptionId') = ${row.id}`,
+        lte(sql`json_extract(${outbox.payload}, '$.version')`, row.version),
+      ),
+    )
+    .catch((err: Error) => log("warn", "meter.state_mark_failed", { subscriptionId: row.id, error: err.message }));
+}
+
+/** The outbox handler: pushes the state D1 holds now (never an older one than the row named). */
+export const deliverMeterState: OutboxHandler = async (env, db, row) => {
+  const { subscriptionId } = row.payload as { subscriptionId: string };
+  const current = await findSubscription(db, subscriptionId);
+  if (!current) return;
+  await pushPlanState(env, current.tenantId, await meterStateOf(db, current));
+};

@@ -1,5 +1,6 @@
 import { and, desc, eq, sql } from "drizzle-orm";
-import { iso, type Db } from "../db/client";
+import type { Db } from "../db/client";
+import { iso } from "../lib/time";
 import { notFound } from "../http/errors";
 import { afterCursor, decodeCursor, paginate } from "../http/pagination";
 import { discountsBySubscription, toDiscount } from "../coupons/discounts";

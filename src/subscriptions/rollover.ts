@@ -4,7 +4,7 @@ import type { Bindings } from "../env";
 import { ApiError } from "../http/errors";
 import { log } from "../http/logger";
 import { findPlanVersion, getPlanVersion } from "../plans/service";
-import { newId } from "../ids";
+import { newId } from "../lib/ids";
 import { syncMeter } from "./meter-sync";
 import { periodContaining } from "./periods";
 import { findSubscription } from "./queries";

@@ -1,5 +1,6 @@
 import { and, asc, eq, ne } from "drizzle-orm";
-import { iso, type Db } from "../db/client";
+import type { Db } from "../db/client";
+import { DAY_MS, iso, isoDay } from "../lib/time";
 import type { Bindings } from "../env";
 import { badRequest, conflict, invalidState, notFound } from "../http/errors";
 import { getPlan, getPlanVersion } from "../plans/service";
@@ -7,7 +8,8 @@ import type { Plan } from "../plans/schemas";
 import { splitPeriod } from "../pricing/proration";
 import { tenants } from "../tenants/table";
 import { redeemableCoupon, redemptionFailure, redemptionStatements } from "../coupons/service";
-import { newId } from "../ids";
+import { newId } from "../lib/ids";
+import { subscriptionCreatedStatements } from "./events";
 import { assertTransition } from "./lifecycle";
 import { syncMeter } from "./meter-sync";
 import { addInterval, periodContaining } from "./periods";
@@ -29,11 +31,8 @@ export interface Caller {
   actor: string;
 }
 
-const DAY = 86_400_000;
 /** Clock skew allowed on `startAt`: a start "now" from a slightly fast client is not in the future. */
 const START_SKEW_MS = 5 * 60_000;
-
-const day = (ms: number) => iso(ms).slice(0, 10);
 
 async function activePlan(db: Db, planId: string): Promise<Plan> {
   const plan = await getPlan(db, planId);
@@ -71,7 +70,7 @@ async function prorationsOf(db: Db, row: SubscriptionRow, at: number, from: Plan
     const plan = await getPlanVersion(db, ref.planId, ref.version);
     const amount = splitPeriod(plan.basePrice, period, [at]).find((s) => s.start === at)?.amount ?? 0;
     if (amount === 0) continue;
-    const description = sign < 0 ? `Unused time on ${plan.name} from ${day(at)}` : `Remaining time on ${plan.name} from ${day(at)}`;
+    const description = sign < 0 ? `Unused time on ${plan.name} from ${isoDay(at)}` : `Remaining time on ${plan.name} from ${isoDay(at)}`;
     out.push({ description, amount: sign * amount, currency: row.currency, planId: plan.id, ...rest });
   }
   return out;
@@ -101,7 +100,7 @@ export async function createSubscription(
   if (input.trial === true && plan.trialDays === 0) {
     throw badRequest(`Plan ${plan.id} has no trial`, [{ path: "trial", message: "the plan has no trial days", code: "custom" }]);
   }
-  const trialEnd = input.trial !== false && plan.trialDays > 0 ? start + plan.trialDays * DAY : null;
+  const trialEnd = input.trial !== false && plan.trialDays > 0 ? start + plan.trialDays * DAY_MS : null;
   const trialing = trialEnd !== null && trialEnd > now;
   const anchor = trialEnd ?? start;
   const period = trialing ? { start, end: trialEnd } : periodContaining(anchor, Math.max(now, anchor), plan.interval);
@@ -145,6 +144,7 @@ export async function createSubscription(
       db.insert(subscriptions).values(row),
       phaseStatement(db, row, period.start, trialing ? { state: "trial", plan: ref, fee: null } : { state: "active", plan: ref, fee: ref }, now),
       ...(redemption?.statements ?? []),
+      ...subscriptionCreatedStatements(db, row, now),
     ]);
   } catch (err) {
     throw (coupon && (await redemptionFailure(db, err, coupon, now))) ?? subscriptionWriteError(err);
@@ -353,7 +353,11 @@ export async function reactivateSubscription(db: Db, env: Bindings, caller: Call
   const ref = planOf(fresh);
   await cutMeter(env, row.tenantId, now);
   try {
-    await db.batch([db.insert(subscriptions).values(fresh), phaseStatement(db, fresh, now, { state: "active", plan: ref, fee: ref }, now)]);
+    await db.batch([
+      db.insert(subscriptions).values(fresh),
+      phaseStatement(db, fresh, now, { state: "active", plan: ref, fee: ref }, now),
+      ...subscriptionCreatedStatements(db, fresh, now),
+    ]);
   } catch (err) {
     throw subscriptionWriteError(err);
   }

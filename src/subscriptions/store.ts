@@ -4,12 +4,14 @@ import type { Db } from "../db/client";
 import { conflict } from "../http/errors";
 import { violates } from "../db/constraints";
 import { bumpVersion } from "./guard";
+import { subscriptionChangedStatements } from "./events";
 import { subscriptions, type SubscriptionRow } from "./table";
 
 export type Statement = BatchItem<"sqlite">;
 
 /**
- * Writes `patch` to the subscription and runs `extra` in the same batch, all or nothing.
+ * Writes `patch` to the subscription and runs `extra` in the same batch, all or nothing,
+ * together with the change's outbox rows (the meter's new state, the integrators' event).
  * The update goes first and compares-and-bumps `version`, so if anything changed the row
  * since it was read, the batch aborts and this throws 409 CONFLICT (nothing is written).
  */
@@ -26,7 +28,8 @@ export async function commitSubscription(
     .where(eq(subscriptions.id, row.id))
     .returning();
   try {
-    const [rows] = await db.batch([update, ...extra]);
+    const after = { ...row, ...patch, version: row.version + 1, updatedAt: now };
+    const [rows] = await db.batch([update, ...extra, ...subscriptionChangedStatements(db, row, after, now)]);
     return rows[0]!;
   } catch (err) {
     throw subscriptionWriteError(err);

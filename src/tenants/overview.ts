@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { iso, type Db } from "../db/client";
+import type { Db } from "../db/client";
+import { iso } from "../lib/time";
 import type { Bindings } from "../env";
 import { encodeCursor, decodeCursor } from "../http/pagination";
 import { previewInvoice } from "../invoices/preview";

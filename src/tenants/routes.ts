@@ -9,7 +9,7 @@ import { ensureTenant, toTenant, updateTenant } from "./service";
 const tags = ["Tenants"];
 const Params = z.object({ tenantId: TenantId });
 
-// Not in the seeds: the settings invoices and reports need (name, address, currency, tax rate).
+// Not in the seeds: the settings invoices and reports need (name, address, currency, tax rate, rounding mode).
 export const tenantsRoutes = createRouter()
   .openapi(
     createRoute({

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { Currency } from "../plans/schemas";
+import { Currency } from "../lib/currency";
+import { ROUNDING_MODES } from "../lib/decimal";
 
 export const TenantId = z
   .string()
@@ -18,6 +19,13 @@ const Address = z
   .strict()
   .openapi("PostalAddress");
 
+const RoundingMode = z
+  .enum(ROUNDING_MODES)
+  .describe(
+    "How amounts are rounded to minor units, once per usage line, percent discount and tax: half_up (default; ties away from zero, 2.5 → 3) or half_even (ties to the even neighbour, 2.5 → 2)",
+  )
+  .openapi("RoundingMode");
+
 export const Tenant = z
   .object({
     id: z.string(),
@@ -26,6 +34,7 @@ export const Tenant = z
     billingAddress: Address.nullable(),
     currency: z.string(),
     taxRateBps: z.number().int().describe("Tax rate in basis points (2000 = 20%)"),
+    roundingMode: RoundingMode,
     stripeCustomerId: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -40,6 +49,7 @@ export const UpdateTenant = z
     billingAddress: Address,
     currency: Currency,
     taxRateBps: z.number().int().min(0).max(10000),
+    roundingMode: RoundingMode,
   })
   .partial()
   .strict()

@@ -1,5 +1,7 @@
 import { eq } from "drizzle-orm";
-import { iso, type Db } from "../db/client";
+import type { Db } from "../db/client";
+import { iso } from "../lib/time";
+import { DEFAULT_ROUNDING_MODE, type RoundingMode } from "../money/rounding";
 import type { Tenant, UpdateTenant } from "./schemas";
 import { tenants, type TenantRow } from "./table";
 
@@ -10,6 +12,7 @@ export const toTenant = (row: TenantRow): Tenant => ({
   billingAddress: row.billingAddress ?? null,
   currency: row.currency,
   taxRateBps: row.taxRateBps,
+  roundingMode: row.roundingMode,
   stripeCustomerId: row.stripeCustomerId,
   createdAt: iso(row.createdAt),
   updatedAt: iso(row.updatedAt),
@@ -35,4 +38,10 @@ export async function updateTenant(db: Db, id: string, input: UpdateTenant, now:
     .where(eq(tenants.id, id))
     .returning();
   return toTenant(rows[0]!);
+}
+
+/** The tenant's rounding mode; the default for a tenant that has no row yet. */
+export async function tenantRoundingMode(db: Db, id: string): Promise<RoundingMode> {
+  const row = await db.select({ roundingMode: tenants.roundingMode }).from(tenants).where(eq(tenants.id, id)).get();
+  return row?.roundingMode ?? DEFAULT_ROUNDING_MODE;
 }

@@ -1,14 +1,14 @@
 import { env } from "cloudflare:workers";
 import { database } from "../../src/db/client";
 import { invoiceLines, invoices } from "../../src/invoices/table";
-import { newId } from "../../src/ids";
+import { newId } from "../../src/lib/ids";
 
 /** A draft invoice written straight to D1, for lifecycle tests that do not need generation. */
-export async function insertDraft(tenantId: string, opts: { lines?: number; amount?: number; currency?: string; periodStart?: number } = {}) {
+export async function insertDraft(tenantId: string, opts: { lines?: number; amount?: number; currency?: string; periodStart?: number; periodEnd?: number } = {}) {
   const db = database(env.DB);
   const id = newId("inv");
   const periodStart = opts.periodStart ?? Date.UTC(2026, 9, 1);
-  const periodEnd = Date.UTC(2026, 10, 1);
+  const periodEnd = opts.periodEnd ?? Date.UTC(2026, 10, 1);
   const count = opts.lines ?? 2;
   const amount = opts.amount ?? 1000;
   const now = Date.now();

@@ -103,7 +103,7 @@ describe("usage pricing on invoices (exact cents)", () => {
   });
 
   it("JPY has no decimals and KWD three, rounded once per line half-even", async () => {
-    const jp = await subscribed("scn-jpy", "jpy", 2, { currency: "JPY", taxRateBps: 1000 });
+    const jp = await subscribed("scn-jpy", "jpy", 2, { currency: "JPY", taxRateBps: 1000, roundingMode: "half_even" });
     await use("scn-jpy", jp.t, "calls", 3, Date.now() - 1000); // 1.5 yen → 2 (half-even)
     const jpy = await invoiceAfter("scn-jpy", jp.end);
     expect(jpy.currency).toBe("JPY");
@@ -119,6 +119,38 @@ describe("usage pricing on invoices (exact cents)", () => {
     expect(kwd.total).toEqual({ amount: 12348, currency: "KWD" });
     const pdf = await env.INVOICES.get(`invoices/scn-kwd/${kwd.id}.pdf`);
     expect((await PDFDocument.load(await pdf!.arrayBuffer())).getTitle()).toContain(kwd.number!);
+  });
+});
+
+describe("the tenant's rounding mode on an invoice", () => {
+  it("a tie (5 calls at ¥0.5 = ¥2.5) is ¥3 under half-up (the default) and ¥2 under half-even, tax rounded the same way", async () => {
+    const up = await subscribed("scn-round-up", "jpy", 2, { currency: "JPY", taxRateBps: 1250 });
+    const even = await subscribed("scn-round-even", "jpy", 2, { currency: "JPY", taxRateBps: 1250, roundingMode: "half_even" });
+    await use("scn-round-up", up.t, "calls", 5, Date.now() - 1000);
+    await use("scn-round-even", even.t, "calls", 5, Date.now() - 1000);
+
+    const a = await invoiceAfter("scn-round-up", up.end);
+    expect(amounts(a, "usage")).toEqual([3]); // 2.5 → 3
+    expect(a.subtotal.amount).toBe(1203);
+    expect(a.tax.amount).toBe(150); // 12.5 % of 1203 = 150.375 → 150
+    expect(a.total.amount).toBe(1353);
+
+    const b = await invoiceAfter("scn-round-even", even.end);
+    expect(amounts(b, "usage")).toEqual([2]); // 2.5 → 2 (even)
+    expect(b.subtotal.amount).toBe(1202);
+    expect(b.tax.amount).toBe(150); // 150.25 → 150
+    expect(b.total.amount).toBe(1352);
+  });
+
+  it("a tax tie: 10 % of ¥1205 is ¥120.5, ¥121 under half-up and ¥120 under half-even", async () => {
+    const up = await subscribed("scn-taxtie-up", "jpy", 2, { currency: "JPY", taxRateBps: 1000 });
+    const even = await subscribed("scn-taxtie-even", "jpy", 2, { currency: "JPY", taxRateBps: 1000, roundingMode: "half_even" });
+    await use("scn-taxtie-up", up.t, "calls", 10, Date.now() - 1000); // ¥5 exactly: no tie on the line
+    await use("scn-taxtie-even", even.t, "calls", 10, Date.now() - 1000);
+    const a = await invoiceAfter("scn-taxtie-up", up.end);
+    const b = await invoiceAfter("scn-taxtie-even", even.end);
+    expect([a.subtotal.amount, a.tax.amount, a.total.amount]).toEqual([1205, 121, 1326]);
+    expect([b.subtotal.amount, b.tax.amount, b.total.amount]).toEqual([1205, 120, 1325]);
   });
 });
 

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatDecimal, parseDecimal, quantityFromNumber, SCALE } from "../../src/metering/quantity";
-import { bucketStart, billingWindow, calendarWindow, HOUR_MS } from "../../src/metering/periods";
+import { HOUR_MS } from "../../src/lib/time";
+import { bucketStart, billingWindow, calendarWindow } from "../../src/metering/periods";
 
 describe("exact quantities", () => {
   it("keeps decimals exact: ten times 0.1 is 1, 0.1 + 0.2 is 0.3", () => {

@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { HOUR_MS } from "../../src/metering/periods";
+import { HOUR_MS } from "../../src/lib/time";
 import type { TenantMeter } from "../../src/metering/tenant-meter";
 import { billedUsage, flushMeter, type UsageWindow } from "../../src/metering/usage";
 import { call } from "../helpers";

@@ -1,9 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { allocate } from "../../src/money/allocate";
-import { formatMoney, minorUnitExponent, toMajorUnits } from "../../src/money/currency";
-import { parseDecimal, toDecimalString } from "../../src/money/decimal";
-import { divideHalfEven, mulDivHalfEven, roundDecimalToMinor } from "../../src/money/rounding";
+import { formatMoney, minorUnitExponent, toMajorUnits } from "../../src/lib/currency";
+import { parseDecimal, toDecimalString } from "../../src/lib/decimal";
+import { DEFAULT_ROUNDING_MODE, divideHalfEven, mulDivRounded, roundDecimalToMinor } from "../../src/money/rounding";
+
+const mulDivHalfEven = (a: number, b: number, c: number) => mulDivRounded(a, b, c, "half_even");
 
 const weights = fc.array(fc.nat({ max: 1_000_000 }), { minLength: 1, maxLength: 30 });
 const total = fc.integer({ min: -1e12, max: 1e12 });
@@ -51,7 +53,7 @@ describe("half-even rounding", () => {
       ["0.5", 0], ["1.5", 2], ["2.5", 2], ["2.5000001", 3], ["-0.5", 0], ["-1.5", -2], ["-2.5", -2],
       ["1234.49999", 1234], ["0.002", 0], ["12", 12],
     ];
-    for (const [text, expected] of cases) expect([text, roundDecimalToMinor(text)]).toEqual([text, expected]);
+    for (const [text, expected] of cases) expect([text, roundDecimalToMinor(text, "half_even")]).toEqual([text, expected]);
   });
 
   it("is within half a unit of the exact quotient", () => {
@@ -72,7 +74,44 @@ describe("half-even rounding", () => {
   });
 
   it("refuses results a float could not hold", () => {
-    expect(() => roundDecimalToMinor("90071992547409930")).toThrow(RangeError);
+    expect(() => roundDecimalToMinor("90071992547409930", "half_even")).toThrow(RangeError);
+  });
+});
+
+describe("half-up rounding (the default)", () => {
+  it("is the default", () => expect(DEFAULT_ROUNDING_MODE).toBe("half_up"));
+
+  it("rounds ties away from zero, symmetric around zero", () => {
+    const cases: [string, number][] = [
+      ["0.5", 1], ["1.5", 2], ["2.5", 3], ["2.4999999", 2], ["-0.5", -1], ["-1.5", -2], ["-2.5", -3],
+      ["1234.49999", 1234], ["0.002", 0], ["12", 12],
+    ];
+    for (const [text, expected] of cases) expect([text, roundDecimalToMinor(text, "half_up")]).toEqual([text, expected]);
+  });
+
+  it("agrees with half-even except on ties, where it takes the neighbour away from zero", () => {
+    // small even divisors make ties common, so both branches are exercised
+    const divisor = fc.oneof(fc.constantFrom(2, 4, 10, 200), fc.integer({ min: 1, max: 1e6 }));
+    fc.assert(
+      fc.property(fc.integer({ min: -1e9, max: 1e9 }), fc.integer({ min: 1, max: 1e6 }), divisor, (a, b, c) => {
+        const up = mulDivRounded(a, b, c, "half_up");
+        const even = mulDivRounded(a, b, c, "half_even");
+        const n = BigInt(a) * BigInt(b);
+        const tie = (2n * n) % BigInt(c) === 0n && n % BigInt(c) !== 0n;
+        if (!tie) return up === even;
+        // a tie x.5: half-up takes the neighbour away from zero, half-even the even one
+        const away = BigInt(Math.abs(up)) * BigInt(c) > (n < 0n ? -n : n);
+        return away && even % 2 === 0 && Math.abs(up - even) <= 1;
+      }),
+    );
+    expect([5, 7, -5, -7].map((a) => [mulDivRounded(a, 1, 2, "half_up"), mulDivRounded(a, 1, 2, "half_even")])).toEqual([
+      [3, 2], [4, 4], [-3, -2], [-4, -4],
+    ]);
+  });
+
+  it("rounds a tax tie up: 10 % (1000 bps) of 25 ¢ is 2.5 ¢ → 3 ¢ (half-even: 2 ¢)", () => {
+    expect(mulDivRounded(25, 1000, 10_000, "half_up")).toBe(3);
+    expect(mulDivRounded(25, 1000, 10_000, "half_even")).toBe(2);
   });
 });
 
@@ -91,8 +130,12 @@ describe("currencies", () => {
   it("knows the minor-unit exponents", () => {
     expect([
       minorUnitExponent("USD"), minorUnitExponent("eur"), minorUnitExponent("GBP"), minorUnitExponent("JPY"),
-      minorUnitExponent("KRW"), minorUnitExponent("KWD"), minorUnitExponent("BHD"), minorUnitExponent("XYZ"),
-    ]).toEqual([2, 2, 2, 0, 0, 3, 3, 2]);
+      minorUnitExponent("KRW"), minorUnitExponent("KWD"), minorUnitExponent("BHD"),
+    ]).toEqual([2, 2, 2, 0, 0, 3, 3]);
+  });
+
+  it("refuses a code that is not ISO 4217 instead of guessing two decimals", () => {
+    expect(() => minorUnitExponent("XYZ")).toThrow(RangeError);
   });
 
   it("converts minor units to exact major-unit strings", () => {

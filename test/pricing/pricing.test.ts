@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatMoney } from "../../src/money/currency";
+import { formatMoney } from "../../src/lib/currency";
+import { add, parseDecimal, toDecimalString, ZERO } from "../../src/lib/decimal";
+import { ROUNDING_MODES, type RoundingMode } from "../../src/money/rounding";
 import { PriceModel } from "../../src/plans/schemas";
 import { priceMeter } from "../../src/pricing/price";
 import { prorate, prorateExcluding, splitPeriod } from "../../src/pricing/proration";
@@ -23,6 +25,10 @@ const volume = PriceModel.parse({
 });
 const pkg = PriceModel.parse({ model: "package", packageSize: 1_073_741_824, packagePrice: 25 });
 const perUnit = PriceModel.parse({ model: "per_unit", unitPrice: "0.0002" });
+
+/** The examples below were written under half-even and say so; properties hold in either mode. */
+const EVEN: RoundingMode = "half_even";
+const arbMode = fc.constantFrom(...ROUNDING_MODES);
 
 const quantity = fc.bigInt({ min: 0n, max: 10n ** 12n }).map(String);
 const decimalQuantity = fc
@@ -48,7 +54,7 @@ const arbPrice: fc.Arbitrary<PriceModel> = fc.oneof(
 
 describe("priceMeter", () => {
   it("prices graduated tiers across a boundary, after the included quantity", () => {
-    const charge = priceMeter(graduated, "1500000", 100_000);
+    const charge = priceMeter(graduated, "1500000", 100_000, EVEN);
     expect(charge.billableQuantity).toBe("1400000");
     expect(charge.tiers).toEqual([
       { from: "0", to: "1000000", quantity: "1000000", unitPrice: "0.01", flatFee: 0, amount: "10000" },
@@ -58,34 +64,56 @@ describe("priceMeter", () => {
   });
 
   it("prices every unit at the volume tier the quantity falls into, with its flat fee", () => {
-    expect(priceMeter(volume, "10", 0)).toMatchObject({ amount: 5100, tiers: [{ from: "0", to: "10", quantity: "10" }] });
-    expect(priceMeter(volume, "11", 0)).toMatchObject({ amount: 4400, tiers: [{ from: "10", to: "100", unitPrice: "400" }] });
-    expect(priceMeter(volume, "250", 0).amount).toBe(75000);
-    expect(priceMeter(volume, "0", 0)).toEqual({ amount: 0, quantity: "0", billableQuantity: "0", tiers: [] });
+    expect(priceMeter(volume, "10", 0, EVEN)).toMatchObject({ amount: 5100, tiers: [{ from: "0", to: "10", quantity: "10" }] });
+    expect(priceMeter(volume, "11", 0, EVEN)).toMatchObject({ amount: 4400, tiers: [{ from: "10", to: "100", unitPrice: "400" }] });
+    expect(priceMeter(volume, "250", 0, EVEN).amount).toBe(75000);
+    expect(priceMeter(volume, "0", 0, EVEN)).toEqual({ amount: 0, quantity: "0", billableQuantity: "0", tiers: [] });
   });
 
   it("rounds packages up", () => {
     const gib = 1_073_741_824;
-    expect(priceMeter(pkg, String(10 * gib), 10 * gib).amount).toBe(0);
-    expect(priceMeter(pkg, String(10 * gib + 1), 10 * gib)).toMatchObject({ amount: 25, tiers: [{ quantity: "1", unitPrice: "25" }] });
-    expect(priceMeter(pkg, String(12 * gib), 10 * gib).amount).toBe(50);
+    expect(priceMeter(pkg, String(10 * gib), 10 * gib, EVEN).amount).toBe(0);
+    expect(priceMeter(pkg, String(10 * gib + 1), 10 * gib, EVEN)).toMatchObject({ amount: 25, tiers: [{ quantity: "1", unitPrice: "25" }] });
+    expect(priceMeter(pkg, String(12 * gib), 10 * gib, EVEN).amount).toBe(50);
   });
 
-  it("keeps sub-cent prices exact until the single half-even rounding", () => {
-    expect(priceMeter(perUnit, "12500", 0).amount).toBe(2); // 2.5 → 2 (even)
-    expect(priceMeter(perUnit, "17500", 0).amount).toBe(4); // 3.5 → 4 (even)
-    expect(priceMeter(perUnit, "0.1", 0).tiers[0]!.amount).toBe("0.00002");
+  it("keeps sub-cent prices exact until the single rounding (half-even here)", () => {
+    expect(priceMeter(perUnit, "12500", 0, EVEN).amount).toBe(2); // 2.5 → 2 (even)
+    expect(priceMeter(perUnit, "17500", 0, EVEN).amount).toBe(4); // 3.5 → 4 (even)
+    expect(priceMeter(perUnit, "0.1", 0, EVEN).tiers[0]!.amount).toBe("0.00002");
+  });
+
+  it("rounds a tie up under half-up and to even under half-even, once per line", () => {
+    // 12 500 calls at 0.0002 ¢ = 2.5 ¢; 17 500 calls = 3.5 ¢
+    expect(priceMeter(perUnit, "12500", 0, "half_up").amount).toBe(3);
+    expect(priceMeter(perUnit, "12500", 0, "half_even").amount).toBe(2);
+    expect(priceMeter(perUnit, "17500", 0, "half_up").amount).toBe(4);
+    expect(priceMeter(perUnit, "17500", 0, "half_even").amount).toBe(4);
+    // not a tie: both modes agree
+    expect(priceMeter(perUnit, "12501", 0, "half_up").amount).toBe(3);
+    expect(priceMeter(perUnit, "12499", 0, "half_up").amount).toBe(2);
+  });
+
+  it("the two modes differ by at most one unit, and only on a tie", () => {
+    fc.assert(
+      fc.property(arbPrice, fc.oneof(quantity, decimalQuantity), (price, q) => {
+        const up = priceMeter(price, q, 0, "half_up");
+        const even = priceMeter(price, q, 0, "half_even");
+        const exact = toDecimalString(up.tiers.reduce((total, t) => add(total, parseDecimal(t.amount)), ZERO));
+        return up.amount === even.amount || (up.amount === even.amount + 1 && exact.endsWith(".5") && even.amount % 2 === 0);
+      }),
+    );
   });
 
   it("refuses negative and malformed quantities", () => {
-    expect(() => priceMeter(perUnit, "-1", 0)).toThrow(RangeError);
-    expect(() => priceMeter(perUnit, "1e", 0)).toThrow(RangeError);
+    expect(() => priceMeter(perUnit, "-1", 0, EVEN)).toThrow(RangeError);
+    expect(() => priceMeter(perUnit, "1e", 0, EVEN)).toThrow(RangeError);
   });
 
   it("never yields a negative or fractional amount, and the tiers add up to it", () => {
     fc.assert(
-      fc.property(arbPrice, fc.oneof(quantity, decimalQuantity), fc.nat({ max: 1_000_000 }), (price, q, included) => {
-        const charge = priceMeter(price, q, included);
+      fc.property(arbPrice, fc.oneof(quantity, decimalQuantity), fc.nat({ max: 1_000_000 }), arbMode, (price, q, included, mode) => {
+        const charge = priceMeter(price, q, included, mode);
         const exact = charge.tiers.reduce((sum, t) => sum + Number(t.amount), 0);
         return Number.isSafeInteger(charge.amount) && charge.amount >= 0 && Math.abs(charge.amount - exact) <= 0.5 + exact * 1e-12;
       }),
@@ -95,18 +123,18 @@ describe("priceMeter", () => {
   it("is monotone in quantity for per-unit, package and graduated prices", () => {
     const monotone = arbPrice.filter((p) => p.model !== "volume");
     fc.assert(
-      fc.property(monotone, quantity, quantity, (price, a, b) => {
+      fc.property(monotone, quantity, quantity, arbMode, (price, a, b, mode) => {
         const [lo, hi] = BigInt(a) <= BigInt(b) ? [a, b] : [b, a];
-        return priceMeter(price, lo, 0).amount <= priceMeter(price, hi, 0).amount;
+        return priceMeter(price, lo, 0, mode).amount <= priceMeter(price, hi, 0, mode).amount;
       }),
     );
   });
 
   it("is monotone within a volume tier (a higher tier may be cheaper by design)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 11, max: 100 }), fc.integer({ min: 11, max: 100 }), (a, b) => {
+      fc.property(fc.integer({ min: 11, max: 100 }), fc.integer({ min: 11, max: 100 }), arbMode, (a, b, mode) => {
         const [lo, hi] = a <= b ? [a, b] : [b, a];
-        return priceMeter(volume, String(lo), 0).amount <= priceMeter(volume, String(hi), 0).amount;
+        return priceMeter(volume, String(lo), 0, mode).amount <= priceMeter(volume, String(hi), 0, mode).amount;
       }),
     );
   });
@@ -114,13 +142,13 @@ describe("priceMeter", () => {
   it("never produces fractions of a yen", () => {
     const yenPerCall = PriceModel.parse({ model: "per_unit", unitPrice: "0.3" });
     fc.assert(
-      fc.property(fc.oneof(quantity, decimalQuantity), (q) => {
-        const { amount } = priceMeter(yenPerCall, q, 0);
+      fc.property(fc.oneof(quantity, decimalQuantity), arbMode, (q, mode) => {
+        const { amount } = priceMeter(yenPerCall, q, 0, mode);
         return Number.isInteger(amount) && !formatMoney(amount, "JPY").includes(".");
       }),
     );
-    expect(priceMeter(yenPerCall, "5", 0).amount).toBe(2); // 1.5 → 2
-    expect(formatMoney(priceMeter(yenPerCall, "4000", 0).amount, "JPY")).toBe("¥1,200");
+    expect(priceMeter(yenPerCall, "5", 0, EVEN).amount).toBe(2); // 1.5 → 2
+    expect(formatMoney(priceMeter(yenPerCall, "4000", 0, EVEN).amount, "JPY")).toBe("¥1,200");
   });
 });
 
@@ -134,18 +162,26 @@ const amount = fc.integer({ min: 0, max: 1e10 });
 describe("proration", () => {
   it("charges $99 − credits $29 for the last 21 days of a 30-day period (upgrade on day 10)", () => {
     const rest = { start: april.start + 9 * DAY, end: april.end };
-    expect(prorate(2900, april, rest)).toBe(2030);
-    expect(prorate(9900, april, rest)).toBe(6930);
+    expect(prorate(2900, april, rest, EVEN)).toBe(2030);
+    expect(prorate(9900, april, rest, EVEN)).toBe(6930);
+  });
+
+  it("rounds a tied proration by the mode: 1 day of a 2-day 301 ¢ period is 150.5 ¢", () => {
+    const twoDays = { start: april.start, end: april.start + 2 * DAY };
+    const firstDay = { start: april.start, end: april.start + DAY };
+    expect(prorate(301, twoDays, firstDay, "half_up")).toBe(151);
+    expect(prorate(301, twoDays, firstDay, "half_even")).toBe(150);
+    expect(prorate(303, twoDays, firstDay, "half_even")).toBe(152);
   });
 
   it("counts whole seconds over [start, end), clipping the slice to the period", () => {
-    expect(prorate(3000, april, { start: april.start - DAY, end: april.start + DAY })).toBe(100);
-    expect(prorate(3000, april, { start: april.end, end: april.end + DAY })).toBe(0);
-    expect(prorate(3000, april, { start: april.start + 999, end: april.start + DAY + 999 })).toBe(100);
+    expect(prorate(3000, april, { start: april.start - DAY, end: april.start + DAY }, EVEN)).toBe(100);
+    expect(prorate(3000, april, { start: april.end, end: april.end + DAY }, EVEN)).toBe(0);
+    expect(prorate(3000, april, { start: april.start + 999, end: april.start + DAY + 999 }, EVEN)).toBe(100);
   });
 
   it("a full period yields the full amount", () => {
-    fc.assert(fc.property(amount, arbPeriod, (a, p) => prorate(a, p, p) === a));
+    fc.assert(fc.property(amount, arbPeriod, arbMode, (a, p, mode) => prorate(a, p, p, mode) === a));
   });
 
   it("consecutive slices sum to the whole, and none is negative", () => {
@@ -160,9 +196,9 @@ describe("proration", () => {
 
   it("each slice is within a unit of its independently prorated share", () => {
     fc.assert(
-      fc.property(amount, arbPeriod, fc.double({ min: 0, max: 1, noNaN: true }), (a, p, f) => {
+      fc.property(amount, arbPeriod, fc.double({ min: 0, max: 1, noNaN: true }), arbMode, (a, p, f, mode) => {
         const cut = p.start + Math.floor(f * (p.end - p.start));
-        return splitPeriod(a, p, [cut]).every((s) => Math.abs(s.amount - prorate(a, p, s)) <= 1);
+        return splitPeriod(a, p, [cut]).every((s) => Math.abs(s.amount - prorate(a, p, s, mode)) <= 1);
       }),
     );
   });

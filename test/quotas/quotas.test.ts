@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { consumeUsageBatch } from "../../src/metering/consumer";
 import { toMessages, type UsageMessage } from "../../src/metering/enqueue";
-import { HOUR_MS } from "../../src/metering/periods";
+import { HOUR_MS } from "../../src/lib/time";
 import { adminToken, call, token } from "../helpers";
 import { item, meter, meterSpec, newTenant, recordEvent, subscribe, summary, writer } from "../metering/support";
 

@@ -3,7 +3,9 @@ import { env } from "cloudflare:workers";
 import { database } from "../../src/db/client";
 import { CreatePlan } from "../../src/plans/schemas";
 import { createPlan, findPlan } from "../../src/plans/service";
+import { Webhook } from "standardwebhooks";
 import { adminToken, call, token } from "../helpers";
+import { deliver, dispatch, fakeReceiver } from "../webhooks/support";
 
 const db = database(env.DB);
 const DAY = 86_400_000;
@@ -221,28 +223,43 @@ describe("alerts", () => {
     expect(list.find((a: { id: string }) => a.id === cost.json.data.id)).toMatchObject({ state: "triggered", lastValue: 1500 });
   });
 
-  it("posts a triggered alert to its webhook once", async () => {
+  it("a triggered alert reaches its webhook as a signed usage.alert.triggered event, once", async () => {
     const tenant = "rt-alert-hook";
     const { t, start } = await subscribed(tenant, "rt-grad", 1);
-    const real = globalThis.fetch;
-    const posted: Array<{ url: string; body: any }> = [];
-    vi.spyOn(globalThis, "fetch").mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
-      const url = String(input instanceof Request ? input.url : input);
-      if (!url.startsWith("https://hooks.example")) return real(input, init);
-      posted.push({ url, body: JSON.parse(String(init?.body)) });
-      return new Response("ok");
-    });
+    const received = fakeReceiver("https://hooks.example");
     const created = await call("POST", `realtime-cost/tenants/${tenant}/alerts`, {
       token: t,
       body: { type: "usage", metric: "tokens", threshold: 10, channel: { webhookUrl: "https://hooks.example/billing" } },
     });
     expect(created.status).toBe(201);
+    expect(created.json.data.channel).toEqual({ webhookUrl: "https://hooks.example/billing" });
+    // The webhook is an ordinary endpoint, reused by a second alert on the same URL.
+    const again = await call("POST", `realtime-cost/tenants/${tenant}/alerts`, {
+      token: t,
+      body: { type: "usage", metric: "apiCalls", threshold: 1_000_000, channel: { webhookUrl: "https://hooks.example/billing" } },
+    });
+    expect(again.status).toBe(201);
+    const endpoints = (await call("GET", `tenants/${tenant}/webhook-endpoints`, { token: t })).json.data;
+    expect(endpoints).toHaveLength(1);
+    expect(endpoints[0]).toMatchObject({ url: "https://hooks.example/billing", events: ["usage.alert.triggered"], source: "alert", enabled: true });
+    const { secret } = (await call("POST", `webhook-endpoints/${endpoints[0].id}/rotate-secret`, { token: t })).json.data;
+
     await use(tenant, t, "tokens", 9, start + 1000);
-    expect(posted).toHaveLength(0);
     await use(tenant, t, "tokens", 2, start + 2000);
     await use(tenant, t, "tokens", 2, start + 3000);
-    expect(posted).toHaveLength(1);
-    expect(posted[0]!.body).toMatchObject({ event: "alert.triggered", alert: { id: created.json.data.id, state: "triggered", lastValue: 11 } });
+    const events = (await call("GET", `tenants/${tenant}/events?type=usage.alert.triggered`, { token: t })).json.data;
+    expect(events).toHaveLength(1);
+    await vi.waitFor(
+      async () => {
+        await dispatch();
+        await deliver(endpoints[0].id);
+        expect(received).toHaveLength(1);
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    const delivered = new Webhook(secret).verify(received[0]!.body, received[0]!.headers);
+    expect(received[0]!.id).toBe(events[0].id);
+    expect(delivered).toMatchObject({ type: "usage.alert.triggered", data: { alert: { id: created.json.data.id, state: "triggered", lastValue: 11 } } });
   });
 
   it("bad input is a 400 with field paths", async () => {
@@ -261,6 +278,7 @@ describe("alerts", () => {
     await bad({ type: "spend", threshold: 1 }, "type");
     await bad({ type: "cost", threshold: 1, period: "week" }, "period");
     await bad({ type: "cost", threshold: 1, channel: { webhookUrl: "http://insecure.example" } }, "channel.webhookUrl");
+    await bad({ type: "cost", threshold: 1, channel: { webhookUrl: "https://169.254.169.254/latest" } }, "channel.webhookUrl");
     await bad({ type: "cost", threshold: 1, colour: "red" }, "colour");
   });
 });

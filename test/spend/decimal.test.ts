@@ -1,8 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ProviderError } from "../../src/spend/sync/adapter";
-import { addDecimal, decimalFromNumber, isDecimal, parseDecimal, toMinorUnits, ZERO } from "../../src/spend/sync/decimal";
+import { add as addDecimal, decimalFromNumber, isDecimal, parseDecimal, roundScaled, ZERO, type Dec } from "../../src/lib/decimal";
 import { aggregate, redact } from "../../src/spend/sync/service";
+
+/** Provider amounts are converted to minor units half-even (spend is not a tenant's invoice). */
+const toMinorUnits = (d: Dec, places: number) => roundScaled(d, places, "half_even");
 
 const dollars = (cents: bigint, extraZeros = 0) => {
   const sign = cents < 0n ? "-" : "";

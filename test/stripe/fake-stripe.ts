@@ -27,6 +27,19 @@ const missing = (what: string, id: string, param = "id") =>
   stripeError(404, "invalid_request_error", `No such ${what}: '${id}'`, { code: "resource_missing", param });
 
 /**
+ * Stripe's documented amount rules (docs "Supported currencies"): ISK amounts keep two decimals
+ * but must be whole krónur (a multiple of 100); three-decimal currencies must end in 0.
+ * A request that breaks one gets Stripe's 400 `invalid_request_error` on `amount`.
+ */
+function amountProblem(currency: string | undefined, amount: string | undefined, param: string) {
+  if (currency === undefined || amount === undefined) return null;
+  const n = Number(amount);
+  const step = currency === "isk" ? 100 : ["bhd", "jod", "kwd", "omr", "tnd"].includes(currency) ? 10 : 1;
+  if (Number.isInteger(n) && n % step === 0) return null;
+  return stripeError(400, "invalid_request_error", `Invalid amount for ${currency}: must be a multiple of ${step}`, { code: "invalid_amount", param });
+}
+
+/**
  * Stripe's API as far as this service uses it, behind the outbound fetch boundary: it reads
  * form-encoded requests, keeps customers, payment methods and intents in memory, answers with
  * Stripe-shaped JSON objects and error bodies, and honours idempotency keys as Stripe does
@@ -129,6 +142,8 @@ export class FakeStripe {
       return { body: pm };
     }],
     ["POST", /^\/v1\/checkout\/sessions$/, (p) => {
+      const bad = amountProblem(p["line_items[0][price_data][currency]"], p["line_items[0][price_data][unit_amount]"], "line_items[0][price_data][unit_amount]");
+      if (bad) return bad;
       const id = this.id("cs_test");
       return {
         body: {
@@ -150,6 +165,8 @@ export class FakeStripe {
       return { body: { id, object: "billing_portal.session", customer: p.customer, return_url: p.return_url, url: `https://billing.stripe.com/p/session/${id}` } };
     }],
     ["POST", /^\/v1\/payment_intents$/, (p) => {
+      const bad = amountProblem(p.currency, p.amount, "amount");
+      if (bad) return bad;
       const id = this.id("pi");
       const intent = {
         id,

@@ -1,9 +1,10 @@
 import { violates } from "../../db/constraints";
 import { and, asc, eq, gt, or, sql, type SQL } from "drizzle-orm";
-import { iso, type Db } from "../../db/client";
+import type { Db } from "../../db/client";
+import { iso } from "../../lib/time";
 import { conflict, notFound } from "../../http/errors";
 import { decodeCursor, paginate } from "../../http/pagination";
-import { newId } from "../ids";
+import { newSeedId } from "../../lib/ids";
 import { spendCategories, spendItems, type SpendCategoryRow } from "../table";
 import type { CreateCategory, SpendCategory, UpdateCategory } from "./schemas";
 
@@ -33,7 +34,7 @@ export function categoryIdFor(tenantId: string, ref: SQL | string): SQL {
  */
 export function ensureCategories(tenantId: string, refs: string[], now: number): SQL {
   const byKey = new Map(refs.map((r) => [r.toLowerCase(), r]));
-  const rows = [...byKey.values()].map((name) => ({ id: newId(), name }));
+  const rows = [...byKey.values()].map((name) => ({ id: newSeedId(), name }));
   return sql`
     INSERT INTO ${spendCategories} (id, tenant_id, name, description, color, created_at, updated_at)
     SELECT j.value ->> '$.id', ${tenantId}, j.value ->> '$.name', '', NULL, ${now}, ${now}
@@ -46,7 +47,7 @@ export function ensureCategories(tenantId: string, refs: string[], now: number):
 export async function createCategory(db: Db, tenantId: string, input: CreateCategory, now: number): Promise<SpendCategory> {
   const rows = await db
     .insert(spendCategories)
-    .values({ id: newId(), tenantId, ...input, createdAt: now, updatedAt: now })
+    .values({ id: newSeedId(), tenantId, ...input, createdAt: now, updatedAt: now })
     .onConflictDoNothing()
     .returning();
   if (!rows[0]) throw conflict(`A category named ${input.name} already exists`);

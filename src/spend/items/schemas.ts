@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { PageQuery } from "../../http/pagination";
-import { Currency } from "../../plans/schemas";
+import { Currency } from "../../lib/currency";
 import { checkRange, InstantParam } from "../dates";
 import { TenantQuery } from "../scope";
 

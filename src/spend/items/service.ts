@@ -1,6 +1,7 @@
 import { violates } from "../../db/constraints";
 import { and, desc, eq, getTableColumns, lt, or, sql } from "drizzle-orm";
-import { iso, type Db } from "../../db/client";
+import type { Db } from "../../db/client";
+import { iso } from "../../lib/time";
 import { conflict, notFound } from "../../http/errors";
 import { decodeCursor, paginate } from "../../http/pagination";
 import { serviceConfig } from "../../plans/catalog";
@@ -8,7 +9,7 @@ import { tenants } from "../../tenants/table";
 import { ensureCategories, categoryIdFor } from "../categories/service";
 import { inJson, itemWhere, type SpendFilter } from "../filters";
 import { statement, transaction } from "../d1";
-import { newId } from "../ids";
+import { newSeedId } from "../../lib/ids";
 import { spendCategories, spendItems, type SpendItemRow } from "../table";
 import type { CreateItem, SpendItem, UpdateItem } from "./schemas";
 
@@ -56,7 +57,7 @@ const byId = (id: string, tenantId: string | null) =>
  */
 export async function createItems(db: Db, tenantId: string, author: string, inputs: CreateItem[], now: number): Promise<SpendItem[]> {
   const rows = inputs.map((input) => ({
-    id: newId(),
+    id: newSeedId(),
     name: input.name,
     amount: input.amount,
     currency: input.currency ?? null,

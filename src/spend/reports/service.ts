@@ -1,6 +1,6 @@
 import { and, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { DAY_MS } from "../dates";
+import { DAY_MS } from "../../lib/time";
 import { itemWhere, type SpendFilter } from "../filters";
 import { spendCategories, spendItems, spendItemTags, spendMonthly } from "../table";
 import type { Dimension, Interval } from "./schemas";

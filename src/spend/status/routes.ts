@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { database } from "../../db/client";
 import { envelope, jsonResponses, ok } from "../../http/envelope";
 import { createRouter, secured } from "../../http/router";
-import { Currency } from "../../plans/schemas";
+import { Currency } from "../../lib/currency";
 import { reportingCurrency } from "../currency";
 import { readScope, TenantQuery } from "../scope";
 import { SpendStatus } from "./schemas";

@@ -1,12 +1,12 @@
 import { z } from "@hono/zod-openapi";
-import type { Decimal } from "./decimal";
+import type { Dec } from "../../lib/decimal";
 
 /** One cost figure a provider reports: what was bought, by which account, on which UTC day. */
 export interface CostLine {
   day: string;
   account: string;
   service: string;
-  amount: Decimal;
+  amount: Dec;
   /** "major": dollars (OpenAI, AWS, GCP); "minor": cents already (Anthropic). */
   unit: "major" | "minor";
   currency: string;

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { addDays } from "../dates";
 import { allPages, apiUrl, baseUrlOption, expectShape, providerJson, type SpendAdapter } from "./adapter";
-import { isDecimal, parseDecimal } from "./decimal";
+import { isDecimal, parseDecimal } from "../../lib/decimal";
 
 const DEFAULT_BASE = "https://api.anthropic.com";
 const API_VERSION = "2023-06-01";

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { AwsClient } from "aws4fetch";
 import { addDays } from "../dates";
 import { allPages, apiUrl, baseUrlOption, expectShape, providerJson, type SpendAdapter } from "./adapter";
-import { isDecimal, parseDecimal } from "./decimal";
+import { isDecimal, parseDecimal } from "../../lib/decimal";
 
 const METRICS = ["UnblendedCost", "NetUnblendedCost", "AmortizedCost", "NetAmortizedCost", "BlendedCost"] as const;
 

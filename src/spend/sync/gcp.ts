@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { addDays } from "../dates";
 import { allPages, apiUrl, baseUrlOption, expectShape, providerJson, ProviderError, type SpendAdapter } from "./adapter";
-import { isDecimal, parseDecimal } from "./decimal";
+import { isDecimal, parseDecimal } from "../../lib/decimal";
 
 const DEFAULT_BASE = "https://bigquery.googleapis.com";
 const WAIT_MS = 10_000;

@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
-import { addDays, dayStart, isoDay } from "../dates";
+import { DAY_MS, isoDay } from "../../lib/time";
+import { addDays, dayStart } from "../dates";
 import { allPages, apiUrl, baseUrlOption, expectShape, providerJson, type SpendAdapter } from "./adapter";
-import { decimalFromNumber } from "./decimal";
+import { decimalFromNumber } from "../../lib/decimal";
 
 const DEFAULT_BASE = "https://api.openai.com";
 
@@ -42,7 +43,7 @@ export const openaiAdapter: SpendAdapter<typeof options> = {
   options,
   accountLabel: "project",
   async fetchCosts({ token, from, to, options: opts, fetch }) {
-    const days = (dayStart(to)! - dayStart(from)!) / 86_400_000 + 1;
+    const days = (dayStart(to)! - dayStart(from)!) / DAY_MS + 1;
     const load = async (page?: string) => {
       const url = apiUrl(opts.baseUrl ?? DEFAULT_BASE, "/v1/organization/costs");
       url.searchParams.set("start_time", String(dayStart(from)! / 1000));

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { PageQuery } from "../../http/pagination";
-import { DAY_MS, DateOnly, dayStart } from "../dates";
+import { DAY_MS } from "../../lib/time";
+import { DateOnly, dayStart } from "../dates";
 import { TenantQuery } from "../scope";
 import { ADAPTERS, SYNC_PROVIDERS, type SyncProvider } from "./registry";
 

@@ -1,17 +1,44 @@
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
-import { iso, type Db } from "../../db/client";
+import type { Db } from "../../db/client";
+import { iso } from "../../lib/time";
 import { conflict, notFound } from "../../http/errors";
 import { log } from "../../http/logger";
 import { decodeCursor, paginate } from "../../http/pagination";
-import { minorDigits } from "../currency";
+import { isCurrency, minorUnitExponent } from "../../lib/currency";
+import { add, roundScaled, type Dec } from "../../lib/decimal";
 import { dayStart } from "../dates";
 import { statement, transaction } from "../d1";
-import { newId } from "../ids";
+import { newSeedId } from "../../lib/ids";
 import { spendSyncJobs, type SpendSyncJobRow } from "../table";
 import { ProviderError, type CostLine } from "./adapter";
-import { addDecimal, toMinorUnits, type Decimal } from "./decimal";
 import { adapterFor, type SyncProvider } from "./registry";
 import type { SyncJob } from "./schemas";
+import { eventStatement } from "../../webhooks";
+
+/** spend.sync.completed / spend.sync.failed, written with the job's final state. */
+function spendSyncEvent(
+  db: Db,
+  job: { id: string; tenantId: string; provider: string; trigger: string; status: "completed" | "failed"; itemsCreated: number; itemsUpdated: number; error: string | null; startedAt: number; completedAt: number },
+) {
+  return eventStatement(db, {
+    tenantId: job.tenantId,
+    type: job.status === "completed" ? "spend.sync.completed" : "spend.sync.failed",
+    data: {
+      job: {
+        id: job.id,
+        provider: job.provider,
+        status: job.status,
+        trigger: job.trigger,
+        itemsCreated: job.itemsCreated,
+        itemsUpdated: job.itemsUpdated,
+        error: job.error,
+        startedAt: iso(job.startedAt),
+        completedAt: iso(job.completedAt),
+      },
+    },
+    at: job.completedAt,
+  });
+}
 
 /** A running job older than this is taken to have died (the Worker was evicted mid-sync). */
 export const STALE_JOB_MS = 15 * 60_000;
@@ -74,7 +101,7 @@ export interface SyncedItem {
  * refused rather than added.
  */
 export function aggregate(provider: string, lines: CostLine[]): SyncedItem[] {
-  const groups = new Map<string, { line: CostLine; total: Decimal }>();
+  const groups = new Map<string, { line: CostLine; total: Dec }>();
   for (const line of lines) {
     const key = `${line.account}\u0000${line.day}\u0000${line.service}`;
     const group = groups.get(key);
@@ -85,10 +112,11 @@ export function aggregate(provider: string, lines: CostLine[]): SyncedItem[] {
     if (group.line.currency !== line.currency || group.line.unit !== line.unit) {
       throw new ProviderError(`${provider} reported ${group.line.currency} and ${line.currency} for ${line.service} on ${line.day}; currencies are never added together`);
     }
-    group.total = addDecimal(group.total, line.amount);
+    group.total = add(group.total, line.amount);
   }
   return [...groups.values()].map(({ line, total }) => {
-    const minor = toMinorUnits(total, line.unit === "major" ? minorDigits(line.currency) : 0);
+    if (!isCurrency(line.currency)) throw new ProviderError(`${provider} reported an unknown currency ${JSON.stringify(line.currency)} for ${line.service} on ${line.day}`);
+    const minor = roundScaled(total, line.unit === "major" ? minorUnitExponent(line.currency) : 0, "half_even");
     if (minor > BigInt(Number.MAX_SAFE_INTEGER) || -minor > BigInt(Number.MAX_SAFE_INTEGER)) {
       throw new ProviderError(`${provider} reported an amount out of range for ${line.service} on ${line.day}`);
     }
@@ -113,7 +141,7 @@ async function upsertItems(db: Db, run: SyncRun, jobId: string, label: string, a
   const statements = [];
   for (let i = 0; i < items.length; i += UPSERT_CHUNK) {
     const rows = items.slice(i, i + UPSERT_CHUNK).map((item) => ({
-      id: newId(),
+      id: newSeedId(),
       ref: item.ref,
       name: `${label} ${item.service}`.slice(0, 200),
       description: `${label} ${item.service} on ${item.day} (${accountLabel} ${item.account}), synced from the provider`.slice(0, 2000),
@@ -154,7 +182,7 @@ async function upsertItems(db: Db, run: SyncRun, jobId: string, label: string, a
  */
 export async function runSync(db: Db, run: SyncRun, deps: SyncDeps): Promise<SyncJob> {
   const adapter = adapterFor(run.provider);
-  const jobId = newId();
+  const jobId = newSeedId();
   const startedAt = deps.clock();
   const mine = and(eq(spendSyncJobs.tenantId, run.tenantId), eq(spendSyncJobs.provider, run.provider), eq(spendSyncJobs.status, "running"));
   const [, started] = await transaction(db, [
@@ -188,18 +216,22 @@ export async function runSync(db: Db, run: SyncRun, deps: SyncDeps): Promise<Syn
     error = err instanceof ProviderError ? message : `${adapter.label} sync failed while storing items (see logs, job ${jobId})`;
     if (!(err instanceof ProviderError)) log("error", "spend sync failed", { jobId, tenant: run.tenantId, provider: run.provider, error: message });
   }
-  const [finished] = await db
-    .update(spendSyncJobs)
-    .set({
-      status: error ? "failed" : "completed",
-      itemsCreated: counts.created,
-      itemsUpdated: counts.updated,
-      itemsUnchanged: error ? 0 : items.length - counts.created - counts.updated,
-      error,
-      completedAt: deps.clock(),
-    })
-    .where(eq(spendSyncJobs.id, jobId))
-    .returning();
+  const completedAt = deps.clock();
+  const [[finished]] = await db.batch([
+    db
+      .update(spendSyncJobs)
+      .set({
+        status: error ? "failed" : "completed",
+        itemsCreated: counts.created,
+        itemsUpdated: counts.updated,
+        itemsUnchanged: error ? 0 : items.length - counts.created - counts.updated,
+        error,
+        completedAt,
+      })
+      .where(eq(spendSyncJobs.id, jobId))
+      .returning(),
+    spendSyncEvent(db, { id: jobId, ...run, status: error ? "failed" : "completed", itemsCreated: counts.created, itemsUpdated: counts.updated, error, startedAt, completedAt }),
+  ]);
   log(error ? "warn" : "info", "spend sync", {
     jobId,
     tenant: run.tenantId,
@@ -214,23 +246,27 @@ export async function runSync(db: Db, run: SyncRun, deps: SyncDeps): Promise<Syn
 
 /** Records a sync that could not start (e.g. a scheduled source whose secret is missing). */
 export async function recordFailedJob(db: Db, run: Omit<SyncRun, "token">, error: string, now: number): Promise<SyncJob> {
-  const [row] = await db
-    .insert(spendSyncJobs)
-    .values({
-      id: newId(),
-      tenantId: run.tenantId,
-      provider: run.provider,
-      status: "failed",
-      trigger: run.trigger,
-      rangeFrom: run.from,
-      rangeTo: run.to,
-      options: run.options,
-      requestedBy: run.requestedBy,
-      error,
-      startedAt: now,
-      completedAt: now,
-    })
-    .returning();
+  const id = newSeedId();
+  const [[row]] = await db.batch([
+    db
+      .insert(spendSyncJobs)
+      .values({
+        id,
+        tenantId: run.tenantId,
+        provider: run.provider,
+        status: "failed",
+        trigger: run.trigger,
+        rangeFrom: run.from,
+        rangeTo: run.to,
+        options: run.options,
+        requestedBy: run.requestedBy,
+        error,
+        startedAt: now,
+        completedAt: now,
+      })
+      .returning(),
+    spendSyncEvent(db, { id, ...run, status: "failed", itemsCreated: 0, itemsUpdated: 0, error, startedAt: now, completedAt: now }),
+  ]);
   return toJob(row!);
 }
 

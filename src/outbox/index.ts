@@ -1,0 +1,9 @@
+/**
+ * The transactional outbox. A producer puts `outboxStatement(db, message)` in the same
+ * `db.batch([...])` as its change, so the change and the news of it commit together. The
+ * dispatcher (the `outbox` queue consumer, woken after the write, and the minutely sweep)
+ * runs the handler of the row's kind at least once and marks it done.
+ */
+export { outbox, type OutboxRow } from "./table";
+export { outboxStatement, outboxSelectStatement, collectingOutboxWrites, type OutboxMessage, type Statement } from "./statement";
+export { dispatchOutbox, markOutboxDone, pruneOutbox, wakeOutbox, type OutboxHandler, type OutboxQueueMessage } from "./dispatcher";

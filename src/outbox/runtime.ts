@@ -1,0 +1,61 @@
+import { database } from "../db/client";
+import type { Bindings } from "../env";
+import { log } from "../http/logger";
+import { deliverMeterState, METER_STATE_KIND } from "../subscriptions/meter-sync";
+import { deliverEndpoint, EVENT_KIND, EVENT_RETENTION_MS, fanOutEvent, pruneDeliveries, wakeDueEndpoints, wakeEndpoints } from "../webhooks";
+import { dispatchOutbox, pruneOutbox, SWEEP_LIMIT, type OutboxHandler, type OutboxQueueMessage } from "./dispatcher";
+
+/** Every kind of outbox row and who delivers it. */
+export const OUTBOX_HANDLERS: Record<string, OutboxHandler> = {
+  [EVENT_KIND]: fanOutEvent,
+  [METER_STATE_KIND]: deliverMeterState,
+};
+
+/** At most this many pages of due rows per sweep (a page is what one dispatchOutbox call takes). */
+const SWEEP_PAGES = 5;
+
+/** Every minute: the sweep that finds what no wake-up delivered. */
+export const OUTBOX_CRON = "* * * * *";
+
+/** The `outbox` queue consumer: outbox rows to dispatch, endpoints to deliver to. */
+export async function consumeOutboxBatch(batch: MessageBatch<unknown>, env: Bindings): Promise<void> {
+  const db = database(env.DB);
+  // Messages are independent (one endpoint each, or rows whose handlers are idempotent): in parallel.
+  await Promise.all(
+    batch.messages.map(async (message) => {
+      const body = message.body as Partial<OutboxQueueMessage> & Record<string, unknown>;
+      try {
+        if (Array.isArray(body.outbox)) {
+          await dispatchOutbox(env, OUTBOX_HANDLERS, Date.now(), body.outbox.filter((id): id is string => typeof id === "string"));
+        } else if (typeof body.endpoint === "string") {
+          const run = await deliverEndpoint(env, db, body.endpoint, Date.now());
+          if (run.more) await wakeEndpoints(env, [body.endpoint]);
+        } else {
+          log("error", "outbox.message.malformed", { messageId: message.id });
+        }
+        message.ack();
+      } catch (err) {
+        log("warn", "outbox.message.retry", { messageId: message.id, attempts: message.attempts, error: (err as Error).message });
+        message.retry({ delaySeconds: Math.min(2 ** message.attempts, 300) });
+      }
+    }),
+  );
+}
+
+/** The minutely sweep: due outbox rows, due endpoints, retention. */
+export async function sweepOutbox(env: Bindings, now: number): Promise<void> {
+  const db = database(env.DB);
+  const dispatched = { done: 0, failed: 0 };
+  for (let page = 0; page < SWEEP_PAGES; page++) {
+    const run = await dispatchOutbox(env, OUTBOX_HANDLERS, now);
+    dispatched.done += run.done;
+    dispatched.failed += run.failed;
+    if (run.done + run.failed < SWEEP_LIMIT) break;
+  }
+  const endpoints = await wakeDueEndpoints(env, db, now);
+  if (new Date(now).getUTCMinutes() === 0) {
+    await pruneOutbox(db, now, EVENT_RETENTION_MS, EVENT_KIND);
+    await pruneDeliveries(db, now);
+  }
+  if (dispatched.done || dispatched.failed || endpoints) log("info", "outbox sweep", { ...dispatched, endpoints });
+}

@@ -23,6 +23,14 @@ export function buildWorker(outdir = mkdtempSync(join(tmpdir(), "edge-billing-be
   return { scriptPath: join(outdir, "index.js"), outdir };
 }
 
+/** The bundle's files as Miniflare modules: the entry first, then each data module it imports. */
+function bundleModules(outdir) {
+  const files = readdirSync(outdir).filter((f) => !f.endsWith(".map") && f !== "README.md");
+  const entry = { type: "ESModule", path: join(outdir, "index.js") };
+  const data = files.filter((f) => f !== "index.js").map((f) => ({ type: f.endsWith(".js") ? "ESModule" : "Data", path: join(outdir, f) }));
+  return [entry, ...data];
+}
+
 /** Applies migrations/*.sql in order, as `wrangler d1 migrations apply` would. */
 async function migrate(db, dir = "migrations") {
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {
@@ -59,8 +67,8 @@ export async function startWorker({ vars = {}, config = "wrangler.toml", extra =
     rmSync(build.outdir, { recursive: true, force: true });
     rmSync(state, { recursive: true, force: true });
   };
-  // The bundle is one ES module plus the Data modules wrangler's [[rules]] put beside it (the
-  // PDF fonts), listed here as the modules of the Worker.
+  // The bundle is an ES module plus the data modules wrangler.toml's [[rules]] name (the
+  // invoice PDF fonts), listed here as wrangler would upload them.
   // The rate limit bindings are left out: the bench drives far more than one tenant's budget
   // on purpose, and locally each check is a Durable Object round trip, where Cloudflare's
   // binding is a counter in the same process. Without a binding the Worker enforces nothing.
@@ -69,12 +77,7 @@ export async function startWorker({ vars = {}, config = "wrangler.toml", extra =
     convertV4MiniflareOptions({
       ...workerOptions,
       name: "edge-billing",
-      modules: [
-        { type: "ESModule", path: build.scriptPath },
-        ...readdirSync(build.outdir)
-          .filter((file) => file.endsWith(".woff"))
-          .map((file) => ({ type: "Data", path: join(build.outdir, file) })),
-      ],
+      modules: bundleModules(build.outdir),
       modulesRoot: build.outdir,
       bindings: { ...workerOptions.bindings, ...vars },
       cronTriggers: [],

@@ -138,7 +138,7 @@ export async function flushMeter(env: Bindings, tenantId: string): Promise<void>
 }
 
 /**
- * The engine behind usageTotals and the summary route. The meter is asked
+ * The engine behind the summary route (and the real-time breakdowns). The meter is asked
  * first and D1 second: a flush that lands in between then shows up in D1 with
  * at least the version the meter reported, and the higher version wins.
  */

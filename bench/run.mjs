@@ -33,7 +33,8 @@ const PREVIEW_EVENTS = Number(process.env.BENCH_PREVIEW_EVENTS ?? 1_000_000);
 const API = "/api/v1/billing";
 const loadAtStart = machineInfo().loadAvg1m;
 const secret = newSecret();
-const worker = await startWorker({ vars: { JWT_SECRET: secret, LOG_LEVEL: "warn" } });
+// The API as Cloudflare runs it: the console's assets are routed by the platform, not the Worker.
+const worker = await startWorker({ vars: { JWT_SECRET: secret, LOG_LEVEL: "warn" }, assets: false });
 const pool = connect(worker.url, CONCURRENCY);
 let exitCode = 0;
 

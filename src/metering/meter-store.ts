@@ -48,17 +48,6 @@ CREATE TABLE IF NOT EXISTS bucket_values (
 CREATE INDEX IF NOT EXISTS bucket_values_unflushed ON bucket_values (bucket_start) WHERE flushed = 0;
 CREATE TABLE IF NOT EXISTS plan_states (subscription_id TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS period_boundaries (at INTEGER PRIMARY KEY);
-CREATE TABLE IF NOT EXISTS event_log (
-  ts INTEGER NOT NULL,
-  seq INTEGER NOT NULL,
-  metric TEXT NOT NULL,
-  project_id TEXT NOT NULL,
-  resource TEXT NOT NULL,
-  cost_center_id TEXT NOT NULL,
-  quantity TEXT NOT NULL,
-  value TEXT,
-  PRIMARY KEY (ts, seq)
-) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS quotas (
   id TEXT PRIMARY KEY,
   metric TEXT NOT NULL,
@@ -77,6 +66,27 @@ CREATE TABLE IF NOT EXISTS quota_crossings (
   PRIMARY KEY (quota_id, window_start)
 ) WITHOUT ROWID;
 `;
+
+/** What `seen_events` keeps of an accepted event besides its id: enough to roll it up again. */
+const EVENT_COLUMNS = [
+  ["ts", "INTEGER"],
+  ["seq", "INTEGER"],
+  ["metric", "TEXT"],
+  ["project_id", "TEXT"],
+  ["resource", "TEXT"],
+  ["cost_center_id", "TEXT"],
+  ["quantity", "TEXT"],
+  ["value", "TEXT"],
+] as const;
+
+/** An accepted event as the dedup row logs it. */
+export interface LoggedEvent {
+  dims: BucketDims;
+  at: number;
+  seq: number;
+  quantity: string;
+  value: string | undefined;
+}
 
 /** A rollup bucket held in memory while it is hot. Dimension "" = none. */
 export interface Bucket {
@@ -146,6 +156,11 @@ export class MeterStore {
 
   migrate(now: number): void {
     this.sql.exec(SCHEMA);
+    // Each accepted event's id row also logs the event (for cuts inside a bucket): columns
+    // added here so a meter created before them gains them in place.
+    const columns = new Set(this.sql.exec("PRAGMA table_info(seen_events)").toArray().map((c) => c.name as string));
+    for (const [name, type] of EVENT_COLUMNS) if (!columns.has(name)) this.sql.exec(`ALTER TABLE seen_events ADD COLUMN ${name} ${type}`);
+    this.sql.exec("CREATE INDEX IF NOT EXISTS seen_events_by_ts ON seen_events (ts) WHERE ts IS NOT NULL");
     // The event log began with this schema: a meter that already had buckets then has no
     // logged events before that moment to cut them by; a new one has logged everything.
     const fresh = this.sql.exec("SELECT 1 FROM buckets LIMIT 1").toArray().length === 0;
@@ -230,10 +245,26 @@ export class MeterStore {
 
   // ── deduplication ──────────────────────────────────────────────────────────
 
-  /** Claims `eventId` for an accepted event; false if it was already accepted. */
-  claimEvent(eventId: string, now: number): boolean {
-    return this.sql.exec("INSERT INTO seen_events (event_id, received_at) VALUES (?, ?) ON CONFLICT DO NOTHING", eventId, now)
-      .rowsWritten > 0;
+  /**
+   * Claims `eventId` for an accepted event, logging the event in the same row; false if it
+   * was already accepted. One statement per event keeps the hot path as it was.
+   */
+  claimEvent(eventId: string, now: number, e: LoggedEvent): boolean {
+    return (
+      this.sql.exec(
+        "INSERT INTO seen_events (event_id, received_at, ts, seq, metric, project_id, resource, cost_center_id, quantity, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        eventId,
+        now,
+        e.at,
+        e.seq,
+        e.dims.metric,
+        e.dims.projectId,
+        e.dims.resource,
+        e.dims.costCenterId,
+        e.quantity,
+        e.value ?? null,
+      ).rowsWritten > 0
+    );
   }
 
   wasAccepted(eventId: string): boolean {
@@ -301,21 +332,7 @@ export class MeterStore {
     return total;
   }
 
-  // ── the event log: sub-bucket reads ──────────────────────────────────────
-
-  logEvent(dims: BucketDims, at: number, seq: number, quantity: string, value: string | undefined): void {
-    this.sql.exec(
-      "INSERT INTO event_log (ts, seq, metric, project_id, resource, cost_center_id, quantity, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      at,
-      seq,
-      dims.metric,
-      dims.projectId,
-      dims.resource,
-      dims.costCenterId,
-      quantity,
-      value ?? null,
-    );
-  }
+  // ── the event log (seen_events): sub-bucket reads ───────────────────────
 
   /**
    * The accepted events with timestamps in [from, to), rolled up like one bucket starting at
@@ -325,7 +342,7 @@ export class MeterStore {
   loggedRollups(from: number, to: number): { rows: RollupRow[]; values: RollupValue[] } {
     const rows = new Map<string, RollupRow & { agg: Aggregate }>();
     const values: RollupValue[] = [];
-    for (const r of this.sql.exec("SELECT * FROM event_log WHERE ts >= ? AND ts < ? ORDER BY ts, seq", from, to)) {
+    for (const r of this.sql.exec("SELECT * FROM seen_events WHERE ts >= ? AND ts < ? ORDER BY ts, seq", from, to)) {
       const dims = { metric: r.metric as string, bucketStart: from, projectId: r.project_id as string, resource: r.resource as string, costCenterId: r.cost_center_id as string };
       const key = bucketKey(dims);
       let row = rows.get(key);
@@ -522,9 +539,9 @@ export class MeterStore {
     this.sql.exec("DELETE FROM buckets WHERE bucket_start < ? AND version = flushed_version", bucketsBefore);
     this.sql.exec("DELETE FROM bucket_values WHERE bucket_start < ? AND flushed = 1", bucketsBefore);
     this.sql.exec("DELETE FROM quota_crossings WHERE crossed_at < ?", crossingsBefore);
-    // Events older than the backdating window can no longer move a bucket's tail.
-    this.sql.exec("DELETE FROM event_log WHERE ts < ?", keysBefore);
-    this.setMeta("log_pruned_before", keysBefore);
+    // The log went with the ids: it still holds every event dated after this (an event may be
+    // dated up to 5 minutes after it was received).
+    this.setMeta("log_pruned_before", keysBefore + 5 * 60_000);
   }
 }
 

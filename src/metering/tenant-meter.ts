@@ -321,7 +321,7 @@ export class TenantMeter extends DurableObject<Bindings> {
     const checks = this.evaluate(e.metric, quantity, e.timestamp, governing, meter, isNew);
     const breach = checks.find((c) => c.rule.enforcement === "hard" && c.after > c.rule.limit);
     if (breach) return this.refuse(e, now, quotaExceeded(breach));
-    if (!this.store.claimEvent(e.eventId, now)) {
+    if (!this.store.claimEvent(e.eventId, now, { dims, at: e.timestamp, seq: this.seq + 1, quantity: e.quantity, value })) {
       return withTotals ? this.withTotals({ eventId: e.eventId, status: "duplicate" }, e, governing, meter, checks, false) : { eventId: e.eventId, status: "duplicate" };
     }
 
@@ -337,7 +337,6 @@ export class TenantMeter extends DurableObject<Bindings> {
     for (const c of matching) if (isNew(c)) c.unique++;
     for (const c of matching) addEvent(c.agg, quantity, e.timestamp, seq);
     if (value !== undefined) this.store.addValue(dims, value);
-    this.store.logEvent(dims, e.timestamp, seq, e.quantity, value);
     this.noteCrossings(alerts, meter, now);
     for (const c of checks) {
       if (c.rule.enforcement === "soft" && c.before <= c.rule.limit && c.after > c.rule.limit) {

@@ -1,5 +1,4 @@
 import { allocate } from "../money/allocate";
-import { mulDivRounded, type RoundingMode } from "../money/rounding";
 
 /** A half-open interval of time [start, end) in epoch milliseconds. */
 export interface Span {
@@ -21,20 +20,10 @@ export function overlapSeconds(period: Span, slice: Span): number {
   return Math.max(0, end - start);
 }
 
-function periodSeconds(period: Span): number {
+export function periodSeconds(period: Span): number {
   const seconds = toSeconds(period.end) - toSeconds(period.start);
   if (seconds <= 0) throw new RangeError("A period must last at least one second");
   return seconds;
-}
-
-/**
- * The share of `amount` (minor units, for the whole `period`) that falls on `slice`,
- * by the second over [start, end), rounded once by `mode`. The slice is clipped to the
- * period; the full period yields exactly `amount`. Two independently rounded slices can
- * miss the whole by a unit: to split a period into parts that must add up, use `splitPeriod`.
- */
-export function prorate(amount: number, period: Span, slice: Span, mode: RoundingMode): number {
-  return mulDivRounded(amount, overlapSeconds(period, slice), periodSeconds(period), mode);
 }
 
 /**
@@ -49,17 +38,4 @@ export function splitPeriod(amount: number, period: Span, cuts: readonly number[
   const slices = bounds.slice(1).map((end, i) => ({ start: bounds[i]!, end }));
   const parts = allocate(amount, slices.map((s) => overlapSeconds(period, s)));
   return slices.map((s, i) => ({ ...s, amount: parts[i]! }));
-}
-
-/**
- * `amount` for `period` with the `gaps` (e.g. paused spans) taken out: the two results
- * come from one `splitPeriod`, so `charged + excluded === amount` exactly.
- */
-export function prorateExcluding(amount: number, period: Span, gaps: readonly Span[]): { charged: number; excluded: number } {
-  const cuts = gaps.flatMap((g) => [g.start, g.end]);
-  let excluded = 0;
-  for (const slice of splitPeriod(amount, period, cuts)) {
-    if (gaps.some((g) => g.start <= slice.start && slice.end <= g.end)) excluded += slice.amount;
-  }
-  return { charged: amount - excluded, excluded };
 }

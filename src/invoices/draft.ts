@@ -150,7 +150,9 @@ export async function buildDraft(
   const known = await periodSegments(db, sub, period);
   // An estimate counts on what is scheduled: a pause with a resume date ends then.
   const segments = opts.estimate && sub.status === "paused" && sub.resumesAt !== null ? resumedAt(known, sub.resumesAt) : known;
-  const base: DraftLine[] = (await periodBaseFee(db, period, segments)).map((l) => ({
+  // One cache of plan versions for the fee and the usage: they read the same few versions.
+  const planOf = planVersionCache(db);
+  const base: DraftLine[] = (await periodBaseFee(db, period, segments, planOf)).map((l) => ({
     kind: "base",
     description: l.description,
     meter: null,
@@ -163,7 +165,7 @@ export async function buildDraft(
   }));
   // Usage counts up to `asOf` (a preview) or the whole period (an invoice); late events for a
   // closed period still count while its invoice is a draft.
-  const usage = await usageLines(env, sub, period, segments, planVersionCache(db), opts.open ? asOf : period.periodEnd, tenant.roundingMode, opts.estimate);
+  const usage = await usageLines(env, sub, period, segments, planOf, opts.open ? asOf : period.periodEnd, tenant.roundingMode, opts.estimate);
   const lines = [...base, ...usage];
 
   const discounts: DiscountInput[] = (await applicableDiscounts(db, sub.id))

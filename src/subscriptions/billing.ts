@@ -66,9 +66,16 @@ export function baseFeeLines(period: Span, segments: readonly Segment[], planOf:
   return lines;
 }
 
-/** `baseFeeLines` for a period cut into `segments`, with the fee plans' versions read from D1. */
-export async function periodBaseFee(db: Db, period: BillablePeriod, segments: readonly Segment[]): Promise<BaseFeeLine[]> {
-  const planOf = planVersionCache(db);
+/**
+ * `baseFeeLines` for a period cut into `segments`, with the fee plans' versions read through
+ * `planOf` (pass the caller's cache when it reads the same versions for usage too).
+ */
+export async function periodBaseFee(
+  db: Db,
+  period: BillablePeriod,
+  segments: readonly Segment[],
+  planOf: (ref: PlanRef) => Promise<FeePlan> = planVersionCache(db),
+): Promise<BaseFeeLine[]> {
   const plans = new Map<string, FeePlan>();
   for (const s of segments) if (s.fee) plans.set(refKey(s.fee), await planOf(s.fee));
   return baseFeeLines({ start: period.periodStart, end: period.periodEnd }, segments, (ref) => plans.get(refKey(ref))!);

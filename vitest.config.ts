@@ -17,6 +17,7 @@ export default defineConfig(async () => {
             PUBLIC_BASE_URL: "https://billing.test",
             ALLOWED_REDIRECT_HOSTS: "app.example.com",
             FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
+            TEST_CLOCKS: "true",
           },
           // Generous limits for the suite; test/security/rate-limit.test.ts swaps in the tight one.
           ratelimits: {

@@ -46,6 +46,8 @@ const adminToken = await signDevToken({ tenant: "platform", scope: "admin", sub:
 const devArgs = ["dev", "--port", port, "--ip", "127.0.0.1", "--inspector-port", String(inspectorPort), "--test-scheduled"];
 // Links in responses (pdfUrl) point at this server, whatever its port.
 devArgs.push("--var", `PUBLIC_BASE_URL:http://localhost:${port}`);
+// Test clocks are a development feature (off in wrangler.toml, so off when deployed).
+devArgs.push("--var", "TEST_CLOCKS:true");
 const dev = spawn("wrangler", [...devArgs, ...process.argv.slice(2)], { stdio: "inherit", env });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
 dev.on("exit", (code) => process.exit(code ?? 0));

@@ -29,6 +29,7 @@ import { stripeRoutes } from "./stripe/routes";
 import { subscriptionsRoutes } from "./subscriptions/routes";
 import { spendRoutes } from "./spend/routes";
 import { tenantsRoutes } from "./tenants/routes";
+import { testClocksRoutes } from "./test-clocks/routes";
 import { collectingOutboxWrites, wakeOutbox } from "./outbox";
 import { registerEventCatalog, webhooksRoutes } from "./webhooks";
 
@@ -67,6 +68,7 @@ export function buildApp() {
   api.route("/", spendRoutes);
   api.route("/", realtimeRoutes);
   api.route("/", webhooksRoutes);
+  api.route("/", testClocksRoutes);
   app.route(API_PREFIX, api);
   // The seed 002 / 003 surfaces keep their own paths and shapes.
   app.route("/", seed002InvoiceRoutes);

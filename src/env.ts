@@ -1,5 +1,6 @@
 import type { RateLimitClass } from "./http/rate-limit";
 import type { TenantMeter } from "./metering/tenant-meter";
+import type { TestClockRunner } from "./test-clocks/runner";
 
 /** Bindings and configuration declared in wrangler.toml (vars) and set as secrets. */
 export interface Bindings {
@@ -9,6 +10,8 @@ export interface Bindings {
   /** The outbox dispatcher's queue (src/outbox): rows to dispatch, webhook endpoints to deliver to. */
   OUTBOX: Queue<unknown>;
   INVOICES: R2Bucket;
+  /** One per test clock: advances it in the background (src/test-clocks). */
+  TEST_CLOCK_RUNNER: DurableObjectNamespace<TestClockRunner>;
 
   /** HS256 secret for local/dev tokens. Unset in production, where JWKS is used. */
   JWT_SECRET?: string;
@@ -47,6 +50,8 @@ export interface Bindings {
   STRIPE_API_BASE?: string;
   /** JSON array of scheduled provider spend syncs (README "Spend tracking"); credentials live in the secrets it names. */
   SPEND_SYNC_SOURCES?: string;
+  /** "true" in development and staging only: the test clock routes exist (README "Test clocks"); otherwise they answer 404. */
+  TEST_CLOCKS?: string;
   /** "true" in development only: webhook endpoints may be loopback receivers, over http too. */
   WEBHOOKS_ALLOW_LOOPBACK?: string;
 }
@@ -67,6 +72,8 @@ export interface Variables {
   principal?: Principal;
   /** Set by a route that counts against another rate limit class than `api`. */
   rateLimitClass?: RateLimitClass;
+  /** The acting tenant's time, once asked for (src/clock: a test clock's, or the real time). */
+  now?: number;
 }
 
 export interface AppEnv {

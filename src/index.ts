@@ -6,6 +6,7 @@ import { collectingOutboxWrites, wakeOutbox } from "./outbox";
 import { consumeOutboxBatch } from "./outbox/runtime";
 
 export { TenantMeter } from "./metering/tenant-meter";
+export { TestClockRunner } from "./test-clocks/runner";
 
 const app = buildApp();
 

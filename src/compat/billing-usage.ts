@@ -7,6 +7,7 @@ import { Seed002ErrorBody, Seed003ErrorBody, seed002Errors, seed003Errors } from
 import { errorResponsesIn } from "../http/envelope";
 import { compatRouter } from "./router";
 import { currentUsageAgainstLimits, organisationUsage } from "./usage-views";
+import { clockNow } from "../clock";
 
 const MAX_WINDOW_MS = 400 * 86_400_000;
 
@@ -41,7 +42,7 @@ export const billingUsageRoutes = compatRouter((err, c) => (c.req.query("organiz
     const q = c.req.valid("query");
     const principal = principalOf(c);
     const db = database(c.env.DB);
-    const now = Date.now();
+    const now = await clockNow(c);
     if (!q.organization_id) return c.json(await currentUsageAgainstLimits(c.env, db, principal.tenant, now), 200);
     assertTenantAccess(principal, q.organization_id);
     const missing = (["from", "to"] as const).filter((k) => q[k] === undefined);

@@ -7,6 +7,7 @@ import type { Subscription } from "../subscriptions/schemas";
 import { getSubscription, listSubscriptions } from "../subscriptions/service";
 import { seed002ErrorResponses, seed002Errors } from "./errors";
 import { compatRouter } from "./router";
+import { clockNow } from "../clock";
 
 const tags = ["Seed 002: organisation billing"];
 const read = secured("billing:read", "billing:update");
@@ -55,7 +56,7 @@ export const seed002SubscriptionRoutes = compatRouter(seed002Errors)
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
-      const page = await listSubscriptions(database(c.env.DB), c.env, principalOf(c).tenant, { limit, cursor }, Date.now());
+      const page = await listSubscriptions(database(c.env.DB), c.env, principalOf(c).tenant, { limit, cursor }, await clockNow(c));
       return c.json({ subscriptions: page.items.map(view), next_cursor: page.nextCursor }, 200);
     },
   )
@@ -71,7 +72,7 @@ export const seed002SubscriptionRoutes = compatRouter(seed002Errors)
     }),
     async (c) => {
       const p = principalOf(c);
-      const sub = await getSubscription(database(c.env.DB), c.env, isAdmin(p) ? null : p.tenant, c.req.valid("param").id, Date.now());
+      const sub = await getSubscription(database(c.env.DB), c.env, isAdmin(p) ? null : p.tenant, c.req.valid("param").id, await clockNow(c));
       return c.json(view(sub), 200);
     },
   );

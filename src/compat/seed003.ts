@@ -13,6 +13,7 @@ import { recordUsage } from "../metering/service";
 import type { AppEnv } from "../env";
 import { cancelSubscription, getLiveSubscription, type Caller } from "../subscriptions/service";
 import { publicBase } from "../http/public-url";
+import { clockNow } from "../clock";
 
 const tags = ["Seed 003: app billing"];
 const read = secured("billing:read", "billing:update");
@@ -77,7 +78,7 @@ export const seed003Routes = compatRouter(seed003Errors)
       responses: { 200: { description: "Subscription", content: { "application/json": { schema: Seed003Subscription } } }, ...seed003ErrorResponses },
     }),
     async (c) => {
-      const sub = await getLiveSubscription(database(c.env.DB), c.env, principalOf(c).tenant, undefined, Date.now());
+      const sub = await getLiveSubscription(database(c.env.DB), c.env, principalOf(c).tenant, undefined, await clockNow(c));
       return c.json(
         {
           id: sub.id,
@@ -118,7 +119,7 @@ export const seed003Routes = compatRouter(seed003Errors)
       const input = c.req.valid("json");
       const event = { ...input, eventId: eventIdOf(input.eventId, c.req.valid("header")["idempotency-key"]) };
       try {
-        const result = await recordUsage(c.env, principalOf(c).tenant, event, Date.now());
+        const result = await recordUsage(c.env, principalOf(c).tenant, event, await clockNow(c));
         return c.json(
           { recorded: true as const, duplicate: result.status === "duplicate", eventId: event.eventId, metric: event.metric, usage: { current: Number(result.total?.quantity ?? 0) } },
           200,
@@ -144,8 +145,8 @@ export const seed003Routes = compatRouter(seed003Errors)
     }),
     async (c) => {
       const db = database(c.env.DB);
-      const live = await getLiveSubscription(db, c.env, principalOf(c).tenant, undefined, Date.now());
-      const canceled = live.cancelAtPeriodEnd ? live : await cancelSubscription(db, c.env, caller(c), live.id, { atPeriodEnd: true }, Date.now());
+      const live = await getLiveSubscription(db, c.env, principalOf(c).tenant, undefined, await clockNow(c));
+      const canceled = live.cancelAtPeriodEnd ? live : await cancelSubscription(db, c.env, caller(c), live.id, { atPeriodEnd: true }, await clockNow(c));
       return c.json({ success: true as const, cancelAt: canceled.cancelAt ?? canceled.currentPeriodEnd }, 200);
     },
   )

@@ -8,6 +8,7 @@ import { createRouter, rateLimitedAs, secured } from "../http/router";
 import { redeemCoupon } from "./redeem";
 import { Coupon, CouponValidation, CreateCoupon, RedeemCoupon, Redemption, ValidateCoupon } from "./schemas";
 import { createCoupon, deactivateCoupon, getCoupon, listCoupons, validateCoupon } from "./service";
+import { clockNow } from "../clock";
 
 const tags = ["Coupons"];
 const Params = z.object({ couponId: z.string().min(1).max(64).openapi({ description: "Coupon id, or its code" }) });
@@ -30,7 +31,7 @@ export const couponsRoutes = createRouter()
     async (c) => {
       const input = c.req.valid("json");
       assertTenantAccess(principalOf(c), input.tenantId);
-      return ok(c, await validateCoupon(database(c.env.DB), input, Date.now()));
+      return ok(c, await validateCoupon(database(c.env.DB), input, await clockNow(c, input.tenantId)));
     },
   )
   .openapi(
@@ -47,7 +48,7 @@ export const couponsRoutes = createRouter()
       const input = c.req.valid("json");
       const principal = principalOf(c);
       assertTenantAccess(principal, input.tenantId);
-      return okWith(c, await redeemCoupon(database(c.env.DB), c.env, input, principal.sub, Date.now()), 201);
+      return okWith(c, await redeemCoupon(database(c.env.DB), c.env, input, principal.sub, await clockNow(c, input.tenantId)), 201);
     },
   )
   .openapi(

@@ -8,6 +8,7 @@ import { TenantId } from "../tenants/schemas";
 import { creditBalances, listCreditMovements } from "./ledger";
 import { CreditBalances, CreditMovement } from "./schemas";
 import { toMovement } from "./service";
+import { clockNow } from "../clock";
 
 const tags = ["Credits"];
 const Params = z.object({ tenantId: TenantId });
@@ -26,7 +27,7 @@ export const creditsRoutes = createRouter()
     }),
     async (c) => {
       const { tenantId } = c.req.valid("param");
-      return ok(c, { tenantId, balances: await creditBalances(database(c.env.DB), tenantId, Date.now()) });
+      return ok(c, { tenantId, balances: await creditBalances(database(c.env.DB), tenantId, await clockNow(c)) });
     },
   )
   .openapi(

@@ -19,3 +19,4 @@ export * from "../spend/table";
 export * from "../realtime/table";
 export * from "../outbox/table";
 export * from "../webhooks/table";
+export * from "../clock/table";

@@ -8,6 +8,7 @@ import type { AppEnv, Scope } from "../env";
 import { principalOf } from "./auth";
 import { ApiError, conflict } from "./errors";
 import { secured } from "./router";
+import { clockNow } from "../clock";
 
 /**
  * `Idempotency-Key` for any mutating route: the first response to a key (status and body)
@@ -87,7 +88,8 @@ export function idempotent(): MiddlewareHandler<AppEnv> {
     const fingerprint = await sha256(`${c.req.method}\n${new URL(c.req.url).pathname}\n${canonicalBody(await c.req.text())}`);
     // Schema-less client: importing db/client here would make schema.ts import itself.
     const db = drizzle(c.env.DB);
-    const now = Date.now();
+    // Retention runs on the tenant's time: on a test clock, a key is forgotten once the clock passes its 24 hours.
+    const now = await clockNow(c);
 
     const stored = await claim(db, scope, key, fingerprint, now);
     if (stored) {

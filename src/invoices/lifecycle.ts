@@ -17,7 +17,9 @@ import { DAY_MS } from "../lib/time";
 /** Payment terms: net 30 from finalization. */
 export const PAYMENT_TERMS_DAYS = 30;
 
-export const pdfKey = (row: Pick<InvoiceRow, "tenantId" | "id">) => `invoices/${row.tenantId}/${row.id}.pdf`;
+/** Where a tenant's invoice PDFs live in R2. */
+export const pdfPrefix = (tenantId: string) => `invoices/${tenantId}/`;
+export const pdfKey = (row: Pick<InvoiceRow, "tenantId" | "id">) => `${pdfPrefix(row.tenantId)}${row.id}.pdf`;
 
 async function snapshot(db: Db, env: Bindings, tenantId: string, now: number): Promise<BillingSnapshot> {
   const tenant = await ensureTenant(db, tenantId, now);

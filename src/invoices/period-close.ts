@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, isNotNull, lte } from "drizzle-orm";
+import { and, asc, eq, gt, isNotNull, lte, sql } from "drizzle-orm";
+import { onRealTime, type TenantFilter } from "../clock";
 import { database, type Db } from "../db/client";
 import type { Bindings } from "../env";
 import { log } from "../http/logger";
@@ -30,20 +31,20 @@ export interface PeriodCloseResult {
  * `graceMs` lets late usage (within the 35-day backdating window) reach drafts before
  * they are frozen; 0 finalizes at once.
  */
-export async function closePeriods(env: Bindings, now: number, graceMs = 0): Promise<PeriodCloseResult> {
+export async function closePeriods(env: Bindings, now: number, graceMs = 0, tenants: TenantFilter = onRealTime): Promise<PeriodCloseResult> {
   const db = database(env.DB);
-  const { advanced } = await advanceSubscriptions(db, env, now);
-  const generated = await draftClosedPeriods(env, db, now);
-  const finalized = await finalizeDueDrafts(env, db, now - graceMs, now);
+  const { advanced } = await advanceSubscriptions(db, env, now, tenants);
+  const generated = await draftClosedPeriods(env, db, now, tenants);
+  const finalized = await finalizeDueDrafts(env, db, now - graceMs, now, tenants);
   log("info", "period close", { advanced, generated, finalized });
   return { advanced, generated, finalized };
 }
 
-async function draftClosedPeriods(env: Bindings, db: Db, now: number): Promise<number> {
+async function draftClosedPeriods(env: Bindings, db: Db, now: number, tenants: TenantFilter): Promise<number> {
   let generated = 0;
   const flushed = new Set<string>();
   for (;;) {
-    const periods = await listPeriodsToInvoice(db, PAGE);
+    const periods = await listPeriodsToInvoice(db, PAGE, tenants);
     let progressed = false;
     for (const period of periods) {
       const sub = await findSubscription(db, period.subscriptionId);
@@ -61,14 +62,14 @@ async function draftClosedPeriods(env: Bindings, db: Db, now: number): Promise<n
   }
 }
 
-async function finalizeDueDrafts(env: Bindings, db: Db, endedBy: number, now: number): Promise<number> {
+async function finalizeDueDrafts(env: Bindings, db: Db, endedBy: number, now: number, tenants: TenantFilter): Promise<number> {
   let finalized = 0;
   let after = "";
   for (;;) {
     const drafts = await db
       .select()
       .from(invoices)
-      .where(and(eq(invoices.status, "draft"), isNotNull(invoices.subscriptionId), lte(invoices.periodEnd, endedBy), gt(invoices.id, after)))
+      .where(and(eq(invoices.status, "draft"), isNotNull(invoices.subscriptionId), lte(invoices.periodEnd, endedBy), gt(invoices.id, after), tenants(invoices.tenantId)))
       .orderBy(asc(invoices.id))
       .limit(PAGE);
     for (const draft of drafts) {
@@ -80,4 +81,13 @@ async function finalizeDueDrafts(env: Bindings, db: Db, endedBy: number, now: nu
     if (drafts.length < PAGE) return finalized;
     after = drafts[drafts.length - 1]!.id;
   }
+}
+
+/** The first instant after `after` at which a draft of `tenants` is due to be finalized. */
+export async function nextFinalization(db: Db, tenants: TenantFilter, after: number, graceMs: number): Promise<number | null> {
+  const [row] = await db
+    .select({ at: sql<number | null>`MIN(${invoices.periodEnd} + ${graceMs})` })
+    .from(invoices)
+    .where(and(eq(invoices.status, "draft"), isNotNull(invoices.subscriptionId), gt(sql`${invoices.periodEnd} + ${graceMs}`, after), tenants(invoices.tenantId)));
+  return row?.at ?? null;
 }

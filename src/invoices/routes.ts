@@ -9,10 +9,13 @@ import { finalizeInvoice, invoicePdf, voidInvoice } from "./lifecycle";
 import { generateInvoice } from "./generate";
 import { draftView, estimateInvoice, previewInvoice } from "./preview";
 import { GenerateInvoice, Invoice, InvoiceEstimate, InvoicePreview, ListInvoicesQuery, PreviewQuery } from "./schemas";
-import { listInvoices, loadInvoice, toInvoice } from "./store";
+import { invoiceTenant, listInvoices, loadInvoice, toInvoice } from "./store";
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
 import { pdfDownload } from "./download";
 import { csvResponse, csvResponses } from "../http/csv";
 import { INVOICE_CSV_COLUMNS, invoiceCsvRows } from "./export";
+import { clockNow } from "../clock";
 
 const tags = ["Invoices"];
 const IdParams = z.object({ invoiceId: z.string().min(1).max(64) });
@@ -22,6 +25,9 @@ const periodWindow = (q: { from?: string; to?: string }) => ({
   from: q.from ? Date.parse(q.from) : undefined,
   to: q.to ? Date.parse(q.to) : undefined,
 });
+
+/** The time of the tenant whose invoice the route names (src/clock). */
+const invoiceNow = (c: Context<AppEnv>) => clockNow(c, () => invoiceTenant(database(c.env.DB), c.req.param("invoiceId")!));
 
 export const invoicesRoutes = createRouter()
   .openapi(
@@ -36,7 +42,7 @@ export const invoicesRoutes = createRouter()
     }),
     async (c) => {
       const { at } = c.req.valid("query");
-      const draft = await previewInvoice(c.env, database(c.env.DB), c.req.valid("param").tenantId, at ? Date.parse(at) : undefined, Date.now());
+      const draft = await previewInvoice(c.env, database(c.env.DB), c.req.valid("param").tenantId, at ? Date.parse(at) : undefined, await clockNow(c));
       return ok(c, draftView(draft));
     },
   )
@@ -50,7 +56,7 @@ export const invoicesRoutes = createRouter()
       request: { params: TenantParams },
       responses: jsonResponses(envelope(InvoiceEstimate)),
     }),
-    async (c) => ok(c, await estimateInvoice(c.env, database(c.env.DB), c.req.valid("param").tenantId, Date.now())),
+    async (c) => ok(c, await estimateInvoice(c.env, database(c.env.DB), c.req.valid("param").tenantId, await clockNow(c))),
   )
   .openapi(
     createRoute({
@@ -69,7 +75,7 @@ export const invoicesRoutes = createRouter()
       const { id, created } = await generateInvoice(c.env, db, principalOf(c), c.req.valid("param").tenantId, {
         subscriptionId: input.subscriptionId,
         periodStart: input.periodStart ? Date.parse(input.periodStart) : undefined,
-      }, Date.now());
+      }, await clockNow(c));
       const invoice = toInvoice(await loadInvoice(db, id, principalOf(c)));
       return created ? okWith(c, invoice, 201) : ok(c, invoice);
     },
@@ -129,7 +135,7 @@ export const invoicesRoutes = createRouter()
       request: { params: IdParams },
       responses: jsonResponses(envelope(Invoice)),
     }),
-    async (c) => ok(c, await finalizeInvoice(c.env, c.req.valid("param").invoiceId, principalOf(c), Date.now())),
+    async (c) => ok(c, await finalizeInvoice(c.env, c.req.valid("param").invoiceId, principalOf(c), await invoiceNow(c))),
   )
   .openapi(
     createRoute({
@@ -141,7 +147,7 @@ export const invoicesRoutes = createRouter()
       request: { params: IdParams },
       responses: jsonResponses(envelope(Invoice)),
     }),
-    async (c) => ok(c, await voidInvoice(c.env, c.req.valid("param").invoiceId, principalOf(c), Date.now())),
+    async (c) => ok(c, await voidInvoice(c.env, c.req.valid("param").invoiceId, principalOf(c), await invoiceNow(c))),
   )
   .openapi(
     createRoute({

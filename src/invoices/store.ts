@@ -53,6 +53,11 @@ export function toInvoice({ row, lines }: StoredInvoice): Invoice {
   };
 }
 
+/** Whose invoice `id` is (undefined when there is none). */
+export async function invoiceTenant(db: Db, id: string): Promise<string | undefined> {
+  return (await db.select({ tenantId: invoices.tenantId }).from(invoices).where(eq(invoices.id, id)).get())?.tenantId;
+}
+
 export async function readLines(db: Db, invoiceId: string): Promise<InvoiceLineRow[]> {
   return db.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, invoiceId)).orderBy(asc(invoiceLines.position));
 }

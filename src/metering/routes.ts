@@ -10,6 +10,7 @@ import { lateUsage } from "../invoices/late-usage";
 import { summaryCsv, usageSummary } from "./summary";
 import { csvResponse, csvResponses } from "../http/csv";
 import { withCloudEvents } from "./cloudevents";
+import { clockNow } from "../clock";
 
 const tags = ["Usage"];
 const Params = z.object({ tenantId: TenantId });
@@ -34,7 +35,7 @@ export const usageRoutes = createRouter()
       }),
       "single",
     ),
-    async (c) => ok(c, await recordUsage(c.env, c.req.valid("param").tenantId, c.req.valid("json"), Date.now())),
+    async (c) => ok(c, await recordUsage(c.env, c.req.valid("param").tenantId, c.req.valid("json"), await clockNow(c))),
   )
   .openapi(
     withCloudEvents(
@@ -50,7 +51,7 @@ export const usageRoutes = createRouter()
       "batch",
     ),
     async (c) =>
-      okWith(c, await enqueueBatch(c.env, c.req.valid("param").tenantId, c.req.valid("json").events, Date.now()), 202),
+      okWith(c, await enqueueBatch(c.env, c.req.valid("param").tenantId, c.req.valid("json").events, await clockNow(c)), 202),
   )
   .openapi(
     createRoute({
@@ -64,7 +65,7 @@ export const usageRoutes = createRouter()
     }),
     async (c) => {
       const { tenantId } = c.req.valid("param");
-      const summary = await usageSummary(c.env, tenantId, c.req.valid("query"), Date.now());
+      const summary = await usageSummary(c.env, tenantId, c.req.valid("query"), await clockNow(c));
       const late = await lateUsage(c.env, database(c.env.DB), tenantId, { from: Date.parse(summary.from), to: Date.parse(summary.to) });
       return ok(c, { ...summary, lateUsage: late });
     },
@@ -81,7 +82,7 @@ export const usageRoutes = createRouter()
     }),
     async (c) => {
       const { tenantId } = c.req.valid("param");
-      const summary = await usageSummary(c.env, tenantId, c.req.valid("query"), Date.now());
+      const summary = await usageSummary(c.env, tenantId, c.req.valid("query"), await clockNow(c));
       const { columns, rows } = summaryCsv(summary);
       return csvResponse(`usage-${tenantId}-${summary.from.slice(0, 10)}-${summary.to.slice(0, 10)}.csv`, columns, rows);
     },

@@ -97,15 +97,17 @@ export class TenantMeter extends DurableObject<Bindings> {
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
     this.store = new MeterStore(ctx.storage.sql);
-    void ctx.blockConcurrencyWhile(async () => {
-      this.store.migrate(Date.now());
-      this.seq = this.store.maxSeq();
-      this.applyPlanStates(this.store.planStates());
-      this.applyQuotas(this.store.quotas());
-      this.applyAlerts(JSON.parse(String(this.store.getMeta("alerts") ?? "[]")) as MeterAlertRule[]);
-      this.alertOutbox = JSON.parse(String(this.store.getMeta("alert_outbox") ?? "[]")) as AlertCrossing[];
-      this.alarmSet = (await ctx.storage.getAlarm()) !== null;
-    });
+    void ctx.blockConcurrencyWhile(() => this.load());
+  }
+
+  private async load(): Promise<void> {
+    this.store.migrate(Date.now());
+    this.seq = this.store.maxSeq();
+    this.applyPlanStates(this.store.planStates());
+    this.applyQuotas(this.store.quotas());
+    this.applyAlerts(JSON.parse(String(this.store.getMeta("alerts") ?? "[]")) as MeterAlertRule[]);
+    this.alertOutbox = JSON.parse(String(this.store.getMeta("alert_outbox") ?? "[]")) as AlertCrossing[];
+    this.alarmSet = (await this.ctx.storage.getAlarm()) !== null;
   }
 
   // ── RPC: recording ───────────────────────────────────────────────────────
@@ -236,6 +238,31 @@ export class TenantMeter extends DurableObject<Bindings> {
     this.alertOutbox = left;
   }
 
+  // ── RPC: test clocks (src/test-clocks) ───────────────────────────────────
+
+  /**
+   * The tenant runs on a test clock now at `at`. Events arrive stamped with the clock's time
+   * already; this only keeps pruning from forgetting event ids the clock still considers recent.
+   */
+  setClock(at: number): void {
+    this.ctx.storage.transactionSync(() => this.store.setMeta("clock", at));
+  }
+
+  /** Whether it holds anything of the tenant's (a tenant put on a test clock must have nothing yet). */
+  hasData(): boolean {
+    return this.seq > 0 || this.states.size > 0 || this.quotasByMetric.size > 0 || this.store.hasUnflushed();
+  }
+
+  /** Forgets everything (the tenant is deleted with its test clock) and starts empty. */
+  async erase(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.hot.clear();
+    this.dirty.clear();
+    this.crossed = [];
+    await this.load();
+  }
+
   // ── RPC: configuration pushed by other modules ─────────────────────────────
 
   /**
@@ -285,7 +312,8 @@ export class TenantMeter extends DurableObject<Bindings> {
     this.alarmSet = false;
     await this.flush();
     const now = Date.now();
-    if (now - Number(this.store.getMeta("pruned_at") ?? 0) >= PRUNE_EVERY_MS) this.prune(now);
+    // On a test clock behind the real time, what is recent is measured on the clock.
+    if (now - Number(this.store.getMeta("pruned_at") ?? 0) >= PRUNE_EVERY_MS) this.prune(Math.min(now, Number(this.store.getMeta("clock") ?? now)));
     if (now - Number(this.store.getMeta("quotas_synced_at") ?? 0) >= QUOTA_RESYNC_MS) await this.syncQuotas();
     if (this.store.hasUnflushed()) this.scheduleFlush();
   }
@@ -647,7 +675,7 @@ export class TenantMeter extends DurableObject<Bindings> {
     const bucketsBefore = Math.min(now - BUCKET_RETENTION_MS, ...periodStarts);
     this.ctx.storage.transactionSync(() => {
       this.store.prune(now - RETENTION_MS, bucketsBefore, now - 3 * RETENTION_MS);
-      this.store.setMeta("pruned_at", now);
+      this.store.setMeta("pruned_at", Date.now());
     });
     this.hot.clear();
     for (const byKey of this.counters.values()) {

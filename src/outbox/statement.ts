@@ -36,7 +36,8 @@ export function outboxStatement(db: Db, message: OutboxMessage): Statement {
       type: message.type ?? null,
       payload: message.payload,
       createdAt: message.at,
-      availableAt: message.at,
+      // Dispatch runs on real time, even for a tenant on a test clock (whose `at` is the clock's).
+      availableAt: Date.now(),
     })
     .onConflictDoNothing({ target: outbox.id });
 }
@@ -60,7 +61,7 @@ export function outboxSelectStatement(
     .insert(outbox)
     .select(
       sql`SELECT NULL, ${message.id}, ${message.tenantId}, ${message.kind}, ${message.type ?? null}, ${payload},
-        ${message.at}, ${message.at}, 0, NULL, NULL FROM ${from} WHERE ${where} LIMIT 1`,
+        ${message.at}, ${Date.now()}, 0, NULL, NULL FROM ${from} WHERE ${where} LIMIT 1`,
     )
     .onConflictDoNothing({ target: outbox.id });
 }

@@ -6,6 +6,7 @@ import { createRouter, secured } from "../http/router";
 import { TenantId } from "../tenants/schemas";
 import { CheckQuery, CreateQuota, Quota, QuotaCheck, QuotaId, UpdateQuota } from "./schemas";
 import { checkQuota, createQuota, deleteQuota, listQuotas, updateQuota } from "./service";
+import { clockNow } from "../clock";
 
 const tags = ["Quotas"];
 const TenantParams = z.object({ tenantId: TenantId });
@@ -25,7 +26,7 @@ export const quotasRoutes = createRouter()
     async (c) => {
       const input = c.req.valid("json");
       assertTenantAccess(principalOf(c), input.tenantId);
-      return okWith(c, await createQuota(c.env, principalOf(c), input, Date.now()), 201);
+      return okWith(c, await createQuota(c.env, principalOf(c), input, await clockNow(c, input.tenantId)), 201);
     },
   )
   .openapi(
@@ -41,7 +42,7 @@ export const quotasRoutes = createRouter()
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
       const after = decodeCursor(cursor);
-      const all = await listQuotas(c.env, c.req.valid("param").tenantId, Date.now());
+      const all = await listQuotas(c.env, c.req.valid("param").tenantId, await clockNow(c));
       const rest = after ? all.filter((q) => q.id > after.id) : all;
       const page = paginate(rest.slice(0, limit + 1), limit, (q) => ({ k: q.id, id: q.id }));
       return okPage(c, page.items, page.nextCursor, limit);
@@ -57,7 +58,7 @@ export const quotasRoutes = createRouter()
       request: { params: TenantParams, query: CheckQuery },
       responses: jsonResponses(envelope(QuotaCheck)),
     }),
-    async (c) => ok(c, await checkQuota(c.env, c.req.valid("param").tenantId, c.req.valid("query"), Date.now())),
+    async (c) => ok(c, await checkQuota(c.env, c.req.valid("param").tenantId, c.req.valid("query"), await clockNow(c))),
   )
   .openapi(
     createRoute({

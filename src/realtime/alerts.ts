@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, isNull, ne, or, sql } from "drizzle-orm";
+import { onRealTime, type TenantFilter } from "../clock";
 import { database, type Db } from "../db/client";
 import { iso } from "../lib/time";
 import type { Bindings } from "../env";
@@ -260,19 +261,19 @@ async function costIn(
 }
 
 /** Tenants with cost alerts, for the hourly cron. */
-export async function tenantsWithCostAlerts(db: Db, limit = 500): Promise<string[]> {
+export async function tenantsWithCostAlerts(db: Db, limit = 500, tenants: TenantFilter = onRealTime): Promise<string[]> {
   const rows = await db
     .selectDistinct({ tenantId: realtimeAlerts.tenantId })
     .from(realtimeAlerts)
-    .where(eq(realtimeAlerts.type, "cost"))
+    .where(and(eq(realtimeAlerts.type, "cost"), tenants(realtimeAlerts.tenantId)))
     .limit(limit);
   return rows.map((r) => r.tenantId);
 }
 
 /** Hourly: evaluates every tenant's cost alerts (one tenant failing does not stop the rest). */
-export async function runCostAlerts(env: Bindings, db: Db, now: number): Promise<{ tenants: number; fired: number }> {
+export async function runCostAlerts(env: Bindings, db: Db, now: number, filter: TenantFilter = onRealTime): Promise<{ tenants: number; fired: number }> {
   let fired = 0;
-  const tenants = await tenantsWithCostAlerts(db);
+  const tenants = await tenantsWithCostAlerts(db, 500, filter);
   for (const tenantId of tenants) {
     fired += await evaluateCostAlerts(env, db, tenantId, now).catch((err: unknown) => {
       log("warn", "alert.cost_eval_failed", { tenant: tenantId, error: err instanceof Error ? err.message : String(err) });

@@ -10,6 +10,7 @@ import { costByResource } from "./by-resource";
 import { currentCost } from "./current";
 import { Alert, AlertId, ByResourceQuery, CostByResource, CostTimeline, CreateAlert, CurrentCost, TimelineQuery } from "./schemas";
 import { costTimeline } from "./timeline";
+import { clockNow } from "../clock";
 
 const tags = ["Real-time cost"];
 const TenantParams = z.object({ tenantId: TenantId });
@@ -27,7 +28,7 @@ export const realtimeRoutes = createRouter()
       request: { params: TenantParams },
       responses: jsonResponses(envelope(CurrentCost)),
     }),
-    async (c) => ok(c, await currentCost(c.env, database(c.env.DB), c.req.valid("param").tenantId, Date.now())),
+    async (c) => ok(c, await currentCost(c.env, database(c.env.DB), c.req.valid("param").tenantId, await clockNow(c))),
   )
   .openapi(
     createRoute({
@@ -41,7 +42,7 @@ export const realtimeRoutes = createRouter()
     }),
     async (c) => {
       const q = c.req.valid("query");
-      const data = await costByResource(c.env, database(c.env.DB), c.req.valid("param").tenantId, { from: instant(q.from), to: instant(q.to), groupBy: q.groupBy }, Date.now());
+      const data = await costByResource(c.env, database(c.env.DB), c.req.valid("param").tenantId, { from: instant(q.from), to: instant(q.to), groupBy: q.groupBy }, await clockNow(c));
       return ok(c, data);
     },
   )
@@ -57,7 +58,7 @@ export const realtimeRoutes = createRouter()
     }),
     async (c) => {
       const q = c.req.valid("query");
-      const data = await costTimeline(c.env, database(c.env.DB), c.req.valid("param").tenantId, { interval: q.interval, from: instant(q.from), to: instant(q.to) }, Date.now());
+      const data = await costTimeline(c.env, database(c.env.DB), c.req.valid("param").tenantId, { interval: q.interval, from: instant(q.from), to: instant(q.to) }, await clockNow(c));
       return ok(c, data);
     },
   )
@@ -71,7 +72,7 @@ export const realtimeRoutes = createRouter()
       request: { params: TenantParams, ...jsonBody(CreateAlert) },
       responses: jsonResponses(envelope(Alert), "Created", 201),
     }),
-    async (c) => okWith(c, await createAlert(c.env, database(c.env.DB), c.req.valid("param").tenantId, c.req.valid("json"), Date.now()), 201),
+    async (c) => okWith(c, await createAlert(c.env, database(c.env.DB), c.req.valid("param").tenantId, c.req.valid("json"), await clockNow(c)), 201),
   )
   .openapi(
     createRoute({
@@ -85,7 +86,7 @@ export const realtimeRoutes = createRouter()
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
-      const page = await listAlerts(c.env, database(c.env.DB), c.req.valid("param").tenantId, { limit, after: decodeCursor(cursor) }, Date.now());
+      const page = await listAlerts(c.env, database(c.env.DB), c.req.valid("param").tenantId, { limit, after: decodeCursor(cursor) }, await clockNow(c));
       return okPage(c, page.items, page.nextCursor, limit);
     },
   )

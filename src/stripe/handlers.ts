@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { tenantNow } from "../clock";
 import { log } from "../http/logger";
 import { markInvoicePaid } from "../invoices/lifecycle";
 import { invoiceEventStatement } from "../webhooks";
@@ -101,12 +102,12 @@ async function invoiceSubscription(ctx: StripeEventContext, invoiceId: string | 
 
 onStripeEvent("payment_intent.payment_failed", async (event, ctx) => {
   const found = await invoiceSubscription(ctx, event.data.object.metadata?.invoiceId);
-  if (found?.sub.status === "active" && found.invoiceStatus === "open") await markPastDue(ctx.db, ctx.env, found.sub.id, ctx.now);
+  if (found?.sub.status === "active" && found.invoiceStatus === "open") await markPastDue(ctx.db, ctx.env, found.sub.id, await tenantNow(ctx.env, found.sub.tenantId, ctx.now));
 });
 
 onStripeEvent("payment_intent.succeeded", async (event, ctx) => {
   const found = await invoiceSubscription(ctx, event.data.object.metadata?.invoiceId);
-  if (found?.sub.status === "past_due" && found.invoiceStatus === "paid") await recoverFromPastDue(ctx.db, ctx.env, found.sub.id, ctx.now);
+  if (found?.sub.status === "past_due" && found.invoiceStatus === "paid") await recoverFromPastDue(ctx.db, ctx.env, found.sub.id, await tenantNow(ctx.env, found.sub.tenantId, ctx.now));
 });
 
 onStripeEvent("payment_intent.payment_failed", async (event, { db }) => {

@@ -2,6 +2,7 @@ import { database } from "../db/client";
 import type { Bindings } from "../env";
 import { purgeExpiredIdempotencyKeys } from "../http/idempotency";
 import { log } from "../http/logger";
+import { onRealTime, type TenantFilter } from "../clock";
 import { advanceSubscriptions } from "./rollover";
 
 /**
@@ -9,9 +10,9 @@ import { advanceSubscriptions } from "./rollover";
  * `subscription_periods` for the invoicing run), resumes pauses whose `resumesAt` has come,
  * and forgets Idempotency-Keys past their 24 hours. Each step is idempotent.
  */
-export async function runSubscriptionJobs(env: Bindings, now: number): Promise<void> {
+export async function runSubscriptionJobs(env: Bindings, now: number, tenants: TenantFilter = onRealTime): Promise<void> {
   const db = database(env.DB);
-  const { advanced } = await advanceSubscriptions(db, env, now);
+  const { advanced } = await advanceSubscriptions(db, env, now, tenants);
   const purged = await purgeExpiredIdempotencyKeys(db, now);
   log("info", "subscription jobs", { advanced, purgedIdempotencyKeys: purged });
 }

@@ -66,6 +66,11 @@ export async function findSubscription(db: Db, id: string): Promise<Subscription
   return db.select().from(subscriptions).where(eq(subscriptions.id, id)).get();
 }
 
+/** Whose subscription `id` is (undefined when there is none). */
+export async function subscriptionTenant(db: Db, id: string): Promise<string | undefined> {
+  return (await db.select({ tenantId: subscriptions.tenantId }).from(subscriptions).where(eq(subscriptions.id, id)).get())?.tenantId;
+}
+
 /**
  * The tenant's live (not canceled) subscription: for `projectId` that project's, otherwise
  * the tenant-wide one, or else the newest live one of any project.

@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, isNull, lte, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
+import { onRealTime, type TenantFilter } from "../clock";
 import type { Db } from "../db/client";
 import type { Bindings } from "../env";
 import { ApiError } from "../http/errors";
@@ -7,6 +8,7 @@ import { findPlanVersion, getPlanVersion } from "../plans/service";
 import { newId } from "../lib/ids";
 import { syncMeter } from "./meter-sync";
 import { periodContaining } from "./periods";
+import { TRIAL_NOTICE_MS } from "./trial-reminders";
 import { findSubscription } from "./queries";
 import { phaseStatement, planOf, type PlanRef } from "./phases";
 import { commitSubscription, type Statement } from "./store";
@@ -154,20 +156,25 @@ async function rollOverRow(db: Db, row: SubscriptionRow, now: number): Promise<R
 }
 
 /** Closed periods no invoice has billed yet, oldest first: the invoicing work list. */
-export async function listPeriodsToInvoice(db: Db, limit = 100, tenantId?: string): Promise<PeriodRow[]> {
+export async function listPeriodsToInvoice(db: Db, limit = 100, tenants: string | TenantFilter = onRealTime): Promise<PeriodRow[]> {
   return db
     .select()
     .from(subscriptionPeriods)
-    .where(and(isNull(subscriptionPeriods.invoiceId), tenantId ? eq(subscriptionPeriods.tenantId, tenantId) : undefined))
+    .where(
+      and(
+        isNull(subscriptionPeriods.invoiceId),
+        typeof tenants === "string" ? eq(subscriptionPeriods.tenantId, tenants) : tenants(subscriptionPeriods.tenantId),
+      ),
+    )
     .orderBy(asc(subscriptionPeriods.closedAt), asc(subscriptionPeriods.id))
     .limit(limit);
 }
 
 /**
- * The scheduled job: rolls over every due subscription and resumes every pause whose
- * `resumesAt` has come. Safe to run as often as wanted, and concurrently.
+ * The scheduled job: rolls over every due subscription of `tenants` and resumes every pause
+ * whose `resumesAt` has come. Safe to run as often as wanted, and concurrently.
  */
-export async function advanceSubscriptions(db: Db, env: Bindings, now: number): Promise<{ advanced: number }> {
+export async function advanceSubscriptions(db: Db, env: Bindings, now: number, tenants: TenantFilter = onRealTime): Promise<{ advanced: number }> {
   const PAGE = 100;
   let advanced = 0;
   let after = "";
@@ -178,6 +185,7 @@ export async function advanceSubscriptions(db: Db, env: Bindings, now: number): 
       .where(
         and(
           gt(subscriptions.id, after),
+          tenants(subscriptions.tenantId),
           sql`((${subscriptions.currentPeriodEnd} <= ${now} AND ${subscriptions.status} <> 'canceled')
             OR (${subscriptions.status} = 'paused' AND ${subscriptions.resumesAt} <= ${now}))`,
         ),
@@ -194,4 +202,25 @@ export async function advanceSubscriptions(db: Db, env: Bindings, now: number): 
     if (due.length < PAGE) return { advanced };
     after = due[due.length - 1]!.id;
   }
+}
+
+/**
+ * The first instant after `after` at which a subscription of `tenants` has something due: a
+ * period end (roll-over, trial end, scheduled change, cancellation), an auto-resume, or a
+ * trial's three-day notice. A test clock advances from one such instant to the next.
+ */
+export async function nextSubscriptionEvent(db: Db, tenants: TenantFilter, after: number): Promise<number | null> {
+  const [row] = await db
+    .select({
+      at: sql<number | null>`MIN(CASE
+        WHEN ${subscriptions.status} = 'paused' AND ${subscriptions.resumesAt} > ${after} AND ${subscriptions.resumesAt} < ${subscriptions.currentPeriodEnd}
+          THEN ${subscriptions.resumesAt}
+        WHEN ${subscriptions.status} = 'trialing' AND ${subscriptions.trialEnd} - ${TRIAL_NOTICE_MS} > ${after}
+          THEN ${subscriptions.trialEnd} - ${TRIAL_NOTICE_MS}
+        WHEN ${subscriptions.currentPeriodEnd} > ${after} THEN ${subscriptions.currentPeriodEnd}
+      END)`,
+    })
+    .from(subscriptions)
+    .where(and(sql`${subscriptions.status} <> 'canceled'`, tenants(subscriptions.tenantId)));
+  return row?.at ?? null;
 }

@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { applyDiscount } from "../coupons/redeem";
 import { addCredits } from "../credits/service";
 import { CreditGrant } from "../credits/schemas";
+import { clockNow, tenantNow } from "../clock";
 import { database } from "../db/client";
 import type { AppEnv } from "../env";
 import { isAdmin, principalOf } from "../http/auth";
@@ -41,11 +42,15 @@ import {
   resumeSubscription,
   type Caller,
 } from "./service";
+import { subscriptionTenant } from "./queries";
 import { SUBSCRIPTION_STATUSES } from "./table";
 
 const tags = ["Subscriptions"];
 const TenantParams = z.object({ tenantId: TenantId });
 const SubscriptionParams = z.object({ subscriptionId: SubscriptionId });
+
+/** The time of the tenant whose subscription the route names (src/clock). */
+const subscriptionNow = (c: Context<AppEnv>) => clockNow(c, () => subscriptionTenant(database(c.env.DB), c.req.param("subscriptionId")!));
 
 function callerOf(c: Context<AppEnv>): Caller {
   const p = principalOf(c);
@@ -82,7 +87,7 @@ export const subscriptionsRoutes = createRouter()
     }),
     async (c) => {
       const { tenantId } = c.req.valid("param");
-      return ok(c, await getLiveSubscription(database(c.env.DB), c.env, tenantId, c.req.valid("query").projectId, Date.now()));
+      return ok(c, await getLiveSubscription(database(c.env.DB), c.env, tenantId, c.req.valid("query").projectId, await clockNow(c)));
     },
   )
   .openapi(
@@ -97,7 +102,7 @@ export const subscriptionsRoutes = createRouter()
     }),
     async (c) => {
       const { limit, cursor, status } = c.req.valid("query");
-      const page = await listSubscriptions(database(c.env.DB), c.env, c.req.valid("param").tenantId, { limit, cursor, status }, Date.now());
+      const page = await listSubscriptions(database(c.env.DB), c.env, c.req.valid("param").tenantId, { limit, cursor, status }, await clockNow(c));
       return okPage(c, page.items, page.nextCursor, limit);
     },
   )
@@ -113,7 +118,7 @@ export const subscriptionsRoutes = createRouter()
     }),
     async (c) => {
       const db = database(c.env.DB);
-      const sub = await createSubscription(db, c.env, c.req.valid("param").tenantId, c.req.valid("json"), principalOf(c).sub, Date.now());
+      const sub = await createSubscription(db, c.env, c.req.valid("param").tenantId, c.req.valid("json"), principalOf(c).sub, await clockNow(c));
       return okWith(c, sub, 201);
     },
   )
@@ -128,7 +133,7 @@ export const subscriptionsRoutes = createRouter()
       responses: jsonResponses(envelope(Subscription)),
     }),
     async (c) =>
-      ok(c, await getSubscription(database(c.env.DB), c.env, callerOf(c).owner, c.req.valid("param").subscriptionId, Date.now())),
+      ok(c, await getSubscription(database(c.env.DB), c.env, callerOf(c).owner, c.req.valid("param").subscriptionId, await subscriptionNow(c))),
   )
   .openapi(
     createRoute({
@@ -141,7 +146,7 @@ export const subscriptionsRoutes = createRouter()
       responses: jsonResponses(envelope(z.array(Segment))),
     }),
     async (c) => {
-      const segments = await currentSegments(database(c.env.DB), c.env, callerOf(c).owner, c.req.valid("param").subscriptionId, Date.now());
+      const segments = await currentSegments(database(c.env.DB), c.env, callerOf(c).owner, c.req.valid("param").subscriptionId, await subscriptionNow(c));
       return ok(c, segments.map((s) => ({ ...s, from: new Date(s.from).toISOString(), to: new Date(s.to).toISOString() })));
     },
   )
@@ -155,25 +160,25 @@ export const subscriptionsRoutes = createRouter()
       request: { params: z.object({ planId: PlanId }), ...jsonBody(MigratePlan) },
       responses: jsonResponses(envelope(PlanMigration)),
     }),
-    async (c) => ok(c, await migrateSubscriptions(database(c.env.DB), c.env, c.req.valid("param").planId, c.req.valid("json"), Date.now())),
+    async (c) => ok(c, await migrateSubscriptions(database(c.env.DB), c.env, c.req.valid("param").planId, c.req.valid("json"), (tenantId) => tenantNow(c.env, tenantId))),
   )
   .openapi(transition("change-plan", "Change plan", ChangePlan, true, SubscriptionChange), async (c) =>
-    ok(c, await changePlan(database(c.env.DB), c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), Date.now())),
+    ok(c, await changePlan(database(c.env.DB), c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), await subscriptionNow(c))),
   )
   .openapi(transition("cancel", "Cancel subscription", CancelSubscription, false, SubscriptionChange), async (c) =>
-    ok(c, await cancelSubscription(database(c.env.DB), c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), Date.now())),
+    ok(c, await cancelSubscription(database(c.env.DB), c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), await subscriptionNow(c))),
   )
   .openapi(transition("reactivate", "Reactivate", EmptyBody, false, Subscription), async (c) =>
-    ok(c, await reactivateSubscription(database(c.env.DB), c.env, callerOf(c), c.req.valid("param").subscriptionId, Date.now())),
+    ok(c, await reactivateSubscription(database(c.env.DB), c.env, callerOf(c), c.req.valid("param").subscriptionId, await subscriptionNow(c))),
   )
   .openapi(transition("pause", "Pause subscription", PauseSubscription, false, Subscription), async (c) =>
-    ok(c, await pauseSubscription(database(c.env.DB), c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), Date.now())),
+    ok(c, await pauseSubscription(database(c.env.DB), c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), await subscriptionNow(c))),
   )
   .openapi(transition("resume", "Resume subscription", EmptyBody, false, Subscription), async (c) =>
-    ok(c, await resumeSubscription(database(c.env.DB), c.env, callerOf(c), c.req.valid("param").subscriptionId, Date.now())),
+    ok(c, await resumeSubscription(database(c.env.DB), c.env, callerOf(c), c.req.valid("param").subscriptionId, await subscriptionNow(c))),
   )
   .openapi(transition("discount", "Apply discount", ApplyDiscount, true, Subscription), async (c) =>
-    ok(c, await applyDiscount(database(c.env.DB), c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), Date.now())),
+    ok(c, await applyDiscount(database(c.env.DB), c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), await subscriptionNow(c))),
   )
   .openapi(
     createRoute({
@@ -186,7 +191,7 @@ export const subscriptionsRoutes = createRouter()
       responses: jsonResponses(envelope(CreditGrant), "Created", 201),
     }),
     async (c) => {
-      const grant = await addCredits(database(c.env.DB), null, c.req.valid("param").subscriptionId, c.req.valid("json"), principalOf(c).sub, Date.now());
+      const grant = await addCredits(database(c.env.DB), null, c.req.valid("param").subscriptionId, c.req.valid("json"), principalOf(c).sub, await subscriptionNow(c));
       return okWith(c, grant, 201);
     },
   );

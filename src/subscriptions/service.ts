@@ -394,7 +394,13 @@ export async function resumeSubscription(db: Db, env: Bindings, caller: Caller, 
  * `period_end` schedules it for each one's renewal. One subscription at a time, each in its
  * own batch; running it again moves only what is still on the old version.
  */
-export async function migrateSubscriptions(db: Db, env: Bindings, planId: string, input: MigratePlan, now: number) {
+export async function migrateSubscriptions(
+  db: Db,
+  env: Bindings,
+  planId: string,
+  input: MigratePlan,
+  clock: number | ((tenantId: string) => Promise<number>),
+) {
   const target = await getPlan(db, planId);
   const from = await getPlanVersion(db, planId, input.fromVersion);
   if (from.version === target.version) throw conflict(`Version ${from.version} is plan ${planId}'s current version: there is nothing to migrate to`);
@@ -405,6 +411,8 @@ export async function migrateSubscriptions(db: Db, env: Bindings, planId: string
   const next: PlanRef = { planId, version: target.version };
   const moved: string[] = [];
   for (const candidate of await subscriptionsOnVersion(db, planId, from.version)) {
+    // Each subscription moves at its tenant's time (a tenant on a test clock lives at the clock's).
+    const now = typeof clock === "number" ? clock : await clock(candidate.tenantId);
     const row = await catchUp(db, env, candidate, now);
     if (row.status === "canceled" || row.planVersion !== from.version) continue;
     if (input.at === "period_end") {

@@ -7,6 +7,7 @@ import { previewInvoice } from "../invoices/preview";
 import { findLiveSubscription } from "../subscriptions/queries";
 import { catchUp } from "../subscriptions/rollover";
 import type { TenantOverview } from "./schemas";
+import { tenantNow } from "../clock";
 
 /**
  * The operator's tenant list: every tenant that has settings or a subscription, by id, each
@@ -19,7 +20,7 @@ export async function listTenantOverviews(env: Bindings, db: Db, page: { limit: 
     SELECT id FROM (SELECT id FROM tenants UNION SELECT tenant_id AS id FROM subscriptions)
     WHERE id > ${after} ORDER BY id LIMIT ${page.limit + 1}`);
   const more = ids.length > page.limit;
-  const items = await Promise.all(ids.slice(0, page.limit).map(({ id }) => overview(env, db, id, now)));
+  const items = await Promise.all(ids.slice(0, page.limit).map(async ({ id }) => overview(env, db, id, await tenantNow(env, id, now))));
   const last = items[items.length - 1];
   return { items, nextCursor: more && last ? encodeCursor({ k: last.id, id: last.id }) : null };
 }

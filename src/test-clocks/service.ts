@@ -1,0 +1,156 @@
+import { and, asc, eq, gt, inArray, ne, sql } from "drizzle-orm";
+import { testClocks, testClockTenants, type TestClockRow } from "../clock";
+import type { Db } from "../db/client";
+import type { Bindings } from "../env";
+import { badRequest, conflict, notFound } from "../http/errors";
+import { newId } from "../lib/ids";
+import { iso } from "../lib/time";
+import { ensureTenant } from "../tenants/service";
+import { eraseTenant, tenantHasData } from "./erase";
+import type { CreateTestClock, TestClock } from "./schemas";
+
+/** `owner`: the tenant a tenant token acts for (it sees only the clock it is on), null for an admin. */
+type Owner = string | null;
+
+function present(row: TestClockRow, tenantIds: string[]): TestClock {
+  return {
+    id: row.id,
+    name: row.name,
+    frozenTime: iso(row.frozenTime),
+    status: row.status,
+    advancingTo: row.advancingTo === null ? null : iso(row.advancingTo),
+    failure: row.failure,
+    tenants: tenantIds,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+  };
+}
+
+async function tenantsOn(db: Db, clockIds: string[]): Promise<Map<string, string[]>> {
+  const rows = clockIds.length
+    ? await db.select().from(testClockTenants).where(inArray(testClockTenants.clockId, clockIds)).orderBy(asc(testClockTenants.tenantId))
+    : [];
+  const by = new Map<string, string[]>(clockIds.map((id) => [id, []]));
+  for (const r of rows) by.get(r.clockId)!.push(r.tenantId);
+  return by;
+}
+
+async function findClock(db: Db, owner: Owner, id: string): Promise<TestClockRow> {
+  const row = await db.select().from(testClocks).where(eq(testClocks.id, id)).get();
+  const mine =
+    row &&
+    (owner === null ||
+      (await db
+        .select({ id: testClockTenants.tenantId })
+        .from(testClockTenants)
+        .where(and(eq(testClockTenants.clockId, id), eq(testClockTenants.tenantId, owner)))
+        .get()));
+  if (!row || !mine) throw notFound("Test clock", id);
+  return row;
+}
+
+export async function createClock(db: Db, input: CreateTestClock, now: number): Promise<TestClock> {
+  const row: TestClockRow = {
+    id: newId("clk", now),
+    name: input.name ?? null,
+    frozenTime: input.frozenTime,
+    status: "ready",
+    advancingTo: null,
+    failure: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await db.insert(testClocks).values(row);
+  return present(row, []);
+}
+
+export async function getClock(db: Db, owner: Owner, id: string): Promise<TestClock> {
+  const row = await findClock(db, owner, id);
+  return present(row, (await tenantsOn(db, [id])).get(id)!);
+}
+
+export async function listClocks(db: Db, owner: Owner, page: { limit: number; after?: string }) {
+  const rows = await db
+    .select()
+    .from(testClocks)
+    .where(
+      and(
+        page.after ? gt(testClocks.id, page.after) : undefined,
+        owner === null ? undefined : sql`${testClocks.id} IN (SELECT ${testClockTenants.clockId} FROM ${testClockTenants} WHERE ${testClockTenants.tenantId} = ${owner})`,
+      ),
+    )
+    .orderBy(asc(testClocks.id))
+    .limit(page.limit + 1);
+  const items = rows.slice(0, page.limit);
+  const on = await tenantsOn(
+    db,
+    items.map((r) => r.id),
+  );
+  return { items: items.map((r) => present(r, on.get(r.id)!)), more: rows.length > page.limit };
+}
+
+/**
+ * Creates `tenantId` on the clock: from now on it lives at the clock's time. Only a tenant
+ * with nothing yet (no subscription, usage, invoice, …; a bare settings row is fine), and
+ * never one already on a clock: its past would be on another time line.
+ */
+export async function addTenant(env: Bindings, db: Db, clockId: string, tenantId: string, now: number): Promise<TestClock> {
+  const clock = await findClock(db, null, clockId);
+  const bound = await db.select().from(testClockTenants).where(eq(testClockTenants.tenantId, tenantId)).get();
+  if (bound) throw conflict(`Tenant ${tenantId} is already on test clock ${bound.clockId}`, { tenantId, clockId: bound.clockId });
+  if (await tenantHasData(env, tenantId)) {
+    throw conflict(`Tenant ${tenantId} already has data; only a new tenant can be put on a test clock`, { tenantId });
+  }
+  await env.TENANT_METER.getByName(tenantId).setClock(clock.frozenTime);
+  await ensureTenant(db, tenantId, clock.frozenTime);
+  try {
+    await db.insert(testClockTenants).values({ tenantId, clockId, createdAt: now });
+  } catch (err) {
+    // Put on a clock by a concurrent request between the check and the write.
+    if (String((err as Error).message).includes("UNIQUE")) throw conflict(`Tenant ${tenantId} is already on a test clock`, { tenantId });
+    throw err;
+  }
+  return getClock(db, null, clockId);
+}
+
+/**
+ * Starts moving the clock to `to`; the runner (runner.ts) does the work in the background and
+ * the clock is `advancing` until it is done. One advance at a time: another while one runs is
+ * a 409. Advancing to the time it shows already re-runs that instant's jobs, which find
+ * nothing left to do.
+ */
+export async function startAdvance(env: Bindings, db: Db, owner: Owner, id: string, to: number, now: number): Promise<TestClock> {
+  const clock = await findClock(db, owner, id);
+  if (to < clock.frozenTime) {
+    throw badRequest("A test clock only moves forward", [
+      { path: "frozenTime", code: "before_frozen_time", message: `is before the clock's time ${iso(clock.frozenTime)}` },
+    ]);
+  }
+  const [started] = await db
+    .update(testClocks)
+    .set({ status: "advancing", advancingTo: to, failure: null, updatedAt: now })
+    .where(and(eq(testClocks.id, id), ne(testClocks.status, "advancing")))
+    .returning();
+  if (!started) throw conflict("The test clock is advancing; wait until it is ready", { clockId: id, advancingTo: clock.advancingTo && iso(clock.advancingTo) });
+  try {
+    await env.TEST_CLOCK_RUNNER.getByName(id).start(id);
+  } catch (err) {
+    await failAdvance(db, id, `Could not start the advance: ${(err as Error).message}`, Date.now());
+  }
+  return getClock(db, owner, id);
+}
+
+/** Deletes the clock and its tenants with everything they have. Not while it is advancing. */
+export async function deleteClock(env: Bindings, db: Db, id: string) {
+  const clock = await findClock(db, null, id);
+  if (clock.status === "advancing") throw conflict("The test clock is advancing; delete it when it is ready", { clockId: id });
+  const tenantIds = (await tenantsOn(db, [id])).get(id)!;
+  for (const tenantId of tenantIds) await eraseTenant(env, tenantId);
+  await db.delete(testClocks).where(eq(testClocks.id, id));
+  return { id, deleted: true as const, tenants: tenantIds };
+}
+
+/** The advance stopped: the clock keeps the time it reached, and says why. */
+export async function failAdvance(db: Db, id: string, reason: string, now: number): Promise<void> {
+  await db.update(testClocks).set({ status: "failed", advancingTo: null, failure: reason.slice(0, 1000), updatedAt: now }).where(eq(testClocks.id, id));
+}

@@ -4,7 +4,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync } from "node:fs";
 import { createServer } from "node:net";
-import { seedDemoData } from "./demo-data.mjs";
+import { seedClockDemo, seedDemoData } from "./demo-data.mjs";
 import { DEV_VARS, signDevToken } from "./lib.mjs";
 
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: process.env.CI ?? "" };
@@ -42,6 +42,7 @@ const inspectorPort = await bindable(0);
 
 const tenantToken = await signDevToken({ tenant: "acme", scope: "billing:read billing:update usage:write" });
 const adminToken = await signDevToken({ tenant: "platform", scope: "admin", sub: "operator" });
+const globexToken = await signDevToken({ tenant: "globex", scope: "billing:read billing:update usage:write" });
 
 const devArgs = ["dev", "--port", port, "--ip", "127.0.0.1", "--inspector-port", String(inspectorPort), "--test-scheduled"];
 // Links in responses (pdfUrl) point at this server, whatever its port.
@@ -65,6 +66,12 @@ for (let i = 0; i < 120; i++) {
     } catch (err) {
       status = `Demo data could not be written: ${err.message}`;
     }
+    try {
+      const clock = await seedClockDemo(base, { adminToken });
+      status += `\nTest clock ${clock.clockId}: globex billed through three months (${clock.created ? "advanced just now" : "in an earlier run"}).`;
+    } catch (err) {
+      status += `\nThe test clock demo could not be written: ${err.message}`;
+    }
     break;
   }
   await new Promise((r) => setTimeout(r, 500));
@@ -82,5 +89,6 @@ Tokens (valid 24 h; \`npm run token -- --tenant <id> --scope "<scopes>"\` prints
 Console (the token moves into the tab's session storage and leaves the address bar):
 
   tenant acme: http://localhost:${port}/console/#token=${tenantToken}
+  globex (on a test clock): http://localhost:${port}/console/#token=${globexToken}
   operator:    http://localhost:${port}/console/#token=${adminToken}
 `);

@@ -41,7 +41,10 @@ export async function clockNow(c: Context<AppEnv>, tenant?: string | (() => Prom
     (typeof tenant === "function" ? await tenant() : tenant) ??
     c.req.param("tenantId") ??
     (principal && !principal.scopes.has("admin") ? principal.tenant : undefined);
-  const now = id === undefined ? Date.now() : await tenantNow(c.env, id);
+  if (id === undefined) return Date.now();
+  // Remembered only once the tenant is known: a middleware that asks first without knowing it
+  // (an admin's Idempotency-Key) must not pin the real time for the handler that does.
+  const now = await tenantNow(c.env, id);
   c.set("now", now);
   return now;
 }

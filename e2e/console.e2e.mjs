@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { writeFileSync, readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { seedDemoData } from "../scripts/demo-data.mjs";
+import { seedClockDemo, seedDemoData } from "../scripts/demo-data.mjs";
 import { RESULTS, apiClient, ensureChromium, launchBrowser, screenshot, seriousViolations, settled, startServer } from "./harness.mjs";
 
 const DAY = 86_400_000;
@@ -23,6 +23,7 @@ describe("billing console", { skip: browserFound.skip ?? false, timeout: 180_000
     invoicedToken = await server.token({ tenant: "globex", scope: "billing:read billing:update usage:write", sub: "lee" });
     await seedDemoData(server.url, { tenantToken, adminToken });
     invoice = await endedPeriodInvoice();
+    assert.equal(invoice.status, "open");
     browser = await launchBrowser(browserFound.path);
   });
 
@@ -31,24 +32,11 @@ describe("billing console", { skip: browserFound.skip ?? false, timeout: 180_000
     await server?.close();
   });
 
-  /**
-   * An invoice for an ended period. There is no public way to end a period early yet (test
-   * clocks will be one), so after subscribing through the API this moves the subscription's
-   * current period back by one in the local D1, as if a month had passed, then generates and
-   * finalizes the invoice through the API.
-   */
+  /** globex's newest invoice: `npm run dev`'s test-clock demo bills it through three ended periods. */
   async function endedPeriodInvoice() {
-    const sub = await api("POST", "tenants/globex/subscriptions", invoicedToken, { planId: "pro", trial: false, startAt: new Date(Date.now() - 40 * DAY).toISOString() });
-    const db = await server.mf.getD1Database("DB");
-    const start = Date.parse(sub.currentPeriodStart);
-    const previous = await db.prepare("SELECT billing_anchor FROM subscriptions WHERE id = ?").bind(sub.id).first();
-    await db
-      .prepare("UPDATE subscriptions SET current_period_start = ?, current_period_end = ? WHERE id = ?")
-      .bind(previous.billing_anchor, start, sub.id)
-      .run();
-    await api("POST", "tenants/globex/usage", invoicedToken, { eventId: "globex-1", metric: "apiCalls", quantity: 420, timestamp: new Date(start - 2 * DAY).toISOString() });
-    const draft = await api("POST", "tenants/globex/invoices", invoicedToken, {});
-    return api("POST", `invoices/${draft.id}/finalize`, invoicedToken, {});
+    await seedClockDemo(server.url, { adminToken });
+    const [newest] = await api("GET", "tenants/globex/invoices", adminToken);
+    return newest;
   }
 
   async function open(token, hash = "/", viewport = { width: 1280, height: 900 }) {
@@ -152,6 +140,30 @@ describe("billing console", { skip: browserFound.skip ?? false, timeout: 180_000
       assert.equal(await chart.locator("tbody tr").count(), trend.length);
       assert.deepEqual(await chart.locator("tbody tr td:first-child").allTextContents(), trend.map((p) => p.date));
     }
+    await context.close();
+  });
+
+  it("lets an operator advance a test clock and then shows the invoice that closed", async () => {
+    const before = await api("GET", "tenants/globex/invoices", adminToken);
+    const [clock] = await api("GET", "test-clocks", adminToken);
+    const { page, context } = await open(adminToken, "/operator/test-clocks");
+    await settled(page);
+    const panel = page.locator("li.panel", { has: page.getByRole("heading", { name: clock.name }) });
+    await panel.getByRole("button", { name: "Advance one month" }).click();
+    let now = clock;
+    for (let i = 0; i < 300 && (now.status !== "ready" || now.frozenTime === clock.frozenTime); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      now = await api("GET", `test-clocks/${clock.id}`, adminToken);
+    }
+    assert.equal(now.status, "ready");
+    // The view polls: it shows the clock's new time without a reload.
+    const shown = new Date(now.frozenTime).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+    await panel.getByTestId("clock-time").filter({ hasText: shown }).waitFor({ timeout: 10_000 });
+    const after = await api("GET", "tenants/globex/invoices", adminToken);
+    assert.equal(after.length, before.length + 1);
+    await panel.getByRole("link", { name: "globex" }).click();
+    await settled(page);
+    await page.getByRole("link", { name: after[0].number }).waitFor();
     await context.close();
   });
 

@@ -44,7 +44,7 @@ export async function startServer() {
   });
   if (build.status !== 0) throw new Error(`console build failed (exit ${build.status})`);
   const secret = newSecret();
-  const worker = await startWorker({ vars: { JWT_SECRET: secret, LOG_LEVEL: "error" } });
+  const worker = await startWorker({ vars: { JWT_SECRET: secret, LOG_LEVEL: "error", TEST_CLOCKS: "true" } });
   return { ...worker, token: (claims) => mintToken(secret, claims) };
 }
 

@@ -168,6 +168,7 @@ export interface TenantOverview {
   id: string;
   name: string | null;
   currency: string;
+  testClock: { id: string; frozenTime: string } | null;
   subscription: { id: string; planId: string; status: string; currentPeriodStart: string; currentPeriodEnd: string } | null;
   periodToDate: Money | null;
 }

@@ -16,15 +16,20 @@ export const testClocksEnabled = (env: Pick<Bindings, "TEST_CLOCKS">) => env.TES
 
 /** The tenant's time: its clock's frozen time, or `realTime`. */
 export async function tenantNow(env: Bindings, tenantId: string, realTime = Date.now()): Promise<number> {
-  if (!testClocksEnabled(env)) return realTime;
+  return (await tenantClock(env, tenantId))?.frozenTime ?? realTime;
+}
+
+/** The test clock the tenant lives on, or null (always null where test clocks are off). */
+export async function tenantClock(env: Bindings, tenantId: string): Promise<{ id: string; frozenTime: number } | null> {
+  if (!testClocksEnabled(env)) return null;
   // Schema-less client: the db schema imports the idempotency table, which asks for the time here.
   const [row] = await drizzle(env.DB)
-    .select({ time: testClocks.frozenTime })
+    .select({ id: testClocks.id, frozenTime: testClocks.frozenTime })
     .from(testClockTenants)
     .innerJoin(testClocks, eq(testClocks.id, testClockTenants.clockId))
     .where(eq(testClockTenants.tenantId, tenantId))
     .limit(1);
-  return row?.time ?? realTime;
+  return row ?? null;
 }
 
 /**

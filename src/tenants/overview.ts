@@ -7,7 +7,7 @@ import { previewInvoice } from "../invoices/preview";
 import { findLiveSubscription } from "../subscriptions/queries";
 import { catchUp } from "../subscriptions/rollover";
 import type { TenantOverview } from "./schemas";
-import { tenantNow } from "../clock";
+import { tenantClock } from "../clock";
 
 /**
  * The operator's tenant list: every tenant that has settings or a subscription, by id, each
@@ -20,17 +20,24 @@ export async function listTenantOverviews(env: Bindings, db: Db, page: { limit: 
     SELECT id FROM (SELECT id FROM tenants UNION SELECT tenant_id AS id FROM subscriptions)
     WHERE id > ${after} ORDER BY id LIMIT ${page.limit + 1}`);
   const more = ids.length > page.limit;
-  const items = await Promise.all(ids.slice(0, page.limit).map(async ({ id }) => overview(env, db, id, await tenantNow(env, id, now))));
+  const items = await Promise.all(ids.slice(0, page.limit).map(async ({ id }) => overview(env, db, id, await tenantClock(env, id), now)));
   const last = items[items.length - 1];
   return { items, nextCursor: more && last ? encodeCursor({ k: last.id, id: last.id }) : null };
 }
 
-async function overview(env: Bindings, db: Db, tenantId: string, now: number): Promise<TenantOverview> {
+/** `clock`: the test clock the tenant lives on (its time is then the clock's, not `realTime`). */
+async function overview(env: Bindings, db: Db, tenantId: string, clock: { id: string; frozenTime: number } | null, realTime: number): Promise<TenantOverview> {
+  const now = clock?.frozenTime ?? realTime;
   const [settings] = await db.all<{ name: string | null; currency: string }>(sql`SELECT name, currency FROM tenants WHERE id = ${tenantId}`);
   const found = await findLiveSubscription(db, tenantId);
   // Rolled forward to now first, as the preview does: a trial may have ended, a cancellation taken effect.
   const live = found && (await catchUp(db, env, found, now));
-  const base = { id: tenantId, name: settings?.name ?? null, currency: settings?.currency ?? live?.currency ?? "USD" };
+  const base = {
+    id: tenantId,
+    name: settings?.name ?? null,
+    currency: settings?.currency ?? live?.currency ?? "USD",
+    testClock: clock && { id: clock.id, frozenTime: iso(clock.frozenTime) },
+  };
   if (!live || live.status === "canceled") return { ...base, subscription: null, periodToDate: null };
   const draft = await previewInvoice(env, db, tenantId, undefined, now);
   return {

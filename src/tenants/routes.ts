@@ -4,7 +4,7 @@ import { envelope, jsonBody, jsonResponses, ok, okPage, pageEnvelope } from "../
 import { createRouter, secured } from "../http/router";
 import { listTenantOverviews } from "./overview";
 import { Tenant, TenantId, TenantListQuery, TenantOverview, UpdateTenant } from "./schemas";
-import { ensureTenant, toTenant, updateTenant } from "./service";
+import { getTenant, updateTenant } from "./service";
 import { clockNow } from "../clock";
 
 const tags = ["Tenants"];
@@ -38,7 +38,7 @@ export const tenantsRoutes = createRouter()
       request: { params: Params },
       responses: jsonResponses(envelope(Tenant)),
     }),
-    async (c) => ok(c, toTenant(await ensureTenant(database(c.env.DB), c.req.valid("param").tenantId, await clockNow(c)))),
+    async (c) => ok(c, await getTenant(c.env, database(c.env.DB), c.req.valid("param").tenantId, await clockNow(c))),
   )
   .openapi(
     createRoute({
@@ -51,5 +51,5 @@ export const tenantsRoutes = createRouter()
       responses: jsonResponses(envelope(Tenant)),
     }),
     async (c) =>
-      ok(c, await updateTenant(database(c.env.DB), c.req.valid("param").tenantId, c.req.valid("json"), await clockNow(c))),
+      ok(c, await updateTenant(c.env, database(c.env.DB), c.req.valid("param").tenantId, c.req.valid("json"), await clockNow(c))),
   );

@@ -36,6 +36,10 @@ export const Tenant = z
     taxRateBps: z.number().int().describe("Tax rate in basis points (2000 = 20%)"),
     roundingMode: RoundingMode,
     stripeCustomerId: z.string().nullable(),
+    testClock: z
+      .object({ id: z.string(), frozenTime: z.string() })
+      .nullable()
+      .describe("The test clock the tenant lives on (its time is the clock's), or null: real time"),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -67,6 +71,7 @@ export const TenantOverview = z
     id: z.string(),
     name: z.string().nullable(),
     currency: z.string(),
+    testClock: z.object({ id: z.string(), frozenTime: z.string() }).nullable().describe("The test clock the tenant lives on, or null"),
     subscription: z
       .object({
         id: z.string(),

@@ -1,11 +1,15 @@
 import { eq } from "drizzle-orm";
+import { tenantClock } from "../clock";
 import type { Db } from "../db/client";
+import type { Bindings } from "../env";
 import { iso } from "../lib/time";
 import { DEFAULT_ROUNDING_MODE, type RoundingMode } from "../money/rounding";
 import type { Tenant, UpdateTenant } from "./schemas";
 import { tenants, type TenantRow } from "./table";
 
-export const toTenant = (row: TenantRow): Tenant => ({
+type Clock = { id: string; frozenTime: number } | null;
+
+export const toTenant = (row: TenantRow, clock: Clock): Tenant => ({
   id: row.id,
   name: row.name,
   billingEmail: row.billingEmail,
@@ -14,6 +18,7 @@ export const toTenant = (row: TenantRow): Tenant => ({
   taxRateBps: row.taxRateBps,
   roundingMode: row.roundingMode,
   stripeCustomerId: row.stripeCustomerId,
+  testClock: clock && { id: clock.id, frozenTime: iso(clock.frozenTime) },
   createdAt: iso(row.createdAt),
   updatedAt: iso(row.updatedAt),
 });
@@ -30,14 +35,19 @@ export async function ensureTenant(db: Db, id: string, now: number): Promise<Ten
   return rows[0]!;
 }
 
-export async function updateTenant(db: Db, id: string, input: UpdateTenant, now: number): Promise<Tenant> {
+/** The tenant's settings (created with the defaults on first sight), and the test clock it lives on. */
+export async function getTenant(env: Bindings, db: Db, id: string, now: number): Promise<Tenant> {
+  return toTenant(await ensureTenant(db, id, now), await tenantClock(env, id));
+}
+
+export async function updateTenant(env: Bindings, db: Db, id: string, input: UpdateTenant, now: number): Promise<Tenant> {
   await ensureTenant(db, id, now);
   const rows = await db
     .update(tenants)
     .set({ ...input, updatedAt: now })
     .where(eq(tenants.id, id))
     .returning();
-  return toTenant(rows[0]!);
+  return toTenant(rows[0]!, await tenantClock(env, id));
 }
 
 /** The tenant's rounding mode; the default for a tenant that has no row yet. */

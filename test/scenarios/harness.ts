@@ -80,7 +80,7 @@ export async function runScenario(s: Scenario): Promise<void> {
   for (const p of s.plans) await createPlan(db, CreatePlan.parse({ name: p.id, currency: s.currency ?? "USD", ...p }), ms("2027-01-01T00:00:00Z"));
   for (const c of s.coupons ?? []) await createCoupon(db, CreateCoupon.parse(c), ms("2027-01-01T00:00:00Z"));
   if (s.taxRateBps !== undefined || s.currency) {
-    await updateTenant(db, s.tenant, { taxRateBps: s.taxRateBps ?? 0, ...(s.currency ? { currency: s.currency } : {}) }, ms("2027-01-01T00:00:00Z"));
+    await updateTenant(env, db, s.tenant, { taxRateBps: s.taxRateBps ?? 0, ...(s.currency ? { currency: s.currency } : {}) }, ms("2027-01-01T00:00:00Z"));
   }
   const subs = new Map<string, string>();
   const subId = (key = "main") => {

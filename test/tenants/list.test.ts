@@ -43,6 +43,7 @@ describe("GET /tenants (operator list)", () => {
       id: "tl-subscribed",
       name: null,
       currency: "USD",
+      testClock: null,
       subscription: {
         id: created.json.data.id,
         planId: "pro",

@@ -40,7 +40,7 @@ export function Tenants() {
                       <td>{t.subscription ? <span class={`badge badge-${t.subscription.status}`}>{t.subscription.status}</span> : "—"}</td>
                       <td>
                         {t.subscription
-                          ? `${formatDate(t.subscription.currentPeriodStart)} – ${formatDate(t.subscription.currentPeriodEnd)} (${daysLeft(t.subscription.currentPeriodEnd)} days left)`
+                          ? `${formatDate(t.subscription.currentPeriodStart)} – ${formatDate(t.subscription.currentPeriodEnd)} (${daysLeft(t.subscription.currentPeriodEnd, t.testClock ? Date.parse(t.testClock.frozenTime) : Date.now())} days left${t.testClock ? " on its test clock" : ""})`
                           : "—"}
                       </td>
                       <td class="num">{formatMoney(t.periodToDate)}</td>
@@ -176,15 +176,17 @@ export function Coupons() {
 
 interface TestClock {
   id: string;
-  name?: string | null;
+  name: string | null;
   frozenTime: string;
-  status: string;
-  tenants?: string[];
+  status: "ready" | "advancing" | "failed";
+  advancingTo: string | null;
+  failure: string | null;
+  tenants: string[];
 }
 
-/** Lights up when the test-clock API exists (issue: test clocks); 404 until then. */
+/** Test clocks (README "Test clocks"); where they are off the API answers 404 and this says so. */
 export function TestClocks() {
-  const clocks = useResource(() => getPage<TestClock>("test-clocks"), [], { pollMs: 5000 });
+  const clocks = useResource(() => getPage<TestClock>("test-clocks"), [], { pollMs: 2000 });
   const [error, setError] = useState<Error>();
   const advance = async (clock: TestClock, to: string) => {
     setError(undefined);
@@ -208,10 +210,12 @@ export function TestClocks() {
               {data.map((c) => (
                 <li class="panel" key={c.id}>
                   <h2>{c.name ?? c.id}</h2>
-                  <p>
+                  <p data-testid="clock-time">
                     At {formatDateTime(c.frozenTime)} · <span class={`badge badge-${c.status}`}>{c.status}</span>
+                    {c.advancingTo ? <> · moving to {formatDateTime(c.advancingTo)}</> : null}
                   </p>
-                  {c.tenants?.length ? <p>Tenants: {c.tenants.map((t) => <a key={t} href={tenantHref(t, "invoices")}>{t} </a>)}</p> : null}
+                  {c.failure ? <p role="alert">The last advance failed: {c.failure}</p> : null}
+                  {c.tenants.length ? <p>Tenants: {c.tenants.map((t) => <a key={t} href={tenantHref(t, "invoices")}>{t} </a>)}</p> : null}
                   <div class="actions">
                     <button type="button" class="button" disabled={c.status === "advancing"} onClick={() => advance(c, addMonth(c.frozenTime))}>
                       Advance one month

@@ -25,6 +25,10 @@ export function Overview({ tenantId, canUpdate }: { tenantId: string; canUpdate:
     }
   }, [tenantId]);
   const plans = useResource(() => get<Plan[]>("plans"), []);
+  // A tenant on a test clock lives at the clock's time: days left count from it.
+  const tenant = useResource(() => get<{ testClock: { id: string; frozenTime: string } | null }>(`tenants/${enc(tenantId)}`), [tenantId]);
+  const clock = tenant.data?.testClock ?? null;
+  const now = clock ? Date.parse(clock.frozenTime) : Date.now();
   const [action, setAction] = useState<Action>();
   const [done, setDone] = useState<{ message: string; prorations: Proration[] }>();
 
@@ -68,8 +72,14 @@ export function Overview({ tenantId, canUpdate }: { tenantId: string; canUpdate:
             </div>
             <div>
               <dt>Days left</dt>
-              <dd data-testid="days-left">{daysLeft(current.currentPeriodEnd)}</dd>
+              <dd data-testid="days-left">{daysLeft(current.currentPeriodEnd, now)}</dd>
             </div>
+            {clock ? (
+              <div>
+                <dt>Test clock</dt>
+                <dd data-testid="test-clock">at {formatDate(clock.frozenTime)}</dd>
+              </div>
+            ) : null}
             {current.scheduledChange ? (
               <div>
                 <dt>Scheduled</dt>
@@ -98,7 +108,7 @@ export function Overview({ tenantId, canUpdate }: { tenantId: string; canUpdate:
           ) : null}
         </>
       )}
-      {action ? <ActionDialog tenantId={tenantId} sub={current} plan={plan} action={action} onClose={() => setAction(undefined)} onDone={finish} /> : null}
+      {action ? <ActionDialog tenantId={tenantId} sub={current} plan={plan} action={action} now={now} onClose={() => setAction(undefined)} onDone={finish} /> : null}
     </section>
   );
 }
@@ -183,6 +193,7 @@ function ActionDialog({
   sub,
   plan,
   action,
+  now,
   onClose,
   onDone,
 }: {
@@ -190,6 +201,8 @@ function ActionDialog({
   sub: Subscription | null;
   plan: Plan | undefined;
   action: Action;
+  /** The tenant's time (its test clock's, or the real one). */
+  now: number;
   onClose: () => void;
   onDone: (message: string, prorations?: Proration[]) => Promise<void>;
 }) {
@@ -217,28 +230,28 @@ function ActionDialog({
         </ConfirmDialog>
       );
     case "change": {
-      const now = action.at === "now";
+      const immediate = action.at === "now";
       const trialing = sub?.status === "trialing";
       return (
         <ConfirmDialog
-          title={`Switch to ${action.plan.name}${now ? " now" : " at period end"}?`}
-          confirmLabel={now ? "Switch now" : "Schedule the switch"}
+          title={`Switch to ${action.plan.name}${immediate ? " now" : " at period end"}?`}
+          confirmLabel={immediate ? "Switch now" : "Schedule the switch"}
           onClose={onClose}
           onConfirm={async () => {
             const changed = await post<SubscriptionChange>(`${path}/change-plan`, { planId: action.plan.id, at: action.at, prorate: true });
-            await onDone(now ? `Switched to ${action.plan.name}.` : `${action.plan.name} starts on ${formatDate(changed.currentPeriodEnd)}.`, changed.prorations);
+            await onDone(immediate ? `Switched to ${action.plan.name}.` : `${action.plan.name} starts on ${formatDate(changed.currentPeriodEnd)}.`, changed.prorations);
           }}
         >
           <p>
             From {plan ? `${plan.name} (${price(plan)})` : sub?.planId} to {action.plan.name} ({price(action.plan)}).
           </p>
-          {now && !trialing ? (
+          {immediate && !trialing ? (
             <p>
               Proration: the unused rest of this period on {plan?.name ?? "the current plan"} is credited and the rest of the period on {action.plan.name} is
-              charged, both from this moment until {formatDate(sub?.currentPeriodEnd)} ({daysLeft(sub?.currentPeriodEnd ?? "")} days). The exact items the
+              charged, both from this moment until {formatDate(sub?.currentPeriodEnd)} ({daysLeft(sub?.currentPeriodEnd ?? "", now)} days). The exact items the
               server creates are listed once it is done, and appear on the next invoice. Usage from now on is priced at {action.plan.name}.
             </p>
-          ) : now ? (
+          ) : immediate ? (
             <p>The trial continues on {action.plan.name}; nothing is prorated.</p>
           ) : (
             <p>Nothing changes until {formatDate(sub?.currentPeriodEnd)}; the next period starts on {action.plan.name}. No proration.</p>

@@ -49,4 +49,41 @@ describe("test clock: a failed payment", () => {
     expect((await invoicesOf(tenant))[0].status).toBe("paid");
     expect((await getSubscription(sub.id)).status).toBe("active");
   });
+
+  /**
+   * Product bug (src/stripe/handlers.ts:65, :79 and :119): the payment handlers date a
+   * payment with Stripe's `event.created` (the real time) whatever the tenant's time, while
+   * everything else of a clock-bound tenant (the past_due transition right next to it
+   * included, which uses tenantNow) is on the clock. So an invoice the clock finalized on
+   * 2027-11-01 is `paidAt` a real date a year earlier, before it was even issued, and the
+   * `invoice.payment_failed` / `invoice.paid` events sort before `invoice.finalized`. Fix:
+   * `paidAt: await tenantNow(ctx.env, tenantId, event.created * 1000)` (likewise the
+   * payment_failed event's time), which is the real `event.created` for tenants on no clock.
+   */
+  it.fails("dates a payment of a clock-bound tenant's invoice on the clock, never before the invoice was issued", async () => {
+    await createPlan({ id: "tc-dun-paid", basePrice: 2500 });
+    const tenant = "tc-dun-paid-t";
+    const clockId = await clockWith("2027-10-01T00:00:00Z", [tenant]);
+    await subscribe(tenant, { planId: "tc-dun-paid" });
+    await advance(clockId, "2027-11-02T00:00:00Z");
+    const [inv] = await invoicesOf(tenant);
+    const intent = await call("POST", `invoices/${inv.id}/payment-intent`, { token: await token({ tenant }) });
+    expect(intent.status, intent.text).toBe(200);
+    const sent = stripe.fake.paymentIntents.get(intent.json.data.paymentIntentId)!;
+    expect((await call("POST", WEBHOOK, await signed(stripeEvent("payment_intent.payment_failed", { ...sent, status: "requires_payment_method" })))).status).toBe(200);
+    expect((await call("POST", WEBHOOK, await signed(stripeEvent("payment_intent.succeeded", { ...sent, status: "succeeded", amount_received: 2500 })))).status).toBe(200);
+
+    const [paid] = await invoicesOf(tenant);
+    expect(paid.status).toBe("paid");
+    expect(Date.parse(paid.paidAt)).toBeGreaterThanOrEqual(Date.parse(paid.finalizedAt));
+    expect(paid.paidAt).toBe("2027-11-02T00:00:00.000Z");
+    const events = await call("GET", `tenants/${tenant}/events?limit=200`, { token: await token({ tenant }) });
+    const at = Object.fromEntries(events.json.data.filter((e: any) => e.type.startsWith("invoice.")).map((e: any) => [e.type, e.timestamp]));
+    expect(at).toEqual({
+      "invoice.created": "2027-11-01T00:00:00.000Z",
+      "invoice.finalized": "2027-11-01T00:00:00.000Z",
+      "invoice.payment_failed": "2027-11-02T00:00:00.000Z",
+      "invoice.paid": "2027-11-02T00:00:00.000Z",
+    });
+  });
 });

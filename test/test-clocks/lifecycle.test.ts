@@ -189,6 +189,24 @@ describe("test clock: a subscription's lifecycle", () => {
     expect(second.lines.filter((l: any) => l.kind === "base").map((l: any) => [l.description, l.amount.amount])).toEqual([["tc-life-basic (2027-06-10 – 2027-07-10)", 2900]]);
   });
 
+  it("cancels at the period end: the last period is billed, then nothing more", async () => {
+    await createPlan({ id: "tc-life-cancel", basePrice: 3000 });
+    const tenant = "tc-life-cancel-t";
+    const clockId = await clockWith("2027-08-15T00:00:00Z", [tenant]);
+    const sub = await subscribe(tenant, { planId: "tc-life-cancel" });
+    await advance(clockId, "2027-09-20T00:00:00Z");
+    const canceled = await call("POST", `subscriptions/${sub.id}/cancel`, { token: await adminToken(), body: {} });
+    expect(canceled.status, canceled.text).toBe(200);
+    expect(canceled.json.data).toMatchObject({ status: "active", cancelAtPeriodEnd: true, cancelAt: "2027-10-15T00:00:00.000Z", canceledAt: "2027-09-20T00:00:00.000Z" });
+
+    await advance(clockId, "2027-12-20T00:00:00Z");
+    expect(await getSubscription(sub.id)).toMatchObject({ status: "canceled", endedAt: "2027-10-15T00:00:00.000Z" });
+    expect((await invoicesOf(tenant)).map((i) => [i.periodStart, i.periodEnd, i.total.amount, i.number])).toEqual([
+      ["2027-08-15T00:00:00.000Z", "2027-09-15T00:00:00.000Z", 3000, "INV-2027-000001"],
+      ["2027-09-15T00:00:00.000Z", "2027-10-15T00:00:00.000Z", 3000, "INV-2027-000002"],
+    ]);
+  });
+
   it("resumes a pause with resumesAt on its own; the paused span bills no base fee", async () => {
     // $30.00 for June (30 days): paused June 11 → June 21, the fee accrues 20 of the 30 days.
     await createPlan({ id: "tc-life-pause", basePrice: 3000, meters: [{ metric: "apiCalls", price: { model: "per_unit", unitPrice: "1" } }] });

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, inArray, ne, sql } from "drizzle-orm";
 import { testClocks, testClockTenants, type TestClockRow } from "../clock";
 import type { Db } from "../db/client";
+import { violates } from "../db/constraints";
 import type { Bindings } from "../env";
 import { badRequest, conflict, notFound } from "../http/errors";
 import { newId } from "../lib/ids";
@@ -107,7 +108,8 @@ export async function addTenant(env: Bindings, db: Db, clockId: string, tenantId
     await db.insert(testClockTenants).values({ tenantId, clockId, createdAt: now });
   } catch (err) {
     // Put on a clock by a concurrent request between the check and the write.
-    if (String((err as Error).message).includes("UNIQUE")) throw conflict(`Tenant ${tenantId} is already on a test clock`, { tenantId });
+    // drizzle wraps D1's error: the constraint's message is on a `cause` down the chain.
+    if (violates(err, "UNIQUE")) throw conflict(`Tenant ${tenantId} is already on a test clock`, { tenantId });
     throw err;
   }
   return getClock(db, null, clockId);

@@ -61,13 +61,18 @@ describe("test clock: isolation and idempotency", () => {
     await subscribe(tenant, { planId: "tc-iso-idem" });
     const admin = await adminToken();
 
-    await advance(clockId, "2027-03-15T00:00:00Z");
+    // A millisecond before the period end closes nothing; the end itself closes it.
+    await advance(clockId, "2027-02-28T23:59:59.999Z");
+    expect((await invoicesOf(tenant)).map((i) => i.periodStart)).toEqual(["2027-01-01T00:00:00.000Z"]);
+    await advance(clockId, "2027-03-01T00:00:00Z");
     const first = await invoicesOf(tenant);
-    expect(first.map((i) => [i.periodStart, i.number, i.total.amount])).toEqual([
-      ["2027-01-01T00:00:00.000Z", "INV-2027-000001", 1200],
-      ["2027-02-01T00:00:00.000Z", "INV-2027-000002", 1200],
+    expect(first.map((i) => [i.periodStart, i.number, i.total.amount, i.status])).toEqual([
+      ["2027-01-01T00:00:00.000Z", "INV-2027-000001", 1200, "open"],
+      ["2027-02-01T00:00:00.000Z", "INV-2027-000002", 1200, "open"],
     ]);
-    // The same target again: the instant's jobs run again and find nothing to do.
+    // The same target again (that very period end): its jobs run again and find nothing to do.
+    await advance(clockId, "2027-03-01T00:00:00Z");
+    expect(await invoicesOf(tenant)).toEqual(first);
     await advance(clockId, "2027-03-15T00:00:00Z");
     expect(await invoicesOf(tenant)).toEqual(first);
 

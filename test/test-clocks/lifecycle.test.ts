@@ -85,6 +85,35 @@ describe("test clock: a subscription's lifecycle", () => {
     expect(await shape(lists[steps]!)).toEqual(await shape(lists[once]!));
   });
 
+  it("bills a yearly plan anchored on Feb 29 once a year, the next period ending Feb 28", async () => {
+    // $300.00 a year.
+    await createPlan({ id: "tc-life-yearly", basePrice: 30000, interval: "year" });
+    const tenant = "tc-life-yearly-t";
+    const clockId = await clockWith("2028-02-29T00:00:00Z", [tenant]);
+    const sub = await subscribe(tenant, { planId: "tc-life-yearly" });
+    expect(sub).toMatchObject({ currentPeriodStart: "2028-02-29T00:00:00.000Z", currentPeriodEnd: "2029-02-28T00:00:00.000Z" });
+    await advance(clockId, "2029-03-01T00:00:00Z");
+    expect((await invoicesOf(tenant)).map(figures)).toEqual([
+      { periodStart: "2028-02-29T00:00:00.000Z", periodEnd: "2029-02-28T00:00:00.000Z", status: "open", subtotal: 30000, discounts: 0, total: 30000, creditsApplied: 0, amountDue: 30000 },
+    ]);
+    expect(await getSubscription(sub.id)).toMatchObject({ currentPeriodStart: "2029-02-28T00:00:00.000Z" });
+  });
+
+  it("keeps the settings a tenant had before it was put on the clock: its tax rate and rounding mode", async () => {
+    const tenant = "tc-life-taxed";
+    const settings = await call("PUT", `tenants/${tenant}`, { token: await adminToken(), body: { taxRateBps: 1250, roundingMode: "half_even" } });
+    expect(settings.status, settings.text).toBe(200);
+    await createPlan({ id: "tc-life-taxed", basePrice: 1000, meters: [{ metric: "apiCalls", price: { model: "per_unit", unitPrice: "1" } }] });
+    const clockId = await clockWith("2027-11-01T00:00:00Z", [tenant]);
+    await subscribe(tenant, { planId: "tc-life-taxed" });
+    expect((await usage(tenant, { eventId: "taxed-1", metric: "apiCalls", quantity: 12 })).status).toBe(200);
+    await advance(clockId, "2027-12-02T00:00:00Z");
+    const [inv] = await invoicesOf(tenant);
+    // $10.00 + 12 calls = $10.12; 12.5 % tax is 126.5 ¢, a tie: half-even gives 126 ¢.
+    expect(figures(inv)).toMatchObject({ subtotal: 1012, total: 1138, amountDue: 1138 });
+    expect(inv.tax).toEqual({ amount: 126, currency: "USD", rateBps: 1250 });
+  });
+
   it("ends a trial into an active subscription: the trial bills no base fee, the first paid period does", async () => {
     // $49.00 a month, 14 trial days, usage free during the trial (the default), 1 ¢ a call.
     await createPlan({ id: "tc-life-trial", basePrice: 4900, trialDays: 14, meters: [{ metric: "apiCalls", price: { model: "per_unit", unitPrice: "1" } }] });

@@ -40,10 +40,15 @@ describe("test clock: validation and access", () => {
     expect((await call("GET", "tenants/tc-val-bare", { token: await token({ tenant: "tc-val-bare" }) })).status).toBe(200);
     expect((await put(other, "tc-val-bare")).status).toBe(201);
 
+    // Put on two clocks at once: one wins, the other is 409 (never both, never a 500).
+    const raced = await Promise.all([clockId, other].map((c) => put(c, "tc-val-raced")));
+    expect(raced.map((r) => r.status).sort(), raced.map((r) => r.text).join("\n")).toEqual([201, 409]);
+    const winner = raced[0]!.status === 201 ? clockId : other;
+
     const clocks = await call("GET", `test-clocks/${clockId}`, { token: admin });
-    expect(clocks.json.data.tenants).toEqual(["tc-val-fresh"]);
+    expect(clocks.json.data.tenants).toEqual(winner === clockId ? ["tc-val-fresh", "tc-val-raced"] : ["tc-val-fresh"]);
     const second = await call("GET", `test-clocks/${other}`, { token: admin });
-    expect(second.json.data.tenants).toEqual(["tc-val-bare"]);
+    expect(second.json.data.tenants).toEqual(winner === other ? ["tc-val-bare", "tc-val-raced"] : ["tc-val-bare"]);
     // The refused tenants stay on real time, their data untouched.
     expect((await call("GET", "tenants/tc-val-subscribed/subscription", { token: admin })).status).toBe(200);
   });

@@ -7,6 +7,7 @@ import { runScheduledSyncs, SPEND_SYNC_CRON } from "../spend/sync/scheduled";
 import { runCostAlerts } from "../realtime/alerts";
 import { runSubscriptionJobs } from "../subscriptions/jobs";
 import { reconcileMeters } from "../subscriptions/meter-reconcile";
+import { reconcileAllMeterQuotas } from "../quotas/meter-sync";
 import { OUTBOX_CRON, sweepOutbox } from "../outbox/runtime";
 import { sweepAlertCrossings } from "../realtime/alerts";
 import { emitTrialReminders } from "../subscriptions/trial-reminders";
@@ -52,6 +53,7 @@ export async function runScheduled(controller: ScheduledController, env: Binding
     jobs.push(...hourlyTenantJobs(env, at, onRealTime));
     jobs.push(["alert crossings", () => sweepAlertCrossings(env, at)]);
     jobs.push(["meter reconciliation", () => reconcileMeters(env, at)]);
+    jobs.push(["meter quota reconciliation", () => reconcileAllMeterQuotas(env, database(env.DB))]);
     jobs.push([
       "spend sync",
       () => runScheduledSyncs(database(env.DB), env as unknown as Record<string, unknown>, at, { fetch: (input, init) => fetch(input, init), clock: Date.now }),

@@ -1,7 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../env";
 import { log } from "../http/logger";
-import { loadQuotaDefinitions } from "../quotas/service";
 import { rulesFor, type QuotaDefinition, type QuotaRule } from "../quotas/rules";
 import { addEvent, copyAggregate, meteredValue, type Aggregate } from "./aggregate";
 import type { AlertCrossing, MeterAlertRule } from "./alert-rules";
@@ -35,7 +34,6 @@ const FLUSH_CHUNK = 1_000;
 /** Flushed buckets are kept for quota windows (a month back from the oldest accepted timestamp). */
 const BUCKET_RETENTION_MS = RETENTION_MS + 32 * DAY_MS;
 const PRUNE_EVERY_MS = 6 * HOUR_MS;
-const QUOTA_RESYNC_MS = HOUR_MS;
 const MAX_HOT_BUCKETS = 20_000;
 /** Unacknowledged alert crossings kept (each alert crosses at most once per window). */
 const MAX_PENDING_ALERTS = 1_000;
@@ -287,16 +285,22 @@ export class TenantMeter extends DurableObject<Bindings> {
     this.applyAlerts(rules);
   }
 
-  /** Reloads the explicit quotas from D1 (after every quota write, and hourly from the alarm). */
-  async syncQuotas(): Promise<void> {
-    await this.ctx.blockConcurrencyWhile(async () => {
-      const quotas = await loadQuotaDefinitions(this.env.DB, this.tenantId);
-      this.ctx.storage.transactionSync(() => {
-        this.store.replaceQuotas(quotas);
-        this.store.setMeta("quotas_synced_at", Date.now());
-      });
-      this.applyQuotas(quotas);
+  /**
+   * The tenant's explicit quotas (replaces the set; contract in ../quotas/meter-sync.ts). A set
+   * older (lower version) than the one held is ignored.
+   */
+  setQuotas(quotas: QuotaDefinition[], version: number): void {
+    if (version < Number(this.store.getMeta("quotas_version") ?? 0)) return;
+    this.ctx.storage.transactionSync(() => {
+      this.store.replaceQuotas(quotas);
+      this.store.setMeta("quotas_version", version);
     });
+    this.applyQuotas(quotas);
+  }
+
+  /** The explicit quotas it enforces and their version, for the reconciliation with D1. */
+  quotaState(): { quotas: QuotaDefinition[]; version: number } {
+    return { quotas: this.store.quotas(), version: Number(this.store.getMeta("quotas_version") ?? 0) };
   }
 
   // ── RPC: flushing ────────────────────────────────────────────────────────
@@ -314,7 +318,6 @@ export class TenantMeter extends DurableObject<Bindings> {
     const now = Date.now();
     // On a test clock behind the real time, what is recent is measured on the clock.
     if (now - Number(this.store.getMeta("pruned_at") ?? 0) >= PRUNE_EVERY_MS) this.prune(Math.min(now, Number(this.store.getMeta("clock") ?? now)));
-    if (now - Number(this.store.getMeta("quotas_synced_at") ?? 0) >= QUOTA_RESYNC_MS) await this.syncQuotas();
     if (this.store.hasUnflushed()) this.scheduleFlush();
   }
 

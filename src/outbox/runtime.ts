@@ -1,6 +1,7 @@
 import { database } from "../db/client";
 import type { Bindings } from "../env";
 import { log } from "../http/logger";
+import { deliverMeterQuotas, METER_QUOTAS_KIND } from "../quotas/meter-sync";
 import { deliverMeterState, METER_STATE_KIND } from "../subscriptions/meter-sync";
 import { deliverEndpoint, EVENT_KIND, EVENT_RETENTION_MS, fanOutEvent, pruneDeliveries, wakeDueEndpoints, wakeEndpoints } from "../webhooks";
 import { dispatchOutbox, pruneOutbox, SWEEP_LIMIT, type OutboxHandler, type OutboxQueueMessage } from "./dispatcher";
@@ -9,6 +10,7 @@ import { dispatchOutbox, pruneOutbox, SWEEP_LIMIT, type OutboxHandler, type Outb
 export const OUTBOX_HANDLERS: Record<string, OutboxHandler> = {
   [EVENT_KIND]: fanOutEvent,
   [METER_STATE_KIND]: deliverMeterState,
+  [METER_QUOTAS_KIND]: deliverMeterQuotas,
 };
 
 /** At most this many pages of due rows per sweep (a page is what one dispatchOutbox call takes). */

@@ -83,5 +83,5 @@ export const quotasRoutes = createRouter()
       request: { params: QuotaParams },
       responses: jsonResponses(envelope(z.object({ id: z.string(), deleted: z.literal(true) }))),
     }),
-    async (c) => ok(c, await deleteQuota(c.env, principalOf(c), c.req.valid("param").quotaId)),
+    async (c) => ok(c, await deleteQuota(c.env, principalOf(c), c.req.valid("param").quotaId, Date.now())),
   );

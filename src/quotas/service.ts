@@ -1,5 +1,5 @@
 import { violates } from "../db/constraints";
-import { and, asc, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { iso } from "../lib/time";
 import type { Bindings, Principal } from "../env";
@@ -7,7 +7,9 @@ import { isAdmin } from "../http/auth";
 import { ApiError, conflict, notFound } from "../http/errors";
 import { formatDecimal, quantityFromNumber, toNumber, decimal } from "../metering/quantity";
 import type { CheckResult, QuotaUsage } from "../metering/types";
-import type { QuotaDefinition } from "./rules";
+import { newId } from "../lib/ids";
+import { outboxSelectStatement } from "../outbox";
+import { METER_QUOTAS_KIND, meterQuotasStatement, syncMeterQuotas } from "./meter-sync";
 import type { CreateQuota, Quota, UpdateQuota } from "./schemas";
 import { quotas, type QuotaRow } from "./table";
 
@@ -16,21 +18,6 @@ export const MAX_QUOTAS_PER_TENANT = 100;
 
 const meter = (env: Bindings, tenantId: string) => env.TENANT_METER.getByName(tenantId);
 const limitText = (limit: number) => formatDecimal(quantityFromNumber(limit)!);
-
-const toDefinition = (row: QuotaRow): QuotaDefinition => ({
-  id: row.id,
-  metric: row.metric,
-  limit: row.limitValue,
-  period: row.period,
-  enforcement: row.enforcement,
-  source: row.source,
-});
-
-/** The tenant's explicit quotas as its meter enforces them (the meter calls this to resync). */
-export async function loadQuotaDefinitions(d1: D1Database, tenantId: string): Promise<QuotaDefinition[]> {
-  const rows = await database(d1).select().from(quotas).where(eq(quotas.tenantId, tenantId)).orderBy(asc(quotas.id));
-  return rows.map(toDefinition);
-}
 
 function toQuota(tenantId: string, row: QuotaRow | null, usage: QuotaUsage | undefined, plan?: QuotaUsage): Quota {
   const u = usage ?? plan;
@@ -78,17 +65,27 @@ async function withUsage(env: Bindings, row: QuotaRow, now: number): Promise<Quo
 export async function createQuota(env: Bindings, principal: Principal, input: CreateQuota, now: number): Promise<Quota> {
   const source = isAdmin(principal) ? "operator" : "tenant";
   const id = `qt_${crypto.randomUUID().replaceAll("-", "")}`;
-  // One conditional statement: the per-tenant cap holds under concurrent creates.
-  const row = await env.DB.prepare(
-    `INSERT INTO quotas (id, tenant_id, metric, limit_value, period, enforcement, source, created_at, updated_at)
-     SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8
-     WHERE (SELECT COUNT(*) FROM quotas WHERE tenant_id = ?2) < ?9
-     ON CONFLICT (tenant_id, metric, period, source) DO NOTHING
-     RETURNING id`,
-  )
-    .bind(id, input.tenantId, input.metric, limitText(input.limit), input.period, input.enforcement, source, now, MAX_QUOTAS_PER_TENANT)
-    .first<{ id: string }>();
   const db = database(env.DB);
+  // One conditional statement: the per-tenant cap holds under concurrent creates. The meter's
+  // outbox row is written in the same batch, and only when the quota was.
+  const [, [row]] = await db.batch([
+    // Every column in table order.
+    db
+      .insert(quotas)
+      .select(
+        sql`SELECT ${id}, ${input.tenantId}, ${input.metric}, ${limitText(input.limit)}, ${input.period}, ${input.enforcement}, ${source}, ${now}, ${now}
+          WHERE (SELECT COUNT(*) FROM ${quotas} WHERE ${quotas.tenantId} = ${input.tenantId}) < ${MAX_QUOTAS_PER_TENANT}`,
+      )
+      .onConflictDoNothing(),
+    db.select({ id: quotas.id }).from(quotas).where(eq(quotas.id, id)),
+    outboxSelectStatement(
+      db,
+      { id: newId("obx", now), tenantId: input.tenantId, kind: METER_QUOTAS_KIND, at: now },
+      sql`json_object('tenantId', ${input.tenantId})`,
+      sql`${quotas}`,
+      eq(quotas.id, id),
+    ),
+  ]);
   if (!row) {
     const existing = await db
       .select({ id: quotas.id })
@@ -107,7 +104,7 @@ export async function createQuota(env: Bindings, principal: Principal, input: Cr
     }
     throw conflict(`A tenant may have at most ${MAX_QUOTAS_PER_TENANT} quotas`);
   }
-  await meter(env, input.tenantId).syncQuotas();
+  await syncMeterQuotas(db, env, input.tenantId);
   const created = (await db.select().from(quotas).where(eq(quotas.id, id)).get())!;
   return withUsage(env, created, now);
 }
@@ -129,9 +126,11 @@ async function ownedQuota(env: Bindings, principal: Principal, id: string): Prom
 
 export async function updateQuota(env: Bindings, principal: Principal, id: string, patch: UpdateQuota, now: number): Promise<Quota> {
   const row = await ownedQuota(env, principal, id);
+  const db = database(env.DB);
   let updated: QuotaRow | undefined;
   try {
-    updated = await database(env.DB)
+    const [rows] = await db.batch([
+      db
       .update(quotas)
       .set({
         ...(patch.limit === undefined ? {} : { limitValue: limitText(patch.limit) }),
@@ -140,8 +139,10 @@ export async function updateQuota(env: Bindings, principal: Principal, id: strin
         updatedAt: now,
       })
       .where(and(eq(quotas.id, id), eq(quotas.tenantId, row.tenantId)))
-      .returning()
-      .get();
+      .returning(),
+      meterQuotasStatement(db, row.tenantId, now),
+    ]);
+    updated = rows[0];
   } catch (err) {
     if (violates(err, "UNIQUE")) {
       throw conflict(`A ${patch.period} quota on ${row.metric} already exists`);
@@ -149,14 +150,15 @@ export async function updateQuota(env: Bindings, principal: Principal, id: strin
     throw err;
   }
   if (!updated) throw notFound("Quota", id);
-  await meter(env, row.tenantId).syncQuotas();
+  await syncMeterQuotas(db, env, row.tenantId);
   return withUsage(env, updated, now);
 }
 
-export async function deleteQuota(env: Bindings, principal: Principal, id: string): Promise<{ id: string; deleted: true }> {
+export async function deleteQuota(env: Bindings, principal: Principal, id: string, now: number): Promise<{ id: string; deleted: true }> {
   const row = await ownedQuota(env, principal, id);
-  await database(env.DB).delete(quotas).where(eq(quotas.id, id));
-  await meter(env, row.tenantId).syncQuotas();
+  const db = database(env.DB);
+  await db.batch([db.delete(quotas).where(eq(quotas.id, id)), meterQuotasStatement(db, row.tenantId, now)]);
+  await syncMeterQuotas(db, env, row.tenantId);
   return { id, deleted: true };
 }
 

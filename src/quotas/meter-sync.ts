@@ -1,0 +1,110 @@
+import { and, asc, desc, eq, isNull, lte, sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import type { Bindings } from "../env";
+import { log } from "../http/logger";
+import { outbox, outboxStatement, type OutboxHandler, type Statement } from "../outbox";
+import type { QuotaDefinition } from "./rules";
+import { quotas } from "./table";
+
+/**
+ * The explicit quotas the tenant's meter enforces, pushed like its plan state (the meter never
+ * reads D1, so its hot path never waits on it). Every quota write puts a `meter.quotas` outbox
+ * row in its own batch; after the write the request pushes the tenant's whole set at once and
+ * marks the rows done; if that fails, the dispatcher pushes what D1 holds then, until it lands.
+ * A push carries the outbox seq of the newest quota write it includes (its version), read in
+ * one snapshot with the quotas, so a late push of an older set never replaces a newer one.
+ */
+export const METER_QUOTAS_KIND = "meter.quotas";
+
+export interface MeterQuotas {
+  quotas: QuotaDefinition[];
+  /** The newest `meter.quotas` outbox seq this set includes (0: none yet). */
+  version: number;
+}
+
+export function meterQuotasStatement(db: Db, tenantId: string, now: number): Statement {
+  return outboxStatement(db, { tenantId, kind: METER_QUOTAS_KIND, payload: { tenantId }, at: now });
+}
+
+/** The tenant's quotas as D1 holds them now, with their version (one read snapshot). */
+export async function meterQuotasOf(db: Db, tenantId: string): Promise<MeterQuotas> {
+  const [rows, newest] = await db.batch([
+    db.select().from(quotas).where(eq(quotas.tenantId, tenantId)).orderBy(asc(quotas.id)),
+    db
+      .select({ seq: outbox.seq })
+      .from(outbox)
+      .where(and(eq(outbox.kind, METER_QUOTAS_KIND), eq(outbox.tenantId, tenantId)))
+      .orderBy(desc(outbox.seq))
+      .limit(1),
+  ]);
+  return {
+    quotas: rows.map((row) => ({
+      id: row.id,
+      metric: row.metric,
+      limit: row.limitValue,
+      period: row.period,
+      enforcement: row.enforcement,
+      source: row.source,
+    })),
+    version: newest[0]?.seq ?? 0,
+  };
+}
+
+async function push(env: Bindings, db: Db, tenantId: string): Promise<number> {
+  const state = await meterQuotasOf(db, tenantId);
+  await env.TENANT_METER.getByName(tenantId).setQuotas(state.quotas, state.version);
+  return state.version;
+}
+
+/** After a quota write committed: the meter enforces it before the response; a failure is left to the outbox. */
+export async function syncMeterQuotas(db: Db, env: Bindings, tenantId: string): Promise<void> {
+  let version: number;
+  try {
+    version = await push(env, db, tenantId);
+  } catch (err) {
+    log("warn", "meter.quotas_push_deferred", { tenant: tenantId, error: (err as Error).message });
+    return;
+  }
+  await db
+    .update(outbox)
+    .set({ doneAt: Date.now() })
+    .where(and(eq(outbox.kind, METER_QUOTAS_KIND), eq(outbox.tenantId, tenantId), isNull(outbox.doneAt), lte(outbox.seq, version)))
+    .catch((err: Error) => log("warn", "meter.quotas_mark_failed", { tenant: tenantId, error: err.message }));
+}
+
+/** The outbox handler: pushes the set D1 holds now. */
+export const deliverMeterQuotas: OutboxHandler = async (env, db, row) => {
+  await push(env, db, (row.payload as { tenantId: string }).tenantId);
+};
+
+/**
+ * The hourly reconciliation's part: pushes D1's set where the meter holds another one. Done
+ * outbox rows are pruned after a day, so D1's version may be older than the meter's: the
+ * repair is sent at the newer of the two (a write racing it still carries a newer one).
+ */
+export async function reconcileMeterQuotas(env: Bindings, db: Db, tenantId: string): Promise<boolean> {
+  const meter = env.TENANT_METER.getByName(tenantId);
+  const held = await meter.quotaState();
+  const expected = await meterQuotasOf(db, tenantId);
+  const same = (q: QuotaDefinition[]) => JSON.stringify([...q].sort((a, b) => (a.id < b.id ? -1 : 1)));
+  if (same(held.quotas) === same(expected.quotas)) return false;
+  await meter.setQuotas(expected.quotas, Math.max(held.version, expected.version));
+  log("warn", "meter.quotas_drift_repaired", { tenant: tenantId, d1: expected.quotas.length, meter: held.quotas.length });
+  return true;
+}
+
+/** Hourly: reconciles every tenant that has quotas, or had a quota write in the last day. */
+export async function reconcileAllMeterQuotas(env: Bindings, db: Db): Promise<{ tenants: number; repaired: number }> {
+  const tenants = await db.all<{ tenantId: string }>(
+    sql`SELECT tenant_id AS tenantId FROM ${quotas} UNION SELECT tenant_id FROM ${outbox} WHERE ${outbox.kind} = ${METER_QUOTAS_KIND}`,
+  );
+  let repaired = 0;
+  for (const { tenantId } of tenants) {
+    const fixed = await reconcileMeterQuotas(env, db, tenantId).catch((err: Error) => {
+      log("error", "meter.quotas_reconcile_failed", { tenant: tenantId, error: err.message });
+      return false;
+    });
+    if (fixed) repaired++;
+  }
+  return { tenants: tenants.length, repaired };
+}

@@ -3,6 +3,7 @@ import { log } from "../http/logger";
 import { recordAlertCrossings } from "../realtime/alerts";
 import { noteQuotaRefusals } from "../webhooks/quota-events";
 import { asUsageMessage } from "./enqueue";
+import { tenantNow } from "../clock";
 
 /**
  * Queue consumer for `usage-events` (batch ingestion). Messages are grouped by
@@ -27,12 +28,13 @@ export async function consumeUsageBatch(batch: MessageBatch<unknown>, env: Bindi
     groups.set(body.tenantId, group);
   }
 
-  const now = Date.now();
+  const realTime = Date.now();
   await Promise.all(
     [...groups].map(async ([tenantId, messages]) => {
       const events = messages.flatMap((m) => asUsageMessage(m.body)!.events);
       try {
-        const result = await env.TENANT_METER.getByName(tenantId).ingest(events, now);
+        // The tenant's time decides alert windows: a tenant on a test clock lives at the clock's.
+        const result = await env.TENANT_METER.getByName(tenantId).ingest(events, await tenantNow(env, tenantId, realTime));
         // Stored before the ack: if this fails the batch is retried and the meter, which keeps
         // unacknowledged crossings, reports them again.
         if (result.alerts) await recordAlertCrossings(env, tenantId, result.alerts);

@@ -1,3 +1,5 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
 import { createRoute, z } from "@hono/zod-openapi";
 import { assertTenantAccess, principalOf } from "../http/auth";
 import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } from "../http/envelope";
@@ -5,7 +7,10 @@ import { decodeCursor, paginate, PageQuery } from "../http/pagination";
 import { createRouter, secured } from "../http/router";
 import { TenantId } from "../tenants/schemas";
 import { CheckQuery, CreateQuota, Quota, QuotaCheck, QuotaId, UpdateQuota } from "./schemas";
-import { checkQuota, createQuota, deleteQuota, listQuotas, updateQuota } from "./service";
+import { checkQuota, createQuota, deleteQuota, listQuotas, quotaTenant, updateQuota } from "./service";
+
+/** The time of the tenant whose quota the route names (src/clock). */
+const quotaNow = (c: Context<AppEnv>) => clockNow(c, () => quotaTenant(c.env, c.req.param("quotaId")!));
 import { clockNow } from "../clock";
 
 const tags = ["Quotas"];
@@ -71,7 +76,7 @@ export const quotasRoutes = createRouter()
       responses: jsonResponses(envelope(Quota)),
     }),
     async (c) =>
-      ok(c, await updateQuota(c.env, principalOf(c), c.req.valid("param").quotaId, c.req.valid("json"), Date.now())),
+      ok(c, await updateQuota(c.env, principalOf(c), c.req.valid("param").quotaId, c.req.valid("json"), await quotaNow(c))),
   )
   .openapi(
     createRoute({
@@ -83,5 +88,5 @@ export const quotasRoutes = createRouter()
       request: { params: QuotaParams },
       responses: jsonResponses(envelope(z.object({ id: z.string(), deleted: z.literal(true) }))),
     }),
-    async (c) => ok(c, await deleteQuota(c.env, principalOf(c), c.req.valid("param").quotaId, Date.now())),
+    async (c) => ok(c, await deleteQuota(c.env, principalOf(c), c.req.valid("param").quotaId, await quotaNow(c))),
   );

@@ -109,6 +109,11 @@ export async function createQuota(env: Bindings, principal: Principal, input: Cr
   return withUsage(env, created, now);
 }
 
+/** Whose quota `id` is (undefined when there is none). */
+export async function quotaTenant(env: Bindings, id: string): Promise<string | undefined> {
+  return (await database(env.DB).select({ tenantId: quotas.tenantId }).from(quotas).where(eq(quotas.id, id)).get())?.tenantId;
+}
+
 /** The quota `id` as the caller may see it: another tenant's is "not found", an operator's is read-only to tenants. */
 async function ownedQuota(env: Bindings, principal: Principal, id: string): Promise<QuotaRow> {
   const db = database(env.DB);

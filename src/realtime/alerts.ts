@@ -124,6 +124,11 @@ export async function listAlerts(env: Bindings, db: Db, tenantId: string, page: 
 }
 
 /** Dismisses a triggered alert; another tenant's alert id is not found. */
+/** Whose alert `id` is (undefined when there is none). */
+export async function alertTenant(db: Db, id: string): Promise<string | undefined> {
+  return (await db.select({ tenantId: realtimeAlerts.tenantId }).from(realtimeAlerts).where(eq(realtimeAlerts.id, id)).get())?.tenantId;
+}
+
 export async function dismissAlert(db: Db, principal: Principal, alertId: string, now: number): Promise<AlertView> {
   const owned = isAdmin(principal) ? undefined : eq(realtimeAlerts.tenantId, principal.tenant);
   const [row] = await db

@@ -5,7 +5,7 @@ import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } f
 import { decodeCursor, PageQuery } from "../http/pagination";
 import { createRouter, secured } from "../http/router";
 import { TenantId } from "../tenants/schemas";
-import { createAlert, dismissAlert, listAlerts } from "./alerts";
+import { alertTenant, createAlert, dismissAlert, listAlerts } from "./alerts";
 import { costByResource } from "./by-resource";
 import { currentCost } from "./current";
 import { Alert, AlertId, ByResourceQuery, CostByResource, CostTimeline, CreateAlert, CurrentCost, TimelineQuery } from "./schemas";
@@ -100,5 +100,5 @@ export const realtimeRoutes = createRouter()
       request: { params: z.object({ alertId: AlertId }) },
       responses: jsonResponses(envelope(Alert)),
     }),
-    async (c) => ok(c, await dismissAlert(database(c.env.DB), principalOf(c), c.req.valid("param").alertId, Date.now())),
+    async (c) => ok(c, await dismissAlert(database(c.env.DB), principalOf(c), c.req.valid("param").alertId, await clockNow(c, () => alertTenant(database(c.env.DB), c.req.valid("param").alertId)))),
   );

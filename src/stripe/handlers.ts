@@ -28,7 +28,7 @@ interface Payment {
  * another tenant, another currency or less than the amount due does not settle it; such
  * payments and payments for an invoice that is no longer open are logged for an operator.
  */
-async function settleInvoice({ db }: StripeEventContext, payment: Payment): Promise<void> {
+async function settleInvoice({ db, env }: StripeEventContext, payment: Payment): Promise<void> {
   const fields = { invoiceId: payment.invoiceId, tenantId: payment.tenantId, paymentIntentId: payment.paymentIntentId };
   const row = await db.select().from(invoices).where(eq(invoices.id, payment.invoiceId)).get();
   if (!row || (payment.tenantId && payment.tenantId !== row.tenantId)) {
@@ -46,7 +46,9 @@ async function settleInvoice({ db }: StripeEventContext, payment: Payment): Prom
     });
     return;
   }
-  const paid = await markInvoicePaid(db, row, payment.paidAt, payment.paymentIntentId);
+  // Stripe dates the payment on real time; a tenant on a test clock was paid at the clock's.
+  const paidAt = await tenantNow(env, row.tenantId, payment.paidAt);
+  const paid = await markInvoicePaid(db, row, paidAt, payment.paymentIntentId);
   if (!paid && row.status !== "paid") {
     log("error", "stripe payment received for an invoice that is not open", { ...fields, status: row.status });
   }
@@ -110,13 +112,14 @@ onStripeEvent("payment_intent.succeeded", async (event, ctx) => {
   if (found?.sub.status === "past_due" && found.invoiceStatus === "paid") await recoverFromPastDue(ctx.db, ctx.env, found.sub.id, await tenantNow(ctx.env, found.sub.tenantId, ctx.now));
 });
 
-onStripeEvent("payment_intent.payment_failed", async (event, { db }) => {
+onStripeEvent("payment_intent.payment_failed", async (event, { db, env }) => {
   const intent = event.data.object;
   const invoiceId = intent.metadata?.invoiceId;
   const invoice = invoiceId ? await db.select({ id: invoices.id, tenantId: invoices.tenantId }).from(invoices).where(eq(invoices.id, invoiceId)).get() : undefined;
   if (invoice) {
     const payment = { paymentIntentId: intent.id, code: intent.last_payment_error?.code ?? null, declineCode: intent.last_payment_error?.decline_code ?? null };
-    await db.batch([invoiceEventStatement(db, "invoice.payment_failed", invoice, event.created * 1000, { key: event.id, data: { payment } })]);
+    const at = await tenantNow(env, invoice.tenantId, event.created * 1000);
+    await db.batch([invoiceEventStatement(db, "invoice.payment_failed", invoice, at, { key: event.id, data: { payment } })]);
   }
   log("warn", "stripe payment failed", {
     eventId: event.id,

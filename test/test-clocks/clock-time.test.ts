@@ -74,14 +74,11 @@ describe("test clock: the clock's time in every decision", () => {
   });
 
   /**
-   * Product bug (src/subscriptions/jobs.ts:16, reached through src/cron/index.ts
-   * runTenantJobsAt): runSubscriptionJobs purges expired Idempotency-Keys with
-   * `purgeExpiredIdempotencyKeys(db, now)`, which ignores the tenant filter. A clock's
-   * advance runs it at the clock's time, which is after the expiry of every key of the
-   * tenants on real time (and on other clocks), so advancing any clock deletes their keys and
-   * their retries run again (here: a sign-up retry becomes a 409 instead of its replay).
+   * Idempotency-Keys of every tenant share one table: a clock's advance runs the jobs at the
+   * clock's time, which is after the expiry of every real-time key, so only the real-time run
+   * may purge them.
    */
-  it.fails("leaves other tenants' Idempotency-Keys alone when a clock advances", async () => {
+  it("leaves other tenants' Idempotency-Keys alone when a clock advances", async () => {
     await createPlan({ id: "tc-ct-purge", basePrice: 1000 });
     const real = "tc-ct-purge-real";
     const t = await token({ tenant: real });
@@ -100,15 +97,10 @@ describe("test clock: the clock's time in every decision", () => {
   });
 
   /**
-   * Product bug (src/metering/consumer.ts:30): the queue consumer passes the real time
-   * (`Date.now()`) to `TenantMeter.ingest`, and the meter picks each usage alert's window
-   * from that `now` (tenant-meter.ts alertCounters: "the window containing now"). Events of a
-   * clock-bound tenant carry the clock's time, so they are never in the real time's window
-   * and a usage alert never fires from a batch (the same events sent singly fire it: the
-   * route passes the clock's time). Fix: pass the tenant's time, e.g. `tenantNow(env,
-   * tenantId, now)` per group, or let the meter use its stored `clock` meta when set.
+   * The meter picks a usage alert's window from the `now` it is given: the queue consumer must
+   * pass the tenant's time, as the single-event route does.
    */
-  it.fails("fires a usage alert from batch usage at the clock's time", async () => {
+  it("fires a usage alert from batch usage at the clock's time", async () => {
     await createPlan({ id: "tc-ct-alert-batch", basePrice: 1000 });
     const tenant = "tc-ct-alert-batch-t";
     await clockWith("2028-03-10T12:00:00Z", [tenant]);
@@ -132,14 +124,10 @@ describe("test clock: the clock's time in every decision", () => {
   });
 
   /**
-   * Product bug (src/realtime/routes.ts:103): `POST /realtime-cost/alerts/:alertId/dismiss`
-   * passes `Date.now()` to dismissAlert, so for a clock-bound tenant it decides whether the
-   * trigger's window is still open on the real time and stamps `dismissedAt` with it: an
-   * alert whose window has ended on the clock (the list shows it `ok`) is dismissed anyway
-   * (200, not 409), and `dismissedAt` is before its `triggeredAt`. Fix: resolve the alert's
-   * tenant and use `clockNow(c, () => alertTenant(db, alertId))`, as invoices/routes.ts does.
+   * Dismissing decides whether the trigger's window is still open: on the clock, an alert whose
+   * window ended is 409, and `dismissedAt` is never before `triggeredAt`.
    */
-  it.fails("dismisses an alert on the clock's time", async () => {
+  it("dismisses an alert on the clock's time", async () => {
     await createPlan({ id: "tc-ct-dismiss", basePrice: 1000 });
     const tenant = "tc-ct-dismiss-t";
     const clockId = await clockWith("2028-03-10T12:00:00Z", [tenant]);
@@ -164,14 +152,8 @@ describe("test clock: the clock's time in every decision", () => {
     expect(dismissed.json.data).toMatchObject({ state: "dismissed", dismissedAt: "2028-03-11T06:00:00.000Z" });
   });
 
-  /**
-   * Product bug (src/quotas/routes.ts:74): `PUT /quotas/:quotaId` passes `Date.now()` to
-   * updateQuota, which stamps `updatedAt` with it and answers the quota's `usage` for the
-   * window of the real time: for a clock-bound tenant the answer shows 0 used and a reset at
-   * the end of the real month, while `GET /quotas/tenants/:id` (on the clock) shows the usage.
-   * Fix: `await clockNow(c, () => quotaTenant(db, quotaId))` as the other quota routes do.
-   */
-  it.fails("answers a quota update with the usage of the clock's window", async () => {
+  /** `PUT /quotas/:quotaId` answers the usage of the clock's window, as `GET /quotas/tenants/:id` does. */
+  it("answers a quota update with the usage of the clock's window", async () => {
     const tenant = "tc-ct-quota-t";
     await clockWith("2028-03-10T12:00:00Z", [tenant]);
     const admin = await adminToken();

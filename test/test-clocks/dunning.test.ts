@@ -51,16 +51,10 @@ describe("test clock: a failed payment", () => {
   });
 
   /**
-   * Product bug (src/stripe/handlers.ts:65, :79 and :119): the payment handlers date a
-   * payment with Stripe's `event.created` (the real time) whatever the tenant's time, while
-   * everything else of a clock-bound tenant (the past_due transition right next to it
-   * included, which uses tenantNow) is on the clock. So an invoice the clock finalized on
-   * 2027-11-01 is `paidAt` a real date a year earlier, before it was even issued, and the
-   * `invoice.payment_failed` / `invoice.paid` events sort before `invoice.finalized`. Fix:
-   * `paidAt: await tenantNow(ctx.env, tenantId, event.created * 1000)` (likewise the
-   * payment_failed event's time), which is the real `event.created` for tenants on no clock.
+   * Stripe dates events on real time; a payment of a clock-bound tenant is dated on the clock,
+   * so it is never paid before the invoice was issued and its events sort after invoice.finalized.
    */
-  it.fails("dates a payment of a clock-bound tenant's invoice on the clock, never before the invoice was issued", async () => {
+  it("dates a payment of a clock-bound tenant's invoice on the clock, never before the invoice was issued", async () => {
     await createPlan({ id: "tc-dun-paid", basePrice: 2500 });
     const tenant = "tc-dun-paid-t";
     const clockId = await clockWith("2027-10-01T00:00:00Z", [tenant]);

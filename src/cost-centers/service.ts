@@ -1,5 +1,5 @@
 import { violates } from "../db/constraints";
-import { and, asc, eq, or } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { iso } from "../lib/time";
 import { isAdmin } from "../http/auth";

@@ -3,7 +3,7 @@ import type { Db } from "../db/client";
 import { iso } from "../lib/time";
 import type { Interval } from "../subscriptions/periods";
 import type { Discount } from "../subscriptions/schemas";
-import { subscriptions } from "../subscriptions/table";
+import { liveSubscriptionId } from "../subscriptions/queries";
 import { subscriptionDiscounts, type DiscountRow, type Duration } from "./table";
 
 /** A discount's terms as stored: percent in basis points, or an amount in minor units. */
@@ -59,7 +59,7 @@ export function insertDiscount(
   return db.insert(subscriptionDiscounts).values({
     id: d.id,
     tenantId: d.tenantId,
-    subscriptionId: sql`(SELECT ${subscriptions.id} FROM ${subscriptions} WHERE ${subscriptions.id} = ${d.subscriptionId} AND ${subscriptions.status} <> 'canceled')`,
+    subscriptionId: liveSubscriptionId(d.subscriptionId),
     couponId: d.couponId,
     description: d.description,
     ...d.terms,
@@ -122,3 +122,4 @@ export function consumeDiscountPeriod(db: Db, discountId: string, invoiceId: str
       ),
     );
 }
+export type { DiscountRow } from "./table";

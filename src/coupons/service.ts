@@ -1,4 +1,4 @@
-import { and, desc, eq, or, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { iso } from "../lib/time";
 import { ApiError, badRequest, conflict, notFound } from "../http/errors";

@@ -122,6 +122,28 @@ export async function creditConsumption(
   return { statements, applied: Math.max(0, c.amount) - left };
 }
 
+/** For a finalization's batch: what an invoice came to below zero, granted back as credit. */
+export function creditCarryForward(
+  db: Db,
+  c: { tenantId: string; currency: string; amount: number; subscriptionId: string | null; invoiceId: string; now: number },
+) {
+  const id = newId("cred");
+  return db.insert(creditLedger).values({
+    id,
+    grantId: id,
+    tenantId: c.tenantId,
+    currency: c.currency,
+    kind: "grant",
+    amount: c.amount,
+    expiresAt: null,
+    reason: `Credit carried forward from invoice ${c.invoiceId}`,
+    subscriptionId: c.subscriptionId,
+    invoiceId: c.invoiceId,
+    createdBy: null,
+    createdAt: c.now,
+  });
+}
+
 /** For a void's batch: gives back what the invoice consumed, to the same grants (once). */
 export function creditRestore(db: Db, invoiceId: string, now: number) {
   const l = creditLedger;

@@ -12,7 +12,7 @@ import { priceMeter } from "../pricing/price";
 import { periodBaseFee, type BillablePeriod } from "../subscriptions/billing";
 import type { PlanRef } from "../subscriptions/phases";
 import { billsUsage, periodSegments, resumedAt, type Segment } from "../subscriptions/segments";
-import type { SubscriptionRow } from "../subscriptions/table";
+import type { SubscriptionRow } from "../subscriptions/queries";
 import { ensureTenant, tenantRoundingMode } from "../tenants/service";
 import { applyCredits, totalInvoice, type DiscountInput, type DraftLine, type InvoiceTotals } from "./compute";
 

@@ -1,19 +1,27 @@
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { consumeDiscountPeriod } from "../coupons/discounts";
-import { creditConsumption } from "../credits/ledger";
-import { creditLedger } from "../credits/table";
+import { creditCarryForward, creditConsumption } from "../credits/ledger";
 import type { Db } from "../db/client";
 import type { Bindings, Principal } from "../env";
 import { isAdmin } from "../http/auth";
 import { invalidState } from "../http/errors";
 import { newId } from "../lib/ids";
-import { findLiveSubscription, findOwnedSubscription, findSubscription } from "../subscriptions/queries";
+import {
+  claimPeriodStatement,
+  findClosedPeriod,
+  findLiveSubscription,
+  findOwnedSubscription,
+  findSubscription,
+  latestSubscription,
+  type PeriodRow,
+  type SubscriptionRow,
+} from "../subscriptions/queries";
 import { catchUp } from "../subscriptions/rollover";
-import { subscriptionPeriods, subscriptions, type PeriodRow, type SubscriptionRow } from "../subscriptions/table";
 import { buildDraft, type InvoiceDraft } from "./draft";
 import { invoiceLines, invoices, type InvoiceRow } from "./table";
-import { creditsLowStatement, invoiceEventStatement } from "../webhooks";
+import { creditsLowStatement } from "../credits/events";
+import { invoiceEventStatement } from "./events";
 
 type Statement = BatchItem<"sqlite">;
 
@@ -76,10 +84,7 @@ async function insertDraft(db: Db, period: PeriodRow, draft: InvoiceDraft, now: 
       updatedAt: now,
     }),
     ...lineInserts(db, id, draft),
-    db
-      .update(subscriptionPeriods)
-      .set({ invoiceId: id })
-      .where(and(eq(subscriptionPeriods.id, period.id), isNull(subscriptionPeriods.invoiceId))),
+    claimPeriodStatement(db, period.id, id),
     created,
   ]);
   return id;
@@ -132,13 +137,8 @@ export async function generateInvoice(
   return invoicePeriod(env, db, sub, period, now);
 }
 
-async function latestSubscription(db: Db, tenantId: string): Promise<SubscriptionRow | undefined> {
-  return db.select().from(subscriptions).where(eq(subscriptions.tenantId, tenantId)).orderBy(desc(subscriptions.createdAt)).get();
-}
-
 async function closedPeriod(db: Db, sub: SubscriptionRow, periodStart: number | undefined): Promise<PeriodRow> {
-  const where = and(eq(subscriptionPeriods.subscriptionId, sub.id), periodStart === undefined ? undefined : eq(subscriptionPeriods.periodStart, periodStart));
-  const period = await db.select().from(subscriptionPeriods).where(where).orderBy(desc(subscriptionPeriods.periodStart)).get();
+  const period = await findClosedPeriod(db, sub.id, periodStart);
   if (period) return period;
   if (periodStart !== undefined && periodStart === sub.currentPeriodStart) {
     throw invalidState("That period has not ended yet: see GET …/billing/preview for its invoice so far", {
@@ -165,19 +165,12 @@ export async function finalizationStatements(
   now: number,
 ): Promise<{ creditsApplied: number; columns: Partial<InvoiceRow>; statements: Statement[] }> {
   const sub = row.subscriptionId ? await findSubscription(db, row.subscriptionId) : undefined;
-  const period = sub
-    ? await db
-        .select()
-        .from(subscriptionPeriods)
-        .where(and(eq(subscriptionPeriods.subscriptionId, sub.id), eq(subscriptionPeriods.periodStart, row.periodStart)))
-        .get()
-    : undefined;
+  const period = sub ? await findClosedPeriod(db, sub.id, row.periodStart) : undefined;
   const draft = sub && period ? await buildDraft(env, db, sub, period, { asOf: period.periodEnd, open: false }) : null;
   const total = draft ? draft.totals.total : row.total;
   // Which credits may pay it is judged at the period's end, as the draft and preview show.
   const credits = await creditConsumption(db, { tenantId: row.tenantId, currency: row.currency, invoiceId: row.id, amount: total, now, validAt: row.periodEnd });
   const carryForward = draft ? draft.totals.carryForward : Math.max(0, -row.subtotal);
-  const carryId = newId("cred");
   const replaceLines: Statement[] = draft ? [db.delete(invoiceLines).where(eq(invoiceLines.invoiceId, row.id)), ...lineInserts(db, row.id, draft)] : [];
   const bookkeeping: Statement[] = [
     ...credits.statements,
@@ -185,10 +178,7 @@ export async function finalizationStatements(
     ...(draft?.totals.discounts.map((d) => consumeDiscountPeriod(db, d.sourceId, row.id)) ?? []),
     ...(carryForward > 0
       ? [
-          db.insert(creditLedger).select(
-            sql`SELECT ${carryId}, ${row.tenantId}, ${row.currency}, 'grant', ${carryForward}, ${carryId}, NULL,
-                ${"Credit carried forward from invoice " + row.id}, ${row.subscriptionId}, ${row.id}, NULL, ${now}`,
-          ),
+          creditCarryForward(db, { tenantId: row.tenantId, currency: row.currency, amount: carryForward, subscriptionId: row.subscriptionId, invoiceId: row.id, now }),
         ]
       : []),
   ];

@@ -6,7 +6,7 @@ import { log } from "../http/logger";
 import { ensureTenant } from "../tenants/service";
 import { creditRestore } from "../credits/ledger";
 import { finalizationStatements } from "./generate";
-import { invoiceEventStatement } from "../webhooks";
+import { invoiceEventStatement } from "./events";
 import { moneyFormat } from "./format";
 import { renderInvoicePdf } from "./pdf";
 import { loadInvoice, readLines, toInvoice, type StoredInvoice } from "./store";

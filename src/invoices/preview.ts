@@ -1,12 +1,11 @@
-import { and, eq, gte, lt } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { iso } from "../lib/time";
 import type { Bindings } from "../env";
 import { badRequest, invalidState, notFound } from "../http/errors";
 import { openPeriod, type BillablePeriod } from "../subscriptions/billing";
-import { findLiveSubscription } from "../subscriptions/queries";
+import { closedPeriodAt, findLiveSubscription, type SubscriptionRow } from "../subscriptions/queries";
 import { catchUp } from "../subscriptions/rollover";
-import { subscriptionPeriods, type SubscriptionRow } from "../subscriptions/table";
 import { buildDraft, MIN_PROJECTION_SHARE, type InvoiceDraft } from "./draft";
 import { invoices } from "./table";
 
@@ -58,11 +57,7 @@ async function currentSubscription(env: Bindings, db: Db, tenantId: string, now:
  */
 async function periodAt(db: Db, sub: SubscriptionRow, at: number | undefined): Promise<BillablePeriod> {
   if (at === undefined || (at > sub.currentPeriodStart && at <= sub.currentPeriodEnd)) return openPeriod(sub);
-  const closed = await db
-    .select()
-    .from(subscriptionPeriods)
-    .where(and(eq(subscriptionPeriods.subscriptionId, sub.id), lt(subscriptionPeriods.periodStart, at), gte(subscriptionPeriods.periodEnd, at)))
-    .get();
+  const closed = await closedPeriodAt(db, sub.id, at);
   if (!closed) {
     if (at === sub.currentPeriodStart) return openPeriod(sub);
     throw badRequest(`No billing period of subscription ${sub.id} contains ${iso(at)}`, [{ path: "at", message: "outside the subscription's periods" }]);

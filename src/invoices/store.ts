@@ -53,6 +53,19 @@ export function toInvoice({ row, lines }: StoredInvoice): Invoice {
   };
 }
 
+/** The invoice `id`, whoever's it is (for callers that check ownership themselves, e.g. Stripe's events). */
+export async function findInvoice(db: Db, id: string): Promise<InvoiceRow | undefined> {
+  return db.select().from(invoices).where(eq(invoices.id, id)).get();
+}
+
+/** Remembers the open invoice's Stripe payment intent (a paid or voided one keeps what it had). */
+export async function attachPaymentIntent(db: Db, invoiceId: string, paymentIntentId: string, now: number): Promise<void> {
+  await db
+    .update(invoices)
+    .set({ stripePaymentIntentId: paymentIntentId, updatedAt: now })
+    .where(and(eq(invoices.id, invoiceId), eq(invoices.status, "open")));
+}
+
 /** Whose invoice `id` is (undefined when there is none). */
 export async function invoiceTenant(db: Db, id: string): Promise<string | undefined> {
   return (await db.select({ tenantId: invoices.tenantId }).from(invoices).where(eq(invoices.id, id)).get())?.tenantId;

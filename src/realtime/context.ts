@@ -8,7 +8,7 @@ import { priceMeter } from "../pricing/price";
 import { findLiveSubscription } from "../subscriptions/queries";
 import { catchUp } from "../subscriptions/rollover";
 import { usageScopeAt } from "../subscriptions/segments";
-import type { SubscriptionRow } from "../subscriptions/table";
+import type { SubscriptionRow } from "../subscriptions/queries";
 import { tenantRoundingMode } from "../tenants/service";
 
 /**

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Money, InvoicePreview } from "../invoices/schemas";
+import { InvoicePreview } from "../invoices/schemas";
 import { Aggregation } from "../plans/schemas";
 import { MetricName } from "../metering/schemas";
 import { FRACTION_DIGITS, MAX_EVENT_QUANTITY, quantityFromNumber } from "../metering/quantity";

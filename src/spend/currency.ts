@@ -1,7 +1,6 @@
-import { eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { serviceConfig } from "../plans/catalog";
-import { tenants } from "../tenants/table";
+import { tenantCurrency } from "../tenants/service";
 
 /**
  * The currency reports total in when the caller names none: the tenant's currency, else the
@@ -10,8 +9,8 @@ import { tenants } from "../tenants/table";
 export async function reportingCurrency(db: Db, tenantId: string | null, requested?: string): Promise<string> {
   if (requested) return requested;
   if (tenantId) {
-    const row = await db.select({ currency: tenants.currency }).from(tenants).where(eq(tenants.id, tenantId)).get();
-    if (row) return row.currency;
+    const currency = await tenantCurrency(db, tenantId);
+    if (currency) return currency;
   }
   return serviceConfig.currency;
 }

@@ -1,14 +1,11 @@
-import { and, eq, isNull, or } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { log } from "../http/logger";
-import { tenants } from "../tenants/table";
-import { ensureTenant } from "../tenants/service";
+import { ensureTenant, setTenantStripeCustomer, tenantStripeCustomer } from "../tenants/service";
 import { upstream, type Stripe } from "./client";
 
 /** The tenant's Stripe customer id if it has one yet (reads never create Stripe objects). */
 export async function existingCustomer(db: Db, tenantId: string): Promise<string | null> {
-  const row = await db.select({ id: tenants.stripeCustomerId }).from(tenants).where(eq(tenants.id, tenantId)).get();
-  return row?.id ?? null;
+  return tenantStripeCustomer(db, tenantId);
 }
 
 /**
@@ -34,14 +31,7 @@ export async function ensureCustomer(db: Db, stripe: Stripe, tenantId: string, n
 
 /** Stores `customerId` on the tenant unless it already has one; returns the tenant's customer id. */
 export async function linkCustomer(db: Db, tenantId: string, customerId: string, now: number): Promise<string> {
-  const [, rows] = await db.batch([
-    db
-      .update(tenants)
-      .set({ stripeCustomerId: customerId, updatedAt: now })
-      .where(and(eq(tenants.id, tenantId), or(isNull(tenants.stripeCustomerId), eq(tenants.stripeCustomerId, customerId)))),
-    db.select({ id: tenants.stripeCustomerId }).from(tenants).where(eq(tenants.id, tenantId)),
-  ]);
-  const stored = rows[0]?.id ?? null;
+  const stored = await setTenantStripeCustomer(db, tenantId, customerId, now);
   if (stored !== customerId) {
     log("warn", stored ? "tenant already has another stripe customer" : "stripe customer names an unknown tenant", {
       tenantId,

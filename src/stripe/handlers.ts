@@ -1,9 +1,8 @@
-import { eq } from "drizzle-orm";
 import { tenantNow } from "../clock";
 import { log } from "../http/logger";
 import { markInvoicePaid } from "../invoices/lifecycle";
-import { invoiceEventStatement } from "../webhooks";
-import { invoices } from "../invoices/table";
+import { invoiceEventStatement } from "../invoices/events";
+import { findInvoice } from "../invoices/store";
 import { findSubscription } from "../subscriptions/queries";
 import { markPastDue, recoverFromPastDue } from "../subscriptions/service";
 import { coversAmountDue } from "./amounts";
@@ -30,7 +29,7 @@ interface Payment {
  */
 async function settleInvoice({ db, env }: StripeEventContext, payment: Payment): Promise<void> {
   const fields = { invoiceId: payment.invoiceId, tenantId: payment.tenantId, paymentIntentId: payment.paymentIntentId };
-  const row = await db.select().from(invoices).where(eq(invoices.id, payment.invoiceId)).get();
+  const row = await findInvoice(db, payment.invoiceId);
   if (!row || (payment.tenantId && payment.tenantId !== row.tenantId)) {
     log("warn", "stripe payment names an unknown invoice", fields);
     return;
@@ -97,7 +96,7 @@ onStripeEvent("checkout.session.completed", async (event, ctx) => {
  */
 async function invoiceSubscription(ctx: StripeEventContext, invoiceId: string | undefined) {
   if (!invoiceId) return undefined;
-  const row = await ctx.db.select({ subscriptionId: invoices.subscriptionId, status: invoices.status }).from(invoices).where(eq(invoices.id, invoiceId)).get();
+  const row = await findInvoice(ctx.db, invoiceId);
   const sub = row?.subscriptionId ? await findSubscription(ctx.db, row.subscriptionId) : undefined;
   return sub && { sub, invoiceStatus: row!.status };
 }
@@ -115,7 +114,7 @@ onStripeEvent("payment_intent.succeeded", async (event, ctx) => {
 onStripeEvent("payment_intent.payment_failed", async (event, { db, env }) => {
   const intent = event.data.object;
   const invoiceId = intent.metadata?.invoiceId;
-  const invoice = invoiceId ? await db.select({ id: invoices.id, tenantId: invoices.tenantId }).from(invoices).where(eq(invoices.id, invoiceId)).get() : undefined;
+  const invoice = invoiceId ? await findInvoice(db, invoiceId) : undefined;
   if (invoice) {
     const payment = { paymentIntentId: intent.id, code: intent.last_payment_error?.code ?? null, declineCode: intent.last_payment_error?.decline_code ?? null };
     const at = await tenantNow(env, invoice.tenantId, event.created * 1000);

@@ -1,9 +1,7 @@
-import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { Principal } from "../env";
 import { ApiError, invalidState } from "../http/errors";
-import { loadInvoice } from "../invoices/store";
-import { invoices } from "../invoices/table";
+import { attachPaymentIntent, loadInvoice } from "../invoices/store";
 import { fromStripeAmount, stripeCurrency, toStripeAmount } from "./amounts";
 import { upstream, type Stripe } from "./client";
 import { ensureCustomer } from "./customers";
@@ -62,10 +60,7 @@ export async function createInvoicePaymentIntent(db: Db, stripe: Stripe, invoice
         { idempotencyKey: stored ? `invoice-payment:${row.id}:after:${stored}` : `invoice-payment:${row.id}` },
       ),
     );
-    await db
-      .update(invoices)
-      .set({ stripePaymentIntentId: intent.id, updatedAt: now })
-      .where(and(eq(invoices.id, row.id), eq(invoices.status, "open")));
+    await attachPaymentIntent(db, row.id, intent.id, now);
   }
   if (!intent.client_secret) throw new ApiError("UPSTREAM_ERROR", "Stripe returned a payment intent without a client secret");
   return { clientSecret: intent.client_secret, paymentIntentId: intent.id, amount: fromStripeAmount(intent.amount, row.currency), currency: row.currency };

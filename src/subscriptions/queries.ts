@@ -1,12 +1,12 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, gte, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { iso } from "../lib/time";
 import { notFound } from "../http/errors";
 import { afterCursor, decodeCursor, paginate } from "../http/pagination";
 import { discountsBySubscription, toDiscount } from "../coupons/discounts";
-import type { DiscountRow } from "../coupons/table";
+import type { DiscountRow } from "../coupons/discounts";
 import type { Subscription } from "./schemas";
-import { subscriptions, type SubscriptionRow, type SubscriptionStatus } from "./table";
+import { subscriptionPeriods, subscriptions, type PeriodRow, type SubscriptionRow, type SubscriptionStatus } from "./table";
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
@@ -113,3 +113,46 @@ export async function listSubscriptionRows(
   const page = paginate(rows, opts.limit, (r) => ({ k: r.createdAt, id: r.id }));
   return { rows: page.items, nextCursor: page.nextCursor };
 }
+
+/**
+ * For a statement in another module's batch that must only hold for a live subscription: the
+ * subscription's id while it is not canceled, else NULL (a NOT NULL column then fails the batch).
+ */
+export const liveSubscriptionId = (id: string) =>
+  sql<string>`(SELECT ${subscriptions.id} FROM ${subscriptions} WHERE ${subscriptions.id} = ${id} AND ${subscriptions.status} <> 'canceled')`;
+
+export { subscriptionWriteError } from "./store";
+
+/** The tenant's newest subscription, live or not. */
+export async function latestSubscription(db: Db, tenantId: string): Promise<SubscriptionRow | undefined> {
+  return db.select().from(subscriptions).where(eq(subscriptions.tenantId, tenantId)).orderBy(desc(subscriptions.createdAt)).get();
+}
+
+/** A closed (frozen) period of the subscription: the one starting at `periodStart`, else the latest. */
+export async function findClosedPeriod(db: Db, subscriptionId: string, periodStart?: number): Promise<PeriodRow | undefined> {
+  return db
+    .select()
+    .from(subscriptionPeriods)
+    .where(and(eq(subscriptionPeriods.subscriptionId, subscriptionId), periodStart === undefined ? undefined : eq(subscriptionPeriods.periodStart, periodStart)))
+    .orderBy(desc(subscriptionPeriods.periodStart))
+    .get();
+}
+
+/** The closed period `at` lies inside or ends (start < at ≤ end). */
+export async function closedPeriodAt(db: Db, subscriptionId: string, at: number): Promise<PeriodRow | undefined> {
+  return db
+    .select()
+    .from(subscriptionPeriods)
+    .where(and(eq(subscriptionPeriods.subscriptionId, subscriptionId), lt(subscriptionPeriods.periodStart, at), gte(subscriptionPeriods.periodEnd, at)))
+    .get();
+}
+
+/** For the batch that writes a period's invoice: the period is billed by it (once: a period already claimed stays with its invoice). */
+export function claimPeriodStatement(db: Db, periodId: string, invoiceId: string) {
+  return db
+    .update(subscriptionPeriods)
+    .set({ invoiceId })
+    .where(and(eq(subscriptionPeriods.id, periodId), isNull(subscriptionPeriods.invoiceId)));
+}
+
+export type { PeriodRow, SubscriptionRow } from "./table";

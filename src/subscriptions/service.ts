@@ -6,7 +6,7 @@ import { badRequest, conflict, invalidState, notFound } from "../http/errors";
 import { getPlan, getPlanVersion } from "../plans/service";
 import type { Plan } from "../plans/schemas";
 import { splitPeriod } from "../pricing/proration";
-import { tenants } from "../tenants/table";
+import { ensureTenantStatement } from "../tenants/service";
 import { redeemableCoupon, redemptionFailure, redemptionStatements } from "../coupons/service";
 import { newId } from "../lib/ids";
 import { subscriptionCreatedStatements } from "./events";
@@ -140,7 +140,7 @@ export async function createSubscription(
   await cutMeter(env, tenantId, period.start);
   try {
     await db.batch([
-      db.insert(tenants).values({ id: tenantId, createdAt: now, updatedAt: now }).onConflictDoNothing(),
+      ensureTenantStatement(db, tenantId, now),
       db.insert(subscriptions).values(row),
       phaseStatement(db, row, period.start, trialing ? { state: "trial", plan: ref, fee: null } : { state: "active", plan: ref, fee: ref }, now),
       ...(redemption?.statements ?? []),

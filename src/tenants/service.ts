@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, isNull, or } from "drizzle-orm";
 import { tenantClock } from "../clock";
 import type { Db } from "../db/client";
 import type { Bindings } from "../env";
@@ -54,4 +54,31 @@ export async function updateTenant(env: Bindings, db: Db, id: string, input: Upd
 export async function tenantRoundingMode(db: Db, id: string): Promise<RoundingMode> {
   const row = await db.select({ roundingMode: tenants.roundingMode }).from(tenants).where(eq(tenants.id, id)).get();
   return row?.roundingMode ?? DEFAULT_ROUNDING_MODE;
+}
+
+/** For another module's batch: the tenant's default row, if it has none yet. */
+export function ensureTenantStatement(db: Db, id: string, now: number) {
+  return db.insert(tenants).values({ id, createdAt: now, updatedAt: now }).onConflictDoNothing();
+}
+
+/** The tenant's own currency, or undefined when it has no settings row. */
+export async function tenantCurrency(db: Db, id: string): Promise<string | undefined> {
+  return (await db.select({ currency: tenants.currency }).from(tenants).where(eq(tenants.id, id)).get())?.currency;
+}
+
+/** The tenant's Stripe customer id, if it has one yet. */
+export async function tenantStripeCustomer(db: Db, id: string): Promise<string | null> {
+  return (await db.select({ id: tenants.stripeCustomerId }).from(tenants).where(eq(tenants.id, id)).get())?.id ?? null;
+}
+
+/** Stores `customerId` on the tenant unless it has another one; returns the one it has afterwards (null: no such tenant). */
+export async function setTenantStripeCustomer(db: Db, id: string, customerId: string, now: number): Promise<string | null> {
+  const [, rows] = await db.batch([
+    db
+      .update(tenants)
+      .set({ stripeCustomerId: customerId, updatedAt: now })
+      .where(and(eq(tenants.id, id), or(isNull(tenants.stripeCustomerId), eq(tenants.stripeCustomerId, customerId)))),
+    db.select({ id: tenants.stripeCustomerId }).from(tenants).where(eq(tenants.id, id)),
+  ]);
+  return rows[0]?.id ?? null;
 }

@@ -4,7 +4,6 @@ import type { Db } from "../db/client";
 import { iso } from "../lib/time";
 import { notFound } from "../http/errors";
 import { afterCursor, decodeCursor, paginate } from "../http/pagination";
-import { invoices } from "../invoices/table";
 import { outbox, outboxSelectStatement, outboxStatement, type OutboxRow, type Statement } from "../outbox";
 import type { EventData, EventType } from "./catalog";
 
@@ -38,51 +37,24 @@ export function onceEventId(...parts: string[]): string {
   return `evt_${createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 24)}`;
 }
 
-const isoSql = (column: SQL | unknown) =>
-  sql`CASE WHEN ${column} IS NULL THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%S', ${column} / 1000, 'unixepoch') || '.' || printf('%03d', ${column} % 1000) || 'Z' END`;
-
-/** The invoice as the batch leaves it, as the database sees it after the statements before this one. */
-const invoiceJson = sql`json_object('invoice', json_object(
-  'id', ${invoices.id}, 'tenantId', ${invoices.tenantId}, 'subscriptionId', ${invoices.subscriptionId},
-  'number', ${invoices.number}, 'status', ${invoices.status}, 'currency', ${invoices.currency},
-  'periodStart', ${isoSql(invoices.periodStart)}, 'periodEnd', ${isoSql(invoices.periodEnd)},
-  'subtotal', ${invoices.subtotal}, 'discountTotal', ${invoices.discountTotal}, 'taxAmount', ${invoices.taxAmount},
-  'total', ${invoices.total}, 'creditsApplied', ${invoices.creditsApplied}, 'amountDue', ${invoices.amountDue},
-  'finalizedAt', ${isoSql(invoices.finalizedAt)}, 'dueAt', ${isoSql(invoices.dueAt)},
-  'paidAt', ${isoSql(invoices.paidAt)}, 'voidedAt', ${isoSql(invoices.voidedAt)}))`;
-
-const INVOICE_EVENT_STATUS: Partial<Record<EventType, string>> = {
-  "invoice.created": "draft",
-  "invoice.paid": "paid",
-  "invoice.voided": "void",
-};
-
 /**
- * An invoice event, written once per invoice and type, whose payload is the invoice as the
- * same batch leaves it, and only if the batch really left it in the state the event names
- * (`invoice.paid` only when it is paid; `invoice.finalized` whenever it has been numbered).
+ * An event whose payload the database computes in the same batch (a JSON expression over the
+ * rows of `from` matching `where`, as the statements before it left them), written only when a
+ * row matches. For events that report a row as the change left it (src/invoices/events.ts).
  */
-export function invoiceEventStatement(
+export function computedEventStatement(
   db: Db,
-  type: "invoice.created" | "invoice.finalized" | "invoice.paid" | "invoice.voided" | "invoice.payment_failed",
-  invoice: { id: string; tenantId: string },
-  at: number,
-  /** For events that can happen more than once per invoice (payment_failed): what makes this one unique, and what it adds to `data`. */
-  occurrence?: { key: string; data: Record<string, unknown> },
+  e: { id: string; tenantId: string; type: EventType; at: number },
+  payload: SQL,
+  from: SQL,
+  where: SQL,
 ): Statement {
-  const status = INVOICE_EVENT_STATUS[type];
-  const where = and(eq(invoices.id, invoice.id), status ? eq(invoices.status, status as never) : sql`${invoices.number} IS NOT NULL`)!;
-  // json_set, not json_patch: a merge patch would drop the keys whose value is null.
-  const extra = Object.entries(occurrence?.data ?? {}).map(([key, value]) => sql`, ${"$." + key}, json(${JSON.stringify(value)})`);
-  const payload = extra.length ? sql`json_set(${invoiceJson}${sql.join(extra)})` : invoiceJson;
-  return outboxSelectStatement(
-    db,
-    { id: onceEventId(type, invoice.id, occurrence?.key ?? ""), tenantId: invoice.tenantId, kind: EVENT_KIND, type, at },
-    payload,
-    sql`${invoices}`,
-    where,
-  );
+  return outboxSelectStatement(db, { id: e.id, tenantId: e.tenantId, kind: EVENT_KIND, type: e.type, at: e.at }, payload, from, where);
 }
+
+/** An ISO 8601 instant computed by SQLite from epoch milliseconds (null stays null). */
+export const isoSql = (column: SQL | unknown) =>
+  sql`CASE WHEN ${column} IS NULL THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%S', ${column} / 1000, 'unixepoch') || '.' || printf('%03d', ${column} % 1000) || 'Z' END`;
 
 // ── the event log ──────────────────────────────────────────────────────────
 

@@ -5,7 +5,6 @@ import { database } from "../../src/db/client";
 import { finalizeInvoice } from "../../src/invoices/lifecycle";
 import { generateInvoice } from "../../src/invoices/generate";
 import { closePeriods } from "../../src/invoices/period-close";
-import { previewInvoice } from "../../src/invoices/preview";
 import { loadInvoice, toInvoice } from "../../src/invoices/store";
 import { CreatePlan } from "../../src/plans/schemas";
 import { createPlan, findPlan } from "../../src/plans/service";

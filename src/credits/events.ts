@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { outboxSelectStatement, type Statement } from "../outbox";
-import { EVENT_KIND, onceEventId } from "./events";
+import type { Statement } from "../outbox";
+import { computedEventStatement, onceEventId } from "../webhooks";
+import { creditLedger } from "./table";
 
 /** The balance is low when it is under this share of the credit granted (and not expired) in its currency. */
 export const LOW_BALANCE_PERCENT = 10;
@@ -14,13 +15,13 @@ export const LOW_BALANCE_PERCENT = 10;
  */
 export function creditsLowStatement(db: Db, c: { tenantId: string; currency: string; invoiceId: string; now: number }): Statement {
   const live = sql`tenant_id = ${c.tenantId} AND currency = ${c.currency} AND (expires_at IS NULL OR expires_at > ${c.now})`;
-  return outboxSelectStatement(
+  return computedEventStatement(
     db,
-    { id: onceEventId("credits.balance_low", c.invoiceId, c.currency), tenantId: c.tenantId, kind: EVENT_KIND, type: "credits.balance_low", at: c.now },
+    { id: onceEventId("credits.balance_low", c.invoiceId, c.currency), tenantId: c.tenantId, type: "credits.balance_low", at: c.now },
     sql`json_object('currency', ${c.currency}, 'balance', b.balance, 'threshold', b.threshold)`,
     sql`(SELECT
-          (SELECT coalesce(sum(amount), 0) FROM credit_ledger WHERE ${live}) AS balance,
-          (SELECT coalesce(sum(amount), 0) FROM credit_ledger WHERE ${live} AND kind = 'grant') * ${LOW_BALANCE_PERCENT} / 100 AS threshold) AS b`,
+          (SELECT coalesce(sum(amount), 0) FROM ${creditLedger} WHERE ${live}) AS balance,
+          (SELECT coalesce(sum(amount), 0) FROM ${creditLedger} WHERE ${live} AND kind = 'grant') * ${LOW_BALANCE_PERCENT} / 100 AS threshold) AS b`,
     sql`b.threshold > 0 AND b.balance < b.threshold`,
   );
 }

@@ -1,14 +1,9 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "./env";
 import type { Context } from "hono";
-import { billingUsageRoutes } from "./compat/billing-usage";
-import { seed002InvoiceRoutes } from "./compat/seed002-invoices";
-import { seed002SubscriptionRoutes } from "./compat/seed002-subscriptions";
-import { seed003Routes } from "./compat/seed003";
 import { costCentersRoutes } from "./cost-centers/routes";
 import { couponsRoutes } from "./coupons/routes";
 import { creditsRoutes } from "./credits/routes";
-import { errorsBySurface } from "./compat/errors";
 import { docsPage } from "./docs/page";
 import { cors } from "./http/cors";
 import { envelopeError } from "./http/error-handler";
@@ -23,11 +18,10 @@ import { usageRoutes } from "./metering/routes";
 import { plansRoutes } from "./plans/routes";
 import { quotasRoutes } from "./quotas/routes";
 import { realtimeRoutes } from "./realtime/routes";
-import { stripeCompatRoutes } from "./stripe/compat-routes";
-import { paymentMethodsRoutes } from "./stripe/payment-methods-routes";
 import { stripeRoutes } from "./stripe/routes";
 import { subscriptionsRoutes } from "./subscriptions/routes";
 import { spendRoutes } from "./spend/routes";
+import { errorsBySurface, mountSurfaces } from "./surfaces";
 import { tenantsRoutes } from "./tenants/routes";
 import { testClocksRoutes } from "./test-clocks/routes";
 import { collectingOutboxWrites, wakeOutbox } from "./outbox";
@@ -70,15 +64,8 @@ export function buildApp() {
   api.route("/", webhooksRoutes);
   api.route("/", testClocksRoutes);
   app.route(API_PREFIX, api);
-  // The seed 002 / 003 surfaces keep their own paths and shapes.
-  app.route("/", seed002InvoiceRoutes);
-  app.route("/", seed002SubscriptionRoutes);
-  app.route("/", billingUsageRoutes);
-  app.route("/", seed003Routes);
-
-  // Seed 002/003 surfaces: outside /api, each answering errors in its own shape.
-  app.route("/", paymentMethodsRoutes);
-  app.route("/", stripeCompatRoutes);
+  // The seed 002 / 003 surfaces: outside /api, at their own paths and in their own shapes.
+  mountSurfaces(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

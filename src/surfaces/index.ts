@@ -1,0 +1,26 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { ErrorHandler } from "hono";
+import type { AppEnv } from "../env";
+import { envelopeError, toApiError } from "../http/error-handler";
+import { appBilling } from "./app-billing";
+import { billingUsageRoutes } from "./billing-usage";
+import { organizationBilling } from "./organization-billing";
+
+// The seed 002 and 003 documents, served at their own paths and in their own shapes, outside
+// /api/v1/billing, as adapters over the same services (README "Compatibility surfaces").
+
+/** In order of precedence: organisation billing claims GET /billing/usage?organization_id= inside app billing's /billing/. */
+export const surfaces = [organizationBilling, appBilling] as const;
+
+export function mountSurfaces(app: OpenAPIHono<AppEnv>): void {
+  for (const routes of [...organizationBilling.routes, billingUsageRoutes, ...appBilling.routes]) app.route("/", routes);
+}
+
+/**
+ * The app's one error handler: whatever failed (the body rules, auth, validation, a handler)
+ * is answered in the shape of the surface the request belongs to, else the API envelope.
+ */
+export const errorsBySurface: ErrorHandler<AppEnv> = (err, c) => {
+  const surface = surfaces.find((s) => s.owns(c));
+  return surface ? surface.errors(err, c) : envelopeError(c, toApiError(c, err));
+};

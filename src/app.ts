@@ -6,8 +6,6 @@ import { couponsRoutes } from "./coupons/routes";
 import { creditsRoutes } from "./credits/routes";
 import { docsPage } from "./docs/page";
 import { cors } from "./http/cors";
-import { envelopeError } from "./http/error-handler";
-import { ApiError } from "./http/errors";
 import { requestContext } from "./http/logger";
 import { publicBase } from "./http/public-url";
 import { requestBodyRules } from "./http/request-body";
@@ -21,7 +19,7 @@ import { realtimeRoutes } from "./realtime/routes";
 import { stripeRoutes } from "./stripe/routes";
 import { subscriptionsRoutes } from "./subscriptions/routes";
 import { spendRoutes } from "./spend/routes";
-import { errorsBySurface, mountSurfaces } from "./surfaces";
+import { errorsBySurface, mountSurfaces, notFoundBySurface } from "./surfaces";
 import { tenantsRoutes } from "./tenants/routes";
 import { testClocksRoutes } from "./test-clocks/routes";
 import { collectingOutboxWrites, wakeOutbox } from "./outbox";
@@ -40,6 +38,8 @@ function afterResponse(c: Context, work: Promise<unknown>): void {
 
 export function buildApp() {
   const app = createRouter();
+  // Before routing, so every route of every surface (and an unknown path) meets the same body
+  // rules; what they refuse is answered by the one error handler below, in the surface's shape.
   app.use("*", requestContext, securityHeaders, cors, ...requestBodyRules);
   // Outbox rows a request wrote are dispatched after its response, never on its path.
   app.use("*", (c, next) => collectingOutboxWrites(next, (ids) => afterResponse(c, wakeOutbox(c.env, ids))));
@@ -89,7 +89,8 @@ export function buildApp() {
     return c.html(docsPage(`${API_PREFIX}/openapi.json`, nonce));
   });
 
-  app.notFound((c) => envelopeError(c, new ApiError("NOT_FOUND", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`)));
+  // Installed once, for every route of every surface: each answers in its own error shape.
+  app.notFound(notFoundBySurface);
   app.onError(errorsBySurface);
   return app;
 }

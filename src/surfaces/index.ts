@@ -1,7 +1,8 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { ErrorHandler } from "hono";
+import type { ErrorHandler, NotFoundHandler } from "hono";
 import type { AppEnv } from "../env";
 import { envelopeError, toApiError } from "../http/error-handler";
+import { ApiError } from "../http/errors";
 import { appBilling } from "./app-billing";
 import { billingUsageRoutes } from "./billing-usage";
 import { organizationBilling } from "./organization-billing";
@@ -24,3 +25,7 @@ export const errorsBySurface: ErrorHandler<AppEnv> = (err, c) => {
   const surface = surfaces.find((s) => s.owns(c));
   return surface ? surface.errors(err, c) : envelopeError(c, toApiError(c, err));
 };
+
+/** No route for the request: a 404 in the shape of the surface whose path it is. */
+export const notFoundBySurface: NotFoundHandler<AppEnv> = (c) =>
+  errorsBySurface(new ApiError("NOT_FOUND", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`), c);

@@ -4,7 +4,9 @@ import type { Db } from "../../db/client";
 import type { Bindings } from "../../env";
 import { principalOf } from "../../http/auth";
 import { ApiError, badRequest } from "../../http/errors";
+import { canonicalBody } from "../../http/idempotency";
 import { createRouter, rateLimitedAs, secured } from "../../http/router";
+import { sha256Hex } from "../../lib/hash";
 import { iso } from "../../lib/time";
 import { readUsage, recordUsage, UsageEventInput } from "../../metering";
 import { findPlanVersion } from "../../plans";
@@ -40,14 +42,33 @@ export async function currentUsageAgainstLimits(env: Bindings, db: Db, tenantId:
 const EventIdHeader = z
   .string()
   .regex(/^[\x21-\x7e]{1,128}$/, "1 to 128 visible ASCII characters")
-  .openapi({ description: "Used as the event id when the body has no eventId, so a retry counts once", example: "req_8f14e45f" });
+  .openapi({ description: "The event id when the body has no eventId, so a retry counts once", example: "req_8f14e45f" });
 
-/** The client's id for the event: the body's `eventId`, else its Idempotency-Key; without either, a new one. */
-function eventIdOf(bodyId: string | undefined, headerKey: string | undefined): string {
-  if (bodyId !== undefined && headerKey !== undefined && bodyId !== headerKey) {
+const EventBody = UsageEventInput.partial({ eventId: true });
+type EventBody = z.infer<typeof EventBody>;
+
+/** The prefix of an event id derived from the request (README: "Compatibility surfaces"). */
+const DERIVED_ID_PREFIX = "sha256:";
+
+/**
+ * The event's id, so that a client's retry counts once, never a new one per call: the body's
+ * `eventId`, else the `Idempotency-Key` header (both at once must agree), else derived from
+ * the request: the SHA-256 of the tenant and the canonical body (keys sorted, no whitespace),
+ * which carries the event's own `timestamp`. A body with none of the three cannot tell a retry
+ * from a second, identical event, so it is refused rather than counted twice or once wrongly.
+ */
+async function eventIdOf(tenantId: string, body: EventBody, headerKey: string | undefined): Promise<string> {
+  if (body.eventId !== undefined && headerKey !== undefined && body.eventId !== headerKey) {
     throw badRequest("eventId and Idempotency-Key name different events", [{ path: "eventId", message: "must equal the Idempotency-Key header when both are sent", code: "custom" }]);
   }
-  return bodyId ?? headerKey ?? crypto.randomUUID();
+  const given = body.eventId ?? headerKey;
+  if (given !== undefined) return given;
+  if (body.timestamp === undefined) {
+    throw badRequest("Send an eventId, an Idempotency-Key header or the event's timestamp, so that a retry counts once", [
+      { path: "eventId", message: "required without an Idempotency-Key header or a timestamp", code: "invalid_type" },
+    ]);
+  }
+  return `${DERIVED_ID_PREFIX}${await sha256Hex(`${tenantId}\n${canonicalBody(JSON.stringify(body))}`)}`;
 }
 
 /** Seed 003's wording: "API call limit reached for current period" (the meters it names read as words). */
@@ -63,10 +84,10 @@ export const usageRoutes = createRouter().openapi(
     summary: "Track usage of the caller's tenant (tier enforcement)",
     ...rateLimitedAs("usage", secured("usage:write")),
     description:
-      "Records one event through the tenant's meter. The event id is `eventId`, else the `Idempotency-Key` header: a retry with the same id counts once (and answers `duplicate: true`); without either, every call is a new event. Over a hard limit it answers 402 with seed 003's body: {error: \"Usage limit exceeded\", message: \"API call limit reached for current period\", usage: {current, limit}} where current is the total the event would have reached.",
+      "Records one event through the tenant's meter. The event id is `eventId`, else the `Idempotency-Key` header, else `sha256:` and the SHA-256 of the tenant and the canonical body (which then must carry the event's `timestamp`; with none of the three the answer is 400): a retry with the same id counts once (and answers `duplicate: true`). Over a hard limit it answers 402 with seed 003's body: {error: \"Usage limit exceeded\", message: \"API call limit reached for current period\", usage: {current, limit}} where current is the total the event would have reached.",
     request: {
       headers: z.object({ "idempotency-key": EventIdHeader.optional() }),
-      body: { required: true, content: { "application/json": { schema: UsageEventInput.partial({ eventId: true }) } } },
+      body: { required: true, content: { "application/json": { schema: EventBody } } },
     },
     responses: {
       200: {
@@ -79,9 +100,10 @@ export const usageRoutes = createRouter().openapi(
   }),
   async (c) => {
     const input = c.req.valid("json");
-    const event = { ...input, eventId: eventIdOf(input.eventId, c.req.valid("header")["idempotency-key"]) };
+    const tenantId = principalOf(c).tenant;
+    const event = { ...input, eventId: await eventIdOf(tenantId, input, c.req.valid("header")["idempotency-key"]) };
     try {
-      const result = await recordUsage(c.env, principalOf(c).tenant, event, await clockNow(c));
+      const result = await recordUsage(c.env, tenantId, event, await clockNow(c));
       return c.json(
         { recorded: true as const, duplicate: result.status === "duplicate", eventId: event.eventId, metric: event.metric, usage: { current: Number(result.total?.quantity ?? 0) } },
         200,

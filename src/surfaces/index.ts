@@ -11,7 +11,7 @@ import { organizationBilling } from "./organization-billing";
 // /api/v1/billing, as adapters over the same services (README "Compatibility surfaces").
 
 /** In order of precedence: organisation billing claims GET /billing/usage?organization_id= inside app billing's /billing/. */
-export const surfaces = [organizationBilling, appBilling] as const;
+const surfaces = [organizationBilling, appBilling] as const;
 
 export function mountSurfaces(app: OpenAPIHono<AppEnv>): void {
   for (const routes of [...organizationBilling.routes, billingUsageRoutes, ...appBilling.routes]) app.route("/", routes);

@@ -9,8 +9,6 @@ import type { AppEnv } from "../env";
  * a client of that document only ever meets its error shape.
  */
 export interface Surface {
-  /** What the surface is, as its OpenAPI tags say it. */
-  name: string;
   routes: readonly OpenAPIHono<AppEnv>[];
   /** Whether a request belongs to this surface (decided from its path and query alone). */
   owns(c: Context<AppEnv>): boolean;

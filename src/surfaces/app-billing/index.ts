@@ -13,7 +13,6 @@ export { AppErrorBody } from "./errors";
 export { currentUsageAgainstLimits } from "./usage";
 
 export const appBilling: Surface = {
-  name: "Seed 003: app billing",
   routes: [subscriptionRoutes, usageRoutes, invoiceRoutes, stripeRoutes],
   owns: (c) => c.req.path.startsWith("/billing/"),
   errors: appBillingErrors,

@@ -14,7 +14,6 @@ export { organisationUsageFor } from "./usage";
 const PATHS = /^\/(organizations|subscriptions|invoices)(\/|$)/;
 
 export const organizationBilling: Surface = {
-  name: "Seed 002: organisation billing",
   routes: [invoiceRoutes, subscriptionRoutes, paymentMethodRoutes],
   // GET /billing/usage is the organisation's usage when it names one (the seeds' README).
   owns: (c) => PATHS.test(c.req.path) || (c.req.path === "/billing/usage" && Boolean(c.req.query("organization_id"))),

@@ -2,7 +2,7 @@
 -- the real one, moved forward only by POST /test-clocks/:clockId/advance. A tenant is bound to
 -- at most one clock, for life: it is put on one when it is created, and deleted with it.
 CREATE TABLE test_clocks (
-  id TEXT PRIMARY KEY,
+  id TEXT PRIMARY KEY NOT NULL,
   name TEXT,
   frozen_time INTEGER NOT NULL,
   status TEXT NOT NULL DEFAULT 'ready' CHECK (status IN ('ready', 'advancing', 'failed')),
@@ -14,7 +14,7 @@ CREATE TABLE test_clocks (
 );
 
 CREATE TABLE test_clock_tenants (
-  tenant_id TEXT PRIMARY KEY,
+  tenant_id TEXT PRIMARY KEY NOT NULL,
   clock_id TEXT NOT NULL REFERENCES test_clocks(id),
   created_at INTEGER NOT NULL
 );

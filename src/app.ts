@@ -1,18 +1,11 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "./env";
 import type { Context } from "hono";
-import { billingUsageRoutes } from "./compat/billing-usage";
-import { seed002InvoiceRoutes } from "./compat/seed002-invoices";
-import { seed002SubscriptionRoutes } from "./compat/seed002-subscriptions";
-import { seed003Routes } from "./compat/seed003";
 import { costCentersRoutes } from "./cost-centers/routes";
 import { couponsRoutes } from "./coupons/routes";
 import { creditsRoutes } from "./credits/routes";
-import { errorsBySurface } from "./compat/errors";
 import { docsPage } from "./docs/page";
 import { cors } from "./http/cors";
-import { envelopeError } from "./http/error-handler";
-import { ApiError } from "./http/errors";
 import { requestContext } from "./http/logger";
 import { publicBase } from "./http/public-url";
 import { requestBodyRules } from "./http/request-body";
@@ -23,11 +16,10 @@ import { usageRoutes } from "./metering/routes";
 import { plansRoutes } from "./plans/routes";
 import { quotasRoutes } from "./quotas/routes";
 import { realtimeRoutes } from "./realtime/routes";
-import { stripeCompatRoutes } from "./stripe/compat-routes";
-import { paymentMethodsRoutes } from "./stripe/payment-methods-routes";
 import { stripeRoutes } from "./stripe/routes";
 import { subscriptionsRoutes } from "./subscriptions/routes";
 import { spendRoutes } from "./spend/routes";
+import { errorsBySurface, mountSurfaces, notFoundBySurface } from "./surfaces";
 import { tenantsRoutes } from "./tenants/routes";
 import { testClocksRoutes } from "./test-clocks/routes";
 import { collectingOutboxWrites, wakeOutbox } from "./outbox";
@@ -46,6 +38,8 @@ function afterResponse(c: Context, work: Promise<unknown>): void {
 
 export function buildApp() {
   const app = createRouter();
+  // Before routing, so every route of every surface (and an unknown path) meets the same body
+  // rules; what they refuse is answered by the one error handler below, in the surface's shape.
   app.use("*", requestContext, securityHeaders, cors, ...requestBodyRules);
   // Outbox rows a request wrote are dispatched after its response, never on its path.
   app.use("*", (c, next) => collectingOutboxWrites(next, (ids) => afterResponse(c, wakeOutbox(c.env, ids))));
@@ -70,15 +64,8 @@ export function buildApp() {
   api.route("/", webhooksRoutes);
   api.route("/", testClocksRoutes);
   app.route(API_PREFIX, api);
-  // The seed 002 / 003 surfaces keep their own paths and shapes.
-  app.route("/", seed002InvoiceRoutes);
-  app.route("/", seed002SubscriptionRoutes);
-  app.route("/", billingUsageRoutes);
-  app.route("/", seed003Routes);
-
-  // Seed 002/003 surfaces: outside /api, each answering errors in its own shape.
-  app.route("/", paymentMethodsRoutes);
-  app.route("/", stripeCompatRoutes);
+  // The seed 002 / 003 surfaces: outside /api, at their own paths and in their own shapes.
+  mountSurfaces(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
@@ -102,7 +89,8 @@ export function buildApp() {
     return c.html(docsPage(`${API_PREFIX}/openapi.json`, nonce));
   });
 
-  app.notFound((c) => envelopeError(c, new ApiError("NOT_FOUND", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`)));
+  // Installed once, for every route of every surface: each answers in its own error shape.
+  app.notFound(notFoundBySurface);
   app.onError(errorsBySurface);
   return app;
 }

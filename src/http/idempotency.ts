@@ -9,6 +9,7 @@ import { principalOf } from "./auth";
 import { ApiError, conflict } from "./errors";
 import { secured } from "./router";
 import { clockNow } from "../clock";
+import { sha256Hex } from "../lib/hash";
 
 /**
  * `Idempotency-Key` for any mutating route: the first response to a key (status and body)
@@ -85,7 +86,7 @@ export function idempotent(): MiddlewareHandler<AppEnv> {
     }
     const principal = principalOf(c);
     const scope = [principal.tenant, principal.sub, `${c.req.method} ${c.req.routePath}`].join("\n");
-    const fingerprint = await sha256(`${c.req.method}\n${new URL(c.req.url).pathname}\n${canonicalBody(await c.req.text())}`);
+    const fingerprint = await sha256Hex(`${c.req.method}\n${new URL(c.req.url).pathname}\n${canonicalBody(await c.req.text())}`);
     // Schema-less client: importing db/client here would make schema.ts import itself.
     const db = drizzle(c.env.DB);
     // Retention runs on the tenant's time: on a test clock, a key is forgotten once the clock passes its 24 hours.
@@ -167,9 +168,4 @@ async function claim(db: Pick<Db, "insert" | "select">, scope: string, key: stri
 export async function purgeExpiredIdempotencyKeys(db: Db, now: number): Promise<number> {
   const result = await db.delete(idempotencyKeys).where(lte(idempotencyKeys.expiresAt, now));
   return result.meta.changes ?? 0;
-}
-
-async function sha256(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, lt } from "drizzle-orm";
+import { and, asc, desc, eq, gte, lt, ne } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { inJson } from "../db/in-json";
 import { iso } from "../lib/time";
@@ -84,6 +84,40 @@ export async function loadInvoice(db: Db, id: string, principal: Principal): Pro
     .get();
   if (!row) throw notFound("Invoice", id);
   return { row, lines: await readLines(db, id) };
+}
+
+/** The invoice as the caller may see it (see loadInvoice), with its lines. */
+export async function getInvoice(db: Db, id: string, principal: Principal): Promise<Invoice> {
+  return toInvoice(await loadInvoice(db, id, principal));
+}
+
+/** An issued invoice without its lines: what a list of documents shows. */
+export type IssuedInvoice = Omit<Invoice, "lines">;
+
+const withoutLines = (row: InvoiceRow): IssuedInvoice => {
+  const { lines: _, ...invoice } = toInvoice({ row, lines: [] });
+  return invoice;
+};
+
+/** The tenant's issued invoices (finalized: open, paid or void; never a draft), the latest finalized first. */
+export async function listIssuedInvoices(db: Db, tenantId: string): Promise<IssuedInvoice[]> {
+  const rows = await db
+    .select()
+    .from(invoices)
+    .where(and(eq(invoices.tenantId, tenantId), ne(invoices.status, "draft")))
+    .orderBy(invoices.finalizedAt);
+  return rows.reverse().map(withoutLines);
+}
+
+/** An issued invoice of the tenant, else 404: a draft is not a document yet. */
+export async function getIssuedInvoice(db: Db, tenantId: string, id: string): Promise<IssuedInvoice> {
+  const row = await db
+    .select()
+    .from(invoices)
+    .where(and(eq(invoices.id, id), eq(invoices.tenantId, tenantId), ne(invoices.status, "draft")))
+    .get();
+  if (!row) throw notFound("Invoice", id);
+  return withoutLines(row);
 }
 
 export async function listInvoices(

@@ -52,5 +52,3 @@ export function assertTransition(action: Action, status: SubscriptionStatus): vo
     });
   }
 }
-
-export const isLive = (status: SubscriptionStatus) => status !== "canceled";

@@ -1,4 +1,5 @@
 import { and, desc, eq, gte, isNull, lt, sql } from "drizzle-orm";
+import { inJson } from "../db/in-json";
 import type { Db } from "../db/client";
 import { iso } from "../lib/time";
 import { notFound } from "../http/errors";
@@ -156,3 +157,25 @@ export function claimPeriodStatement(db: Db, periodId: string, invoiceId: string
 }
 
 export type { PeriodRow, SubscriptionRow } from "./table";
+
+/** What a subscription links: a product to a project (null: the whole tenant). */
+export interface SubscriptionLink {
+  projectId: string | null;
+  productId: string | null;
+}
+
+/** The project and product each of these subscriptions links, by subscription id. */
+export async function subscriptionLinks(db: Db, ids: readonly string[]): Promise<Map<string, SubscriptionLink>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await db
+    .select({ id: subscriptions.id, projectId: subscriptions.projectId, productId: subscriptions.productId })
+    .from(subscriptions)
+    .where(inJson(subscriptions.id, unique));
+  return new Map(rows.map(({ id, ...link }) => [id, link]));
+}
+
+/** The project and product of every subscription the tenant has had, canceled ones included. */
+export async function tenantSubscriptionLinks(db: Db, tenantId: string): Promise<SubscriptionLink[]> {
+  return db.select({ projectId: subscriptions.projectId, productId: subscriptions.productId }).from(subscriptions).where(eq(subscriptions.tenantId, tenantId));
+}

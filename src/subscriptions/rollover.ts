@@ -27,34 +27,13 @@ import { subscriptionPeriods, subscriptions, type PeriodRow, type SubscriptionRo
  * Each step writes its phase (phases.ts) in the same batch, so billing sees it at its instant.
  */
 
-export interface RollOverResult {
+interface RollOverResult {
   closedPeriod: PeriodRow;
   subscription: SubscriptionRow;
 }
 
 /** Longest catch-up in one go (20 years of monthly periods). */
 const MAX_CATCH_UP = 240;
-
-/**
- * Rolls the subscription over its current period if that has ended by `now`. One period
- * per call; null when nothing was due, or when `expectedPeriodEnd` is given and is not the
- * current period's end. Idempotent: a second run for the same period (or a concurrent one)
- * finds it closed and changes nothing.
- */
-export async function rollOverPeriod(
-  db: Db,
-  env: Bindings,
-  subscriptionId: string,
-  now: number,
-  expectedPeriodEnd?: number,
-): Promise<RollOverResult | null> {
-  const row = await findSubscription(db, subscriptionId);
-  if (!row || !isDue(row, now)) return null;
-  if (expectedPeriodEnd !== undefined && row.currentPeriodEnd !== expectedPeriodEnd) return null;
-  const result = await rollOverRow(db, row, now).catch(ignoreLostRace);
-  if (result) await syncMeter(db, env, result.subscription);
-  return result;
-}
 
 /**
  * Brings a subscription up to `now`: rolls over every ended period and applies an

@@ -165,6 +165,27 @@ export async function getLiveSubscription(db: Db, env: Bindings, tenantId: strin
   return presentSubscription(db, current);
 }
 
+/** The plan version and current period of a live subscription, as `liveSubscriptionPeriod` finds it. */
+export interface LivePeriod {
+  subscriptionId: string;
+  planId: string;
+  planVersion: number;
+  periodStart: number;
+  periodEnd: number;
+}
+
+/**
+ * The tenant's live subscription (see findLiveSubscription) brought up to `now`, or undefined
+ * when it has none. Unlike getLiveSubscription it does not refuse one that the catch-up has
+ * just ended: its last period is still the one `now` is measured against.
+ */
+export async function liveSubscriptionPeriod(db: Db, env: Bindings, tenantId: string, now: number): Promise<LivePeriod | undefined> {
+  const row = await findLiveSubscription(db, tenantId);
+  if (!row) return undefined;
+  const current = await catchUp(db, env, row, now);
+  return { subscriptionId: current.id, planId: current.planId, planVersion: current.planVersion, periodStart: current.currentPeriodStart, periodEnd: current.currentPeriodEnd };
+}
+
 export async function listSubscriptions(
   db: Db,
   env: Bindings,

@@ -1,10 +1,10 @@
 import { env as realEnv } from "cloudflare:workers";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { pushPlanState } from "../../src/metering/plan-state";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openPeriod, periodBaseFee, type BillablePeriod } from "../../src/subscriptions/billing";
 import { findSubscription } from "../../src/subscriptions/queries";
-import { listPeriodsToInvoice, rollOverPeriod } from "../../src/subscriptions/rollover";
+import { advanceSubscriptions, listPeriodsToInvoice } from "../../src/subscriptions/rollover";
 import { periodSegments } from "../../src/subscriptions/segments";
 import {
   cancelSubscription,
@@ -17,6 +17,7 @@ import {
 } from "../../src/subscriptions/service";
 import { subscriptionPeriods, subscriptionPhases } from "../../src/subscriptions/table";
 import { at, DAY, db, recordingEnv, standardPlans, tenantCaller } from "./fixtures";
+import type { Bindings } from "../../src/env";
 
 const sum = (xs: Array<{ amount: number }>) => xs.reduce((s, x) => s + x.amount, 0);
 const APRIL = at("2026-04-01T00:00:00Z");
@@ -46,6 +47,19 @@ async function closedPeriods(subscriptionId: string) {
   return db.select().from(subscriptionPeriods).where(eq(subscriptionPeriods.subscriptionId, subscriptionId)).orderBy(subscriptionPeriods.periodStart);
 }
 
+/**
+ * The hourly cron's roll-over (advanceSubscriptions) run at `now` for the subscription's tenant:
+ * the period it closed and the subscription after it, or null when nothing was due.
+ */
+async function rollOver(env: Bindings, sub: { id: string; tenantId: string }, now: number) {
+  const before = (await closedPeriods(sub.id)).length;
+  await advanceSubscriptions(db, env, now, (tenant) => sql`${tenant} = ${sub.tenantId}`);
+  const periods = await closedPeriods(sub.id);
+  if (periods.length === before) return null;
+  expect(periods.length).toBe(before + 1);
+  return { closedPeriod: periods.at(-1)!, subscription: (await findSubscription(db, sub.id))! };
+}
+
 describe("upgrade mid-period", () => {
   it("$29 → $99 on day 10 of a 30-day period: credits $20.30, charges $69.30, April costs $78.00", async () => {
     const { sub, env, caller } = await subscribe("scn-upgrade", "basic-29");
@@ -61,7 +75,7 @@ describe("upgrade mid-period", () => {
     expect(changed.prorations[0]).toMatchObject({ currency: "USD", periodStart: "2026-04-10T00:00:00.000Z", periodEnd: "2026-05-01T00:00:00.000Z" });
 
     // April bills each plan's slice of one split of the period: 9 days of $29, 21 of $99.
-    const closed = await rollOverPeriod(db, env, sub.id, MAY);
+    const closed = await rollOver(env, sub, MAY);
     expect(closed!.closedPeriod).toMatchObject({ planId: "premium-99", periodStart: APRIL, periodEnd: MAY, trial: false });
     const base = await baseFee(closed!.closedPeriod);
     expect(base.map((l) => [l.description, l.amount])).toEqual([
@@ -102,12 +116,12 @@ describe("downgrade at period end", () => {
     const scheduled = await changePlan(db, env, caller, sub.id, { planId: "basic-29", at: "period_end" }, APRIL + 20 * DAY);
     expect(scheduled).toMatchObject({ planId: "premium-99", scheduledChange: { planId: "basic-29", at: "2026-05-01T00:00:00.000Z" }, prorations: [] });
 
-    expect(await rollOverPeriod(db, env, sub.id, MAY - 1)).toBeNull(); // not due yet
-    const first = await rollOverPeriod(db, env, sub.id, MAY + 3600_000, MAY);
+    expect(await rollOver(env, sub, MAY - 1)).toBeNull(); // not due yet
+    const first = await rollOver(env, sub, MAY + 3600_000);
     expect(first!.closedPeriod.planId).toBe("premium-99");
     expect(first!.subscription).toMatchObject({ planId: "basic-29", scheduledPlanId: null, currentPeriodEnd: at("2026-06-01T00:00:00Z") });
-    expect(await rollOverPeriod(db, env, sub.id, MAY + 3600_000, MAY)).toBeNull();
-    expect(await rollOverPeriod(db, env, sub.id, MAY + 3600_000)).toBeNull();
+    // Later runs find the period closed and change nothing.
+    expect(await Promise.all([rollOver(env, sub, MAY + 3600_000), rollOver(env, sub, MAY + 7200_000)])).toEqual([null, null]);
     expect(await closedPeriods(sub.id)).toHaveLength(1);
     expect(pushes.at(-1)).toMatchObject({ tenant: "scn-downgrade", planId: "basic-29", status: "active", periodStart: MAY });
   });
@@ -117,14 +131,14 @@ describe("downgrade at period end", () => {
     await changePlan(db, env, caller, sub.id, { planId: "basic-29", at: "period_end" }, APRIL + DAY);
     const undone = await changePlan(db, env, caller, sub.id, { planId: "premium-99", at: "period_end" }, APRIL + 2 * DAY);
     expect(undone.scheduledChange).toBeNull();
-    const rolled = await rollOverPeriod(db, env, sub.id, MAY);
+    const rolled = await rollOver(env, sub, MAY);
     expect(rolled!.subscription.planId).toBe("premium-99");
   });
 
   it("to a yearly plan re-anchors at the boundary", async () => {
     const { sub, env, caller } = await subscribe("scn-to-yearly", "basic-29", at("2026-01-15T00:00:00Z"));
     await changePlan(db, env, caller, sub.id, { planId: "basic-yearly", at: "period_end" }, at("2026-01-20T00:00:00Z"));
-    const rolled = await rollOverPeriod(db, env, sub.id, at("2026-02-15T00:00:00Z"));
+    const rolled = await rollOver(env, sub, at("2026-02-15T00:00:00Z"));
     expect(rolled!.subscription).toMatchObject({
       billingAnchor: at("2026-02-15T00:00:00Z"),
       currentPeriodStart: at("2026-02-15T00:00:00Z"),
@@ -140,17 +154,17 @@ describe("cancel", () => {
     expect(canceled).toMatchObject({ status: "active", cancelAtPeriodEnd: true, cancelAt: "2026-05-01T00:00:00.000Z", prorations: [] });
     const reactivated = await reactivateSubscription(db, env, caller, sub.id, APRIL + 6 * DAY);
     expect(reactivated).toMatchObject({ id: sub.id, status: "active", cancelAtPeriodEnd: false, cancelAt: null, canceledAt: null });
-    const rolled = await rollOverPeriod(db, env, sub.id, MAY);
+    const rolled = await rollOver(env, sub, MAY);
     expect(rolled!.subscription.status).toBe("active");
   });
 
   it("at period end is applied by the roll-over; reactivating then starts a new subscription", async () => {
     const { sub, env, caller, pushes } = await subscribe("scn-cancel-end", "basic-29");
     await cancelSubscription(db, env, caller, sub.id, { atPeriodEnd: true }, APRIL + 5 * DAY);
-    const rolled = await rollOverPeriod(db, env, sub.id, MAY + 10);
+    const rolled = await rollOver(env, sub, MAY + 10);
     expect(rolled!.subscription).toMatchObject({ status: "canceled", endedAt: MAY, currentPeriodEnd: MAY });
     expect(pushes.at(-1)).toMatchObject({ status: "canceled" });
-    expect(await rollOverPeriod(db, env, sub.id, MAY + DAY)).toBeNull();
+    expect(await rollOver(env, sub, MAY + DAY)).toBeNull();
 
     const later = MAY + 3 * DAY;
     const fresh = await reactivateSubscription(db, env, caller, sub.id, later);
@@ -215,7 +229,7 @@ describe("pause and resume", () => {
   it("a pause across the period end is split at the boundary", async () => {
     const { sub, env, caller } = await subscribe("scn-pause-boundary", "basic-29");
     await pauseSubscription(db, env, caller, sub.id, {}, APRIL + 24 * DAY);
-    const rolled = await rollOverPeriod(db, env, sub.id, MAY);
+    const rolled = await rollOver(env, sub, MAY);
     expect(rolled!.subscription).toMatchObject({ status: "paused", currentPeriodStart: MAY });
     expect(sum(await baseFee(rolled!.closedPeriod))).toBe(2900 - 580); // 6 of 30 days paused
     // Resuming on Jun 1 rolls May over first (all of it paused), then resumes in June.
@@ -243,7 +257,7 @@ describe("trials and periods", () => {
       trialEnd: "2026-04-17T12:00:00.000Z",
       currentPeriodEnd: "2026-04-17T12:00:00.000Z",
     });
-    const rolled = await rollOverPeriod(db, env, sub.id, start + 14 * DAY);
+    const rolled = await rollOver(env, sub, start + 14 * DAY);
     expect(rolled!.closedPeriod.trial).toBe(true);
     expect(await baseFee(rolled!.closedPeriod)).toEqual([]);
     expect(rolled!.subscription).toMatchObject({
@@ -259,7 +273,7 @@ describe("trials and periods", () => {
     const ends = [sub.currentPeriodEnd];
     let now = Date.parse(sub.currentPeriodEnd);
     for (let i = 0; i < 3; i++) {
-      const r = await rollOverPeriod(db, env, sub.id, now);
+      const r = await rollOver(env, sub, now);
       ends.push(new Date(r!.subscription.currentPeriodEnd).toISOString());
       now = r!.subscription.currentPeriodEnd;
     }
@@ -311,7 +325,7 @@ describe("the tenant meter", () => {
     await resumeSubscription(db, env, caller, sub.id, APRIL + 3 * DAY);
     await cancelSubscription(db, env, caller, sub.id, {}, APRIL + 4 * DAY);
     await reactivateSubscription(db, env, caller, sub.id, APRIL + 5 * DAY);
-    await rollOverPeriod(db, env, sub.id, MAY);
+    await rollOver(env, sub, MAY);
     await cancelSubscription(db, env, caller, sub.id, { atPeriodEnd: false }, MAY + DAY);
     expect(pushes.map((p) => [p.planId, p.status, new Date(p.periodStart).toISOString().slice(0, 10)])).toEqual([
       ["basic-29", "active", "2026-04-01"],

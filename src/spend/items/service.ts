@@ -4,8 +4,7 @@ import type { Db } from "../../db/client";
 import { iso } from "../../lib/time";
 import { conflict, notFound } from "../../http/errors";
 import { decodeCursor, paginate } from "../../http/pagination";
-import { serviceConfig } from "../../plans/catalog";
-import { tenants } from "../../tenants/table";
+import { reportingCurrency } from "../currency";
 import { ensureCategories, categoryIdFor } from "../categories/service";
 import { inJson, itemWhere, type SpendFilter } from "../filters";
 import { statement, transaction } from "../d1";
@@ -78,7 +77,7 @@ export async function createItems(db: Db, tenantId: string, author: string, inpu
     INSERT INTO spend_items (id, tenant_id, name, amount, currency, provider, provider_ref, service, category_id,
       tags, description, recurring, period, stage_app, author, date, created_at, updated_at)
     SELECT ${j("id")}, ${tenantId}, ${j("name")}, ${j("amount")},
-      COALESCE(${j("currency")}, (SELECT ${tenants.currency} FROM ${tenants} WHERE ${tenants.id} = ${tenantId}), ${serviceConfig.currency}),
+      COALESCE(${j("currency")}, ${await reportingCurrency(db, tenantId)}),
       ${j("provider")}, ${j("providerRef")}, ${j("service")}, ${categoryIdFor(tenantId, j("category"))},
       json(j.value -> '$.tags'), ${j("description")}, ${j("recurring")}, ${j("period")}, ${j("stageApp")},
       ${author}, ${j("date")}, ${now}, ${now}

@@ -1,18 +1,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { database } from "../db/client";
-import { isAdmin, principalOf } from "../http/auth";
-import { PageQuery } from "../http/pagination";
-import { secured } from "../http/router";
-import type { Subscription } from "../subscriptions/schemas";
-import { getSubscription, listSubscriptions } from "../subscriptions/service";
-import { seed002ErrorResponses, seed002Errors } from "./errors";
-import { compatRouter } from "./router";
-import { clockNow } from "../clock";
+import { clockNow } from "../../clock";
+import { database } from "../../db/client";
+import { isAdmin, principalOf } from "../../http/auth";
+import { PageQuery } from "../../http/pagination";
+import { createRouter, secured } from "../../http/router";
+import { getSubscription, listSubscriptions, type Subscription } from "../../subscriptions";
+import { organizationErrorResponses } from "./errors";
 
 const tags = ["Seed 002: organisation billing"];
 const read = secured("billing:read", "billing:update");
 
-const Seed002Subscription = z
+const OrganizationSubscription = z
   .object({
     id: z.string(),
     organization_id: z.string(),
@@ -26,7 +24,7 @@ const Seed002Subscription = z
   .openapi("Seed002Subscription");
 
 /** Seed 002's view: a subscription links a product to a project from a start to an (optional) end. */
-const view = (s: Subscription): z.infer<typeof Seed002Subscription> => ({
+const view = (s: Subscription): z.infer<typeof OrganizationSubscription> => ({
   id: s.id,
   organization_id: s.tenantId,
   project_id: s.projectId,
@@ -37,7 +35,7 @@ const view = (s: Subscription): z.infer<typeof Seed002Subscription> => ({
   end_date: s.endedAt,
 });
 
-export const seed002SubscriptionRoutes = compatRouter(seed002Errors)
+export const subscriptionRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
@@ -49,9 +47,9 @@ export const seed002SubscriptionRoutes = compatRouter(seed002Errors)
       responses: {
         200: {
           description: "Subscriptions, newest first",
-          content: { "application/json": { schema: z.object({ subscriptions: z.array(Seed002Subscription), next_cursor: z.string().nullable() }) } },
+          content: { "application/json": { schema: z.object({ subscriptions: z.array(OrganizationSubscription), next_cursor: z.string().nullable() }) } },
         },
-        ...seed002ErrorResponses,
+        ...organizationErrorResponses,
       },
     }),
     async (c) => {
@@ -68,7 +66,7 @@ export const seed002SubscriptionRoutes = compatRouter(seed002Errors)
       summary: "Show a subscription",
       ...read,
       request: { params: z.object({ id: z.string().min(1).max(64) }) },
-      responses: { 200: { description: "Subscription", content: { "application/json": { schema: Seed002Subscription } } }, ...seed002ErrorResponses },
+      responses: { 200: { description: "Subscription", content: { "application/json": { schema: OrganizationSubscription } } }, ...organizationErrorResponses },
     }),
     async (c) => {
       const p = principalOf(c);

@@ -1,22 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, eq, ne } from "drizzle-orm";
-import { inJson } from "../db/in-json";
-import { database } from "../db/client";
-import { principalOf } from "../http/auth";
-import { notFound } from "../http/errors";
-import { PageQuery } from "../http/pagination";
-import { secured } from "../http/router";
-import { pdfDownload } from "../invoices/download";
-import { invoicePdf } from "../invoices/lifecycle";
-import type { Invoice } from "../invoices/schemas";
-import { listInvoices, loadInvoice, toInvoice, type StoredInvoice } from "../invoices/store";
-import { invoices } from "../invoices/table";
-import { subscriptions } from "../subscriptions/table";
-import { TenantId } from "../tenants/schemas";
-import { seed002ErrorResponses, seed002Errors } from "./errors";
-import { compatRouter } from "./router";
-import { iso } from "../lib/time";
-import { publicBase } from "../http/public-url";
+import { database } from "../../db/client";
+import { principalOf } from "../../http/auth";
+import { PageQuery } from "../../http/pagination";
+import { publicBase } from "../../http/public-url";
+import { createRouter, secured } from "../../http/router";
+import { getInvoice, getIssuedInvoice, invoicePdf, listInvoices, listIssuedInvoices, pdfDownload, type Invoice, type IssuedInvoice } from "../../invoices";
+import { subscriptionLinks, type SubscriptionLink } from "../../subscriptions";
+import { TenantId } from "../../tenants";
+import type { Db } from "../../db/client";
+import { organizationErrorResponses } from "./errors";
 
 const tags = ["Seed 002: organisation billing"];
 const read = secured("billing:read", "billing:update");
@@ -62,21 +54,8 @@ const EasyBillInvoice = z
   })
   .openapi("Seed002LegalInvoice");
 
-interface SubscriptionLink {
-  projectId: string | null;
-  productId: string | null;
-}
-
 /** The product and project of each invoice's subscription (seed 002 links products to projects through subscriptions). */
-async function subscriptionLinks(d1: D1Database, list: readonly Invoice[]): Promise<Map<string, SubscriptionLink>> {
-  const ids = [...new Set(list.map((i) => i.subscriptionId).filter((id): id is string => id !== null))];
-  if (ids.length === 0) return new Map();
-  const rows = await database(d1)
-    .select({ id: subscriptions.id, projectId: subscriptions.projectId, productId: subscriptions.productId })
-    .from(subscriptions)
-    .where(inJson(subscriptions.id, ids));
-  return new Map(rows.map((r) => [r.id, r]));
-}
+const linksOf = (db: Db, list: readonly Invoice[]) => subscriptionLinks(db, list.map((i) => i.subscriptionId).filter((id): id is string => id !== null));
 
 /** The platform's metered view of an invoice (seed 002 `/invoices`), with `{cents, currency_iso}` money. */
 function internalInvoice(invoice: Invoice, links: Map<string, SubscriptionLink>): z.infer<typeof InternalInvoice> {
@@ -104,23 +83,23 @@ function internalInvoice(invoice: Invoice, links: Map<string, SubscriptionLink>)
 }
 
 /** A finalized invoice: the legally binding document (seed 002's EasyBill invoices). */
-function legalInvoice({ row }: StoredInvoice, origin: string): z.infer<typeof EasyBillInvoice> {
+function legalInvoice(invoice: IssuedInvoice, origin: string): z.infer<typeof EasyBillInvoice> {
   return {
-    id: row.id,
-    number: row.number!,
-    organization_id: row.tenantId,
-    document_date: iso(row.finalizedAt!),
-    due_date: iso(row.dueAt!),
-    status: row.status,
-    total: money(row.total, row.currency),
-    amount_due: money(row.amountDue, row.currency),
-    pdf_url: `${origin}/organizations/${row.tenantId}/invoices/download?invoice_id=${row.id}`,
+    id: invoice.id,
+    number: invoice.number!,
+    organization_id: invoice.tenantId,
+    document_date: invoice.finalizedAt!,
+    due_date: invoice.dueAt!,
+    status: invoice.status,
+    total: money(invoice.total.amount, invoice.currency),
+    amount_due: money(invoice.amountDue.amount, invoice.currency),
+    pdf_url: `${origin}/organizations/${invoice.tenantId}/invoices/download?invoice_id=${invoice.id}`,
   };
 }
 
 const OrgParams = z.object({ tenantId: TenantId.describe("Organization id (the tenant)") });
 
-export const seed002InvoiceRoutes = compatRouter(seed002Errors)
+export const invoiceRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
@@ -129,12 +108,13 @@ export const seed002InvoiceRoutes = compatRouter(seed002Errors)
       summary: "List internal invoices of the caller's organisation",
       ...read,
       request: { query: PageQuery },
-      responses: { 200: { description: "Invoices", content: { "application/json": { schema: z.object({ invoices: z.array(InternalInvoice), next_cursor: z.string().nullable() }) } } }, ...seed002ErrorResponses },
+      responses: { 200: { description: "Invoices", content: { "application/json": { schema: z.object({ invoices: z.array(InternalInvoice), next_cursor: z.string().nullable() }) } } }, ...organizationErrorResponses },
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
-      const page = await listInvoices(database(c.env.DB), principalOf(c).tenant, { limit, cursor });
-      const links = await subscriptionLinks(c.env.DB, page.items);
+      const db = database(c.env.DB);
+      const page = await listInvoices(db, principalOf(c).tenant, { limit, cursor });
+      const links = await linksOf(db, page.items);
       return c.json({ invoices: page.items.map((i) => internalInvoice(i, links)), next_cursor: page.nextCursor }, 200);
     },
   )
@@ -146,11 +126,12 @@ export const seed002InvoiceRoutes = compatRouter(seed002Errors)
       summary: "Show invoice with line items",
       ...read,
       request: { params: z.object({ id: z.string().min(1).max(64) }) },
-      responses: { 200: { description: "Invoice", content: { "application/json": { schema: InternalInvoice } } }, ...seed002ErrorResponses },
+      responses: { 200: { description: "Invoice", content: { "application/json": { schema: InternalInvoice } } }, ...organizationErrorResponses },
     }),
     async (c) => {
-      const invoice = toInvoice(await loadInvoice(database(c.env.DB), c.req.valid("param").id, principalOf(c)));
-      return c.json(internalInvoice(invoice, await subscriptionLinks(c.env.DB, [invoice])), 200);
+      const db = database(c.env.DB);
+      const invoice = await getInvoice(db, c.req.valid("param").id, principalOf(c));
+      return c.json(internalInvoice(invoice, await linksOf(db, [invoice])), 200);
     },
   )
   .openapi(
@@ -161,10 +142,12 @@ export const seed002InvoiceRoutes = compatRouter(seed002Errors)
       summary: "Download invoice PDF",
       ...read,
       request: { params: OrgParams, query: z.object({ invoice_id: z.string().min(1).max(64) }) },
-      responses: { 200: { description: "PDF", content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } } }, ...seed002ErrorResponses },
+      responses: { 200: { description: "PDF", content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } } }, ...organizationErrorResponses },
     }),
-    async (c) =>
-      pdfDownload(await invoicePdf(c.env, await ownInvoiceId(c.env.DB, c.req.valid("param").tenantId, c.req.valid("query").invoice_id), principalOf(c))),
+    async (c) => {
+      const issued = await getIssuedInvoice(database(c.env.DB), c.req.valid("param").tenantId, c.req.valid("query").invoice_id);
+      return pdfDownload(await invoicePdf(c.env, issued.id, principalOf(c)));
+    },
   )
   .openapi(
     createRoute({
@@ -174,17 +157,12 @@ export const seed002InvoiceRoutes = compatRouter(seed002Errors)
       summary: "List legally binding invoices (finalized)",
       ...read,
       request: { params: OrgParams },
-      responses: { 200: { description: "Invoices", content: { "application/json": { schema: z.object({ invoices: z.array(EasyBillInvoice) }) } } }, ...seed002ErrorResponses },
+      responses: { 200: { description: "Invoices", content: { "application/json": { schema: z.object({ invoices: z.array(EasyBillInvoice) }) } } }, ...organizationErrorResponses },
     }),
     async (c) => {
-      const db = database(c.env.DB);
-      const rows = await db
-        .select()
-        .from(invoices)
-        .where(and(eq(invoices.tenantId, c.req.valid("param").tenantId), ne(invoices.status, "draft")))
-        .orderBy(invoices.finalizedAt);
+      const issued = await listIssuedInvoices(database(c.env.DB), c.req.valid("param").tenantId);
       const origin = publicBase(c.env);
-      return c.json({ invoices: rows.reverse().map((row) => legalInvoice({ row, lines: [] }, origin)) }, 200);
+      return c.json({ invoices: issued.map((invoice) => legalInvoice(invoice, origin)) }, 200);
     },
   )
   .openapi(
@@ -195,22 +173,10 @@ export const seed002InvoiceRoutes = compatRouter(seed002Errors)
       summary: "Show a legally binding invoice",
       ...read,
       request: { params: OrgParams.extend({ invoice_id: z.string().min(1).max(64) }) },
-      responses: { 200: { description: "Invoice", content: { "application/json": { schema: EasyBillInvoice } } }, ...seed002ErrorResponses },
+      responses: { 200: { description: "Invoice", content: { "application/json": { schema: EasyBillInvoice } } }, ...organizationErrorResponses },
     }),
     async (c) => {
       const { tenantId, invoice_id } = c.req.valid("param");
-      const stored = await loadInvoice(database(c.env.DB), await ownInvoiceId(c.env.DB, tenantId, invoice_id), principalOf(c));
-      return c.json(legalInvoice(stored, publicBase(c.env)), 200);
+      return c.json(legalInvoice(await getIssuedInvoice(database(c.env.DB), tenantId, invoice_id), publicBase(c.env)), 200);
     },
   );
-
-/** A finalized invoice of this organisation, else 404 (drafts are not legal documents). */
-async function ownInvoiceId(d1: D1Database, tenantId: string, invoiceId: string): Promise<string> {
-  const row = await database(d1)
-    .select({ id: invoices.id })
-    .from(invoices)
-    .where(and(eq(invoices.id, invoiceId), eq(invoices.tenantId, tenantId), ne(invoices.status, "draft")))
-    .get();
-  if (!row) throw notFound("Invoice", invoiceId);
-  return row.id;
-}

@@ -1,16 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { database } from "../db/client";
-import { principalOf } from "../http/auth";
-import { secured } from "../http/router";
-import { compatRouter } from "../compat/router";
-import { PlanId } from "../plans/schemas";
-import { createCheckoutSession } from "./checkout";
-import { stripeClient } from "./client";
-import { Seed003ErrorBody, seed003ErrorResponses, seed003Errors } from "../compat/errors";
-import { createPortalSession } from "./portal";
-import { assertAllowedRedirects } from "./redirects";
-import { RedirectUrl, StripePriceId, WebhookReceipt } from "./schemas";
-import { receiveStripeWebhook } from "./webhook";
+import { database } from "../../db/client";
+import { principalOf } from "../../http/auth";
+import { createRouter, secured } from "../../http/router";
+import { PlanId } from "../../plans";
+import { assertAllowedRedirects, createCheckoutSession, createPortalSession, receiveStripeWebhook, RedirectUrl, stripeClient, StripePriceId, WebhookReceipt } from "../../stripe";
+import { AppErrorBody, appErrorResponses } from "./errors";
 
 // Seed 003's Stripe routes: /billing/checkout, /billing/portal, /billing/webhook. They act on the
 // caller's own tenant and answer in the seed's shapes ({url}); errors are {error, message, code}.
@@ -32,16 +26,14 @@ const UrlResponse = z.object({ url: z.string() }).openapi("BillingRedirect");
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 const errors = {
-  ...seed003ErrorResponses,
-  502: json(Seed003ErrorBody, "Stripe failed; retry later"),
-  503: json(Seed003ErrorBody, "Stripe is not configured"),
+  ...appErrorResponses,
+  502: json(AppErrorBody, "Stripe failed; retry later"),
+  503: json(AppErrorBody, "Stripe is not configured"),
 };
 const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { "application/json": { schema } } } });
 const write = secured("billing:update");
 
-const router = compatRouter(seed003Errors);
-
-export const stripeCompatRoutes = router
+export const stripeRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
@@ -89,10 +81,10 @@ export const stripeCompatRoutes = router
       },
       responses: {
         200: json(WebhookReceipt, "Acknowledged"),
-        400: json(Seed003ErrorBody, "Missing or invalid signature"),
-        409: json(Seed003ErrorBody, "Another delivery of this event is still being processed; Stripe retries"),
-        500: json(Seed003ErrorBody, "A handler failed; Stripe retries the delivery"),
-        503: json(Seed003ErrorBody, "STRIPE_WEBHOOK_SECRET is not set"),
+        400: json(AppErrorBody, "Missing or invalid signature"),
+        409: json(AppErrorBody, "Another delivery of this event is still being processed; Stripe retries"),
+        500: json(AppErrorBody, "A handler failed; Stripe retries the delivery"),
+        503: json(AppErrorBody, "STRIPE_WEBHOOK_SECRET is not set"),
       },
     }),
     async (c) => c.json(await receiveStripeWebhook(c.env, await c.req.text(), c.req.header("stripe-signature"), Date.now()), 200),

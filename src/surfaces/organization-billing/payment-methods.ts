@@ -1,11 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { database } from "../db/client";
-import { secured } from "../http/router";
-import { compatRouter } from "../compat/router";
-import { TenantId } from "../tenants/schemas";
-import { stripeClient } from "./client";
-import { Seed002ErrorBody, seed002ErrorResponses, seed002Errors } from "../compat/errors";
-import { attachPaymentMethod, createSetupIntent, detachPaymentMethod, listPaymentMethods, setDefaultPaymentMethod } from "./payment-methods";
+import { database } from "../../db/client";
+import { createRouter, secured } from "../../http/router";
+import { attachPaymentMethod, createSetupIntent, detachPaymentMethod, listPaymentMethods, setDefaultPaymentMethod, stripeClient } from "../../stripe";
+import { TenantId } from "../../tenants";
+import { OrganizationErrorBody, organizationErrorResponses } from "./errors";
 
 // Seed 002's payment methods: /organizations/{id}/payment_methods…, where the organization is
 // our tenant. Plain JSON with the seed's snake_case fields; errors are {"error": {code, message}}.
@@ -30,13 +28,12 @@ const PaymentMethod = z
   })
   .openapi("OrganizationPaymentMethod");
 
-
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 const errors = {
-  ...seed002ErrorResponses,
-  404: json(Seed002ErrorBody, "No such payment method on this organization"),
-  502: json(Seed002ErrorBody, "Stripe failed; retry later"),
-  503: json(Seed002ErrorBody, "Stripe is not configured"),
+  ...organizationErrorResponses,
+  404: json(OrganizationErrorBody, "No such payment method on this organization"),
+  502: json(OrganizationErrorBody, "Stripe failed; retry later"),
+  503: json(OrganizationErrorBody, "Stripe is not configured"),
 };
 
 const Org = z.object({ tenantId: TenantId.describe("The organization id (our tenant id)") });
@@ -47,9 +44,7 @@ const AttachBody = z.object({ payment_method_id: PaymentMethodId }).strict().ope
 const read = secured("billing:read", "billing:update");
 const write = secured("billing:update");
 
-const router = compatRouter(seed002Errors);
-
-export const paymentMethodsRoutes = router
+export const paymentMethodRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",

@@ -40,22 +40,22 @@ describe("seed 003: subscription, usage against limits, tier enforcement, cancel
     const tenant = "s3-limit";
     const t = await token({ tenant });
     await subscribe(tenant, "free");
-    const ok = await call("POST", "/billing/usage", { token: t, body: { metric: "apiCalls", quantity: 1000 } });
+    const ok = await call("POST", "/billing/usage", { token: t, body: { eventId: "calls-1", metric: "apiCalls", quantity: 1000 } });
     expect(ok.status, JSON.stringify(ok.json)).toBe(200);
     expect(ok.json).toMatchObject({ recorded: true, usage: { current: 1000 } });
-    const over = await call("POST", "/billing/usage", { token: t, body: { metric: "apiCalls", quantity: 1 } });
+    const over = await call("POST", "/billing/usage", { token: t, body: { eventId: "calls-2", metric: "apiCalls", quantity: 1 } });
     expect(over.status).toBe(402);
     expect(over.json).toEqual({ error: "Usage limit exceeded", message: "API call limit reached for current period", usage: { current: 1001, limit: 1000 } });
-    const tokens = await call("POST", "/billing/usage", { token: t, body: { metric: "llmTokens", quantity: 10_001 } });
+    const tokens = await call("POST", "/billing/usage", { token: t, body: { eventId: "tokens-1", metric: "llmTokens", quantity: 10_001 } });
     expect(tokens.json.message).toBe("LLM token limit reached for current period");
-    const storage = await call("POST", "/billing/usage", { token: t, body: { metric: "storage", quantity: 104857601 } });
+    const storage = await call("POST", "/billing/usage", { token: t, body: { eventId: "storage-1", metric: "storage", quantity: 104857601 } });
     expect(storage.json.message).toBe("Storage limit reached for current period");
     const bad = await call("POST", "/billing/usage", { token: t, body: { metric: "apiCalls", quantity: -1 } });
     expect(bad.status).toBe(400);
     expect(bad.json.error).toBe("Bad Request");
   });
 
-  it("counts a retry once when it carries an Idempotency-Key or an eventId", async () => {
+  it("counts a retry once: by its eventId, its Idempotency-Key, or its body and timestamp", async () => {
     const tenant = "s3-retry";
     const t = await token({ tenant });
     await subscribe(tenant, "pro");
@@ -72,12 +72,19 @@ describe("seed 003: subscription, usage against limits, tier enforcement, cancel
     expect((await send({ eventId: "retry-2", metric: "apiCalls", quantity: 2 })).json.usage.current).toBe(7);
     expect((await send({ eventId: "retry-2", metric: "apiCalls", quantity: 2 }, { "idempotency-key": "retry-2" })).json.duplicate).toBe(true);
 
-    // Without either, each call is a new event.
-    expect((await send({ metric: "apiCalls", quantity: 1 })).json.usage.current).toBe(8);
-    expect((await send({ metric: "apiCalls", quantity: 1 })).json.usage.current).toBe(9);
+    // Without either, the event is the body with its timestamp: the same one again is a retry.
+    const at = new Date().toISOString();
+    const derived = await send({ metric: "apiCalls", quantity: 1, timestamp: at });
+    expect(derived.json).toMatchObject({ duplicate: false, eventId: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), usage: { current: 8 } });
+    expect((await send({ timestamp: at, quantity: 1, metric: "apiCalls" })).json).toMatchObject({ duplicate: true, eventId: derived.json.eventId, usage: { current: 8 } });
+    expect((await send({ metric: "apiCalls", quantity: 1, timestamp: Date.parse(at) + 1 })).json.usage.current).toBe(9);
 
     const usage = await call("GET", "/billing/usage", { token: t });
     expect(usage.json.usage.apiCalls).toBe(9);
+
+    // With nothing to tell a retry from a second event, the call is refused rather than guessed at.
+    const unnamed = await send({ metric: "apiCalls", quantity: 1 });
+    expect([unnamed.status, unnamed.json.code, unnamed.json.details[0].path]).toEqual([400, "VALIDATION_ERROR", "eventId"]);
 
     const mismatch = await send({ eventId: "a", metric: "apiCalls", quantity: 1 }, { "idempotency-key": "b" });
     expect(mismatch.status).toBe(400);
@@ -164,5 +171,34 @@ describe("seed 002: subscriptions and organisation usage", () => {
     expect(huge.status).toBe(400);
     // Seed 003's view (no organization_id) needs no window: it is the current period.
     expect((await call("GET", "/billing/usage", { token: t })).status).toBe(200);
+  });
+});
+
+describe("seed 003: POST /billing/usage sent twice counts once", () => {
+  // Now, after the subscription began: an event before its period is recorded but not in the period's usage.
+  const at = () => new Date().toISOString();
+
+  it("for each way a client can name the event, in both the answer and the usage", async () => {
+    const tenant = "s3-twice";
+    const t = await token({ tenant });
+    await subscribe(tenant, "pro");
+    const twice = async (body: Record<string, unknown>, headers: Record<string, string> = {}) => {
+      const first = await call("POST", "/billing/usage", { token: t, body, headers });
+      const second = await call("POST", "/billing/usage", { token: t, body, headers });
+      expect([first.status, second.status]).toEqual([200, 200]);
+      expect([first.json.duplicate, second.json.duplicate, second.json.eventId]).toEqual([false, true, first.json.eventId]);
+    };
+    await twice({ eventId: "twice-body", metric: "llmTokens", quantity: 100 });
+    await twice({ metric: "llmTokens", quantity: 100 }, { "idempotency-key": "twice-key" });
+    await twice({ metric: "llmTokens", quantity: 100, timestamp: at(), projectId: "p1" });
+    const usage = await call("GET", "/billing/usage", { token: t });
+    expect(usage.json.usage.llmTokens).toBe(300);
+  });
+
+  it("derives the id per tenant: another tenant's identical request is its own event", async () => {
+    const body = { metric: "apiCalls", quantity: 2, timestamp: at() };
+    const [a, b] = await Promise.all(["s3-derive-a", "s3-derive-b"].map(async (tenant) => call("POST", "/billing/usage", { token: await token({ tenant }), body })));
+    expect([a!.json.duplicate, b!.json.duplicate]).toEqual([false, false]);
+    expect(a!.json.eventId).not.toBe(b!.json.eventId);
   });
 });

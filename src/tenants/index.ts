@@ -1,0 +1,2 @@
+// The tenants module's public face: what code outside the module (the seed surfaces first) uses.
+export { TenantId } from "./schemas";

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Context, ErrorHandler } from "hono";
 import type { AppEnv } from "../env";
-import { errorResponsesIn } from "../http/envelope";
+import { ErrorCodeSchema, errorResponsesIn } from "../http/envelope";
 import { envelopeError, toApiError } from "../http/error-handler";
 import type { ApiError } from "../http/errors";
 
@@ -11,12 +11,18 @@ import type { ApiError } from "../http/errors";
 const requestIdFor = (c: Context<AppEnv>, err: ApiError) => (err.status >= 500 ? { requestId: c.get("requestId") } : {});
 
 export const Seed002ErrorBody = z
-  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional(), requestId: z.string().optional() }) })
-  .openapi("Seed002Error");
+  .object({ error: z.object({ code: ErrorCodeSchema, message: z.string(), details: z.unknown().optional(), requestId: z.string().optional() }) })
+  .openapi("OrganizationError", { description: "An error of the organization-level API: `{error: {code, message, details?}}`" });
 
 export const Seed003ErrorBody = z
-  .object({ error: z.string(), message: z.string(), code: z.string(), details: z.unknown().optional(), requestId: z.string().optional() })
-  .openapi("Seed003Error");
+  .object({
+    error: z.string().describe("The HTTP reason phrase, e.g. `Not Found`"),
+    message: z.string(),
+    code: ErrorCodeSchema,
+    details: z.unknown().optional(),
+    requestId: z.string().optional(),
+  })
+  .openapi("AppBillingError", { description: "An error of the app billing API: `{error: \"<HTTP reason>\", message, code, details?}`" });
 
 /** The error statuses of a seed 002 / seed 003 route, in that surface's shape: spread into `responses`. */
 export const seed002ErrorResponses = errorResponsesIn(Seed002ErrorBody);

@@ -1,24 +1,29 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
-export type ErrorCode =
-  | "VALIDATION_ERROR"
-  | "UNAUTHORIZED"
-  | "FORBIDDEN"
-  | "NOT_FOUND"
-  | "CONFLICT"
-  | "INVALID_STATE"
-  | "PAYMENT_REQUIRED"
-  | "QUOTA_EXCEEDED"
-  | "SUBSCRIPTION_PAUSED"
-  | "PAYLOAD_TOO_LARGE"
-  | "UNSUPPORTED_MEDIA_TYPE"
-  | "METHOD_NOT_ALLOWED"
-  | "RATE_LIMITED"
-  | "UPSTREAM_ERROR"
-  | "NOT_CONFIGURED"
-  | "INTERNAL";
+/** Every `error.code` an ApiError carries, on every surface (the OpenAPI document's `ErrorCode` enum). */
+export const ERROR_CODES = [
+  "VALIDATION_ERROR",
+  "UNAUTHORIZED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "CONFLICT",
+  "INVALID_STATE",
+  "PAYMENT_REQUIRED",
+  "QUOTA_EXCEEDED",
+  "SUBSCRIPTION_PAUSED",
+  "PAYLOAD_TOO_LARGE",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "METHOD_NOT_ALLOWED",
+  "RATE_LIMITED",
+  "UPSTREAM_ERROR",
+  "NOT_CONFIGURED",
+  "INTERNAL",
+] as const;
 
-const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The HTTP status each code answers with (unless an ApiError names another). */
+export const ERROR_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   VALIDATION_ERROR: 400,
   UNAUTHORIZED: 401,
   PAYMENT_REQUIRED: 402,
@@ -53,7 +58,7 @@ export class ApiError extends Error {
   ) {
     super(message);
     this.name = "ApiError";
-    this.status = status ?? STATUS[code];
+    this.status = status ?? ERROR_STATUS[code];
   }
 }
 

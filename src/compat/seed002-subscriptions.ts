@@ -2,14 +2,14 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../db/client";
 import { isAdmin, principalOf } from "../http/auth";
 import { PageQuery } from "../http/pagination";
-import { secured } from "../http/router";
+import { described, secured } from "../http/router";
 import type { Subscription } from "../subscriptions/schemas";
 import { getSubscription, listSubscriptions } from "../subscriptions/service";
 import { seed002ErrorResponses, seed002Errors } from "./errors";
 import { compatRouter } from "./router";
 import { clockNow } from "../clock";
 
-const tags = ["Seed 002: organisation billing"];
+const tags = ["Organization billing (compatibility API)"];
 const read = secured("billing:read", "billing:update");
 
 const Seed002Subscription = z
@@ -23,7 +23,7 @@ const Seed002Subscription = z
     start_date: z.string(),
     end_date: z.string().nullable().describe("When it ended; null while active"),
   })
-  .openapi("Seed002Subscription");
+  .openapi("OrganizationSubscription");
 
 /** Seed 002's view: a subscription links a product to a project from a start to an (optional) end. */
 const view = (s: Subscription): z.infer<typeof Seed002Subscription> => ({
@@ -43,8 +43,12 @@ export const seed002SubscriptionRoutes = compatRouter(seed002Errors)
       method: "get",
       path: "/subscriptions",
       tags,
+      operationId: "organizationsListSubscriptions",
       summary: "List subscriptions of the caller's organisation",
-      ...read,
+      ...described(
+        "The token's organization's subscriptions, newest first, each linking a product to a project (or to the whole organization) from `start_date` to `end_date` (null while it runs). Paginated with `limit` and `cursor` (`next_cursor`).",
+        read,
+      ),
       request: { query: PageQuery },
       responses: {
         200: {
@@ -65,8 +69,9 @@ export const seed002SubscriptionRoutes = compatRouter(seed002Errors)
       method: "get",
       path: "/subscriptions/{id}",
       tags,
+      operationId: "organizationsGetSubscription",
       summary: "Show a subscription",
-      ...read,
+      ...described("One subscription; another organization's is 404.", read),
       request: { params: z.object({ id: z.string().min(1).max(64) }) },
       responses: { 200: { description: "Subscription", content: { "application/json": { schema: Seed002Subscription } } }, ...seed002ErrorResponses },
     }),

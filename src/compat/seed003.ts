@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../db/client";
 import { principalOf } from "../http/auth";
 import { PageQuery } from "../http/pagination";
-import { rateLimitedAs, secured } from "../http/router";
+import { described, rateLimitedAs, secured } from "../http/router";
 import { listInvoices } from "../invoices/store";
 import { seed003ErrorResponses, seed003Errors } from "./errors";
 import { compatRouter } from "./router";
@@ -15,7 +15,7 @@ import { cancelSubscription, getLiveSubscription, type Caller } from "../subscri
 import { publicBase } from "../http/public-url";
 import { clockNow } from "../clock";
 
-const tags = ["Seed 003: app billing"];
+const tags = ["App billing (compatibility API)"];
 const read = secured("billing:read", "billing:update");
 
 const Seed003Invoice = z
@@ -30,7 +30,7 @@ const Seed003Invoice = z
     paidAt: z.string().nullable(),
     pdfUrl: z.string().nullable(),
   })
-  .openapi("Seed003Invoice");
+  .openapi("AppBillingInvoice");
 
 const Seed003Subscription = z
   .object({
@@ -42,7 +42,7 @@ const Seed003Subscription = z
     cancelAtPeriodEnd: z.boolean(),
     cancelAt: z.string().nullable(),
   })
-  .openapi("Seed003Subscription");
+  .openapi("AppBillingSubscription");
 
 const EventIdHeader = z
   .string()
@@ -73,8 +73,9 @@ export const seed003Routes = compatRouter(seed003Errors)
       method: "get",
       path: "/billing/subscription",
       tags,
+      operationId: "billingGetSubscription",
       summary: "Current subscription of the caller's tenant",
-      ...read,
+      ...described("The token's tenant's live tenant-wide subscription: plan, status, current period and whether it cancels at the period end. None is 404.", read),
       responses: { 200: { description: "Subscription", content: { "application/json": { schema: Seed003Subscription } } }, ...seed003ErrorResponses },
     }),
     async (c) => {
@@ -98,10 +99,12 @@ export const seed003Routes = compatRouter(seed003Errors)
       method: "post",
       path: "/billing/usage",
       tags,
+      operationId: "billingRecordUsage",
       summary: "Track usage of the caller's tenant (tier enforcement)",
-      ...rateLimitedAs("usage", secured("usage:write")),
-      description:
-        "Records one event through the tenant's meter. The event id is `eventId`, else the `Idempotency-Key` header: a retry with the same id counts once (and answers `duplicate: true`); without either, every call is a new event. Over a hard limit it answers 402 with seed 003's body: {error: \"Usage limit exceeded\", message: \"API call limit reached for current period\", usage: {current, limit}} where current is the total the event would have reached.",
+      ...described(
+        "Records one event for the token's tenant through its meter. The event id is `eventId`, else the `Idempotency-Key` header: a retry with the same id counts once (and answers `duplicate: true`); without either, every call is a new event. Over a hard limit it answers 402 `{error: \"Usage limit exceeded\", message: \"API call limit reached for current period\", usage: {current, limit}}`, where `current` is the total the event would have reached.",
+        rateLimitedAs("usage", secured("usage:write")),
+      ),
       request: {
         headers: z.object({ "idempotency-key": EventIdHeader.optional() }),
         body: { required: true, content: { "application/json": { schema: UsageEventInput.partial({ eventId: true }) } } },
@@ -136,8 +139,12 @@ export const seed003Routes = compatRouter(seed003Errors)
       method: "post",
       path: "/billing/cancel",
       tags,
+      operationId: "billingCancelSubscription",
       summary: "Cancel the caller's subscription at period end",
-      ...secured("billing:update"),
+      ...described(
+        "Sets the token's tenant's live subscription to cancel at the end of its current period (it stays active until then) and answers when. Asking again changes nothing and answers the same date.",
+        secured("billing:update"),
+      ),
       responses: {
         200: { description: "Canceled at period end", content: { "application/json": { schema: z.object({ success: z.literal(true), cancelAt: z.string() }) } } },
         ...seed003ErrorResponses,
@@ -155,8 +162,12 @@ export const seed003Routes = compatRouter(seed003Errors)
     method: "get",
     path: "/billing/invoices",
     tags,
+    operationId: "billingListInvoices",
     summary: "List invoices of the caller's tenant",
-    ...read,
+    ...described(
+      "The token's tenant's invoices, newest period first: total in minor units, lower-case currency (as Stripe writes it), status, period, when paid, and an absolute `pdfUrl` once finalized. Paginated with `limit` and `cursor`.",
+      read,
+    ),
     request: { query: PageQuery },
     responses: { 200: { description: "Invoices", content: { "application/json": { schema: z.object({ invoices: z.array(Seed003Invoice) }) } } }, ...seed003ErrorResponses },
   }),

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../db/client";
-import { secured } from "../http/router";
+import { described, secured } from "../http/router";
 import { compatRouter } from "../compat/router";
 import { TenantId } from "../tenants/schemas";
 import { stripeClient } from "./client";
@@ -10,7 +10,7 @@ import { attachPaymentMethod, createSetupIntent, detachPaymentMethod, listPaymen
 // Seed 002's payment methods: /organizations/{id}/payment_methods…, where the organization is
 // our tenant. Plain JSON with the seed's snake_case fields; errors are {"error": {code, message}}.
 
-const tags = ["Payment methods (seed 002)"];
+const tags = ["Organization payment methods (compatibility API)"];
 
 const PaymentMethodId = z
   .string()
@@ -55,8 +55,12 @@ export const paymentMethodsRoutes = router
       method: "get",
       path: "/organizations/{tenantId}/payment_methods",
       tags,
+      operationId: "organizationsListPaymentMethods",
       summary: "List payment methods",
-      ...read,
+      ...described(
+        "The Stripe payment methods attached to the organization's Stripe customer: type, whether it is the default, card brand, last four digits and expiry, or a masked IBAN for SEPA debit. Without Stripe configured: 503.",
+        read,
+      ),
       request: { params: Org },
       responses: { 200: json(z.array(PaymentMethod), "The organization's payment methods"), ...errors },
     }),
@@ -67,8 +71,9 @@ export const paymentMethodsRoutes = router
       method: "post",
       path: "/organizations/{tenantId}/payment_methods/create_and_attach",
       tags,
+      operationId: "organizationsAttachPaymentMethod",
       summary: "Attach a Stripe payment method",
-      ...write,
+      ...described("Attaches a payment method created with Stripe.js (`pm_…`) to the organization; its first one becomes the default.", write),
       request: { params: Org, body: { required: true, content: { "application/json": { schema: AttachBody } } } },
       responses: { 201: json(PaymentMethod, "Attached"), ...errors },
     }),
@@ -83,8 +88,9 @@ export const paymentMethodsRoutes = router
       method: "put",
       path: "/organizations/{tenantId}/payment_methods/{payment_method_id}/set_default",
       tags,
+      operationId: "organizationsSetDefaultPaymentMethod",
       summary: "Set default payment method",
-      ...write,
+      ...described("Makes one of the organization's payment methods its default (`default: true`); one not attached to it is 404.", write),
       request: { params: OrgMethod },
       responses: { 200: json(PaymentMethod, "Now the default"), ...errors },
     }),
@@ -98,8 +104,9 @@ export const paymentMethodsRoutes = router
       method: "delete",
       path: "/organizations/{tenantId}/payment_methods/{payment_method_id}",
       tags,
+      operationId: "organizationsDeletePaymentMethod",
       summary: "Remove a payment method",
-      ...write,
+      ...described("Detaches the payment method from the organization's Stripe customer; one not attached to it is 404.", write),
       request: { params: OrgMethod },
       responses: { 200: json(z.object({ id: z.string(), deleted: z.literal(true) }), "Detached from the organization"), ...errors },
     }),
@@ -113,8 +120,9 @@ export const paymentMethodsRoutes = router
       method: "post",
       path: "/organizations/{tenantId}/payment_methods/payment_intent",
       tags,
+      operationId: "organizationsCreateSetupIntent",
       summary: "Create a setup intent (for Stripe.js confirmSetup)",
-      ...write,
+      ...described("A Stripe SetupIntent for off-session use; pass its `client_secret` to Stripe.js `confirmSetup` to collect a new payment method.", write),
       request: { params: Org },
       responses: { 200: json(z.object({ client_secret: z.string() }).openapi("SetupIntentSecret"), "The SetupIntent's client secret"), ...errors },
     }),

@@ -1,6 +1,6 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
-/** Every `error.code` an ApiError carries, on every surface (the OpenAPI document's `ErrorCode` enum). */
+/** Every `error.code` the API answers, on every surface (the OpenAPI document's `ErrorCode` enum). */
 export const ERROR_CODES = [
   "VALIDATION_ERROR",
   "UNAUTHORIZED",
@@ -13,7 +13,6 @@ export const ERROR_CODES = [
   "SUBSCRIPTION_PAUSED",
   "PAYLOAD_TOO_LARGE",
   "UNSUPPORTED_MEDIA_TYPE",
-  "METHOD_NOT_ALLOWED",
   "RATE_LIMITED",
   "UPSTREAM_ERROR",
   "NOT_CONFIGURED",
@@ -31,7 +30,6 @@ export const ERROR_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   SUBSCRIPTION_PAUSED: 402,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
-  METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
   INVALID_STATE: 409,
   PAYLOAD_TOO_LARGE: 413,

@@ -5,6 +5,7 @@ import { costCentersRoutes } from "./cost-centers/routes";
 import { couponsRoutes } from "./coupons/routes";
 import { creditsRoutes } from "./credits/routes";
 import { docsPage } from "./docs/page";
+import { API_TAGS } from "./docs/tags";
 import { cors } from "./http/cors";
 import { requestContext } from "./http/logger";
 import { publicBase } from "./http/public-url";
@@ -79,9 +80,14 @@ export function buildApp() {
     info: {
       title: "Edge Billing API",
       version: "1.0.0",
-      description: "Usage metering, quotas, subscriptions, invoices and spend tracking on Cloudflare Workers.",
+      description:
+        "Usage metering, quotas, subscriptions, invoices and spend tracking on Cloudflare Workers.\n\n" +
+        "Everything is under `/api/v1/billing` with the `{success, data}` envelope; the organization-level and the app billing compatibility APIs keep their own paths and shapes. " +
+        "Every operation but the webhook receivers takes a bearer JWT (claims `sub`, `tenant`, `scope`); its `security` lists the scopes it accepts, one alternative per scope, and `admin` implies them all. " +
+        "Errors carry a machine-readable `code` (the `ErrorCode` enum) and a `message`. Any route may answer 413, 415 and 429 before it runs (body limits, content types, rate limits), in its surface's error shape.",
     },
     servers: [{ url: publicBase(c.env) || "/" }],
+    tags: API_TAGS.map((tag) => ({ ...tag })),
   }));
   app.get("/docs", (c) => {
     const nonce = newNonce();

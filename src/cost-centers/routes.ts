@@ -3,12 +3,12 @@ import { database } from "../db/client";
 import { actingTenant, principalOf } from "../http/auth";
 import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } from "../http/envelope";
 import { PageQuery } from "../http/pagination";
-import { createRouter, secured } from "../http/router";
+import { createRouter, described, secured } from "../http/router";
 import { TenantId } from "../tenants/schemas";
 import { CostCenter, CreateCostCenter, UpdateCostCenter } from "./schemas";
 import { createCostCenter, deleteCostCenter, getCostCenter, listCostCenters, updateCostCenter } from "./service";
 
-const tags = ["Cost Centers"];
+const tags = ["Cost centers"];
 const IdParams = z.object({ costCenterId: z.string().min(1).max(64) });
 const read = secured("billing:read", "billing:update");
 const write = secured("billing:update");
@@ -19,8 +19,9 @@ export const costCentersRoutes = createRouter()
       method: "post",
       path: "/cost-centers",
       tags,
+      operationId: "createCostCenter",
       summary: "Create cost center",
-      ...write,
+      ...described("Creates a cost center for `tenantId` (default: the token's tenant; another tenant needs admin). Names and codes are unique per tenant: a duplicate is 409.", write),
       request: jsonBody(CreateCostCenter),
       responses: jsonResponses(envelope(CostCenter), "Created", 201),
     }),
@@ -35,8 +36,9 @@ export const costCentersRoutes = createRouter()
       method: "get",
       path: "/cost-centers/tenants/{tenantId}",
       tags,
+      operationId: "listCostCenters",
       summary: "List cost centers",
-      ...read,
+      ...described("The tenant's cost centers, paginated.", read),
       request: { params: z.object({ tenantId: TenantId }), query: PageQuery },
       responses: jsonResponses(pageEnvelope(CostCenter)),
     }),
@@ -51,8 +53,9 @@ export const costCentersRoutes = createRouter()
       method: "get",
       path: "/cost-centers/{costCenterId}",
       tags,
+      operationId: "getCostCenter",
       summary: "Get cost center",
-      ...read,
+      ...described("One cost center; another tenant's is 404.", read),
       request: { params: IdParams },
       responses: jsonResponses(envelope(CostCenter)),
     }),
@@ -63,8 +66,9 @@ export const costCentersRoutes = createRouter()
       method: "put",
       path: "/cost-centers/{costCenterId}",
       tags,
+      operationId: "updateCostCenter",
       summary: "Update cost center",
-      ...write,
+      ...described("Changes the fields sent (name, code, budget, …); a name or code another of the tenant's cost centers has is 409.", write),
       request: { params: IdParams, ...jsonBody(UpdateCostCenter) },
       responses: jsonResponses(envelope(CostCenter)),
     }),
@@ -76,8 +80,9 @@ export const costCentersRoutes = createRouter()
       method: "delete",
       path: "/cost-centers/{costCenterId}",
       tags,
+      operationId: "deleteCostCenter",
       summary: "Delete cost center",
-      ...write,
+      ...described("Deletes the cost center. Usage already recorded against its id keeps that id.", write),
       request: { params: IdParams },
       responses: jsonResponses(envelope(z.object({ id: z.string(), deleted: z.literal(true) }))),
     }),

@@ -4,7 +4,7 @@ import { assertTenantAccess, principalOf } from "../http/auth";
 import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } from "../http/envelope";
 import { IdempotencyHeaders, securedIdempotent } from "../http/idempotency";
 import { PageQuery } from "../http/pagination";
-import { createRouter, rateLimitedAs, secured } from "../http/router";
+import { createRouter, described, rateLimitedAs, secured } from "../http/router";
 import { redeemCoupon } from "./redeem";
 import { Coupon, CouponValidation, CreateCoupon, RedeemCoupon, Redemption, ValidateCoupon } from "./schemas";
 import { createCoupon, deactivateCoupon, getCoupon, listCoupons, validateCoupon } from "./service";
@@ -22,9 +22,12 @@ export const couponsRoutes = createRouter()
       method: "post",
       path: "/coupons/validate",
       tags,
+      operationId: "validateCoupon",
       summary: "Validate coupon",
-      ...validateGuard,
-      description: `${validateGuard.description} Says whether the code works for the tenant (and the plan, or its current plan), or why not, and what it would take off. 200 for any well-formed request.`,
+      ...described(
+        "Says whether the code works for the tenant (and the plan given, or its current plan), or why not (`not_found`, `inactive`, `expired`, `max_redemptions_reached`, `already_redeemed`, `plan_not_eligible`, `currency_mismatch`), and what it would take off. 200 for any well-formed request; nothing is redeemed.",
+        validateGuard,
+      ),
       request: jsonBody(ValidateCoupon),
       responses: jsonResponses(envelope(CouponValidation)),
     }),
@@ -39,8 +42,12 @@ export const couponsRoutes = createRouter()
       method: "post",
       path: "/coupons/redeem",
       tags,
+      operationId: "redeemCoupon",
       summary: "Redeem coupon",
-      ...securedIdempotent("billing:update"),
+      ...described(
+        "Applies a coupon to one of the tenant's subscriptions, once per tenant and coupon. Concurrent redemptions never exceed `maxRedemptions`. An unknown code is 404; a code that does not apply is 409 with the reason in `error.details.reason`.",
+        securedIdempotent("billing:update"),
+      ),
       request: { headers: IdempotencyHeaders, ...jsonBody(RedeemCoupon) },
       responses: jsonResponses(envelope(Redemption), "Created", 201),
     }),
@@ -56,8 +63,12 @@ export const couponsRoutes = createRouter()
       method: "post",
       path: "/coupons",
       tags,
+      operationId: "createCoupon",
       summary: "Create coupon",
-      ...securedIdempotent("admin"),
+      ...described(
+        "A platform-wide code (unique, case-insensitive) worth `percentOff` or `amountOff` in a currency, for one invoice, a number of months or forever, optionally limited in redemptions, to a redeem-by date and to some plans.",
+        securedIdempotent("admin"),
+      ),
       request: { headers: IdempotencyHeaders, ...jsonBody(CreateCoupon) },
       responses: jsonResponses(envelope(Coupon), "Created", 201),
     }),
@@ -68,8 +79,9 @@ export const couponsRoutes = createRouter()
       method: "get",
       path: "/coupons",
       tags,
+      operationId: "listCoupons",
       summary: "List coupons, newest first",
-      ...secured("admin"),
+      ...described("Every coupon with its terms, state and `timesRedeemed`. Admins only, so that tenants cannot harvest codes. Paginated.", secured("admin")),
       request: { query: PageQuery },
       responses: jsonResponses(pageEnvelope(Coupon)),
     }),
@@ -84,8 +96,9 @@ export const couponsRoutes = createRouter()
       method: "get",
       path: "/coupons/{couponId}",
       tags,
+      operationId: "getCoupon",
       summary: "Get coupon",
-      ...secured("admin"),
+      ...described("One coupon, by id or by code (case-insensitive).", secured("admin")),
       request: { params: Params },
       responses: jsonResponses(envelope(Coupon)),
     }),
@@ -96,8 +109,9 @@ export const couponsRoutes = createRouter()
       method: "post",
       path: "/coupons/{couponId}/deactivate",
       tags,
+      operationId: "deactivateCoupon",
       summary: "Deactivate coupon",
-      ...securedIdempotent("admin"),
+      ...described("Stops new redemptions of the coupon; discounts already applied keep running their course.", securedIdempotent("admin")),
       request: { params: Params, headers: IdempotencyHeaders },
       responses: jsonResponses(envelope(Coupon)),
     }),

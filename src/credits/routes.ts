@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../db/client";
 import { envelope, jsonResponses, ok, okPage, pageEnvelope } from "../http/envelope";
 import { PageQuery } from "../http/pagination";
-import { createRouter, secured } from "../http/router";
+import { createRouter, described, secured } from "../http/router";
 import { Currency } from "../lib/currency";
 import { TenantId } from "../tenants/schemas";
 import { creditBalances, listCreditMovements } from "./ledger";
@@ -20,8 +20,9 @@ export const creditsRoutes = createRouter()
       method: "get",
       path: "/tenants/{tenantId}/credits",
       tags,
+      operationId: "getCreditBalance",
       summary: "Credit balance per currency",
-      ...secured("billing:read", "billing:update"),
+      ...described("The tenant's unexpired credit per currency: grants minus what invoices consumed, as of now.", secured("billing:read", "billing:update")),
       request: { params: Params },
       responses: jsonResponses(envelope(CreditBalances)),
     }),
@@ -35,8 +36,12 @@ export const creditsRoutes = createRouter()
       method: "get",
       path: "/tenants/{tenantId}/credits/movements",
       tags,
+      operationId: "listCreditMovements",
       summary: "Credit ledger movements, newest first",
-      ...secured("billing:read", "billing:update"),
+      ...described(
+        "The append-only credit ledger: grants, consumption by invoices and returns from voided ones, newest first; `currency` filters. Paginated.",
+        secured("billing:read", "billing:update"),
+      ),
       request: { params: Params, query: PageQuery.extend({ currency: Currency.optional() }) },
       responses: jsonResponses(pageEnvelope(CreditMovement)),
     }),

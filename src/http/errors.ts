@@ -1,24 +1,28 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
-export type ErrorCode =
-  | "VALIDATION_ERROR"
-  | "UNAUTHORIZED"
-  | "FORBIDDEN"
-  | "NOT_FOUND"
-  | "CONFLICT"
-  | "INVALID_STATE"
-  | "PAYMENT_REQUIRED"
-  | "QUOTA_EXCEEDED"
-  | "SUBSCRIPTION_PAUSED"
-  | "PAYLOAD_TOO_LARGE"
-  | "UNSUPPORTED_MEDIA_TYPE"
-  | "METHOD_NOT_ALLOWED"
-  | "RATE_LIMITED"
-  | "UPSTREAM_ERROR"
-  | "NOT_CONFIGURED"
-  | "INTERNAL";
+/** Every `error.code` the API answers, on every surface (the OpenAPI document's `ErrorCode` enum). */
+export const ERROR_CODES = [
+  "VALIDATION_ERROR",
+  "UNAUTHORIZED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "CONFLICT",
+  "INVALID_STATE",
+  "PAYMENT_REQUIRED",
+  "QUOTA_EXCEEDED",
+  "SUBSCRIPTION_PAUSED",
+  "PAYLOAD_TOO_LARGE",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "RATE_LIMITED",
+  "UPSTREAM_ERROR",
+  "NOT_CONFIGURED",
+  "INTERNAL",
+] as const;
 
-const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The HTTP status each code answers with (unless an ApiError names another). */
+export const ERROR_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   VALIDATION_ERROR: 400,
   UNAUTHORIZED: 401,
   PAYMENT_REQUIRED: 402,
@@ -26,7 +30,6 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   SUBSCRIPTION_PAUSED: 402,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
-  METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
   INVALID_STATE: 409,
   PAYLOAD_TOO_LARGE: 413,
@@ -53,7 +56,7 @@ export class ApiError extends Error {
   ) {
     super(message);
     this.name = "ApiError";
-    this.status = status ?? STATUS[code];
+    this.status = status ?? ERROR_STATUS[code];
   }
 }
 

@@ -32,3 +32,11 @@ const CLASS_NOTE: Record<Exclude<RateLimitClass, "api">, string> = {
 export function rateLimitedAs<G extends ReturnType<typeof secured>>(cls: Exclude<RateLimitClass, "api">, guard: G): G {
   return { ...guard, middleware: [limitAs(cls), ...guard.middleware], description: `${guard.description} ${CLASS_NOTE[cls]}` };
 }
+
+/**
+ * An operation's description, ahead of its guard's own notes (the `Requires scope: …` line and
+ * what `securedIdempotent` / `rateLimitedAs` add): `...described("What it does.", secured("billing:read"))`.
+ */
+export function described<G extends { description: string }>(text: string, guard: G): G {
+  return { ...guard, description: `${text}\n\n${guard.description}` };
+}

@@ -1,9 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../db/client";
 import { principalOf } from "../http/auth";
-import { envelope, errorResponses, jsonResponses, ok, okPage, okWith, pageEnvelope } from "../http/envelope";
+import { envelope, errorResponses, jsonResponses, ok, okExample, okPage, okWith, pageEnvelope, pageExample } from "../http/envelope";
 import { PageQuery } from "../http/pagination";
-import { createRouter, secured } from "../http/router";
+import { createRouter, described, secured } from "../http/router";
+import { BILLING_PREVIEW, INVOICE } from "../docs/examples";
 import { TenantId } from "../tenants/schemas";
 import { finalizeInvoice, invoicePdf, voidInvoice } from "./lifecycle";
 import { generateInvoice } from "./generate";
@@ -34,11 +35,15 @@ export const invoicesRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/tenants/{tenantId}/billing/preview",
-      tags: ["Billing"],
+      tags: ["Billing preview"],
+      operationId: "previewBilling",
       summary: "Preview current period billing",
-      ...read,
+      ...described(
+        "The invoice the tenant-wide subscription's current period would get if it closed now: every line (base fee per plan version, usage per meter, prorations), discounts, tax, credits and amount due, by the same rules and to the cent as the invoice itself. `at` previews as of another instant up to the period end, or in an ended period not yet finalized; usage counts up to that instant exactly.",
+        read,
+      ),
       request: { params: TenantParams, query: PreviewQuery },
-      responses: jsonResponses(envelope(InvoicePreview)),
+      responses: jsonResponses(envelope(InvoicePreview), "OK", 200, okExample(BILLING_PREVIEW)),
     }),
     async (c) => {
       const { at } = c.req.valid("query");
@@ -50,9 +55,13 @@ export const invoicesRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/tenants/{tenantId}/billing/estimate",
-      tags: ["Billing"],
+      tags: ["Billing preview"],
+      operationId: "estimateBilling",
       summary: "Get monthly cost estimate",
-      ...read,
+      ...described(
+        "The current period's figures so far (`current`) and projected to the period end (`projected`): additive usage (sum, count) is extrapolated linearly once a tenth of the period has passed, gauges (max, latest, unique_count) stay as they are, and a scheduled resume counts its fee from then on.",
+        read,
+      ),
       request: { params: TenantParams },
       responses: jsonResponses(envelope(InvoiceEstimate)),
     }),
@@ -63,9 +72,12 @@ export const invoicesRoutes = createRouter()
       method: "post",
       path: "/tenants/{tenantId}/invoices",
       tags,
+      operationId: "generateInvoice",
       summary: "Generate invoice",
-      ...secured("billing:update"),
-      description: "Drafts the invoice of a subscription period (default: the last ended one). Generating again returns the same invoice (200). Requires billing:update.",
+      ...described(
+        "Drafts the invoice of an ended subscription period: by default the tenant's active subscription and its last ended period (`subscriptionId` for a project's subscription, `periodStart` for an earlier one). Generating again for the same period returns the same invoice with 200 instead of 201; a subscription with no ended period yet is 409. The daily period close does the same on its own.",
+        secured("billing:update"),
+      ),
       request: { params: TenantParams, body: { required: false, content: { "application/json": { schema: GenerateInvoice } } } },
       responses: { ...jsonResponses(envelope(Invoice), "Created", 201), 200: { description: "Already generated", content: { "application/json": { schema: envelope(Invoice) } } } },
     }),
@@ -85,10 +97,14 @@ export const invoicesRoutes = createRouter()
       method: "get",
       path: "/tenants/{tenantId}/invoices",
       tags,
+      operationId: "listInvoices",
       summary: "List tenant invoices",
-      ...read,
+      ...described(
+        "The tenant's invoices, newest period first, with their lines and totals; filter by `status` and by period start (`from` inclusive, `to` exclusive). Paginated with `limit` and `cursor`.",
+        read,
+      ),
       request: { params: TenantParams, query: ListInvoicesQuery.extend(PageQuery.shape) },
-      responses: jsonResponses(pageEnvelope(Invoice)),
+      responses: jsonResponses(pageEnvelope(Invoice), "OK", 200, pageExample([INVOICE])),
     }),
     async (c) => {
       const q = c.req.valid("query");
@@ -101,8 +117,12 @@ export const invoicesRoutes = createRouter()
       method: "get",
       path: "/tenants/{tenantId}/invoices.csv",
       tags,
+      operationId: "exportInvoicesCsv",
       summary: "Export tenant invoices as CSV (the list's filters, every page, amounts in minor units)",
-      ...read,
+      ...described(
+        "Every invoice the list's filters select (no paging), one row each with its number, status, period and totals in minor units, streamed as an RFC 4180 CSV attachment. Text cells a spreadsheet would run as a formula are prefixed with `'`.",
+        read,
+      ),
       request: { params: TenantParams, query: ListInvoicesQuery },
       responses: csvResponses("Invoices, newest period first"),
     }),
@@ -118,10 +138,14 @@ export const invoicesRoutes = createRouter()
       method: "get",
       path: "/invoices/{invoiceId}",
       tags,
+      operationId: "getInvoice",
       summary: "Get invoice",
-      ...read,
+      ...described(
+        "One invoice with its lines, totals, dates and `pdfUrl`, the link to its PDF once finalized. Another tenant's invoice is 404, like an unknown one.",
+        read,
+      ),
       request: { params: IdParams },
-      responses: jsonResponses(envelope(Invoice)),
+      responses: jsonResponses(envelope(Invoice), "OK", 200, okExample(INVOICE)),
     }),
     async (c) => ok(c, toInvoice(await loadInvoice(database(c.env.DB), c.req.valid("param").invoiceId, principalOf(c)))),
   )
@@ -130,8 +154,12 @@ export const invoicesRoutes = createRouter()
       method: "post",
       path: "/invoices/{invoiceId}/finalize",
       tags,
+      operationId: "finalizeInvoice",
       summary: "Finalize invoice",
-      ...secured("billing:update"),
+      ...described(
+        "Opens a draft: recomputes it one last time (late usage within the 35-day window counts), assigns the tenant's next gapless number, freezes the lines, consumes credits, counts discount durations down and renders the PDF. A total of 0 is `paid` at once. Anything but a draft is 409 `INVALID_STATE`, so a repeated finalize changes nothing.",
+        secured("billing:update"),
+      ),
       request: { params: IdParams },
       responses: jsonResponses(envelope(Invoice)),
     }),
@@ -142,8 +170,9 @@ export const invoicesRoutes = createRouter()
       method: "post",
       path: "/invoices/{invoiceId}/void",
       tags,
+      operationId: "voidInvoice",
       summary: "Void invoice",
-      ...secured("billing:update"),
+      ...described("Voids an `open` invoice and returns the credits it consumed. A draft, a `paid` or an already `void` invoice is 409 `INVALID_STATE`.", secured("billing:update")),
       request: { params: IdParams },
       responses: jsonResponses(envelope(Invoice)),
     }),
@@ -154,8 +183,12 @@ export const invoicesRoutes = createRouter()
       method: "get",
       path: "/invoices/{invoiceId}/pdf",
       tags,
+      operationId: "downloadInvoicePdf",
       summary: "Download invoice PDF",
-      ...read,
+      ...described(
+        "The finalized invoice's PDF as an attachment named after its number (rendered again from the frozen invoice if the stored file is missing). A draft has no PDF: 409.",
+        read,
+      ),
       request: { params: IdParams },
       responses: {
         ...errorResponses,

@@ -52,6 +52,21 @@ export const cloudEventDoc = {
   },
 };
 
+/** Example bodies for the document: what a gateway (Kong's OpenMeter plugin, say) sends. */
+const CLOUDEVENT_EXAMPLE = {
+  specversion: "1.0",
+  id: "req_8f14e45f",
+  source: "kong-gateway",
+  type: "apiCalls",
+  subject: "proj_web",
+  time: "2027-03-04T10:15:00Z",
+  data: { resource: "GET /v1/search", userId: "u_42" },
+};
+const CLOUDEVENT_BATCH_EXAMPLE = [
+  CLOUDEVENT_EXAMPLE,
+  { specversion: "1.0", id: "c2", source: "llm-proxy", type: "llmTokens", subject: "proj_web", data: { quantity: 1500, resource: "gpt-4o" } },
+];
+
 const FIELD_OF: Record<string, string> = { eventId: "id", metric: "type", projectId: "subject", timestamp: "time", quantity: "data.quantity" };
 
 function toUsageInput(e: CloudEvent): Record<string, unknown> {
@@ -136,8 +151,13 @@ export function acceptCloudEvents(mode: "single" | "batch"): MiddlewareHandler<A
 export function withCloudEvents<R extends RouteConfig & { middleware: MiddlewareHandler<AppEnv>[] }>(route: R, mode: "single" | "batch"): R {
   const content = route.request?.body?.content as Record<string, unknown> | undefined;
   if (!content) throw new Error("withCloudEvents: the route has no body");
-  content[CLOUDEVENT_MEDIA_TYPE] = { schema: cloudEventDoc };
-  if (mode === "batch") content[CLOUDEVENT_BATCH_MEDIA_TYPE] = { schema: { type: "array", minItems: 1, maxItems: MAX_BATCH_EVENTS, items: cloudEventDoc } };
+  content[CLOUDEVENT_MEDIA_TYPE] = { schema: cloudEventDoc, example: CLOUDEVENT_EXAMPLE };
+  if (mode === "batch") {
+    content[CLOUDEVENT_BATCH_MEDIA_TYPE] = {
+      schema: { type: "array", minItems: 1, maxItems: MAX_BATCH_EVENTS, items: cloudEventDoc },
+      example: CLOUDEVENT_BATCH_EXAMPLE,
+    };
+  }
   const accepts = mode === "single" ? CLOUDEVENT_MEDIA_TYPE : `${CLOUDEVENT_BATCH_MEDIA_TYPE} (or one event as ${CLOUDEVENT_MEDIA_TYPE})`;
   return {
     ...route,

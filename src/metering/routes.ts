@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { TenantId } from "../tenants/schemas";
-import { envelope, jsonBody, jsonResponses, ok, okWith } from "../http/envelope";
-import { createRouter, rateLimitedAs, secured } from "../http/router";
+import { envelope, jsonBody, jsonResponses, ok, okExample, okWith } from "../http/envelope";
+import { createRouter, described, rateLimitedAs, secured } from "../http/router";
+import { RECORD_USAGE_BATCH_REQUEST, RECORD_USAGE_BATCH_RESPONSE, RECORD_USAGE_REQUEST, RECORD_USAGE_RESPONSE } from "../docs/examples";
 import { ErrorBody } from "../http/envelope";
 import { BatchAccepted, RecordedEvent, SummaryQuery, UsageBatchInput, UsageEventInput, UsageSummary } from "./schemas";
 import { enqueueBatch, recordUsage } from "./service";
@@ -28,10 +29,14 @@ export const usageRoutes = createRouter()
         method: "post",
         path: "/tenants/{tenantId}/usage",
         tags,
+        operationId: "recordUsage",
         summary: "Record a usage event",
-        ...rateLimitedAs("usage", secured("usage:write")),
-        request: { params: Params, ...jsonBody(UsageEventInput) },
-        responses: { ...jsonResponses(envelope(RecordedEvent)), ...refusals },
+        ...described(
+          "Records one event synchronously through the tenant's meter, which deduplicates it, checks it against the quotas that govern it and counts it in one transaction. `eventId` is the idempotency key (remembered 35 days): a repeat answers `status: duplicate` and changes nothing. The answer has the metric's total in the event's billing period and the quotas it counted against. `timestamp` defaults to now, at most 5 minutes ahead and 35 days back; quantities are exact decimals (at most 9 places).",
+          rateLimitedAs("usage", secured("usage:write")),
+        ),
+        request: { params: Params, ...jsonBody(UsageEventInput, RECORD_USAGE_REQUEST) },
+        responses: { ...jsonResponses(envelope(RecordedEvent), "OK", 200, okExample(RECORD_USAGE_RESPONSE)), ...refusals },
       }),
       "single",
     ),
@@ -43,10 +48,14 @@ export const usageRoutes = createRouter()
         method: "post",
         path: "/tenants/{tenantId}/usage/batch",
         tags,
+        operationId: "recordUsageBatch",
         summary: "Record up to 1,000 usage events (asynchronously, via the queue)",
-        ...rateLimitedAs("usage", secured("usage:write")),
-        request: { params: Params, ...jsonBody(UsageBatchInput) },
-        responses: jsonResponses(envelope(BatchAccepted), "Accepted: validated and enqueued", 202),
+        ...described(
+          "Validates the whole batch (one bad event is a 400 listing every bad `events.N.field`, and nothing is enqueued), then puts it on the usage queue and answers 202. The consumer records each tenant's events in one call to its meter: deduplicated by `eventId` (a batch sent twice counts once) and checked against quotas, where events a hard quota refuses are counted as rejected in the usage summary. Sending a batch again after an error is safe.",
+          rateLimitedAs("usage", secured("usage:write")),
+        ),
+        request: { params: Params, ...jsonBody(UsageBatchInput, RECORD_USAGE_BATCH_REQUEST) },
+        responses: jsonResponses(envelope(BatchAccepted), "Accepted: validated and enqueued", 202, okExample(RECORD_USAGE_BATCH_RESPONSE)),
       }),
       "batch",
     ),
@@ -58,8 +67,12 @@ export const usageRoutes = createRouter()
       method: "get",
       path: "/tenants/{tenantId}/usage/summary",
       tags,
+      operationId: "getUsageSummary",
       summary: "Usage totals for a window, per metric or grouped",
-      ...secured("billing:read", "usage:write"),
+      ...described(
+        "Totals per metric, aggregated as the tenant's plan says, for `[from, to)` (default: the current billing period; at most 400 days), optionally grouped by project, resource, cost center, hour or day and filtered by `metric` and `projectId`. Includes what the meter has not flushed yet, so a client sees its own writes at once, and `lateUsage`: usage that arrived after its period was invoiced.",
+        secured("billing:read", "usage:write"),
+      ),
       request: { params: Params, query: SummaryQuery },
       responses: jsonResponses(envelope(UsageSummary)),
     }),
@@ -75,8 +88,9 @@ export const usageRoutes = createRouter()
       method: "get",
       path: "/tenants/{tenantId}/usage/summary.csv",
       tags,
+      operationId: "exportUsageSummaryCsv",
       summary: "Export the usage summary as CSV (same window, filters and grouping)",
-      ...secured("billing:read", "usage:write"),
+      ...described("The usage summary's rows as an RFC 4180 CSV attachment, the group column named after `groupBy`.", secured("billing:read", "usage:write")),
       request: { params: Params, query: SummaryQuery },
       responses: csvResponses("One row per metric (and group): metric, aggregation, the group key, quantity, events, rejected"),
     }),

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../db/client";
 import { hasScope, principalOf } from "../http/auth";
 import { envelope, jsonBody, jsonResponses, ok, okWith } from "../http/envelope";
-import { createRouter, secured } from "../http/router";
+import { createRouter, described, secured } from "../http/router";
 import { CreatePlan, Plan, PlanId, UpdatePlan } from "./schemas";
 import { createPlan, getPlan, getPlanVersion, listPlans, updatePlan } from "./service";
 
@@ -23,8 +23,12 @@ export const plansRoutes = createRouter()
       method: "get",
       path: "/plans",
       tags,
+      operationId: "listPlans",
       summary: "List available plans",
-      ...secured("billing:read", "billing:update", "usage:write"),
+      ...described(
+        "Every plan on offer, with its current version's base fee, interval, trial days and meters (aggregation, included quantity, limit and enforcement, price model). `includeInactive=true` also lists retired plans, for admins only; other callers get the active ones either way.",
+        secured("billing:read", "billing:update", "usage:write"),
+      ),
       request: { query: ListQuery },
       responses: jsonResponses(envelope(z.array(Plan))),
     }),
@@ -38,8 +42,12 @@ export const plansRoutes = createRouter()
       method: "get",
       path: "/plans/{planId}",
       tags,
+      operationId: "getPlan",
       summary: "Get plan details",
-      ...secured("billing:read", "billing:update", "usage:write"),
+      ...described(
+        "One plan as it stands now, or as it was at `version` (subscriptions keep the version they took, so an old version is what they are billed by).",
+        secured("billing:read", "billing:update", "usage:write"),
+      ),
       request: { params: PlanParams, query: VersionQuery },
       responses: jsonResponses(envelope(Plan)),
     }),
@@ -55,8 +63,9 @@ export const plansRoutes = createRouter()
       method: "post",
       path: "/plans",
       tags,
+      operationId: "createPlan",
       summary: "Create a plan",
-      ...secured("admin"),
+      ...described("Adds a plan to the price list as its version 1. Prices are decimal strings in minor units, so sub-cent unit prices stay exact; a duplicate id is 409.", secured("admin")),
       request: jsonBody(CreatePlan),
       responses: jsonResponses(envelope(Plan), "Created", 201),
     }),
@@ -67,8 +76,12 @@ export const plansRoutes = createRouter()
       method: "put",
       path: "/plans/{planId}",
       tags,
+      operationId: "updatePlan",
       summary: "Update a plan",
-      ...secured("admin"),
+      ...described(
+        "Writes a new version with the fields sent merged over the current one (fields not sent keep their value). Existing subscriptions stay on their version until they change plan or are migrated (`POST /plans/{planId}/migrate`); `active` alone retires or re-offers the plan without a new version.",
+        secured("admin"),
+      ),
       request: { params: PlanParams, ...jsonBody(UpdatePlan) },
       responses: jsonResponses(envelope(Plan)),
     }),

@@ -4,7 +4,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { assertTenantAccess, principalOf } from "../http/auth";
 import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } from "../http/envelope";
 import { decodeCursor, paginate, PageQuery } from "../http/pagination";
-import { createRouter, secured } from "../http/router";
+import { createRouter, described, secured } from "../http/router";
 import { TenantId } from "../tenants/schemas";
 import { CheckQuery, CreateQuota, Quota, QuotaCheck, QuotaId, UpdateQuota } from "./schemas";
 import { checkQuota, createQuota, deleteQuota, listQuotas, quotaTenant, updateQuota } from "./service";
@@ -23,8 +23,12 @@ export const quotasRoutes = createRouter()
       method: "post",
       path: "/quotas",
       tags,
+      operationId: "createQuota",
       summary: "Create a quota",
-      ...secured("billing:update"),
+      ...described(
+        "A limit on a metric per hour, day, month or billing period, `hard` (refuses the event that would pass it, with 402 `QUOTA_EXCEEDED`) or `soft` (accepts and flags it). A tenant's own quotas can only tighten its plan's limits; an admin's quota on `billing_period` overrides the plan's limit.",
+        secured("billing:update"),
+      ),
       request: jsonBody(CreateQuota),
       responses: jsonResponses(envelope(Quota), "Created", 201),
     }),
@@ -39,8 +43,12 @@ export const quotasRoutes = createRouter()
       method: "get",
       path: "/quotas/tenants/{tenantId}",
       tags,
+      operationId: "listQuotas",
       summary: "List a tenant's quotas (explicit and from its plans) with utilisation",
-      ...secured("billing:read", "billing:update"),
+      ...described(
+        "Every quota that governs the tenant's usage: its plans' meter limits (`source: plan`), its own (`tenant`) and operators' (`operator`), each with its usage in the current window, read live from the tenant's meter. Paginated.",
+        secured("billing:read", "billing:update"),
+      ),
       request: { params: TenantParams, query: PageQuery },
       responses: jsonResponses(pageEnvelope(Quota)),
     }),
@@ -58,8 +66,12 @@ export const quotasRoutes = createRouter()
       method: "get",
       path: "/quotas/tenants/{tenantId}/check",
       tags,
+      operationId: "checkQuota",
       summary: "Check whether more usage would be allowed, without recording it",
-      ...secured("usage:write", "billing:read"),
+      ...described(
+        "Whether `quantity` more of `metric` would be accepted now, against the binding quota (the one that would refuse, else the one with least room): `allowed`, `current`, `limit`, `remaining` and when the window resets. Records nothing.",
+        secured("usage:write", "billing:read"),
+      ),
       request: { params: TenantParams, query: CheckQuery },
       responses: jsonResponses(envelope(QuotaCheck)),
     }),
@@ -70,8 +82,9 @@ export const quotasRoutes = createRouter()
       method: "put",
       path: "/quotas/{quotaId}",
       tags,
+      operationId: "updateQuota",
       summary: "Update a quota",
-      ...secured("billing:update"),
+      ...described("Changes an explicit quota's limit, period or enforcement (the fields sent). Plan quotas (`plan:…` ids) change with the plan, not here (404); tenants cannot change operators' quotas (403).", secured("billing:update")),
       request: { params: QuotaParams, ...jsonBody(UpdateQuota) },
       responses: jsonResponses(envelope(Quota)),
     }),
@@ -83,8 +96,9 @@ export const quotasRoutes = createRouter()
       method: "delete",
       path: "/quotas/{quotaId}",
       tags,
+      operationId: "deleteQuota",
       summary: "Delete a quota",
-      ...secured("billing:update"),
+      ...described("Deletes an explicit quota; the plan's limits still apply. Plan quotas cannot be deleted (404); tenants cannot delete operators' quotas (403).", secured("billing:update")),
       request: { params: QuotaParams },
       responses: jsonResponses(envelope(z.object({ id: z.string(), deleted: z.literal(true) }))),
     }),

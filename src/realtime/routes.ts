@@ -3,7 +3,7 @@ import { database } from "../db/client";
 import { principalOf } from "../http/auth";
 import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } from "../http/envelope";
 import { decodeCursor, PageQuery } from "../http/pagination";
-import { createRouter, secured } from "../http/router";
+import { createRouter, described, secured } from "../http/router";
 import { TenantId } from "../tenants/schemas";
 import { alertTenant, createAlert, dismissAlert, listAlerts } from "./alerts";
 import { costByResource } from "./by-resource";
@@ -23,8 +23,12 @@ export const realtimeRoutes = createRouter()
       method: "get",
       path: "/realtime-cost/tenants/{tenantId}/current",
       tags,
+      operationId: "getCurrentCost",
       summary: "Current costs: the billing period so far, live",
-      ...read,
+      ...described(
+        "What the current period costs so far, including an event recorded a moment ago: the billing preview's own draft (so the same cents), as base fee, prorations, usage per meter (used, billable after the included quantity, amount), discounts, tax and total. Without a live subscription: the calendar month's usage and zero amounts. Reading it also evaluates the tenant's cost alerts.",
+        read,
+      ),
       request: { params: TenantParams },
       responses: jsonResponses(envelope(CurrentCost)),
     }),
@@ -35,8 +39,12 @@ export const realtimeRoutes = createRouter()
       method: "get",
       path: "/realtime-cost/tenants/{tenantId}/by-resource",
       tags,
+      operationId: "getCostByResource",
       summary: "Cost by resource (or project, cost center)",
-      ...read,
+      ...described(
+        "The usage charges split by `groupBy` (resource, project or costCenter) for the current period so far, or for `[from, to)` priced as a period of its own. Each meter's charge is computed once on its total, then allocated to the groups in proportion to their quantity (largest remainder), so the parts add up exactly.",
+        read,
+      ),
       request: { params: TenantParams, query: ByResourceQuery },
       responses: jsonResponses(envelope(CostByResource)),
     }),
@@ -51,8 +59,12 @@ export const realtimeRoutes = createRouter()
       method: "get",
       path: "/realtime-cost/tenants/{tenantId}/timeline",
       tags,
+      operationId: "getCostTimeline",
       summary: "Cost timeline per hour or day",
-      ...read,
+      ...described(
+        "The current period's usage charges per UTC hour or day (at most 800 buckets): each bucket's amount is the period-to-date charge at its end minus that at its start, so included quantities and tiers fall where the invoice puts them and the buckets add up to the period's usage total.",
+        read,
+      ),
       request: { params: TenantParams, query: TimelineQuery },
       responses: jsonResponses(envelope(CostTimeline)),
     }),
@@ -67,8 +79,12 @@ export const realtimeRoutes = createRouter()
       method: "post",
       path: "/realtime-cost/tenants/{tenantId}/alerts",
       tags,
+      operationId: "createAlert",
       summary: "Configure a cost or usage alert",
-      ...secured("billing:update"),
+      ...described(
+        "An alert that fires once per window (billing period, UTC day or hour) when a value crosses `threshold`: cost in minor units of the subscription's currency, or usage of a `metric`. Usage alerts fire in the transaction that records the crossing event; cost alerts when read and hourly. Each trigger is a `usage.alert.triggered` event, sent to `channel.webhookUrl` if given.",
+        secured("billing:update"),
+      ),
       request: { params: TenantParams, ...jsonBody(CreateAlert) },
       responses: jsonResponses(envelope(Alert), "Created", 201),
     }),
@@ -79,8 +95,9 @@ export const realtimeRoutes = createRouter()
       method: "get",
       path: "/realtime-cost/tenants/{tenantId}/alerts",
       tags,
+      operationId: "listAlerts",
       summary: "List alerts with their state",
-      ...read,
+      ...described("The tenant's alerts, oldest first, each `ok`, `triggered` or `dismissed` in its current window, with the last value and the trigger's window. Paginated.", read),
       request: { params: TenantParams, query: PageQuery },
       responses: jsonResponses(pageEnvelope(Alert)),
     }),
@@ -95,8 +112,9 @@ export const realtimeRoutes = createRouter()
       method: "post",
       path: "/realtime-cost/alerts/{alertId}/dismiss",
       tags,
+      operationId: "dismissAlert",
       summary: "Dismiss a triggered alert (until its window ends)",
-      ...secured("billing:update"),
+      ...described("Marks a triggered alert dismissed until its window ends, when it reads `ok` and can fire again. An alert that is not triggered is 409.", secured("billing:update")),
       request: { params: z.object({ alertId: AlertId }) },
       responses: jsonResponses(envelope(Alert)),
     }),

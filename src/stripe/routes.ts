@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../db/client";
 import { actingTenant, principalOf } from "../http/auth";
-import { envelope, ErrorBody, jsonBody, jsonResponses, ok } from "../http/envelope";
-import { createRouter, secured } from "../http/router";
+import { envelope, ErrorBody, errorResponses, jsonBody, jsonResponses, ok } from "../http/envelope";
+import { createRouter, described, secured } from "../http/router";
 import { createCheckoutSession } from "./checkout";
 import { stripeClient } from "./client";
 import { createInvoicePaymentIntent } from "./payment-intents";
@@ -27,8 +27,12 @@ export const stripeRoutes = createRouter()
       method: "post",
       path: "/stripe/checkout",
       tags,
+      operationId: "createCheckoutSession",
       summary: "Create checkout session",
-      ...write,
+      ...described(
+        "A Stripe Checkout Session for a subscription: `planId` prices the line item from our plan (base price per interval, the plan's trial days), `priceId` uses a Stripe price. Redirect the browser to `url`. `successUrl` and `cancelUrl` must point at an allowed host; `tenantId` is for admins acting for a tenant. When Stripe reports the session completed, the tenant is linked to its Stripe customer.",
+        write,
+      ),
       request: jsonBody(StripeCheckoutRequest),
       responses: { ...jsonResponses(envelope(HostedSession)), ...stripeFailures },
     }),
@@ -44,8 +48,12 @@ export const stripeRoutes = createRouter()
       method: "post",
       path: "/stripe/portal",
       tags,
+      operationId: "createPortalSession",
       summary: "Create customer portal session",
-      ...write,
+      ...described(
+        "A Stripe customer portal session for the tenant's Stripe customer, where it manages cards and sees Stripe's receipts; redirect the browser to `url`. `returnUrl` must point at an allowed host.",
+        write,
+      ),
       request: jsonBody(StripePortalRequest),
       responses: { ...jsonResponses(envelope(HostedSession)), ...stripeFailures },
     }),
@@ -61,9 +69,12 @@ export const stripeRoutes = createRouter()
       method: "post",
       path: "/invoices/{invoiceId}/payment-intent",
       tags,
+      operationId: "createInvoicePaymentIntent",
       summary: "Create payment intent",
-      ...write,
-      description: "A PaymentIntent for an open invoice's amount due; asking again returns the same intent. Requires scope: billing:update (or admin).",
+      ...described(
+        "A Stripe PaymentIntent for an open invoice's amount due, to confirm with Stripe.js; the answer's amount is what the intent charges, in our minor units. Asking again returns the same intent (a new one only after Stripe canceled the old). An invoice that is not open or owes nothing is 409 `INVALID_STATE`; another tenant's is 404.",
+        write,
+      ),
       request: { params: z.object({ invoiceId: z.string().min(1).max(64) }) },
       responses: { ...jsonResponses(envelope(InvoicePayment)), ...stripeFailures },
     }),
@@ -75,9 +86,11 @@ export const stripeRoutes = createRouter()
       method: "post",
       path: "/stripe/webhook",
       tags,
+      operationId: "receiveStripeWebhook",
       summary: "Handle Stripe webhook",
       description:
-        "Called by Stripe, authenticated by the `Stripe-Signature` header (no JWT). Each event is processed once; a redelivery answers `duplicate: true`.",
+        "Called by Stripe, authenticated by the `Stripe-Signature` header (no JWT): the raw body is verified against `STRIPE_WEBHOOK_SECRET`. Each event is processed once: succeeded and failed payments settle invoices and drive dunning, a completed checkout links the tenant to its Stripe customer. A redelivery answers `duplicate: true`, a type without a handler `ignored: true`, a failing handler 500 so that Stripe retries.",
+      security: [],
       request: {
         // A plain JSON schema (not zod) on purpose: the body must reach the handler byte for byte to verify its signature.
         body: { required: true, content: { "application/json": { schema: { type: "object", description: "A Stripe Event object" } } } },
@@ -86,6 +99,8 @@ export const stripeRoutes = createRouter()
         200: { description: "Acknowledged", content: { "application/json": { schema: envelope(WebhookReceipt) } } },
         400: failure("Missing or invalid Stripe-Signature"),
         409: failure("Another delivery of this event is still being processed; Stripe retries"),
+        413: errorResponses[413],
+        415: errorResponses[415],
         500: failure("A handler failed; Stripe retries the delivery"),
         503: failure("STRIPE_WEBHOOK_SECRET is not set"),
       },

@@ -7,10 +7,11 @@ import { clockNow, tenantNow } from "../clock";
 import { database } from "../db/client";
 import type { AppEnv } from "../env";
 import { isAdmin, principalOf } from "../http/auth";
-import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } from "../http/envelope";
+import { envelope, jsonBody, jsonResponses, ok, okExample, okPage, okWith, pageEnvelope } from "../http/envelope";
 import { IdempotencyHeaders, securedIdempotent } from "../http/idempotency";
 import { PageQuery } from "../http/pagination";
-import { createRouter, secured } from "../http/router";
+import { createRouter, described, secured } from "../http/router";
+import { CHANGE_PLAN_REQUEST, CHANGE_PLAN_RESPONSE, CREATE_SUBSCRIPTION_REQUEST, SUBSCRIPTION } from "../docs/examples";
 import { PlanId } from "../plans/schemas";
 import { TenantId } from "../tenants/schemas";
 import {
@@ -58,19 +59,33 @@ function callerOf(c: Context<AppEnv>): Caller {
   return { owner: admin ? null : p.tenant, admin, actor: p.sub };
 }
 
+interface TransitionDoc {
+  operationId: string;
+  summary: string;
+  description: string;
+  /** Example values of the request body and of the response's `data`. */
+  examples?: { request: unknown; response: unknown };
+}
+
 /**
  * `POST /subscriptions/{id}/<action>`: billing:update, idempotent. `required: false` for
  * bodies a client may leave out entirely (e.g. `POST …/cancel` with the defaults).
  */
-function transition<B extends z.ZodType, R extends z.ZodType>(action: string, summary: string, body: B, required: boolean, response: R) {
+function transition<B extends z.ZodType, R extends z.ZodType>(action: string, doc: TransitionDoc, body: B, required: boolean, response: R) {
+  const example = <T>(value: T | undefined) => (value === undefined ? {} : { example: value });
   return createRoute({
     method: "post",
     path: `/subscriptions/{subscriptionId}/${action}`,
     tags,
-    summary,
-    ...securedIdempotent("billing:update"),
-    request: { params: SubscriptionParams, headers: IdempotencyHeaders, body: { required, content: { "application/json": { schema: body } } } },
-    responses: jsonResponses(envelope(response)),
+    operationId: doc.operationId,
+    summary: doc.summary,
+    ...described(doc.description, securedIdempotent("billing:update")),
+    request: {
+      params: SubscriptionParams,
+      headers: IdempotencyHeaders,
+      body: { required, content: { "application/json": { schema: body, ...example(doc.examples?.request) } } },
+    },
+    responses: jsonResponses(envelope(response), "OK", 200, doc.examples && okExample(doc.examples.response)),
   });
 }
 
@@ -80,8 +95,12 @@ export const subscriptionsRoutes = createRouter()
       method: "get",
       path: "/tenants/{tenantId}/subscription",
       tags,
+      operationId: "getActiveSubscription",
       summary: "Get the active subscription (the tenant-wide one unless projectId names a project)",
-      ...secured("billing:read", "billing:update"),
+      ...described(
+        "The tenant's live subscription (trialing, active, paused or past due), caught up to now: the tenant-wide one, or with `projectId` that project's. None is 404.",
+        secured("billing:read", "billing:update"),
+      ),
       request: { params: TenantParams, query: z.object({ projectId: z.string().max(128).optional() }) },
       responses: jsonResponses(envelope(Subscription)),
     }),
@@ -95,8 +114,9 @@ export const subscriptionsRoutes = createRouter()
       method: "get",
       path: "/tenants/{tenantId}/subscriptions",
       tags,
+      operationId: "listSubscriptions",
       summary: "List all subscriptions, newest first",
-      ...secured("billing:read", "billing:update"),
+      ...described("Every subscription the tenant has had, live and ended, newest first; `status` filters. Paginated.", secured("billing:read", "billing:update")),
       request: { params: TenantParams, query: PageQuery.extend({ status: z.enum(SUBSCRIPTION_STATUSES).optional() }) },
       responses: jsonResponses(pageEnvelope(Subscription)),
     }),
@@ -111,10 +131,14 @@ export const subscriptionsRoutes = createRouter()
       method: "post",
       path: "/tenants/{tenantId}/subscriptions",
       tags,
+      operationId: "createSubscription",
       summary: "Create a subscription",
-      ...securedIdempotent("billing:update"),
-      request: { params: TenantParams, headers: IdempotencyHeaders, ...jsonBody(CreateSubscription) },
-      responses: jsonResponses(envelope(Subscription), "Created", 201),
+      ...described(
+        "Subscribes the tenant (or with `projectId`, one of its projects) to a plan's current version. With trial days on the plan it starts `trialing` unless `trial: false`; `startAt` in the past starts billing with the period containing now; `couponCode` redeems a coupon at once. A second live subscription for the tenant, or for the same project, is 409 `CONFLICT`.",
+        securedIdempotent("billing:update"),
+      ),
+      request: { params: TenantParams, headers: IdempotencyHeaders, ...jsonBody(CreateSubscription, CREATE_SUBSCRIPTION_REQUEST) },
+      responses: jsonResponses(envelope(Subscription), "Created", 201, okExample(SUBSCRIPTION)),
     }),
     async (c) => {
       const db = database(c.env.DB);
@@ -127,8 +151,9 @@ export const subscriptionsRoutes = createRouter()
       method: "get",
       path: "/subscriptions/{subscriptionId}",
       tags,
+      operationId: "getSubscription",
       summary: "Get a subscription",
-      ...secured("billing:read", "billing:update"),
+      ...described("One subscription by id, caught up to now (ended trials and periods rolled over). Another tenant's is 404, like an unknown one.", secured("billing:read", "billing:update")),
       request: { params: SubscriptionParams },
       responses: jsonResponses(envelope(Subscription)),
     }),
@@ -140,8 +165,12 @@ export const subscriptionsRoutes = createRouter()
       method: "get",
       path: "/subscriptions/{subscriptionId}/segments",
       tags,
+      operationId: "listSubscriptionSegments",
       summary: "The current period's segments: what its invoice bills, at which plan version and scope",
-      ...secured("billing:read", "billing:update"),
+      ...described(
+        "The current period cut at every instant that decides a charge (plan change, migration, pause, resume, cancel, trial end, a project subscription starting or ending), each segment with the plan version pricing its usage, the one whose base fee accrues in it, and the usage it covers.",
+        secured("billing:read", "billing:update"),
+      ),
       request: { params: SubscriptionParams },
       responses: jsonResponses(envelope(z.array(Segment))),
     }),
@@ -155,38 +184,124 @@ export const subscriptionsRoutes = createRouter()
       method: "post",
       path: "/plans/{planId}/migrate",
       tags: ["Plans"],
+      operationId: "migratePlanSubscriptions",
       summary: "Move a plan version's subscribers to the plan's current version",
-      ...secured("admin"),
+      ...described(
+        "Moves every live subscription on `fromVersion` of the plan to its current version: `now` from this instant (the base fee split by the second), `period_end` (the default) at each one's renewal. Answers the subscriptions moved or scheduled.",
+        secured("admin"),
+      ),
       request: { params: z.object({ planId: PlanId }), ...jsonBody(MigratePlan) },
       responses: jsonResponses(envelope(PlanMigration)),
     }),
     async (c) => ok(c, await migrateSubscriptions(database(c.env.DB), c.env, c.req.valid("param").planId, c.req.valid("json"), (tenantId) => tenantNow(c.env, tenantId))),
   )
-  .openapi(transition("change-plan", "Change plan", ChangePlan, true, SubscriptionChange), async (c) =>
-    ok(c, await changePlan(database(c.env.DB), c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), await subscriptionNow(c))),
+  .openapi(
+    transition(
+      "change-plan",
+      {
+        operationId: "changeSubscriptionPlan",
+        summary: "Change plan",
+        description:
+          "Moves a trialing, active or past-due subscription to another plan in the same currency. `at: now` (default) switches from this instant: with `prorate` (default true) the old plan's unused fee is credited and the new one's rest charged, as `prorations` shows; `at: period_end` schedules the change for the period close (a downgrade, say). Switching between month and year plans now is 409 `CONFLICT` (schedule it for `period_end`); a state that allows no change is 409 `INVALID_STATE`.",
+        examples: { request: CHANGE_PLAN_REQUEST, response: CHANGE_PLAN_RESPONSE },
+      },
+      ChangePlan,
+      true,
+      SubscriptionChange,
+    ),
+    async (c) =>
+      ok(c, await changePlan(database(c.env.DB), c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), await subscriptionNow(c))),
   )
-  .openapi(transition("cancel", "Cancel subscription", CancelSubscription, false, SubscriptionChange), async (c) =>
-    ok(c, await cancelSubscription(database(c.env.DB), c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), await subscriptionNow(c))),
+  .openapi(
+    transition(
+      "cancel",
+      {
+        operationId: "cancelSubscription",
+        summary: "Cancel subscription",
+        description:
+          "Cancels at the period end by default (the subscription stays active, `cancelAtPeriodEnd: true`), or now with `atPeriodEnd: false`; an immediate cancel with `prorate: true` credits the unused rest of the period, as `prorations` shows. Allowed from trialing, active, paused and past due.",
+      },
+      CancelSubscription,
+      false,
+      SubscriptionChange,
+    ),
+    async (c) =>
+      ok(c, await cancelSubscription(database(c.env.DB), c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), await subscriptionNow(c))),
   )
-  .openapi(transition("reactivate", "Reactivate", EmptyBody, false, Subscription), async (c) =>
-    ok(c, await reactivateSubscription(database(c.env.DB), c.env, callerOf(c), c.req.valid("param").subscriptionId, await subscriptionNow(c))),
+  .openapi(
+    transition(
+      "reactivate",
+      {
+        operationId: "reactivateSubscription",
+        summary: "Reactivate",
+        description:
+          "Withdraws a pending cancellation. A subscription already canceled cannot reopen its frozen period: instead a new subscription on the same plan starts now, active, with a fresh period and no trial, linked by `reactivatedFrom`.",
+      },
+      EmptyBody,
+      false,
+      Subscription,
+    ),
+    async (c) =>
+      ok(c, await reactivateSubscription(database(c.env.DB), c.env, callerOf(c), c.req.valid("param").subscriptionId, await subscriptionNow(c))),
   )
-  .openapi(transition("pause", "Pause subscription", PauseSubscription, false, Subscription), async (c) =>
-    ok(c, await pauseSubscription(database(c.env.DB), c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), await subscriptionNow(c))),
+  .openapi(
+    transition(
+      "pause",
+      {
+        operationId: "pauseSubscription",
+        summary: "Pause subscription",
+        description:
+          "Pauses an active subscription: no base fee accrues and the usage it governs is refused with 402 `SUBSCRIPTION_PAUSED` until it resumes, on `resumesAt` or by a resume call. The period keeps running.",
+      },
+      PauseSubscription,
+      false,
+      Subscription,
+    ),
+    async (c) =>
+      ok(c, await pauseSubscription(database(c.env.DB), c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), await subscriptionNow(c))),
   )
-  .openapi(transition("resume", "Resume subscription", EmptyBody, false, Subscription), async (c) =>
-    ok(c, await resumeSubscription(database(c.env.DB), c.env, callerOf(c), c.req.valid("param").subscriptionId, await subscriptionNow(c))),
+  .openapi(
+    transition(
+      "resume",
+      {
+        operationId: "resumeSubscription",
+        summary: "Resume subscription",
+        description: "Resumes a paused subscription from now: the base fee accrues again and usage is accepted. Anything but paused is 409 `INVALID_STATE`.",
+      },
+      EmptyBody,
+      false,
+      Subscription,
+    ),
+    async (c) =>
+      ok(c, await resumeSubscription(database(c.env.DB), c.env, callerOf(c), c.req.valid("param").subscriptionId, await subscriptionNow(c))),
   )
-  .openapi(transition("discount", "Apply discount", ApplyDiscount, true, Subscription), async (c) =>
-    ok(c, await applyDiscount(database(c.env.DB), c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), await subscriptionNow(c))),
+  .openapi(
+    transition(
+      "discount",
+      {
+        operationId: "applySubscriptionDiscount",
+        summary: "Apply discount",
+        description:
+          "Adds a discount to a live subscription's invoices: a coupon by `couponCode` (the same checks as redeeming it), or ad-hoc terms (`percentOff` or `amountOff`, `duration`), which only admins may grant.",
+      },
+      ApplyDiscount,
+      true,
+      Subscription,
+    ),
+    async (c) =>
+      ok(c, await applyDiscount(database(c.env.DB), c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), await subscriptionNow(c))),
   )
   .openapi(
     createRoute({
       method: "post",
       path: "/subscriptions/{subscriptionId}/credits",
       tags,
+      operationId: "addSubscriptionCredits",
       summary: "Add credits",
-      ...securedIdempotent("admin"),
+      ...described(
+        "Grants the subscription's tenant credit in the subscription's currency, optionally expiring: credits pay finalized invoices after tax, soonest-expiring first, and voiding an invoice gives back what it consumed.",
+        securedIdempotent("admin"),
+      ),
       request: { params: SubscriptionParams, headers: IdempotencyHeaders, ...jsonBody(AddCredits) },
       responses: jsonResponses(envelope(CreditGrant), "Created", 201),
     }),

@@ -3,7 +3,7 @@ import { clockNow } from "../clock";
 import { database } from "../db/client";
 import { principalOf } from "../http/auth";
 import { errorResponsesIn } from "../http/envelope";
-import { createRouter, secured } from "../http/router";
+import { createRouter, described, secured } from "../http/router";
 import { AppErrorBody, currentUsageAgainstLimits } from "./app-billing";
 import { OrganizationErrorBody, organisationUsageFor } from "./organization-billing";
 
@@ -16,22 +16,27 @@ export const billingUsageRoutes = createRouter().openapi(
   createRoute({
     method: "get",
     path: "/billing/usage",
-    tags: ["Seed 003: app billing", "Seed 002: organisation billing"],
-    summary: "Usage: current period against plan limits (seed 003), or an organisation's usage by project, product and hour (seed 002)",
-    ...secured("billing:read", "billing:update"),
+    tags: ["App billing (compatibility API)", "Organization billing (compatibility API)"],
+    operationId: "billingGetUsage",
+    summary: "Usage: the current period against plan limits, or an organization's usage by project, product and hour",
+    ...described(
+      "One path, two APIs. Without `organization_id` (app billing): the token's tenant's current-period usage against its plan's limits, `{period, usage: {apiCalls, apiCallsLimit, …}}`, errors `{error, message, code}`. With `organization_id` (organization billing): that organization's usage in `[from, to)` (both required, at most 400 days) by project and product, and per hour, errors `{error: {code, message}}`.",
+      secured("billing:read", "billing:update"),
+    ),
     request: {
       query: z.object({
-        organization_id: z.string().min(1).max(64).optional().describe("Seed 002: the organisation (tenant) id"),
-        from: z.iso.datetime({ offset: true }).optional().describe("Seed 002 (required with organization_id): window start, inclusive"),
-        to: z.iso.datetime({ offset: true }).optional().describe("Seed 002 (required with organization_id): window end, exclusive"),
+        organization_id: z.string().min(1).max(64).optional().describe("Organization billing: the organization (tenant) id"),
+        from: z.iso.datetime({ offset: true }).optional().describe("Organization billing (required with organization_id): window start, inclusive"),
+        to: z.iso.datetime({ offset: true }).optional().describe("Organization billing (required with organization_id): window end, exclusive"),
       }),
     },
     responses: {
       200: {
-        description: "Seed 003: `{period, usage:{apiCalls, apiCallsLimit, …}}`; seed 002: `{organization_id, from, to, usage:[{project_id, product_id, metric, quantity, events}], hourly:[{hour, project_id, product_id, metric, quantity}]}`",
+        description:
+          "App billing: `{period, usage:{apiCalls, apiCallsLimit, …}}`; organization billing: `{organization_id, from, to, usage:[{project_id, product_id, metric, quantity, events}], hourly:[{hour, project_id, product_id, metric, quantity}]}`",
         content: { "application/json": { schema: z.record(z.string(), z.unknown()) } },
       },
-      // Seed 002's error shape with organization_id, seed 003's without.
+      // The organization billing error shape with organization_id, the app billing one without.
       ...errorResponsesIn(z.union([OrganizationErrorBody, AppErrorBody])),
     },
   }),

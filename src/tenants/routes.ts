@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../db/client";
 import { envelope, jsonBody, jsonResponses, ok, okPage, pageEnvelope } from "../http/envelope";
-import { createRouter, secured } from "../http/router";
+import { createRouter, described, secured } from "../http/router";
 import { listTenantOverviews } from "./overview";
 import { Tenant, TenantId, TenantListQuery, TenantOverview, UpdateTenant } from "./schemas";
 import { getTenant, updateTenant } from "./service";
@@ -17,8 +17,12 @@ export const tenantsRoutes = createRouter()
       method: "get",
       path: "/tenants",
       tags,
+      operationId: "listTenants",
       summary: "List tenants with their plan and period-to-date invoice total (operator)",
-      ...secured("admin"),
+      ...described(
+        "Every tenant that has settings or a subscription, by id: its name and currency, its live subscription (plan, status, current period) and `periodToDate`, the billing preview's total for that period. Each row prices a period, so pages are smaller than elsewhere (`limit` 1–50, default 20).",
+        secured("admin"),
+      ),
       request: { query: TenantListQuery },
       responses: jsonResponses(pageEnvelope(TenantOverview)),
     }),
@@ -33,8 +37,12 @@ export const tenantsRoutes = createRouter()
       method: "get",
       path: "/tenants/{tenantId}",
       tags,
+      operationId: "getTenant",
       summary: "Get tenant billing settings",
-      ...secured("billing:read", "billing:update"),
+      ...described(
+        "The settings invoices and reports use: display name, billing email and address, currency, tax rate in basis points and rounding mode, plus the test clock the tenant lives on, if any. A tenant that has never been configured answers its defaults.",
+        secured("billing:read", "billing:update"),
+      ),
       request: { params: Params },
       responses: jsonResponses(envelope(Tenant)),
     }),
@@ -45,8 +53,12 @@ export const tenantsRoutes = createRouter()
       method: "put",
       path: "/tenants/{tenantId}",
       tags,
+      operationId: "updateTenant",
       summary: "Update tenant billing settings",
-      ...secured("admin"),
+      ...described(
+        "Changes the fields sent. A new rounding mode or tax rate applies to everything computed afterwards (previews, estimates, drafts); finalized invoices keep their amounts.",
+        secured("admin"),
+      ),
       request: { params: Params, ...jsonBody(UpdateTenant) },
       responses: jsonResponses(envelope(Tenant)),
     }),

@@ -4,10 +4,11 @@ import { testClocksEnabled } from "../clock";
 import { database } from "../db/client";
 import type { AppEnv } from "../env";
 import { isAdmin, principalOf } from "../http/auth";
-import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } from "../http/envelope";
+import { envelope, jsonBody, jsonResponses, ok, okExample, okPage, okWith, pageEnvelope } from "../http/envelope";
 import { notFound } from "../http/errors";
 import { decodeCursor, encodeCursor, PageQuery } from "../http/pagination";
-import { createRouter, secured } from "../http/router";
+import { createRouter, described as describedAs, secured } from "../http/router";
+import { ADVANCE_TEST_CLOCK_REQUEST, ADVANCING_TEST_CLOCK, CREATE_TEST_CLOCK_REQUEST, TEST_CLOCK } from "../docs/examples";
 import { AddClockTenant, AdvanceTestClock, ClockId, CreateTestClock, DeletedTestClock, TestClock } from "./schemas";
 import { addTenant, createClock, deleteClock, getClock, listClocks, startAdvance } from "./service";
 
@@ -30,7 +31,10 @@ const ownerOf = (c: Context<AppEnv>) => {
 const admin = () => ({ ...secured("admin"), middleware: [enabled, ...secured("admin").middleware] });
 const reading = () => ({ ...secured("billing:read", "billing:update"), middleware: [enabled, ...secured("billing:read", "billing:update").middleware] });
 const updating = () => ({ ...secured("billing:update"), middleware: [enabled, ...secured("billing:update").middleware] });
-const described = <G extends { description: string }>(guard: G, what: string) => ({ ...guard, description: `${what} ${guard.description}${NOTE}` });
+const described = <G extends { description: string }>(guard: G, what: string) => {
+  const guarded = describedAs(what, guard);
+  return { ...guarded, description: `${guarded.description}${NOTE}` };
+};
 
 export const testClocksRoutes = createRouter()
   .openapi(
@@ -38,10 +42,14 @@ export const testClocksRoutes = createRouter()
       method: "post",
       path: "/test-clocks",
       tags,
+      operationId: "createTestClock",
       summary: "Create a test clock",
-      ...described(admin(), "A frozen time for tenants created on it; it moves only when advanced."),
-      request: jsonBody(CreateTestClock),
-      responses: jsonResponses(envelope(TestClock), "Created", 201),
+      ...described(
+        admin(),
+        "A frozen time, `ready` at `frozenTime`, for tenants created on it (`POST /test-clocks/{clockId}/tenants`): their billing runs on the clock's time, which moves only when the clock is advanced.",
+      ),
+      request: jsonBody(CreateTestClock, CREATE_TEST_CLOCK_REQUEST),
+      responses: jsonResponses(envelope(TestClock), "Created", 201, okExample(TEST_CLOCK)),
     }),
     async (c) => okWith(c, await createClock(database(c.env.DB), c.req.valid("json"), Date.now()), 201),
   )
@@ -50,6 +58,7 @@ export const testClocksRoutes = createRouter()
       method: "get",
       path: "/test-clocks",
       tags,
+      operationId: "listTestClocks",
       summary: "List test clocks",
       ...described(reading(), "An admin sees every clock, a tenant token the clock its tenant is on."),
       request: { query: PageQuery },
@@ -67,6 +76,7 @@ export const testClocksRoutes = createRouter()
       method: "get",
       path: "/test-clocks/{clockId}",
       tags,
+      operationId: "getTestClock",
       summary: "Get a test clock (poll it while it advances)",
       ...described(reading(), "Status `advancing` until the advance is done, then `ready` (or `failed` with the reason)."),
       request: { params: Params },
@@ -79,8 +89,9 @@ export const testClocksRoutes = createRouter()
       method: "delete",
       path: "/test-clocks/{clockId}",
       tags,
+      operationId: "deleteTestClock",
       summary: "Delete a test clock and the tenants on it, with all their data",
-      ...described(admin(), "Not while it is advancing (409)."),
+      ...described(admin(), "Deletes the clock and every tenant on it with all their data: D1 rows, meter storage, invoice PDFs. Not while it is advancing (409)."),
       request: { params: Params },
       responses: jsonResponses(envelope(DeletedTestClock)),
     }),
@@ -91,6 +102,7 @@ export const testClocksRoutes = createRouter()
       method: "post",
       path: "/test-clocks/{clockId}/tenants",
       tags,
+      operationId: "createTestClockTenant",
       summary: "Create a tenant on the test clock",
       ...described(admin(), "The tenant must have no data yet (409 otherwise); from then on it lives at the clock's time."),
       request: { params: Params, ...jsonBody(AddClockTenant) },
@@ -103,13 +115,14 @@ export const testClocksRoutes = createRouter()
       method: "post",
       path: "/test-clocks/{clockId}/advance",
       tags,
+      operationId: "advanceTestClock",
       summary: "Advance a test clock",
       ...described(
         updating(),
         "Answers 202 at once with status `advancing`; in the background it runs, in time order, everything due for the clock's tenants until then (renewals, trial ends, scheduled changes, resumes, invoicing and finalization, notifications), with the cron's own jobs. Backwards is 400; while advancing, 409.",
       ),
-      request: { params: Params, ...jsonBody(AdvanceTestClock) },
-      responses: jsonResponses(envelope(TestClock), "Accepted", 202),
+      request: { params: Params, ...jsonBody(AdvanceTestClock, ADVANCE_TEST_CLOCK_REQUEST) },
+      responses: jsonResponses(envelope(TestClock), "Accepted", 202, okExample(ADVANCING_TEST_CLOCK)),
     }),
     async (c) =>
       okWith(c, await startAdvance(c.env, database(c.env.DB), ownerOf(c), c.req.valid("param").clockId, c.req.valid("json").frozenTime, Date.now()), 202),

@@ -125,6 +125,13 @@ const signatureHeaders = z.object({
     .describe("Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, one per valid secret (two during a rotation)"),
 });
 
+/** `invoice.payment_failed` → `receiveInvoicePaymentFailedEvent`: what a receiver implements. */
+const webhookOperationId = (type: string) =>
+  `receive${type
+    .split(/[._]/)
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join("")}Event`;
+
 /** Puts the catalog in the OpenAPI document's `webhooks` section. */
 export function registerEventCatalog(registry: OpenAPIHono["openAPIRegistry"]): void {
   for (const type of EVENT_TYPES) {
@@ -132,8 +139,14 @@ export function registerEventCatalog(registry: OpenAPIHono["openAPIRegistry"]): 
     registry.registerWebhook({
       method: "post",
       path: type,
+      operationId: webhookOperationId(type),
       summary: entry.summary,
+      description:
+        `Sent to every enabled endpoint of the tenant subscribed to \`${type}\` (or to \`*\`), through the outbox after the change commits: at least once, in order per endpoint, 5 s per attempt, retried for about 3 days. ` +
+        "Verify `webhook-signature` with the endpoint's secret (Standard Webhooks 1.0) and deduplicate on `webhook-id`.",
       tags: ["Webhook events"],
+      // Authenticated by its signature headers, not by a token.
+      security: [],
       request: {
         headers: signatureHeaders,
         body: { required: true, content: { "application/json": { schema: eventBody(type, entry.data) } } },

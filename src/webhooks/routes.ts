@@ -5,7 +5,7 @@ import type { AppEnv } from "../env";
 import { isAdmin, principalOf } from "../http/auth";
 import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } from "../http/envelope";
 import { PageQuery } from "../http/pagination";
-import { createRouter, secured } from "../http/router";
+import { createRouter, described, secured } from "../http/router";
 import { TenantId } from "../tenants/schemas";
 import { createEndpoint, deleteEndpoint, findEndpoint, listAttempts, listEndpoints, redeliverEvent, rotateSecret, toEndpoint, updateEndpoint } from "./endpoints";
 import { findEvent, listEvents, toEvent } from "./events";
@@ -28,8 +28,8 @@ const tags = ["Webhooks"];
 const TenantParams = z.object({ tenantId: TenantId });
 const EndpointParams = z.object({ endpointId: EndpointId });
 const EventParams = z.object({ eventId: EventId });
-const read = () => secured("billing:read", "billing:update");
-const write = () => secured("billing:update");
+const read = (what: string) => described(what, secured("billing:read", "billing:update"));
+const write = (what: string) => described(what, secured("billing:update"));
 
 /** Whose objects the caller may reach: its own tenant's, or (admin) anyone's. */
 const ownerOf = (c: Context<AppEnv>) => {
@@ -43,8 +43,11 @@ export const webhooksRoutes = createRouter()
       method: "post",
       path: "/tenants/{tenantId}/webhook-endpoints",
       tags,
+      operationId: "createWebhookEndpoint",
       summary: "Register a webhook endpoint (the answer carries its secret, shown only once)",
-      ...write(),
+      ...write(
+        "Subscribes an https URL to event types (or `[\"*\"]` for all). The answer's `secret` (`whsec_…`) signs every delivery and is never shown again. URLs may not point at private, loopback or metadata addresses; at most 20 endpoints per tenant (409).",
+      ),
       request: { params: TenantParams, ...jsonBody(CreateEndpoint) },
       responses: jsonResponses(envelope(EndpointWithSecret), "Created", 201),
     }),
@@ -55,8 +58,9 @@ export const webhooksRoutes = createRouter()
       method: "get",
       path: "/tenants/{tenantId}/webhook-endpoints",
       tags,
+      operationId: "listWebhookEndpoints",
       summary: "List webhook endpoints",
-      ...read(),
+      ...read("The tenant's endpoints with their events and state, never their secrets. Paginated."),
       request: { params: TenantParams, query: PageQuery },
       responses: jsonResponses(pageEnvelope(Endpoint)),
     }),
@@ -71,8 +75,9 @@ export const webhooksRoutes = createRouter()
       method: "get",
       path: "/webhook-endpoints/{endpointId}",
       tags,
+      operationId: "getWebhookEndpoint",
       summary: "Get a webhook endpoint",
-      ...read(),
+      ...read("One endpoint, without its secret; another tenant's is 404."),
       request: { params: EndpointParams },
       responses: jsonResponses(envelope(Endpoint)),
     }),
@@ -83,8 +88,9 @@ export const webhooksRoutes = createRouter()
       method: "put",
       path: "/webhook-endpoints/{endpointId}",
       tags,
+      operationId: "updateWebhookEndpoint",
       summary: "Change a webhook endpoint (url, events, description, enabled)",
-      ...write(),
+      ...write("Changes the fields sent. Re-enabling a disabled endpoint resumes its deliveries."),
       request: { params: EndpointParams, ...jsonBody(UpdateEndpoint) },
       responses: jsonResponses(envelope(Endpoint)),
     }),
@@ -95,8 +101,9 @@ export const webhooksRoutes = createRouter()
       method: "delete",
       path: "/webhook-endpoints/{endpointId}",
       tags,
+      operationId: "deleteWebhookEndpoint",
       summary: "Delete a webhook endpoint with its pending deliveries and log",
-      ...write(),
+      ...write("Deletes the endpoint; nothing more is sent to it."),
       request: { params: EndpointParams },
       responses: jsonResponses(envelope(z.object({ id: z.string(), deleted: z.literal(true) }))),
     }),
@@ -107,8 +114,9 @@ export const webhooksRoutes = createRouter()
       method: "post",
       path: "/webhook-endpoints/{endpointId}/rotate-secret",
       tags,
+      operationId: "rotateWebhookEndpointSecret",
       summary: "Rotate the signing secret; the old one keeps signing beside it for 24 hours",
-      ...write(),
+      ...write("A new secret, shown only in this answer. For 24 hours deliveries carry a signature by each secret, so receivers can switch without missing one."),
       request: { params: EndpointParams },
       responses: jsonResponses(envelope(RotatedSecret)),
     }),
@@ -119,8 +127,9 @@ export const webhooksRoutes = createRouter()
       method: "get",
       path: "/webhook-endpoints/{endpointId}/deliveries",
       tags,
+      operationId: "listWebhookDeliveries",
       summary: "The endpoint's delivery log, newest attempt first",
-      ...read(),
+      ...read("Every delivery attempt: the event, attempt number, outcome, the receiver's status and first 1 KB of its answer, the error, duration and when the next attempt is due. Paginated."),
       request: { params: EndpointParams, query: PageQuery },
       responses: jsonResponses(pageEnvelope(DeliveryAttempt)),
     }),
@@ -135,8 +144,9 @@ export const webhooksRoutes = createRouter()
       method: "get",
       path: "/tenants/{tenantId}/events",
       tags,
+      operationId: "listEvents",
       summary: "The tenant's event log, newest first (kept 30 days)",
-      ...read(),
+      ...read("Every event the tenant's changes produced, whether or not an endpoint subscribes to it; `type` and `from` filter. Paginated."),
       request: { params: TenantParams, query: PageQuery.extend(EventsQuery.shape) },
       responses: jsonResponses(pageEnvelope(Event)),
     }),
@@ -151,8 +161,9 @@ export const webhooksRoutes = createRouter()
       method: "get",
       path: "/events/{eventId}",
       tags,
+      operationId: "getEvent",
       summary: "One event",
-      ...read(),
+      ...read("One event with its payload, as its deliveries carry it; another tenant's is 404."),
       request: { params: EventParams },
       responses: jsonResponses(envelope(Event)),
     }),
@@ -163,8 +174,9 @@ export const webhooksRoutes = createRouter()
       method: "post",
       path: "/events/{eventId}/redeliver",
       tags,
+      operationId: "redeliverEvent",
       summary: "Send an event again (same webhook-id), to one endpoint or all subscribed",
-      ...write(),
+      ...write("Queues a new delivery of the event, with the same `webhook-id`, to `endpointId` or to every enabled endpoint subscribed to its type, and answers 202 with what was queued."),
       request: { params: EventParams, body: { required: false, content: { "application/json": { schema: Redeliver } } } },
       responses: jsonResponses(envelope(Redelivery), "Queued", 202),
     }),

@@ -4,7 +4,7 @@ import { database } from "../../db/client";
 import type { AppEnv } from "../../env";
 import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } from "../../http/envelope";
 import { PageQuery } from "../../http/pagination";
-import { createRouter, secured } from "../../http/router";
+import { createRouter, described, secured } from "../../http/router";
 import { readScope, TenantQuery, writeTenant } from "../scope";
 import { CategoryDeleted, CategoryParams, CreateCategory, SpendCategory, UpdateCategory } from "./schemas";
 import { createCategory, deleteCategory, getCategory, listCategories, updateCategory } from "./service";
@@ -20,8 +20,9 @@ export const categoriesRoutes = createRouter()
       method: "get",
       path: "/categories",
       tags,
+      operationId: "listSpendCategories",
       summary: "List categories (by name)",
-      ...secured("billing:read"),
+      ...described("The tenant's categories in name order, paginated.", secured("billing:read")),
       request: { query: TenantQuery.extend(PageQuery.shape) },
       responses: jsonResponses(pageEnvelope(SpendCategory)),
     }),
@@ -36,8 +37,9 @@ export const categoriesRoutes = createRouter()
       method: "post",
       path: "/categories",
       tags,
+      operationId: "createSpendCategory",
       summary: "Create a category (names are unique per tenant, case-insensitively)",
-      ...secured("billing:update"),
+      ...described("A category with a name, a description and a color (`#RRGGBB`, stored upper-case). A name the tenant already has, in any case, is 409.", secured("billing:update")),
       request: { query: TenantQuery, ...jsonBody(CreateCategory) },
       responses: jsonResponses(envelope(SpendCategory), "Created", 201),
     }),
@@ -51,8 +53,9 @@ export const categoriesRoutes = createRouter()
       method: "get",
       path: "/categories/{idOrName}",
       tags,
+      operationId: "getSpendCategory",
       summary: "Get a category by id or name",
-      ...secured("billing:read"),
+      ...described("One category, by id or by name (case-insensitive).", secured("billing:read")),
       request: { params: CategoryParams, query: TenantQuery },
       responses: jsonResponses(envelope(SpendCategory)),
     }),
@@ -63,8 +66,9 @@ export const categoriesRoutes = createRouter()
       method: "put",
       path: "/categories/{idOrName}",
       tags,
+      operationId: "updateSpendCategory",
       summary: "Update a category (by id, or by name)",
-      ...secured("billing:update"),
+      ...described("Changes the fields sent. Renaming a category renames it on its items, which reference it by id.", secured("billing:update")),
       request: { params: CategoryParams, query: TenantQuery, ...jsonBody(UpdateCategory) },
       responses: jsonResponses(envelope(SpendCategory)),
     }),
@@ -85,8 +89,9 @@ export const categoriesRoutes = createRouter()
       method: "delete",
       path: "/categories/{idOrName}",
       tags,
+      operationId: "deleteSpendCategory",
       summary: "Delete a category; its items stay, uncategorized",
-      ...secured("billing:update"),
+      ...described("Deletes the category and sets its items' category to null; the answer says how many (`itemsUncategorized`).", secured("billing:update")),
       request: { params: CategoryParams, query: TenantQuery },
       responses: jsonResponses(envelope(CategoryDeleted)),
     }),

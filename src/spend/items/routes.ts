@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../../db/client";
 import { principalOf } from "../../http/auth";
 import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } from "../../http/envelope";
-import { createRouter, secured } from "../../http/router";
+import { createRouter, described, secured } from "../../http/router";
 import { toFilter } from "../filters";
 import { readScope, TenantQuery, writeTenant } from "../scope";
 import { BulkCreateItems, CreateItem, ItemListQuery, ItemParams, ProviderRefQuery, SpendItem, UpdateItem } from "./schemas";
@@ -18,8 +18,12 @@ export const itemsRoutes = createRouter()
       method: "get",
       path: "/items",
       tags,
+      operationId: "listSpendItems",
       summary: "List items (newest first) with filters",
-      ...secured("billing:read"),
+      ...described(
+        "The tenant's spend items, newest first, filtered by category, provider, service, date range (inclusive), recurring, tags (items carrying every one), stage/app, author and currency. An admin reads across every tenant unless `tenantId` names one. Paginated.",
+        secured("billing:read"),
+      ),
       request: { query: ItemListQuery },
       responses: jsonResponses(pageEnvelope(SpendItem)),
     }),
@@ -34,8 +38,12 @@ export const itemsRoutes = createRouter()
       method: "post",
       path: "/items",
       tags,
+      operationId: "createSpendItem",
       summary: "Create an item",
-      ...secured("billing:update"),
+      ...described(
+        "Records one cost: amount in minor units (currency defaults to the tenant's), provider (stored lower-case), optional service, tags, category (an id, or a name, created if new), recurring period and date (default now). `author` is the token's subject. A `(provider, providerRef)` pair the tenant already has is 409.",
+        secured("billing:update"),
+      ),
       request: { query: TenantQuery, ...jsonBody(CreateItem) },
       responses: jsonResponses(envelope(SpendItem), "Created", 201),
     }),
@@ -50,8 +58,9 @@ export const itemsRoutes = createRouter()
       method: "post",
       path: "/items/batch",
       tags,
+      operationId: "createSpendItemsBatch",
       summary: "Create up to 500 items at once (all or none)",
-      ...secured("billing:update"),
+      ...described("Creates every item or none, for imports: one bad item is a 400 naming `items.N.field`, one taken provider reference a 409.", secured("billing:update")),
       request: { query: TenantQuery, ...jsonBody(BulkCreateItems) },
       responses: jsonResponses(envelope(z.object({ created: z.number().int(), items: z.array(SpendItem) })), "Created", 201),
     }),
@@ -66,8 +75,9 @@ export const itemsRoutes = createRouter()
       method: "get",
       path: "/items/by-provider-ref",
       tags,
+      operationId: "findSpendItemByProviderRef",
       summary: "Find an item by provider and provider reference",
-      ...secured("billing:read"),
+      ...described("The item the tenant recorded under `(provider, providerRef)`, e.g. to check whether an import already has it; none is 404.", secured("billing:read")),
       request: { query: ProviderRefQuery },
       responses: jsonResponses(envelope(SpendItem)),
     }),
@@ -81,8 +91,9 @@ export const itemsRoutes = createRouter()
       method: "get",
       path: "/items/{id}",
       tags,
+      operationId: "getSpendItem",
       summary: "Get an item",
-      ...secured("billing:read"),
+      ...described("One spend item; another tenant's is 404.", secured("billing:read")),
       request: { params: ItemParams },
       responses: jsonResponses(envelope(SpendItem)),
     }),
@@ -93,8 +104,9 @@ export const itemsRoutes = createRouter()
       method: "put",
       path: "/items/{id}",
       tags,
+      operationId: "updateSpendItem",
       summary: "Update an item (fields not sent stay as they are)",
-      ...secured("billing:update"),
+      ...described("Changes the fields sent; `null` clears an optional one. Moving onto a `(provider, providerRef)` pair the tenant already has is 409.", secured("billing:update")),
       request: { params: ItemParams, ...jsonBody(UpdateItem) },
       responses: jsonResponses(envelope(SpendItem)),
     }),
@@ -106,8 +118,9 @@ export const itemsRoutes = createRouter()
       method: "delete",
       path: "/items/{id}",
       tags,
+      operationId: "deleteSpendItem",
       summary: "Delete an item",
-      ...secured("billing:update"),
+      ...described("Deletes the item (and its search entry).", secured("billing:update")),
       request: { params: ItemParams },
       responses: jsonResponses(envelope(z.object({ id: z.string(), deleted: z.literal(true) }))),
     }),

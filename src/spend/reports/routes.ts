@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { database } from "../../db/client";
 import type { AppEnv } from "../../env";
 import { envelope, jsonResponses, ok } from "../../http/envelope";
-import { createRouter, secured } from "../../http/router";
+import { createRouter, described, secured } from "../../http/router";
 import { csvResponse, csvResponses } from "../../http/csv";
 import { reportingCurrency } from "../currency";
 import { toFilter } from "../filters";
@@ -30,9 +30,12 @@ export const reportsRoutes = createRouter()
       method: "get",
       path: "/reports/summary",
       tags,
+      operationId: "getSpendSummary",
       summary: "Total spend and item count",
-      ...secured("billing:read"),
-      description: `Requires scope: billing:read (or admin).${CURRENCY_RULE} \`byCurrency\` lists every currency present.`,
+      ...described(
+        `The filtered items' total and count.${CURRENCY_RULE} \`byCurrency\` lists every currency present, each totalled on its own; \`from\` and \`to\` echo the filter.`,
+        secured("billing:read"),
+      ),
       request: { query: ReportQuery },
       responses: jsonResponses(envelope(Summary)),
     }),
@@ -47,9 +50,12 @@ export const reportsRoutes = createRouter()
       method: "get",
       path: "/reports/breakdown",
       tags,
+      operationId: "getSpendBreakdown",
       summary: "Spend grouped by provider, category, service, recurring or tag, largest first",
-      ...secured("billing:read"),
-      description: `Requires scope: billing:read (or admin).${CURRENCY_RULE}`,
+      ...described(
+        `Groups the filtered items by \`by\` (default provider): amount, count and share of the total (one decimal, rounded half up). Items without the dimension are the group \`(none)\`; with \`by=tag\` an item counts under each of its tags.${CURRENCY_RULE}`,
+        secured("billing:read"),
+      ),
       request: { query: BreakdownQuery },
       responses: jsonResponses(envelope(z.array(BreakdownRow))),
     }),
@@ -64,9 +70,12 @@ export const reportsRoutes = createRouter()
       method: "get",
       path: "/reports/trend",
       tags,
+      operationId: "getSpendTrend",
       summary: "Spend per day, ISO week or month, oldest first (periods with no spend are left out)",
-      ...secured("billing:read"),
-      description: `Requires scope: billing:read (or admin).${CURRENCY_RULE}`,
+      ...described(
+        `The filtered items' amount and count per UTC day (\`YYYY-MM-DD\`), ISO week (\`YYYY-Www\`) or month (\`YYYY-MM\`).${CURRENCY_RULE}`,
+        secured("billing:read"),
+      ),
       request: { query: TrendQuery },
       responses: jsonResponses(envelope(z.array(TrendPoint))),
     }),
@@ -81,9 +90,9 @@ export const reportsRoutes = createRouter()
       method: "get",
       path: "/reports/breakdown.csv",
       tags,
+      operationId: "exportSpendBreakdownCsv",
       summary: "Export the breakdown as CSV (same filters): the group, amount, count, percentage, currency",
-      ...secured("billing:read"),
-      description: `Requires scope: billing:read (or admin).${CURRENCY_RULE}`,
+      ...described(`The breakdown's rows as an RFC 4180 CSV attachment.${CURRENCY_RULE}`, secured("billing:read")),
       request: { query: BreakdownQuery },
       responses: csvResponses("One row per group, largest first"),
     }),
@@ -99,9 +108,9 @@ export const reportsRoutes = createRouter()
       method: "get",
       path: "/reports/trend.csv",
       tags,
+      operationId: "exportSpendTrendCsv",
       summary: "Export the trend as CSV (same filters): the period, amount, count, currency",
-      ...secured("billing:read"),
-      description: `Requires scope: billing:read (or admin).${CURRENCY_RULE}`,
+      ...described(`The trend's rows as an RFC 4180 CSV attachment.${CURRENCY_RULE}`, secured("billing:read")),
       request: { query: TrendQuery },
       responses: csvResponses("One row per period with spend, oldest first"),
     }),

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../../db/client";
 import { envelope, jsonResponses, ok } from "../../http/envelope";
-import { createRouter, secured } from "../../http/router";
+import { createRouter, described, secured } from "../../http/router";
 import { readScope } from "../scope";
 import { SearchHit, SearchQuery } from "./schemas";
 import { searchItems } from "./service";
@@ -11,8 +11,12 @@ export const searchRoutes = createRouter().openapi(
     method: "get",
     path: "/search",
     tags: ["Spend items"],
+    operationId: "searchSpendItems",
     summary: "Full-text search over item name, description, provider, service and tags",
-    ...secured("billing:read"),
+    ...described(
+      "Every word of `q` must match, as a prefix, ignoring case and accents; any other syntax in `q` is a separator, so no query can fail. Items ranked best match first (a hit in the name weighs most), each with its `score`.",
+      secured("billing:read"),
+    ),
     request: { query: SearchQuery },
     responses: jsonResponses(envelope(z.array(SearchHit))),
   }),

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { database } from "../../db/client";
 import { envelope, jsonResponses, ok } from "../../http/envelope";
-import { createRouter, secured } from "../../http/router";
+import { createRouter, described, secured } from "../../http/router";
 import { Currency } from "../../lib/currency";
 import { reportingCurrency } from "../currency";
 import { readScope, TenantQuery } from "../scope";
@@ -13,8 +13,9 @@ export const statusRoutes = createRouter().openapi(
     method: "get",
     path: "/status",
     tags: ["Spend reports"],
+    operationId: "getSpendStatus",
     summary: "Spend tracking status with storage stats",
-    ...secured("billing:read"),
+    ...described("Whether spend tracking is set up, its configuration, and counts of items, categories and sync jobs with the total amount in one currency (and per currency in `byCurrency`).", secured("billing:read")),
     request: { query: TenantQuery.extend({ currency: Currency.optional() }) },
     responses: jsonResponses(envelope(SpendStatus)),
   }),

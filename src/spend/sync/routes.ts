@@ -3,7 +3,7 @@ import { database } from "../../db/client";
 import { principalOf } from "../../http/auth";
 import { envelope, ErrorBody, jsonBody, jsonResponses, ok, okPage, pageEnvelope } from "../../http/envelope";
 import { ApiError } from "../../http/errors";
-import { createRouter, secured } from "../../http/router";
+import { createRouter, described, secured } from "../../http/router";
 import { isoDay } from "../../lib/time";
 import { addDays } from "../dates";
 import { readScope, TenantQuery, writeTenant } from "../scope";
@@ -19,12 +19,14 @@ export const syncRoutes = createRouter()
       method: "post",
       path: "/sync",
       tags,
+      operationId: "syncSpend",
       summary: "Sync spend from a provider now",
-      ...secured("billing:update"),
-      description:
-        "Requires scope: billing:update (or admin). Reads the provider's daily costs for [from, to] and upserts one item per account, day and service: " +
-        "re-running a sync creates nothing new and updates only revised amounts. The token is used for the provider calls only. " +
-        "A provider failure answers 502 UPSTREAM_ERROR with the failed job in `error.details.job`; a sync already running for the provider answers 409.",
+      ...described(
+        "Reads the provider's daily costs for [from, to] and upserts one item per account, day and service: " +
+          "re-running a sync creates nothing new and updates only revised amounts. The token is used for the provider calls only. " +
+          "A provider failure answers 502 UPSTREAM_ERROR with the failed job in `error.details.job`; a sync already running for the provider answers 409.",
+        secured("billing:update"),
+      ),
       request: { query: TenantQuery, ...jsonBody(SyncBody) },
       responses: {
         ...jsonResponses(envelope(SyncJob)),
@@ -58,8 +60,9 @@ export const syncRoutes = createRouter()
       method: "get",
       path: "/sync/jobs",
       tags,
+      operationId: "listSpendSyncJobs",
       summary: "Sync job history, newest first",
-      ...secured("billing:read"),
+      ...described("Every sync job (manual and scheduled) with its window, outcome and item counts; `provider` filters. Paginated.", secured("billing:read")),
       request: { query: JobsQuery },
       responses: jsonResponses(pageEnvelope(SyncJob)),
     }),
@@ -74,8 +77,9 @@ export const syncRoutes = createRouter()
       method: "get",
       path: "/sync/jobs/{id}",
       tags,
+      operationId: "getSpendSyncJob",
       summary: "Get a sync job",
-      ...secured("billing:read"),
+      ...described("One sync job; another tenant's is 404.", secured("billing:read")),
       request: { params: JobParams },
       responses: jsonResponses(envelope(SyncJob)),
     }),
@@ -86,8 +90,9 @@ export const syncRoutes = createRouter()
       method: "get",
       path: "/sync/adapters",
       tags,
+      operationId: "listSpendSyncAdapters",
       summary: "The provider adapters and the options each takes",
-      ...secured("billing:read"),
+      ...described("Each provider `POST /sync` knows (openai, anthropic, aws, gcp): the credential its `token` must be and the options it takes.", secured("billing:read")),
       responses: jsonResponses(envelope(z.array(AdapterInfo))),
     }),
     (c) => ok(c, describeAdapters()),

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { ErrorHandler } from "hono";
 import type { AppEnv } from "../../env";
-import { errorResponsesIn } from "../../http/envelope";
+import { ErrorCodeSchema, errorResponsesIn } from "../../http/envelope";
 import { toApiError } from "../../http/error-handler";
 import { requestIdFor } from "../request-id";
 
@@ -9,8 +9,14 @@ import { requestIdFor } from "../request-id";
 // plus our machine-readable `code` (and `details` for invalid fields).
 
 export const AppErrorBody = z
-  .object({ error: z.string(), message: z.string(), code: z.string(), details: z.unknown().optional(), requestId: z.string().optional() })
-  .openapi("Seed003Error");
+  .object({
+    error: z.string().describe("The HTTP reason phrase, e.g. `Not Found`"),
+    message: z.string(),
+    code: ErrorCodeSchema,
+    details: z.unknown().optional(),
+    requestId: z.string().optional(),
+  })
+  .openapi("AppBillingError", { description: "An error of the app billing API: `{error: \"<HTTP reason>\", message, code, details?}`" });
 
 /** The error statuses of an app billing route, in its shape: spread into `responses`. */
 export const appErrorResponses = errorResponsesIn(AppErrorBody);

@@ -3,7 +3,7 @@ import { database } from "../../db/client";
 import { principalOf } from "../../http/auth";
 import { PageQuery } from "../../http/pagination";
 import { publicBase } from "../../http/public-url";
-import { createRouter, secured } from "../../http/router";
+import { createRouter, described, secured } from "../../http/router";
 import { listInvoices } from "../../invoices";
 import { appErrorResponses } from "./errors";
 
@@ -19,16 +19,20 @@ const AppInvoice = z
     paidAt: z.string().nullable(),
     pdfUrl: z.string().nullable(),
   })
-  .openapi("Seed003Invoice");
+  .openapi("AppBillingInvoice");
 
 /** Seed 003's invoice list: the caller's own tenant's, with absolute PDF links. */
 export const invoiceRoutes = createRouter().openapi(
   createRoute({
     method: "get",
     path: "/billing/invoices",
-    tags: ["Seed 003: app billing"],
+    tags: ["App billing (compatibility API)"],
+    operationId: "billingListInvoices",
     summary: "List invoices of the caller's tenant",
-    ...secured("billing:read", "billing:update"),
+    ...described(
+      "The token's tenant's invoices, newest period first: total in minor units, lower-case currency (as Stripe writes it), status, period, when paid, and an absolute `pdfUrl` once finalized. Paginated with `limit` and `cursor`.",
+      secured("billing:read", "billing:update"),
+    ),
     request: { query: PageQuery },
     responses: { 200: { description: "Invoices", content: { "application/json": { schema: z.object({ invoices: z.array(AppInvoice) }) } } }, ...appErrorResponses },
   }),

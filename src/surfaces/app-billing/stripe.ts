@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../../db/client";
 import { principalOf } from "../../http/auth";
-import { createRouter, secured } from "../../http/router";
+import { createRouter, described, secured } from "../../http/router";
 import { PlanId } from "../../plans";
 import { assertAllowedRedirects, createCheckoutSession, createPortalSession, receiveStripeWebhook, RedirectUrl, stripeClient, StripePriceId, WebhookReceipt } from "../../stripe";
 import { AppErrorBody, appErrorResponses } from "./errors";
@@ -9,7 +9,7 @@ import { AppErrorBody, appErrorResponses } from "./errors";
 // Seed 003's Stripe routes: /billing/checkout, /billing/portal, /billing/webhook. They act on the
 // caller's own tenant and answer in the seed's shapes ({url}); errors are {error, message, code}.
 
-const tags = ["Billing (seed 003)"];
+const tags = ["App billing (compatibility API)"];
 
 const CheckoutBody = z
   .object({
@@ -39,8 +39,12 @@ export const stripeRoutes = createRouter()
       method: "post",
       path: "/billing/checkout",
       tags,
+      operationId: "billingCreateCheckoutSession",
       summary: "Create checkout session",
-      ...write,
+      ...described(
+        "A Stripe Checkout Session for the caller's own tenant, priced by a Stripe `priceId` or by one of our plans (`planId`); answers `{url}` to redirect the browser to. `successUrl` and `cancelUrl` must point at an allowed host.",
+        write,
+      ),
       request: body(CheckoutBody),
       responses: { 200: json(UrlResponse, "Redirect the browser to url"), ...errors },
     }),
@@ -56,8 +60,9 @@ export const stripeRoutes = createRouter()
       method: "post",
       path: "/billing/portal",
       tags,
+      operationId: "billingCreatePortalSession",
       summary: "Portal session",
-      ...write,
+      ...described("A Stripe customer portal session for the caller's own tenant; answers `{url}`. `returnUrl` must point at an allowed host.", write),
       request: body(PortalBody),
       responses: { 200: json(UrlResponse, "Redirect the browser to url"), ...errors },
     }),
@@ -73,8 +78,11 @@ export const stripeRoutes = createRouter()
       method: "post",
       path: "/billing/webhook",
       tags,
+      operationId: "billingReceiveStripeWebhook",
       summary: "Stripe webhook endpoint",
-      description: "Called by Stripe, authenticated by the `Stripe-Signature` header (no JWT); the same handler as /api/v1/billing/stripe/webhook.",
+      description:
+        "Called by Stripe, authenticated by the `Stripe-Signature` header (no JWT); the same handler as `POST /api/v1/billing/stripe/webhook`, answering `{received, duplicate?, ignored?}` without the envelope.",
+      security: [],
       request: {
         // A plain JSON schema (not zod) on purpose: the body must reach the handler byte for byte to verify its signature.
         body: { required: true, content: { "application/json": { schema: { type: "object", description: "A Stripe Event object" } } } },
@@ -83,6 +91,8 @@ export const stripeRoutes = createRouter()
         200: json(WebhookReceipt, "Acknowledged"),
         400: json(AppErrorBody, "Missing or invalid signature"),
         409: json(AppErrorBody, "Another delivery of this event is still being processed; Stripe retries"),
+        413: appErrorResponses[413],
+        415: appErrorResponses[415],
         500: json(AppErrorBody, "A handler failed; Stripe retries the delivery"),
         503: json(AppErrorBody, "STRIPE_WEBHOOK_SECRET is not set"),
       },

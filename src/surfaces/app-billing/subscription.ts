@@ -4,11 +4,11 @@ import { clockNow } from "../../clock";
 import { database } from "../../db/client";
 import type { AppEnv } from "../../env";
 import { principalOf } from "../../http/auth";
-import { createRouter, secured } from "../../http/router";
+import { createRouter, described, secured } from "../../http/router";
 import { cancelSubscription, getLiveSubscription, type Caller } from "../../subscriptions";
 import { appErrorResponses } from "./errors";
 
-const tags = ["Seed 003: app billing"];
+const tags = ["App billing (compatibility API)"];
 
 const AppSubscription = z
   .object({
@@ -20,7 +20,7 @@ const AppSubscription = z
     cancelAtPeriodEnd: z.boolean(),
     cancelAt: z.string().nullable(),
   })
-  .openapi("Seed003Subscription");
+  .openapi("AppBillingSubscription");
 
 const caller = (c: Context<AppEnv>): Caller => {
   const p = principalOf(c);
@@ -34,8 +34,12 @@ export const subscriptionRoutes = createRouter()
       method: "get",
       path: "/billing/subscription",
       tags,
+      operationId: "billingGetSubscription",
       summary: "Current subscription of the caller's tenant",
-      ...secured("billing:read", "billing:update"),
+      ...described(
+        "The token's tenant's live tenant-wide subscription: plan, status, current period and whether it cancels at the period end. None is 404.",
+        secured("billing:read", "billing:update"),
+      ),
       responses: { 200: { description: "Subscription", content: { "application/json": { schema: AppSubscription } } }, ...appErrorResponses },
     }),
     async (c) => {
@@ -59,8 +63,12 @@ export const subscriptionRoutes = createRouter()
       method: "post",
       path: "/billing/cancel",
       tags,
+      operationId: "billingCancelSubscription",
       summary: "Cancel the caller's subscription at period end",
-      ...secured("billing:update"),
+      ...described(
+        "Sets the token's tenant's live subscription to cancel at the end of its current period (it stays active until then) and answers when. Asking again changes nothing and answers the same date.",
+        secured("billing:update"),
+      ),
       responses: {
         200: { description: "Canceled at period end", content: { "application/json": { schema: z.object({ success: z.literal(true), cancelAt: z.string() }) } } },
         ...appErrorResponses,

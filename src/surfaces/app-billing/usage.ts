@@ -5,7 +5,7 @@ import type { Bindings } from "../../env";
 import { principalOf } from "../../http/auth";
 import { ApiError, badRequest } from "../../http/errors";
 import { canonicalBody } from "../../http/idempotency";
-import { createRouter, rateLimitedAs, secured } from "../../http/router";
+import { createRouter, described, rateLimitedAs, secured } from "../../http/router";
 import { sha256Hex } from "../../lib/hash";
 import { iso } from "../../lib/time";
 import { readUsage, recordUsage, UsageEventInput } from "../../metering";
@@ -13,7 +13,7 @@ import { findPlanVersion } from "../../plans";
 import { liveSubscriptionPeriod } from "../../subscriptions";
 import { appErrorResponses } from "./errors";
 
-const tags = ["Seed 003: app billing"];
+const tags = ["App billing (compatibility API)"];
 
 /**
  * Seed 003's `GET /billing/usage`: the current period's usage of every plan meter (and any
@@ -81,10 +81,12 @@ export const usageRoutes = createRouter().openapi(
     method: "post",
     path: "/billing/usage",
     tags,
+    operationId: "billingRecordUsage",
     summary: "Track usage of the caller's tenant (tier enforcement)",
-    ...rateLimitedAs("usage", secured("usage:write")),
-    description:
-      "Records one event through the tenant's meter. The event id is `eventId`, else the `Idempotency-Key` header, else `sha256:` and the SHA-256 of the tenant and the canonical body (which then must carry the event's `timestamp`; with none of the three the answer is 400): a retry with the same id counts once (and answers `duplicate: true`). Over a hard limit it answers 402 with seed 003's body: {error: \"Usage limit exceeded\", message: \"API call limit reached for current period\", usage: {current, limit}} where current is the total the event would have reached.",
+    ...described(
+      "Records one event for the token's tenant through its meter. The event id is `eventId`, else the `Idempotency-Key` header, else `sha256:` and the SHA-256 of the tenant and the canonical body (which then must carry the event's `timestamp`; with none of the three the answer is 400): a retry with the same id counts once (and answers `duplicate: true`). Over a hard limit it answers 402 `{error: \"Usage limit exceeded\", message: \"API call limit reached for current period\", usage: {current, limit}}`, where `current` is the total the event would have reached.",
+      rateLimitedAs("usage", secured("usage:write")),
+    ),
     request: {
       headers: z.object({ "idempotency-key": EventIdHeader.optional() }),
       body: { required: true, content: { "application/json": { schema: EventBody } } },

@@ -3,16 +3,16 @@ import { database } from "../../db/client";
 import { principalOf } from "../../http/auth";
 import { PageQuery } from "../../http/pagination";
 import { publicBase } from "../../http/public-url";
-import { createRouter, secured } from "../../http/router";
+import { createRouter, described, secured } from "../../http/router";
 import { getInvoice, getIssuedInvoice, invoicePdf, listInvoices, listIssuedInvoices, pdfDownload, type Invoice, type IssuedInvoice } from "../../invoices";
 import { subscriptionLinks, type SubscriptionLink } from "../../subscriptions";
 import { TenantId } from "../../tenants";
 import type { Db } from "../../db/client";
 import { organizationErrorResponses } from "./errors";
 
-const tags = ["Seed 002: organisation billing"];
+const tags = ["Organization billing (compatibility API)"];
 const read = secured("billing:read", "billing:update");
-const Money = z.object({ cents: z.number(), currency_iso: z.string() }).openapi("Seed002Money");
+const Money = z.object({ cents: z.number(), currency_iso: z.string() }).openapi("OrganizationMoney");
 const money = (cents: number, currency: string) => ({ cents, currency_iso: currency });
 
 const InternalInvoice = z
@@ -38,7 +38,7 @@ const InternalInvoice = z
       }),
     ),
   })
-  .openapi("Seed002Invoice");
+  .openapi("OrganizationInternalInvoice");
 
 const EasyBillInvoice = z
   .object({
@@ -52,7 +52,7 @@ const EasyBillInvoice = z
     amount_due: Money,
     pdf_url: z.string(),
   })
-  .openapi("Seed002LegalInvoice");
+  .openapi("OrganizationInvoice");
 
 /** The product and project of each invoice's subscription (seed 002 links products to projects through subscriptions). */
 const linksOf = (db: Db, list: readonly Invoice[]) => subscriptionLinks(db, list.map((i) => i.subscriptionId).filter((id): id is string => id !== null));
@@ -105,8 +105,12 @@ export const invoiceRoutes = createRouter()
       method: "get",
       path: "/invoices",
       tags,
+      operationId: "organizationsListInternalInvoices",
       summary: "List internal invoices of the caller's organisation",
-      ...read,
+      ...described(
+        "The metered view of the token's organization's invoices, drafts included, newest period first: period, status, total as `{cents, currency_iso}`, and line items with the product and project of the subscription billed, the meter, unit, unit price and total. Paginated with `limit` and `cursor` (`next_cursor`).",
+        read,
+      ),
       request: { query: PageQuery },
       responses: { 200: { description: "Invoices", content: { "application/json": { schema: z.object({ invoices: z.array(InternalInvoice), next_cursor: z.string().nullable() }) } } }, ...organizationErrorResponses },
     }),
@@ -123,8 +127,9 @@ export const invoiceRoutes = createRouter()
       method: "get",
       path: "/invoices/{id}",
       tags,
+      operationId: "organizationsGetInternalInvoice",
       summary: "Show invoice with line items",
-      ...read,
+      ...described("One internal invoice with its line items; another organization's is 404.", read),
       request: { params: z.object({ id: z.string().min(1).max(64) }) },
       responses: { 200: { description: "Invoice", content: { "application/json": { schema: InternalInvoice } } }, ...organizationErrorResponses },
     }),
@@ -139,8 +144,9 @@ export const invoiceRoutes = createRouter()
       method: "get",
       path: "/organizations/{tenantId}/invoices/download",
       tags,
+      operationId: "organizationsDownloadInvoicePdf",
       summary: "Download invoice PDF",
-      ...read,
+      ...described("The PDF of one of the organization's finalized invoices (`invoice_id`), as an attachment. A draft, or another organization's invoice, is 404.", read),
       request: { params: OrgParams, query: z.object({ invoice_id: z.string().min(1).max(64) }) },
       responses: { 200: { description: "PDF", content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } } }, ...organizationErrorResponses },
     }),
@@ -154,8 +160,12 @@ export const invoiceRoutes = createRouter()
       method: "get",
       path: "/organizations/{tenantId}/invoices",
       tags,
+      operationId: "organizationsListInvoices",
       summary: "List legally binding invoices (finalized)",
-      ...read,
+      ...described(
+        "The organization's finalized invoices, newest first: number, document and due dates, status, total and amount due as `{cents, currency_iso}`, and `pdf_url`. Drafts are not legal documents and are left out.",
+        read,
+      ),
       request: { params: OrgParams },
       responses: { 200: { description: "Invoices", content: { "application/json": { schema: z.object({ invoices: z.array(EasyBillInvoice) }) } } }, ...organizationErrorResponses },
     }),
@@ -170,8 +180,9 @@ export const invoiceRoutes = createRouter()
       method: "get",
       path: "/organizations/{tenantId}/invoices/{invoice_id}",
       tags,
+      operationId: "organizationsGetInvoice",
       summary: "Show a legally binding invoice",
-      ...read,
+      ...described("One finalized invoice of the organization; a draft or another organization's is 404.", read),
       request: { params: OrgParams.extend({ invoice_id: z.string().min(1).max(64) }) },
       responses: { 200: { description: "Invoice", content: { "application/json": { schema: EasyBillInvoice } } }, ...organizationErrorResponses },
     }),

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../../db/client";
-import { createRouter, secured } from "../../http/router";
+import { createRouter, described, secured } from "../../http/router";
 import { attachPaymentMethod, createSetupIntent, detachPaymentMethod, listPaymentMethods, setDefaultPaymentMethod, stripeClient } from "../../stripe";
 import { TenantId } from "../../tenants";
 import { OrganizationErrorBody, organizationErrorResponses } from "./errors";
@@ -8,7 +8,7 @@ import { OrganizationErrorBody, organizationErrorResponses } from "./errors";
 // Seed 002's payment methods: /organizations/{id}/payment_methods…, where the organization is
 // our tenant. Plain JSON with the seed's snake_case fields; errors are {"error": {code, message}}.
 
-const tags = ["Payment methods (seed 002)"];
+const tags = ["Organization payment methods (compatibility API)"];
 
 const PaymentMethodId = z
   .string()
@@ -50,8 +50,12 @@ export const paymentMethodRoutes = createRouter()
       method: "get",
       path: "/organizations/{tenantId}/payment_methods",
       tags,
+      operationId: "organizationsListPaymentMethods",
       summary: "List payment methods",
-      ...read,
+      ...described(
+        "The Stripe payment methods attached to the organization's Stripe customer: type, whether it is the default, card brand, last four digits and expiry, or a masked IBAN for SEPA debit. Without Stripe configured: 503.",
+        read,
+      ),
       request: { params: Org },
       responses: { 200: json(z.array(PaymentMethod), "The organization's payment methods"), ...errors },
     }),
@@ -62,8 +66,9 @@ export const paymentMethodRoutes = createRouter()
       method: "post",
       path: "/organizations/{tenantId}/payment_methods/create_and_attach",
       tags,
+      operationId: "organizationsAttachPaymentMethod",
       summary: "Attach a Stripe payment method",
-      ...write,
+      ...described("Attaches a payment method created with Stripe.js (`pm_…`) to the organization; its first one becomes the default.", write),
       request: { params: Org, body: { required: true, content: { "application/json": { schema: AttachBody } } } },
       responses: { 201: json(PaymentMethod, "Attached"), ...errors },
     }),
@@ -78,8 +83,9 @@ export const paymentMethodRoutes = createRouter()
       method: "put",
       path: "/organizations/{tenantId}/payment_methods/{payment_method_id}/set_default",
       tags,
+      operationId: "organizationsSetDefaultPaymentMethod",
       summary: "Set default payment method",
-      ...write,
+      ...described("Makes one of the organization's payment methods its default (`default: true`); one not attached to it is 404.", write),
       request: { params: OrgMethod },
       responses: { 200: json(PaymentMethod, "Now the default"), ...errors },
     }),
@@ -93,8 +99,9 @@ export const paymentMethodRoutes = createRouter()
       method: "delete",
       path: "/organizations/{tenantId}/payment_methods/{payment_method_id}",
       tags,
+      operationId: "organizationsDeletePaymentMethod",
       summary: "Remove a payment method",
-      ...write,
+      ...described("Detaches the payment method from the organization's Stripe customer; one not attached to it is 404.", write),
       request: { params: OrgMethod },
       responses: { 200: json(z.object({ id: z.string(), deleted: z.literal(true) }), "Detached from the organization"), ...errors },
     }),
@@ -108,8 +115,9 @@ export const paymentMethodRoutes = createRouter()
       method: "post",
       path: "/organizations/{tenantId}/payment_methods/payment_intent",
       tags,
+      operationId: "organizationsCreateSetupIntent",
       summary: "Create a setup intent (for Stripe.js confirmSetup)",
-      ...write,
+      ...described("A Stripe SetupIntent for off-session use; pass its `client_secret` to Stripe.js `confirmSetup` to collect a new payment method.", write),
       request: { params: Org },
       responses: { 200: json(z.object({ client_secret: z.string() }).openapi("SetupIntentSecret"), "The SetupIntent's client secret"), ...errors },
     }),

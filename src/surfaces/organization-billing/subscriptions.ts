@@ -3,11 +3,11 @@ import { clockNow } from "../../clock";
 import { database } from "../../db/client";
 import { isAdmin, principalOf } from "../../http/auth";
 import { PageQuery } from "../../http/pagination";
-import { createRouter, secured } from "../../http/router";
+import { createRouter, described, secured } from "../../http/router";
 import { getSubscription, listSubscriptions, type Subscription } from "../../subscriptions";
 import { organizationErrorResponses } from "./errors";
 
-const tags = ["Seed 002: organisation billing"];
+const tags = ["Organization billing (compatibility API)"];
 const read = secured("billing:read", "billing:update");
 
 const OrganizationSubscription = z
@@ -21,7 +21,7 @@ const OrganizationSubscription = z
     start_date: z.string(),
     end_date: z.string().nullable().describe("When it ended; null while active"),
   })
-  .openapi("Seed002Subscription");
+  .openapi("OrganizationSubscription");
 
 /** Seed 002's view: a subscription links a product to a project from a start to an (optional) end. */
 const view = (s: Subscription): z.infer<typeof OrganizationSubscription> => ({
@@ -41,8 +41,12 @@ export const subscriptionRoutes = createRouter()
       method: "get",
       path: "/subscriptions",
       tags,
+      operationId: "organizationsListSubscriptions",
       summary: "List subscriptions of the caller's organisation",
-      ...read,
+      ...described(
+        "The token's organization's subscriptions, newest first, each linking a product to a project (or to the whole organization) from `start_date` to `end_date` (null while it runs). Paginated with `limit` and `cursor` (`next_cursor`).",
+        read,
+      ),
       request: { query: PageQuery },
       responses: {
         200: {
@@ -63,8 +67,9 @@ export const subscriptionRoutes = createRouter()
       method: "get",
       path: "/subscriptions/{id}",
       tags,
+      operationId: "organizationsGetSubscription",
       summary: "Show a subscription",
-      ...read,
+      ...described("One subscription; another organization's is 404.", read),
       request: { params: z.object({ id: z.string().min(1).max(64) }) },
       responses: { 200: { description: "Subscription", content: { "application/json": { schema: OrganizationSubscription } } }, ...organizationErrorResponses },
     }),

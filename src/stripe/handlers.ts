@@ -2,7 +2,7 @@ import { tenantNow } from "../clock";
 import { log } from "../http/logger";
 import { markInvoicePaid } from "../invoices/lifecycle";
 import { invoiceEventStatement } from "../invoices/events";
-import { findInvoice } from "../invoices/store";
+import { findInvoice } from "../invoices";
 import { findSubscription } from "../subscriptions/queries";
 import { markPastDue, recoverFromPastDue } from "../subscriptions/service";
 import { coversAmountDue } from "./amounts";

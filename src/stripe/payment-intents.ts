@@ -1,7 +1,7 @@
 import type { Db } from "../db/client";
 import type { Principal } from "../env";
 import { ApiError, invalidState } from "../http/errors";
-import { attachPaymentIntent, loadInvoice } from "../invoices/store";
+import { attachPaymentIntent, loadInvoice } from "../invoices";
 import { fromStripeAmount, stripeCurrency, toStripeAmount } from "./amounts";
 import { upstream, type Stripe } from "./client";
 import { ensureCustomer } from "./customers";

@@ -95,7 +95,7 @@ export const testClocksRoutes = createRouter()
       request: { params: Params },
       responses: jsonResponses(envelope(DeletedTestClock)),
     }),
-    async (c) => ok(c, await deleteClock(c.env, database(c.env.DB), c.req.valid("param").clockId)),
+    async (c) => ok(c, await deleteClock(c.env, database(c.env.DB), c.req.valid("param").clockId, Date.now())),
   )
   .openapi(
     createRoute({

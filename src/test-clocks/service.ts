@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, ne, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, ne, or, sql } from "drizzle-orm";
 import { testClocks, testClockTenants, type TestClockRow } from "../clock";
 import type { Db } from "../db/client";
 import { violates } from "../db/constraints";
@@ -131,7 +131,7 @@ export async function startAdvance(env: Bindings, db: Db, owner: Owner, id: stri
   const [started] = await db
     .update(testClocks)
     .set({ status: "advancing", advancingTo: to, failure: null, updatedAt: now })
-    .where(and(eq(testClocks.id, id), ne(testClocks.status, "advancing")))
+    .where(and(eq(testClocks.id, id), ne(testClocks.status, "advancing"), or(isNull(testClocks.failure), ne(testClocks.failure, DELETING))))
     .returning();
   if (!started) throw conflict("The test clock is advancing; wait until it is ready", { clockId: id, advancingTo: clock.advancingTo && iso(clock.advancingTo) });
   try {
@@ -143,14 +143,23 @@ export async function startAdvance(env: Bindings, db: Db, owner: Owner, id: stri
 }
 
 /** Deletes the clock and its tenants with everything they have. Not while it is advancing. */
-export async function deleteClock(env: Bindings, db: Db, id: string) {
-  const clock = await findClock(db, null, id);
-  if (clock.status === "advancing") throw conflict("The test clock is advancing; delete it when it is ready", { clockId: id });
+export async function deleteClock(env: Bindings, db: Db, id: string, now: number) {
+  await findClock(db, null, id);
+  // Claimed first, so no advance can start while its tenants are being erased.
+  const [claimed] = await db
+    .update(testClocks)
+    .set({ status: "failed", failure: DELETING, updatedAt: now })
+    .where(and(eq(testClocks.id, id), ne(testClocks.status, "advancing")))
+    .returning();
+  if (!claimed) throw conflict("The test clock is advancing; delete it when it is ready", { clockId: id });
   const tenantIds = (await tenantsOn(db, [id])).get(id)!;
   for (const tenantId of tenantIds) await eraseTenant(env, tenantId);
   await db.delete(testClocks).where(eq(testClocks.id, id));
   return { id, deleted: true as const, tenants: tenantIds };
 }
+
+/** A clock whose deletion has started (and may have failed half-way: deleting it again finishes it). */
+const DELETING = "The test clock is being deleted";
 
 /** The advance stopped: the clock keeps the time it reached, and says why. */
 export async function failAdvance(db: Db, id: string, reason: string, now: number): Promise<void> {

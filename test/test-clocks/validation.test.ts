@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { adminToken, call, token } from "../helpers";
 import { advance, clockWith, createPlan, invoicesOf, settled, subscribe, usage } from "./support";
@@ -168,5 +169,17 @@ describe("test clock: validation and access", () => {
     // Nothing is left: the id can start again on a new clock.
     const again = await clockWith("2029-01-01T00:00:00Z", [tenant]);
     expect((await call("GET", `test-clocks/${again}`, { token: admin })).json.data.tenants).toEqual([tenant]);
+  });
+  it("never starts an advance on a clock whose deletion has begun, and a second delete finishes the first", async () => {
+    const admin = await adminToken();
+    const clockId = await clockWith("2028-09-01T00:00:00Z", ["tc-val-deleting"]);
+    // What a delete that stopped half-way leaves behind (its claim made, its tenants not yet erased).
+    await env.DB.prepare("UPDATE test_clocks SET status = 'failed', failure = 'The test clock is being deleted' WHERE id = ?").bind(clockId).run();
+    const advanced = await call("POST", `test-clocks/${clockId}/advance`, { token: admin, body: { frozenTime: "2028-10-01T00:00:00Z" } });
+    expect(advanced.status, advanced.text).toBe(409);
+    const deleted = await call("DELETE", `test-clocks/${clockId}`, { token: admin });
+    expect(deleted.status, deleted.text).toBe(200);
+    expect(deleted.json.data).toEqual({ id: clockId, deleted: true, tenants: ["tc-val-deleting"] });
+    expect((await call("GET", `test-clocks/${clockId}`, { token: admin })).status).toBe(404);
   });
 });

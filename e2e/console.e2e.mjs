@@ -98,6 +98,11 @@ describe("billing console", { skip: browserFound.skip ?? false, timeout: 180_000
     const dialog = page.getByRole("dialog", { name: /Switch to Scale now/ });
     await dialog.getByText(/The invoice for this period stands at/).waitFor();
     assert.match(await dialog.innerText(), /Proration: the unused rest of this period on Pro is credited/);
+    // Before anything is confirmed, the API's dry run lists what the switch would prorate.
+    const previewed = await dialog.getByTestId("proration-preview").locator("li").allInnerTexts();
+    assert.equal(previewed.length, 2);
+    assert.ok(previewed[0].startsWith("Unused time on Pro") && previewed[1].startsWith("Remaining time on Scale"), previewed.join(" | "));
+    assert.equal((await api("GET", "tenants/initech/subscription", token)).planId, "pro");
     assert.deepEqual(await seriousViolations(page), []);
     await dialog.getByRole("button", { name: "Switch now" }).click();
     const outcome = page.getByRole("status").filter({ hasText: "Switched to Scale." });

@@ -39,6 +39,10 @@ export const ChangePlan = z
       .enum(["now", "period_end"])
       .optional()
       .describe("Default now. period_end schedules the change for the period close (e.g. a downgrade); scheduling the current plan clears a scheduled change"),
+    dryRun: z
+      .boolean()
+      .optional()
+      .describe("true: change nothing, answer what the change would do (the subscription as it would be, and its prorations), for a confirmation step"),
   })
   .strict()
   .openapi("ChangePlan");

@@ -55,6 +55,11 @@ async function settleChange(db: Db, env: Bindings, row: SubscriptionRow, prorati
   return { ...(await settle(db, env, row)), prorations };
 }
 
+/** A dry run's answer: the subscription as `patch` would leave it (nothing is written). */
+async function wouldBe(db: Db, row: SubscriptionRow, patch: Partial<SubscriptionRow>, prorations: Proration[] = []): Promise<SubscriptionChange> {
+  return { ...(await presentSubscription(db, { ...row, ...patch })), prorations };
+}
+
 /**
  * What a change at `at` does to the period's base fee, for the caller to show: the old fee's
  * slice of the rest of the period credited, the new one's charged. Both come from the same
@@ -221,10 +226,13 @@ export async function changePlan(db: Db, env: Bindings, caller: Caller, id: stri
     if (target.id === row.planId) {
       if (!row.scheduledPlanId) throw conflict(`The subscription is already on plan ${target.id}`);
       // Scheduling the plan it is on withdraws the scheduled change.
-      return settleChange(db, env, await commitSubscription(db, row, { scheduledPlanId: null, scheduledPlanVersion: null, scheduledChangeAt: null }, now));
+      const withdraw = { scheduledPlanId: null, scheduledPlanVersion: null, scheduledChangeAt: null };
+      if (input.dryRun) return wouldBe(db, row, withdraw);
+      return settleChange(db, env, await commitSubscription(db, row, withdraw, now));
     }
     assertCompatible(row, target);
     const patch = { scheduledPlanId: target.id, scheduledPlanVersion: target.version, scheduledChangeAt: row.currentPeriodEnd };
+    if (input.dryRun) return wouldBe(db, row, patch);
     return settleChange(db, env, await commitSubscription(db, row, patch, now));
   }
 
@@ -242,9 +250,10 @@ export async function changePlan(db: Db, env: Bindings, caller: Caller, id: stri
   const prorate = !trialing && input.prorate !== false;
   const fee = trialing ? null : prorate ? next : before;
   const prorations = prorate ? await prorationsOf(db, row, now, before, next) : [];
+  const patch: Partial<SubscriptionRow> = { planId: target.id, planVersion: target.version, scheduledPlanId: null, scheduledPlanVersion: null, scheduledChangeAt: null };
+  if (input.dryRun) return wouldBe(db, row, patch, prorations);
   await cutMeter(env, row.tenantId, now);
   const phase = phaseStatement(db, row, now, { state: trialing ? "trial" : "active", plan: next, fee }, now);
-  const patch: Partial<SubscriptionRow> = { planId: target.id, planVersion: target.version, scheduledPlanId: null, scheduledPlanVersion: null, scheduledChangeAt: null };
   return settleChange(db, env, await commitSubscription(db, row, patch, now, [phase]), prorations);
 }
 

@@ -209,6 +209,14 @@ function ActionDialog({
   // The invoice so far, so the confirmation shows what the period already costs.
   const preview = useResource(() => (sub ? get<InvoicePreview>(`tenants/${enc(tenantId)}/billing/preview`) : Promise.resolve(null)), [tenantId]);
   const path = sub ? `subscriptions/${enc(sub.id)}` : "";
+  // What switching now would prorate, asked of the API (dry run) before anything is confirmed.
+  const dryRun = useResource(
+    () =>
+      sub && action.kind === "change" && action.at === "now"
+        ? post<SubscriptionChange>(`${path}/change-plan`, { planId: action.plan.id, at: "now", prorate: true, dryRun: true })
+        : Promise.resolve(null),
+    [tenantId, action],
+  );
   const so = preview.data ? <p>The invoice for this period stands at {formatMoney(preview.data.total)} so far.</p> : null;
 
   switch (action.kind) {
@@ -246,11 +254,26 @@ function ActionDialog({
             From {plan ? `${plan.name} (${price(plan)})` : sub?.planId} to {action.plan.name} ({price(action.plan)}).
           </p>
           {immediate && !trialing ? (
-            <p>
-              Proration: the unused rest of this period on {plan?.name ?? "the current plan"} is credited and the rest of the period on {action.plan.name} is
-              charged, both from this moment until {formatDate(sub?.currentPeriodEnd)} ({daysLeft(sub?.currentPeriodEnd ?? "", now)} days). The exact items the
-              server creates are listed once it is done, and appear on the next invoice. Usage from now on is priced at {action.plan.name}.
-            </p>
+            <>
+              <p>
+                Proration: the unused rest of this period on {plan?.name ?? "the current plan"} is credited and the rest of the period on {action.plan.name} is
+                charged, both from this moment until {formatDate(sub?.currentPeriodEnd)} ({daysLeft(sub?.currentPeriodEnd ?? "", now)} days); the items appear
+                on the next invoice. Usage from now on is priced at {action.plan.name}.
+              </p>
+              {dryRun.data ? (
+                <ul data-testid="proration-preview">
+                  {dryRun.data.prorations.map((p) => (
+                    <li key={p.planId + p.amount}>
+                      {p.description}: {formatMoney({ amount: p.amount, currency: p.currency })}
+                    </li>
+                  ))}
+                </ul>
+              ) : dryRun.error ? (
+                <ErrorNotice error={dryRun.error} />
+              ) : (
+                <p class="muted">Working out the proration…</p>
+              )}
+            </>
           ) : immediate ? (
             <p>The trial continues on {action.plan.name}; nothing is prorated.</p>
           ) : (

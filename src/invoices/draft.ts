@@ -2,14 +2,14 @@ import { applicableDiscounts } from "../coupons/discounts";
 import { creditBalance } from "../credits/ledger";
 import type { Db } from "../db/client";
 import type { Bindings } from "../env";
-import { billedUsage, type UsageWindow } from "../metering/usage";
+import { billedUsage, type Aggregation, type UsageWindow } from "../metering/usage";
 import { planVersionCache } from "../plans/service";
 import type { Plan } from "../plans/schemas";
 import { toDecimalString, parseDecimal } from "../lib/decimal";
 import { isoDay } from "../lib/time";
 import { divideHalfEven, type RoundingMode } from "../money/rounding";
 import { priceMeter } from "../pricing/price";
-import { periodBaseFee, type BillablePeriod } from "../subscriptions/billing";
+import { openPeriod, periodBaseFee, type BillablePeriod } from "../subscriptions/billing";
 import type { PlanRef } from "../subscriptions/phases";
 import { billsUsage, periodSegments, resumedAt, type Segment } from "../subscriptions/segments";
 import type { SubscriptionRow } from "../subscriptions/queries";
@@ -62,13 +62,20 @@ function project(quantity: string, aggregation: string, by: Projection | null): 
   return toDecimalString({ units, scale: q.scale + Number(SCALE) });
 }
 
+/** One plan version's usage in a period: the windows it billed (each with its scope) and each priced meter's charge. */
+export interface PricedUsage {
+  plan: Plan;
+  windows: UsageWindow[];
+  meters: Array<{ metric: string; aggregation: Aggregation; quantity: string; charge: ReturnType<typeof priceMeter> }>;
+}
+
 /**
- * The usage lines of a period: its segments that bill usage, grouped by the plan version
- * pricing them, each group's usage read over all its segments (each with its own scope) and
- * priced once with that version's meters, aggregations, tiers and included quantities.
- * Usage counts up to `until` (exclusive), cut at the instant.
+ * The usage of a period as its invoice prices it: its segments that bill usage, grouped by
+ * the plan version pricing them, each group's usage read over all its segments (each with its
+ * own scope) and priced once with that version's meters, aggregations, tiers and included
+ * quantities. Usage counts up to `until` (exclusive), cut at the instant.
  */
-export async function usageLines(
+async function pricedUsage(
   env: Bindings,
   sub: SubscriptionRow,
   period: BillablePeriod,
@@ -77,7 +84,7 @@ export async function usageLines(
   until: number,
   mode: RoundingMode,
   projectToEnd = false,
-): Promise<DraftLine[]> {
+): Promise<PricedUsage[]> {
   const groups = new Map<string, { plan: Plan; windows: UsageWindow[]; scheduled: number }>();
   for (const s of segments) {
     if (!s.plan) continue;
@@ -89,38 +96,69 @@ export async function usageLines(
     if (s.from < until) group.windows.push({ from: s.from, to: Math.min(s.to, until), ...s.scope });
     groups.set(key, group);
   }
-  const lines: DraftLine[] = [];
+  const priced: PricedUsage[] = [];
   for (const { plan, windows, scheduled } of groups.values()) {
     if (windows.length === 0) continue;
     const elapsed = windows.reduce((t, w) => t + (w.to - w.from), 0);
     const projection =
       projectToEnd && elapsed >= MIN_PROJECTION_SHARE * (period.periodEnd - period.periodStart) ? { elapsed, total: scheduled } : null;
-    const priced = plan.meters.filter((m) => m.price !== null);
-    if (priced.length === 0) continue;
-    const quantities = await billedUsage(env, sub.tenantId, windows, new Map(priced.map((m) => [m.metric, m.aggregation])));
+    const meters = plan.meters.filter((m) => m.price !== null);
+    if (meters.length === 0) continue;
+    const quantities = await billedUsage(env, sub.tenantId, windows, new Map(meters.map((m) => [m.metric, m.aggregation])));
+    priced.push({
+      plan,
+      windows,
+      meters: meters.map((meter) => {
+        const quantity = project(quantities.get(meter.metric) ?? "0", meter.aggregation, projection);
+        return { metric: meter.metric, aggregation: meter.aggregation, quantity, charge: priceMeter(meter.price!, quantity, meter.includedQuantity, mode) };
+      }),
+    });
+  }
+  return priced;
+}
+
+/** The usage lines of a period (see pricedUsage): one per plan version and meter. */
+export async function usageLines(
+  env: Bindings,
+  sub: SubscriptionRow,
+  period: BillablePeriod,
+  segments: readonly Segment[],
+  planOf: (ref: PlanRef) => Promise<Plan>,
+  until: number,
+  mode: RoundingMode,
+  projectToEnd = false,
+): Promise<DraftLine[]> {
+  const priced = await pricedUsage(env, sub, period, segments, planOf, until, mode, projectToEnd);
+  // Only a period priced by more than one version says which one each line is.
+  const several = priced.length > 1;
+  return priced.flatMap(({ plan, windows, meters }) => {
     const from = windows[0]!.from;
     const to = windows.at(-1)!.to;
-    // Only a period priced by more than one version says which one each line is.
-    const several = groups.size > 1;
     const label = several ? ` (${plan.name}, ${isoDay(from)} – ${isoDay(to)})` : "";
-    for (const meter of priced) {
-      const quantity = project(quantities.get(meter.metric) ?? "0", meter.aggregation, projection);
-      const charge = priceMeter(meter.price!, quantity, meter.includedQuantity, mode);
-      lines.push({
-        kind: "usage",
-        description: `${meter.metric}: ${quantity} used, ${meter.includedQuantity} included${label}`,
-        meter: meter.metric,
-        quantity: charge.billableQuantity,
-        unitPrice: firstBilledUnitPrice(charge.tiers),
-        amount: charge.amount,
-        periodStart: several ? from : period.periodStart,
-        periodEnd: several ? to : period.periodEnd,
-        sourceId: null,
-        usedQuantity: quantity,
-      });
-    }
-  }
-  return lines;
+    const meterOf = new Map(plan.meters.map((m) => [m.metric, m]));
+    return meters.map(({ metric, quantity, charge }) => ({
+      kind: "usage" as const,
+      description: `${metric}: ${quantity} used, ${meterOf.get(metric)!.includedQuantity} included${label}`,
+      meter: metric,
+      quantity: charge.billableQuantity,
+      unitPrice: firstBilledUnitPrice(charge.tiers),
+      amount: charge.amount,
+      periodStart: several ? from : period.periodStart,
+      periodEnd: several ? to : period.periodEnd,
+      sourceId: null,
+      usedQuantity: quantity,
+    }));
+  });
+}
+
+/**
+ * The current period's usage up to `now`, priced exactly as its invoice will price it (per
+ * plan version, over each version's segments and scopes): what real-time cost breakdowns split.
+ */
+export async function currentPricedUsage(env: Bindings, db: Db, sub: SubscriptionRow, now: number): Promise<PricedUsage[]> {
+  const period = openPeriod(sub);
+  const until = Math.min(now, period.periodEnd);
+  return pricedUsage(env, sub, period, await periodSegments(db, sub, period), planVersionCache(db), until, await tenantRoundingMode(db, sub.tenantId));
 }
 
 /** A usage line shows the unit price of its first billed tier (its amount covers every tier). */

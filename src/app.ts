@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import { costCentersRoutes } from "./cost-centers/routes";
 import { couponsRoutes } from "./coupons/routes";
 import { creditsRoutes } from "./credits/routes";
+import { database } from "./db/client";
 import { docsPage } from "./docs/page";
 import { API_TAGS } from "./docs/tags";
 import { cors } from "./http/cors";
@@ -42,6 +43,10 @@ export function buildApp() {
   // Before routing, so every route of every surface (and an unknown path) meets the same body
   // rules; what they refuse is answered by the one error handler below, in the surface's shape.
   app.use("*", requestContext, securityHeaders, cors, ...requestBodyRules);
+  app.use("*", (c, next) => {
+    c.set("db", database(c.env.DB));
+    return next();
+  });
   // Outbox rows a request wrote are dispatched after its response, never on its path.
   app.use("*", (c, next) => collectingOutboxWrites(next, (ids) => afterResponse(c, wakeOutbox(c.env, ids))));
 

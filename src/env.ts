@@ -1,3 +1,4 @@
+import type { Db } from "./db/client";
 import type { RateLimitClass } from "./http/rate-limit";
 import type { TenantMeter } from "./metering/tenant-meter";
 import type { TestClockRunner } from "./test-clocks/runner";
@@ -69,6 +70,8 @@ export interface Principal {
 /** Per-request variables set by middleware. */
 export interface Variables {
   requestId: string;
+  /** The D1 database through drizzle, built once per request (src/app.ts). */
+  db: Db;
   principal?: Principal;
   /** Set by a route that counts against another rate limit class than `api`. */
   rateLimitClass?: RateLimitClass;

@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { database } from "../db/client";
 import { actingTenant, principalOf } from "../http/auth";
 import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } from "../http/envelope";
 import { PageQuery } from "../http/pagination";
@@ -28,7 +27,7 @@ export const costCentersRoutes = createRouter()
     async (c) => {
       const input = c.req.valid("json");
       const tenantId = actingTenant(c, input.tenantId);
-      return okWith(c, await createCostCenter(database(c.env.DB), tenantId, input, Date.now()), 201);
+      return okWith(c, await createCostCenter(c.var.db, tenantId, input, Date.now()), 201);
     },
   )
   .openapi(
@@ -44,7 +43,7 @@ export const costCentersRoutes = createRouter()
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
-      const page = await listCostCenters(database(c.env.DB), c.req.valid("param").tenantId, { limit, cursor });
+      const page = await listCostCenters(c.var.db, c.req.valid("param").tenantId, { limit, cursor });
       return okPage(c, page.items, page.nextCursor, limit);
     },
   )
@@ -59,7 +58,7 @@ export const costCentersRoutes = createRouter()
       request: { params: IdParams },
       responses: jsonResponses(envelope(CostCenter)),
     }),
-    async (c) => ok(c, await getCostCenter(database(c.env.DB), c.req.valid("param").costCenterId, principalOf(c))),
+    async (c) => ok(c, await getCostCenter(c.var.db, c.req.valid("param").costCenterId, principalOf(c))),
   )
   .openapi(
     createRoute({
@@ -73,7 +72,7 @@ export const costCentersRoutes = createRouter()
       responses: jsonResponses(envelope(CostCenter)),
     }),
     async (c) =>
-      ok(c, await updateCostCenter(database(c.env.DB), c.req.valid("param").costCenterId, principalOf(c), c.req.valid("json"), Date.now())),
+      ok(c, await updateCostCenter(c.var.db, c.req.valid("param").costCenterId, principalOf(c), c.req.valid("json"), Date.now())),
   )
   .openapi(
     createRoute({
@@ -86,5 +85,5 @@ export const costCentersRoutes = createRouter()
       request: { params: IdParams },
       responses: jsonResponses(envelope(z.object({ id: z.string(), deleted: z.literal(true) }))),
     }),
-    async (c) => ok(c, await deleteCostCenter(database(c.env.DB), c.req.valid("param").costCenterId, principalOf(c))),
+    async (c) => ok(c, await deleteCostCenter(c.var.db, c.req.valid("param").costCenterId, principalOf(c))),
   );

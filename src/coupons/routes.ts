@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { database } from "../db/client";
 import { assertTenantAccess, principalOf } from "../http/auth";
 import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } from "../http/envelope";
 import { IdempotencyHeaders, securedIdempotent } from "../http/idempotency";
@@ -34,7 +33,7 @@ export const couponsRoutes = createRouter()
     async (c) => {
       const input = c.req.valid("json");
       assertTenantAccess(principalOf(c), input.tenantId);
-      return ok(c, await validateCoupon(database(c.env.DB), input, await clockNow(c, input.tenantId)));
+      return ok(c, await validateCoupon(c.var.db, input, await clockNow(c, input.tenantId)));
     },
   )
   .openapi(
@@ -55,7 +54,7 @@ export const couponsRoutes = createRouter()
       const input = c.req.valid("json");
       const principal = principalOf(c);
       assertTenantAccess(principal, input.tenantId);
-      return okWith(c, await redeemCoupon(database(c.env.DB), c.env, input, principal.sub, await clockNow(c, input.tenantId)), 201);
+      return okWith(c, await redeemCoupon(c.var.db, c.env, input, principal.sub, await clockNow(c, input.tenantId)), 201);
     },
   )
   .openapi(
@@ -72,7 +71,7 @@ export const couponsRoutes = createRouter()
       request: { headers: IdempotencyHeaders, ...jsonBody(CreateCoupon) },
       responses: jsonResponses(envelope(Coupon), "Created", 201),
     }),
-    async (c) => okWith(c, await createCoupon(database(c.env.DB), c.req.valid("json"), Date.now()), 201),
+    async (c) => okWith(c, await createCoupon(c.var.db, c.req.valid("json"), Date.now()), 201),
   )
   .openapi(
     createRoute({
@@ -87,7 +86,7 @@ export const couponsRoutes = createRouter()
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
-      const page = await listCoupons(database(c.env.DB), { limit, cursor }, Date.now());
+      const page = await listCoupons(c.var.db, { limit, cursor }, Date.now());
       return okPage(c, page.items, page.nextCursor, limit);
     },
   )
@@ -102,7 +101,7 @@ export const couponsRoutes = createRouter()
       request: { params: Params },
       responses: jsonResponses(envelope(Coupon)),
     }),
-    async (c) => ok(c, await getCoupon(database(c.env.DB), c.req.valid("param").couponId, Date.now())),
+    async (c) => ok(c, await getCoupon(c.var.db, c.req.valid("param").couponId, Date.now())),
   )
   .openapi(
     createRoute({
@@ -115,5 +114,5 @@ export const couponsRoutes = createRouter()
       request: { params: Params, headers: IdempotencyHeaders },
       responses: jsonResponses(envelope(Coupon)),
     }),
-    async (c) => ok(c, await deactivateCoupon(database(c.env.DB), c.req.valid("param").couponId, Date.now())),
+    async (c) => ok(c, await deactivateCoupon(c.var.db, c.req.valid("param").couponId, Date.now())),
   );

@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { database } from "../db/client";
 import { envelope, jsonResponses, ok, okPage, pageEnvelope } from "../http/envelope";
 import { PageQuery } from "../http/pagination";
 import { createRouter, described, secured } from "../http/router";
@@ -28,7 +27,7 @@ export const creditsRoutes = createRouter()
     }),
     async (c) => {
       const { tenantId } = c.req.valid("param");
-      return ok(c, { tenantId, balances: await creditBalances(database(c.env.DB), tenantId, await clockNow(c)) });
+      return ok(c, { tenantId, balances: await creditBalances(c.var.db, tenantId, await clockNow(c)) });
     },
   )
   .openapi(
@@ -47,7 +46,7 @@ export const creditsRoutes = createRouter()
     }),
     async (c) => {
       const { limit, cursor, currency } = c.req.valid("query");
-      const page = await listCreditMovements(database(c.env.DB), c.req.valid("param").tenantId, { limit, cursor, currency });
+      const page = await listCreditMovements(c.var.db, c.req.valid("param").tenantId, { limit, cursor, currency });
       return okPage(c, page.items.map(toMovement), page.nextCursor, limit);
     },
   );

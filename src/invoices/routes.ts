@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { database } from "../db/client";
 import { principalOf } from "../http/auth";
 import { envelope, errorResponses, jsonResponses, ok, okExample, okPage, okWith, pageEnvelope, pageExample } from "../http/envelope";
 import { PageQuery } from "../http/pagination";
@@ -28,7 +27,7 @@ const periodWindow = (q: { from?: string; to?: string }) => ({
 });
 
 /** The time of the tenant whose invoice the route names (src/clock). */
-const invoiceNow = (c: Context<AppEnv>) => clockNow(c, () => invoiceTenant(database(c.env.DB), c.req.param("invoiceId")!));
+const invoiceNow = (c: Context<AppEnv>) => clockNow(c, () => invoiceTenant(c.var.db, c.req.param("invoiceId")!));
 
 export const invoicesRoutes = createRouter()
   .openapi(
@@ -47,7 +46,7 @@ export const invoicesRoutes = createRouter()
     }),
     async (c) => {
       const { at } = c.req.valid("query");
-      const draft = await previewInvoice(c.env, database(c.env.DB), c.req.valid("param").tenantId, at ? Date.parse(at) : undefined, await clockNow(c));
+      const draft = await previewInvoice(c.env, c.var.db, c.req.valid("param").tenantId, at ? Date.parse(at) : undefined, await clockNow(c));
       return ok(c, draftView(draft));
     },
   )
@@ -65,7 +64,7 @@ export const invoicesRoutes = createRouter()
       request: { params: TenantParams },
       responses: jsonResponses(envelope(InvoiceEstimate)),
     }),
-    async (c) => ok(c, await estimateInvoice(c.env, database(c.env.DB), c.req.valid("param").tenantId, await clockNow(c))),
+    async (c) => ok(c, await estimateInvoice(c.env, c.var.db, c.req.valid("param").tenantId, await clockNow(c))),
   )
   .openapi(
     createRoute({
@@ -82,7 +81,7 @@ export const invoicesRoutes = createRouter()
       responses: { ...jsonResponses(envelope(Invoice), "Created", 201), 200: { description: "Already generated", content: { "application/json": { schema: envelope(Invoice) } } } },
     }),
     async (c) => {
-      const db = database(c.env.DB);
+      const db = c.var.db;
       const input = c.req.valid("json") ?? {};
       const { id, created } = await generateInvoice(c.env, db, principalOf(c), c.req.valid("param").tenantId, {
         subscriptionId: input.subscriptionId,
@@ -108,7 +107,7 @@ export const invoicesRoutes = createRouter()
     }),
     async (c) => {
       const q = c.req.valid("query");
-      const page = await listInvoices(database(c.env.DB), c.req.valid("param").tenantId, { ...q, ...periodWindow(q) });
+      const page = await listInvoices(c.var.db, c.req.valid("param").tenantId, { ...q, ...periodWindow(q) });
       return okPage(c, page.items, page.nextCursor, q.limit);
     },
   )
@@ -129,7 +128,7 @@ export const invoicesRoutes = createRouter()
     async (c) => {
       const { tenantId } = c.req.valid("param");
       const q = c.req.valid("query");
-      const rows = await invoiceCsvRows(database(c.env.DB), tenantId, { status: q.status, ...periodWindow(q) });
+      const rows = await invoiceCsvRows(c.var.db, tenantId, { status: q.status, ...periodWindow(q) });
       return csvResponse(`invoices-${tenantId}.csv`, INVOICE_CSV_COLUMNS, rows);
     },
   )
@@ -147,7 +146,7 @@ export const invoicesRoutes = createRouter()
       request: { params: IdParams },
       responses: jsonResponses(envelope(Invoice), "OK", 200, okExample(INVOICE)),
     }),
-    async (c) => ok(c, toInvoice(await loadInvoice(database(c.env.DB), c.req.valid("param").invoiceId, principalOf(c)))),
+    async (c) => ok(c, toInvoice(await loadInvoice(c.var.db, c.req.valid("param").invoiceId, principalOf(c)))),
   )
   .openapi(
     createRoute({

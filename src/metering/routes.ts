@@ -6,7 +6,6 @@ import { RECORD_USAGE_BATCH_REQUEST, RECORD_USAGE_BATCH_RESPONSE, RECORD_USAGE_R
 import { ErrorBody } from "../http/envelope";
 import { BatchAccepted, RecordedEvent, SummaryQuery, UsageBatchInput, UsageEventInput, UsageSummary } from "./schemas";
 import { enqueueBatch, recordUsage } from "./service";
-import { database } from "../db/client";
 import { lateUsage } from "../invoices/late-usage";
 import { summaryCsv, usageSummary } from "./summary";
 import { csvResponse, csvResponses } from "../http/csv";
@@ -79,7 +78,7 @@ export const usageRoutes = createRouter()
     async (c) => {
       const { tenantId } = c.req.valid("param");
       const summary = await usageSummary(c.env, tenantId, c.req.valid("query"), await clockNow(c));
-      const late = await lateUsage(c.env, database(c.env.DB), tenantId, { from: Date.parse(summary.from), to: Date.parse(summary.to) });
+      const late = await lateUsage(c.env, c.var.db, tenantId, { from: Date.parse(summary.from), to: Date.parse(summary.to) });
       return ok(c, { ...summary, lateUsage: late });
     },
   )

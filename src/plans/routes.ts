@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { database } from "../db/client";
 import { hasScope, principalOf } from "../http/auth";
 import { envelope, jsonBody, jsonResponses, ok, okWith } from "../http/envelope";
 import { createRouter, described, secured } from "../http/router";
@@ -34,7 +33,7 @@ export const plansRoutes = createRouter()
     }),
     async (c) => {
       const includeInactive = c.req.valid("query").includeInactive && hasScope(principalOf(c), ["admin"]);
-      return ok(c, await listPlans(database(c.env.DB), { includeInactive }));
+      return ok(c, await listPlans(c.var.db, { includeInactive }));
     },
   )
   .openapi(
@@ -54,7 +53,7 @@ export const plansRoutes = createRouter()
     async (c) => {
       const { planId } = c.req.valid("param");
       const { version } = c.req.valid("query");
-      const db = database(c.env.DB);
+      const db = c.var.db;
       return ok(c, version === undefined ? await getPlan(db, planId) : await getPlanVersion(db, planId, version));
     },
   )
@@ -69,7 +68,7 @@ export const plansRoutes = createRouter()
       request: jsonBody(CreatePlan),
       responses: jsonResponses(envelope(Plan), "Created", 201),
     }),
-    async (c) => okWith(c, await createPlan(database(c.env.DB), c.req.valid("json"), Date.now()), 201),
+    async (c) => okWith(c, await createPlan(c.var.db, c.req.valid("json"), Date.now()), 201),
   )
   .openapi(
     createRoute({
@@ -86,5 +85,5 @@ export const plansRoutes = createRouter()
       responses: jsonResponses(envelope(Plan)),
     }),
     async (c) =>
-      ok(c, await updatePlan(database(c.env.DB), c.req.valid("param").planId, c.req.valid("json"), Date.now())),
+      ok(c, await updatePlan(c.var.db, c.req.valid("param").planId, c.req.valid("json"), Date.now())),
   );

@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { database } from "../db/client";
 import { principalOf } from "../http/auth";
 import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } from "../http/envelope";
 import { decodeCursor, PageQuery } from "../http/pagination";
@@ -32,7 +31,7 @@ export const realtimeRoutes = createRouter()
       request: { params: TenantParams },
       responses: jsonResponses(envelope(CurrentCost)),
     }),
-    async (c) => ok(c, await currentCost(c.env, database(c.env.DB), c.req.valid("param").tenantId, await clockNow(c))),
+    async (c) => ok(c, await currentCost(c.env, c.var.db, c.req.valid("param").tenantId, await clockNow(c))),
   )
   .openapi(
     createRoute({
@@ -50,7 +49,7 @@ export const realtimeRoutes = createRouter()
     }),
     async (c) => {
       const q = c.req.valid("query");
-      const data = await costByResource(c.env, database(c.env.DB), c.req.valid("param").tenantId, { from: instant(q.from), to: instant(q.to), groupBy: q.groupBy }, await clockNow(c));
+      const data = await costByResource(c.env, c.var.db, c.req.valid("param").tenantId, { from: instant(q.from), to: instant(q.to), groupBy: q.groupBy }, await clockNow(c));
       return ok(c, data);
     },
   )
@@ -70,7 +69,7 @@ export const realtimeRoutes = createRouter()
     }),
     async (c) => {
       const q = c.req.valid("query");
-      const data = await costTimeline(c.env, database(c.env.DB), c.req.valid("param").tenantId, { interval: q.interval, from: instant(q.from), to: instant(q.to) }, await clockNow(c));
+      const data = await costTimeline(c.env, c.var.db, c.req.valid("param").tenantId, { interval: q.interval, from: instant(q.from), to: instant(q.to) }, await clockNow(c));
       return ok(c, data);
     },
   )
@@ -88,7 +87,7 @@ export const realtimeRoutes = createRouter()
       request: { params: TenantParams, ...jsonBody(CreateAlert) },
       responses: jsonResponses(envelope(Alert), "Created", 201),
     }),
-    async (c) => okWith(c, await createAlert(c.env, database(c.env.DB), c.req.valid("param").tenantId, c.req.valid("json"), await clockNow(c)), 201),
+    async (c) => okWith(c, await createAlert(c.env, c.var.db, c.req.valid("param").tenantId, c.req.valid("json"), await clockNow(c)), 201),
   )
   .openapi(
     createRoute({
@@ -103,7 +102,7 @@ export const realtimeRoutes = createRouter()
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
-      const page = await listAlerts(c.env, database(c.env.DB), c.req.valid("param").tenantId, { limit, after: decodeCursor(cursor) }, await clockNow(c));
+      const page = await listAlerts(c.env, c.var.db, c.req.valid("param").tenantId, { limit, after: decodeCursor(cursor) }, await clockNow(c));
       return okPage(c, page.items, page.nextCursor, limit);
     },
   )
@@ -118,5 +117,5 @@ export const realtimeRoutes = createRouter()
       request: { params: z.object({ alertId: AlertId }) },
       responses: jsonResponses(envelope(Alert)),
     }),
-    async (c) => ok(c, await dismissAlert(database(c.env.DB), principalOf(c), c.req.valid("param").alertId, await clockNow(c, () => alertTenant(database(c.env.DB), c.req.valid("param").alertId)))),
+    async (c) => ok(c, await dismissAlert(c.var.db, principalOf(c), c.req.valid("param").alertId, await clockNow(c, () => alertTenant(c.var.db, c.req.valid("param").alertId)))),
   );

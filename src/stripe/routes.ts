@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { database } from "../db/client";
 import { actingTenant, principalOf } from "../http/auth";
 import { envelope, ErrorBody, errorResponses, jsonBody, jsonResponses, ok } from "../http/envelope";
 import { createRouter, described, secured } from "../http/router";
@@ -40,7 +39,7 @@ export const stripeRoutes = createRouter()
       const input = c.req.valid("json");
       assertAllowedRedirects(c.env, { successUrl: input.successUrl, cancelUrl: input.cancelUrl });
       const tenantId = actingTenant(c, input.tenantId);
-      return ok(c, await createCheckoutSession(database(c.env.DB), stripeClient(c.env), tenantId, input, Date.now()));
+      return ok(c, await createCheckoutSession(c.var.db, stripeClient(c.env), tenantId, input, Date.now()));
     },
   )
   .openapi(
@@ -61,7 +60,7 @@ export const stripeRoutes = createRouter()
       const input = c.req.valid("json");
       assertAllowedRedirects(c.env, { returnUrl: input.returnUrl });
       const tenantId = actingTenant(c, input.tenantId);
-      return ok(c, await createPortalSession(database(c.env.DB), stripeClient(c.env), tenantId, input.returnUrl, Date.now()));
+      return ok(c, await createPortalSession(c.var.db, stripeClient(c.env), tenantId, input.returnUrl, Date.now()));
     },
   )
   .openapi(
@@ -79,7 +78,7 @@ export const stripeRoutes = createRouter()
       responses: { ...jsonResponses(envelope(InvoicePayment)), ...stripeFailures },
     }),
     async (c) =>
-      ok(c, await createInvoicePaymentIntent(database(c.env.DB), stripeClient(c.env), c.req.valid("param").invoiceId, principalOf(c), Date.now())),
+      ok(c, await createInvoicePaymentIntent(c.var.db, stripeClient(c.env), c.req.valid("param").invoiceId, principalOf(c), Date.now())),
   )
   .openapi(
     createRoute({

@@ -4,7 +4,6 @@ import { applyDiscount } from "../coupons/redeem";
 import { addCredits } from "../credits/service";
 import { CreditGrant } from "../credits/schemas";
 import { clockNow, tenantNow } from "../clock";
-import { database } from "../db/client";
 import type { AppEnv } from "../env";
 import { isAdmin, principalOf } from "../http/auth";
 import { envelope, jsonBody, jsonResponses, ok, okExample, okPage, okWith, pageEnvelope } from "../http/envelope";
@@ -51,7 +50,7 @@ const TenantParams = z.object({ tenantId: TenantId });
 const SubscriptionParams = z.object({ subscriptionId: SubscriptionId });
 
 /** The time of the tenant whose subscription the route names (src/clock). */
-const subscriptionNow = (c: Context<AppEnv>) => clockNow(c, () => subscriptionTenant(database(c.env.DB), c.req.param("subscriptionId")!));
+const subscriptionNow = (c: Context<AppEnv>) => clockNow(c, () => subscriptionTenant(c.var.db, c.req.param("subscriptionId")!));
 
 function callerOf(c: Context<AppEnv>): Caller {
   const p = principalOf(c);
@@ -106,7 +105,7 @@ export const subscriptionsRoutes = createRouter()
     }),
     async (c) => {
       const { tenantId } = c.req.valid("param");
-      return ok(c, await getLiveSubscription(database(c.env.DB), c.env, tenantId, c.req.valid("query").projectId, await clockNow(c)));
+      return ok(c, await getLiveSubscription(c.var.db, c.env, tenantId, c.req.valid("query").projectId, await clockNow(c)));
     },
   )
   .openapi(
@@ -122,7 +121,7 @@ export const subscriptionsRoutes = createRouter()
     }),
     async (c) => {
       const { limit, cursor, status } = c.req.valid("query");
-      const page = await listSubscriptions(database(c.env.DB), c.env, c.req.valid("param").tenantId, { limit, cursor, status }, await clockNow(c));
+      const page = await listSubscriptions(c.var.db, c.env, c.req.valid("param").tenantId, { limit, cursor, status }, await clockNow(c));
       return okPage(c, page.items, page.nextCursor, limit);
     },
   )
@@ -141,7 +140,7 @@ export const subscriptionsRoutes = createRouter()
       responses: jsonResponses(envelope(Subscription), "Created", 201, okExample(SUBSCRIPTION)),
     }),
     async (c) => {
-      const db = database(c.env.DB);
+      const db = c.var.db;
       const sub = await createSubscription(db, c.env, c.req.valid("param").tenantId, c.req.valid("json"), principalOf(c).sub, await clockNow(c));
       return okWith(c, sub, 201);
     },
@@ -158,7 +157,7 @@ export const subscriptionsRoutes = createRouter()
       responses: jsonResponses(envelope(Subscription)),
     }),
     async (c) =>
-      ok(c, await getSubscription(database(c.env.DB), c.env, callerOf(c).owner, c.req.valid("param").subscriptionId, await subscriptionNow(c))),
+      ok(c, await getSubscription(c.var.db, c.env, callerOf(c).owner, c.req.valid("param").subscriptionId, await subscriptionNow(c))),
   )
   .openapi(
     createRoute({
@@ -175,7 +174,7 @@ export const subscriptionsRoutes = createRouter()
       responses: jsonResponses(envelope(z.array(Segment))),
     }),
     async (c) => {
-      const segments = await currentSegments(database(c.env.DB), c.env, callerOf(c).owner, c.req.valid("param").subscriptionId, await subscriptionNow(c));
+      const segments = await currentSegments(c.var.db, c.env, callerOf(c).owner, c.req.valid("param").subscriptionId, await subscriptionNow(c));
       return ok(c, segments.map((s) => ({ ...s, from: new Date(s.from).toISOString(), to: new Date(s.to).toISOString() })));
     },
   )
@@ -193,7 +192,7 @@ export const subscriptionsRoutes = createRouter()
       request: { params: z.object({ planId: PlanId }), ...jsonBody(MigratePlan) },
       responses: jsonResponses(envelope(PlanMigration)),
     }),
-    async (c) => ok(c, await migrateSubscriptions(database(c.env.DB), c.env, c.req.valid("param").planId, c.req.valid("json"), (tenantId) => tenantNow(c.env, tenantId))),
+    async (c) => ok(c, await migrateSubscriptions(c.var.db, c.env, c.req.valid("param").planId, c.req.valid("json"), (tenantId) => tenantNow(c.env, tenantId))),
   )
   .openapi(
     transition(
@@ -210,7 +209,7 @@ export const subscriptionsRoutes = createRouter()
       SubscriptionChange,
     ),
     async (c) =>
-      ok(c, await changePlan(database(c.env.DB), c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), await subscriptionNow(c))),
+      ok(c, await changePlan(c.var.db, c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), await subscriptionNow(c))),
   )
   .openapi(
     transition(
@@ -226,7 +225,7 @@ export const subscriptionsRoutes = createRouter()
       SubscriptionChange,
     ),
     async (c) =>
-      ok(c, await cancelSubscription(database(c.env.DB), c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), await subscriptionNow(c))),
+      ok(c, await cancelSubscription(c.var.db, c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), await subscriptionNow(c))),
   )
   .openapi(
     transition(
@@ -242,7 +241,7 @@ export const subscriptionsRoutes = createRouter()
       Subscription,
     ),
     async (c) =>
-      ok(c, await reactivateSubscription(database(c.env.DB), c.env, callerOf(c), c.req.valid("param").subscriptionId, await subscriptionNow(c))),
+      ok(c, await reactivateSubscription(c.var.db, c.env, callerOf(c), c.req.valid("param").subscriptionId, await subscriptionNow(c))),
   )
   .openapi(
     transition(
@@ -258,7 +257,7 @@ export const subscriptionsRoutes = createRouter()
       Subscription,
     ),
     async (c) =>
-      ok(c, await pauseSubscription(database(c.env.DB), c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), await subscriptionNow(c))),
+      ok(c, await pauseSubscription(c.var.db, c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), await subscriptionNow(c))),
   )
   .openapi(
     transition(
@@ -273,7 +272,7 @@ export const subscriptionsRoutes = createRouter()
       Subscription,
     ),
     async (c) =>
-      ok(c, await resumeSubscription(database(c.env.DB), c.env, callerOf(c), c.req.valid("param").subscriptionId, await subscriptionNow(c))),
+      ok(c, await resumeSubscription(c.var.db, c.env, callerOf(c), c.req.valid("param").subscriptionId, await subscriptionNow(c))),
   )
   .openapi(
     transition(
@@ -289,7 +288,7 @@ export const subscriptionsRoutes = createRouter()
       Subscription,
     ),
     async (c) =>
-      ok(c, await applyDiscount(database(c.env.DB), c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), await subscriptionNow(c))),
+      ok(c, await applyDiscount(c.var.db, c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), await subscriptionNow(c))),
   )
   .openapi(
     createRoute({
@@ -306,7 +305,7 @@ export const subscriptionsRoutes = createRouter()
       responses: jsonResponses(envelope(CreditGrant), "Created", 201),
     }),
     async (c) => {
-      const grant = await addCredits(database(c.env.DB), null, c.req.valid("param").subscriptionId, c.req.valid("json"), principalOf(c).sub, await subscriptionNow(c));
+      const grant = await addCredits(c.var.db, null, c.req.valid("param").subscriptionId, c.req.valid("json"), principalOf(c).sub, await subscriptionNow(c));
       return okWith(c, grant, 201);
     },
   );

@@ -1,6 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { clockNow } from "../clock";
-import { database } from "../db/client";
 import { principalOf } from "../http/auth";
 import { errorResponsesIn } from "../http/envelope";
 import { createRouter, described, secured } from "../http/router";
@@ -43,7 +42,7 @@ export const billingUsageRoutes = createRouter().openapi(
   async (c) => {
     const { organization_id, from, to } = c.req.valid("query");
     const principal = principalOf(c);
-    const db = database(c.env.DB);
+    const db = c.var.db;
     const now = await clockNow(c);
     if (!organization_id) return c.json(await currentUsageAgainstLimits(c.env, db, principal.tenant, now), 200);
     return c.json(await organisationUsageFor(c.env, db, principal, { organization_id, from, to }, now), 200);

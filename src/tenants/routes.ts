@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { database } from "../db/client";
 import { envelope, jsonBody, jsonResponses, ok, okPage, pageEnvelope } from "../http/envelope";
 import { createRouter, described, secured } from "../http/router";
 import { listTenantOverviews } from "./overview";
@@ -28,7 +27,7 @@ export const tenantsRoutes = createRouter()
     }),
     async (c) => {
       const query = c.req.valid("query");
-      const page = await listTenantOverviews(c.env, database(c.env.DB), query, Date.now());
+      const page = await listTenantOverviews(c.env, c.var.db, query, Date.now());
       return okPage(c, page.items, page.nextCursor, query.limit);
     },
   )
@@ -46,7 +45,7 @@ export const tenantsRoutes = createRouter()
       request: { params: Params },
       responses: jsonResponses(envelope(Tenant)),
     }),
-    async (c) => ok(c, await getTenant(c.env, database(c.env.DB), c.req.valid("param").tenantId, await clockNow(c))),
+    async (c) => ok(c, await getTenant(c.env, c.var.db, c.req.valid("param").tenantId, await clockNow(c))),
   )
   .openapi(
     createRoute({
@@ -63,5 +62,5 @@ export const tenantsRoutes = createRouter()
       responses: jsonResponses(envelope(Tenant)),
     }),
     async (c) =>
-      ok(c, await updateTenant(c.env, database(c.env.DB), c.req.valid("param").tenantId, c.req.valid("json"), await clockNow(c))),
+      ok(c, await updateTenant(c.env, c.var.db, c.req.valid("param").tenantId, c.req.valid("json"), await clockNow(c))),
   );

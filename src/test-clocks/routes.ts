@@ -1,7 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import { testClocksEnabled } from "../clock";
-import { database } from "../db/client";
 import type { AppEnv } from "../env";
 import { isAdmin, principalOf } from "../http/auth";
 import { envelope, jsonBody, jsonResponses, ok, okExample, okPage, okWith, pageEnvelope } from "../http/envelope";
@@ -51,7 +50,7 @@ export const testClocksRoutes = createRouter()
       request: jsonBody(CreateTestClock, CREATE_TEST_CLOCK_REQUEST),
       responses: jsonResponses(envelope(TestClock), "Created", 201, okExample(TEST_CLOCK)),
     }),
-    async (c) => okWith(c, await createClock(database(c.env.DB), c.req.valid("json"), Date.now()), 201),
+    async (c) => okWith(c, await createClock(c.var.db, c.req.valid("json"), Date.now()), 201),
   )
   .openapi(
     createRoute({
@@ -66,7 +65,7 @@ export const testClocksRoutes = createRouter()
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
-      const page = await listClocks(database(c.env.DB), ownerOf(c), { limit, after: decodeCursor(cursor)?.id });
+      const page = await listClocks(c.var.db, ownerOf(c), { limit, after: decodeCursor(cursor)?.id });
       const last = page.items[page.items.length - 1];
       return okPage(c, page.items, page.more && last ? encodeCursor({ k: last.id, id: last.id }) : null, limit);
     },
@@ -82,7 +81,7 @@ export const testClocksRoutes = createRouter()
       request: { params: Params },
       responses: jsonResponses(envelope(TestClock)),
     }),
-    async (c) => ok(c, await getClock(database(c.env.DB), ownerOf(c), c.req.valid("param").clockId)),
+    async (c) => ok(c, await getClock(c.var.db, ownerOf(c), c.req.valid("param").clockId)),
   )
   .openapi(
     createRoute({
@@ -95,7 +94,7 @@ export const testClocksRoutes = createRouter()
       request: { params: Params },
       responses: jsonResponses(envelope(DeletedTestClock)),
     }),
-    async (c) => ok(c, await deleteClock(c.env, database(c.env.DB), c.req.valid("param").clockId, Date.now())),
+    async (c) => ok(c, await deleteClock(c.env, c.var.db, c.req.valid("param").clockId, Date.now())),
   )
   .openapi(
     createRoute({
@@ -108,7 +107,7 @@ export const testClocksRoutes = createRouter()
       request: { params: Params, ...jsonBody(AddClockTenant) },
       responses: jsonResponses(envelope(TestClock), "Created", 201),
     }),
-    async (c) => okWith(c, await addTenant(c.env, database(c.env.DB), c.req.valid("param").clockId, c.req.valid("json").tenantId, Date.now()), 201),
+    async (c) => okWith(c, await addTenant(c.env, c.var.db, c.req.valid("param").clockId, c.req.valid("json").tenantId, Date.now()), 201),
   )
   .openapi(
     createRoute({
@@ -125,5 +124,5 @@ export const testClocksRoutes = createRouter()
       responses: jsonResponses(envelope(TestClock), "Accepted", 202, okExample(ADVANCING_TEST_CLOCK)),
     }),
     async (c) =>
-      okWith(c, await startAdvance(c.env, database(c.env.DB), ownerOf(c), c.req.valid("param").clockId, c.req.valid("json").frozenTime, Date.now()), 202),
+      okWith(c, await startAdvance(c.env, c.var.db, ownerOf(c), c.req.valid("param").clockId, c.req.valid("json").frozenTime, Date.now()), 202),
   );

@@ -1,6 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { database } from "../db/client";
 import type { AppEnv } from "../env";
 import { isAdmin, principalOf } from "../http/auth";
 import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } from "../http/envelope";
@@ -51,7 +50,7 @@ export const webhooksRoutes = createRouter()
       request: { params: TenantParams, ...jsonBody(CreateEndpoint) },
       responses: jsonResponses(envelope(EndpointWithSecret), "Created", 201),
     }),
-    async (c) => okWith(c, await createEndpoint(c.env, database(c.env.DB), c.req.valid("param").tenantId, c.req.valid("json"), Date.now()), 201),
+    async (c) => okWith(c, await createEndpoint(c.env, c.var.db, c.req.valid("param").tenantId, c.req.valid("json"), Date.now()), 201),
   )
   .openapi(
     createRoute({
@@ -66,7 +65,7 @@ export const webhooksRoutes = createRouter()
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
-      const page = await listEndpoints(database(c.env.DB), c.req.valid("param").tenantId, { limit, cursor }, Date.now());
+      const page = await listEndpoints(c.var.db, c.req.valid("param").tenantId, { limit, cursor }, Date.now());
       return okPage(c, page.items, page.nextCursor, limit);
     },
   )
@@ -81,7 +80,7 @@ export const webhooksRoutes = createRouter()
       request: { params: EndpointParams },
       responses: jsonResponses(envelope(Endpoint)),
     }),
-    async (c) => ok(c, toEndpoint(await findEndpoint(database(c.env.DB), c.req.valid("param").endpointId, ownerOf(c)), Date.now())),
+    async (c) => ok(c, toEndpoint(await findEndpoint(c.var.db, c.req.valid("param").endpointId, ownerOf(c)), Date.now())),
   )
   .openapi(
     createRoute({
@@ -94,7 +93,7 @@ export const webhooksRoutes = createRouter()
       request: { params: EndpointParams, ...jsonBody(UpdateEndpoint) },
       responses: jsonResponses(envelope(Endpoint)),
     }),
-    async (c) => ok(c, await updateEndpoint(c.env, database(c.env.DB), c.req.valid("param").endpointId, ownerOf(c), c.req.valid("json"), Date.now())),
+    async (c) => ok(c, await updateEndpoint(c.env, c.var.db, c.req.valid("param").endpointId, ownerOf(c), c.req.valid("json"), Date.now())),
   )
   .openapi(
     createRoute({
@@ -107,7 +106,7 @@ export const webhooksRoutes = createRouter()
       request: { params: EndpointParams },
       responses: jsonResponses(envelope(z.object({ id: z.string(), deleted: z.literal(true) }))),
     }),
-    async (c) => ok(c, await deleteEndpoint(database(c.env.DB), c.req.valid("param").endpointId, ownerOf(c))),
+    async (c) => ok(c, await deleteEndpoint(c.var.db, c.req.valid("param").endpointId, ownerOf(c))),
   )
   .openapi(
     createRoute({
@@ -120,7 +119,7 @@ export const webhooksRoutes = createRouter()
       request: { params: EndpointParams },
       responses: jsonResponses(envelope(RotatedSecret)),
     }),
-    async (c) => ok(c, await rotateSecret(database(c.env.DB), c.req.valid("param").endpointId, ownerOf(c), Date.now())),
+    async (c) => ok(c, await rotateSecret(c.var.db, c.req.valid("param").endpointId, ownerOf(c), Date.now())),
   )
   .openapi(
     createRoute({
@@ -135,7 +134,7 @@ export const webhooksRoutes = createRouter()
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
-      const page = await listAttempts(database(c.env.DB), c.req.valid("param").endpointId, ownerOf(c), { limit, cursor });
+      const page = await listAttempts(c.var.db, c.req.valid("param").endpointId, ownerOf(c), { limit, cursor });
       return okPage(c, page.items, page.nextCursor, limit);
     },
   )
@@ -152,7 +151,7 @@ export const webhooksRoutes = createRouter()
     }),
     async (c) => {
       const { limit, cursor, type, from } = c.req.valid("query");
-      const page = await listEvents(database(c.env.DB), c.req.valid("param").tenantId, { limit, cursor, type, from });
+      const page = await listEvents(c.var.db, c.req.valid("param").tenantId, { limit, cursor, type, from });
       return okPage(c, page.items, page.nextCursor, limit);
     },
   )
@@ -167,7 +166,7 @@ export const webhooksRoutes = createRouter()
       request: { params: EventParams },
       responses: jsonResponses(envelope(Event)),
     }),
-    async (c) => ok(c, toEvent(await findEvent(database(c.env.DB), c.req.valid("param").eventId, ownerOf(c)))),
+    async (c) => ok(c, toEvent(await findEvent(c.var.db, c.req.valid("param").eventId, ownerOf(c)))),
   )
   .openapi(
     createRoute({
@@ -182,7 +181,7 @@ export const webhooksRoutes = createRouter()
     }),
     async (c) => {
       const body = c.req.header("content-type")?.includes("json") ? c.req.valid("json") : {};
-      const result = await redeliverEvent(c.env, database(c.env.DB), c.req.valid("param").eventId, ownerOf(c), body?.endpointId, Date.now());
+      const result = await redeliverEvent(c.env, c.var.db, c.req.valid("param").eventId, ownerOf(c), body?.endpointId, Date.now());
       return okWith(c, result, 202);
     },
   );

@@ -1,6 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { database } from "../../db/client";
 import type { AppEnv } from "../../env";
 import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } from "../../http/envelope";
 import { PageQuery } from "../../http/pagination";
@@ -28,7 +27,7 @@ export const categoriesRoutes = createRouter()
     }),
     async (c) => {
       const q = c.req.valid("query");
-      const { items, nextCursor } = await listCategories(database(c.env.DB), readScope(c, q.tenantId), q);
+      const { items, nextCursor } = await listCategories(c.var.db, readScope(c, q.tenantId), q);
       return okPage(c, items, nextCursor, q.limit);
     },
   )
@@ -45,7 +44,7 @@ export const categoriesRoutes = createRouter()
     }),
     async (c) => {
       const tenantId = writeTenant(c, c.req.valid("query").tenantId);
-      return okWith(c, await createCategory(database(c.env.DB), tenantId, c.req.valid("json"), Date.now()), 201);
+      return okWith(c, await createCategory(c.var.db, tenantId, c.req.valid("json"), Date.now()), 201);
     },
   )
   .openapi(
@@ -59,7 +58,7 @@ export const categoriesRoutes = createRouter()
       request: { params: CategoryParams, query: TenantQuery },
       responses: jsonResponses(envelope(SpendCategory)),
     }),
-    async (c) => ok(c, await getCategory(database(c.env.DB), ...lookup(c, c.req.valid("query").tenantId), c.req.valid("param").idOrName)),
+    async (c) => ok(c, await getCategory(c.var.db, ...lookup(c, c.req.valid("query").tenantId), c.req.valid("param").idOrName)),
   )
   .openapi(
     createRoute({
@@ -76,7 +75,7 @@ export const categoriesRoutes = createRouter()
       ok(
         c,
         await updateCategory(
-          database(c.env.DB),
+          c.var.db,
           ...lookup(c, c.req.valid("query").tenantId),
           c.req.valid("param").idOrName,
           c.req.valid("json"),
@@ -96,5 +95,5 @@ export const categoriesRoutes = createRouter()
       responses: jsonResponses(envelope(CategoryDeleted)),
     }),
     async (c) =>
-      ok(c, await deleteCategory(database(c.env.DB), ...lookup(c, c.req.valid("query").tenantId), c.req.valid("param").idOrName)),
+      ok(c, await deleteCategory(c.var.db, ...lookup(c, c.req.valid("query").tenantId), c.req.valid("param").idOrName)),
   );

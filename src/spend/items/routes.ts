@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { database } from "../../db/client";
 import { principalOf } from "../../http/auth";
 import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } from "../../http/envelope";
 import { createRouter, described, secured } from "../../http/router";
@@ -29,7 +28,7 @@ export const itemsRoutes = createRouter()
     }),
     async (c) => {
       const q = c.req.valid("query");
-      const { items, nextCursor } = await listItems(database(c.env.DB), toFilter(readScope(c, q.tenantId), q), q);
+      const { items, nextCursor } = await listItems(c.var.db, toFilter(readScope(c, q.tenantId), q), q);
       return okPage(c, items, nextCursor, q.limit);
     },
   )
@@ -49,7 +48,7 @@ export const itemsRoutes = createRouter()
     }),
     async (c) => {
       const tenantId = writeTenant(c, c.req.valid("query").tenantId);
-      const [item] = await createItems(database(c.env.DB), tenantId, principalOf(c).sub, [c.req.valid("json")], Date.now());
+      const [item] = await createItems(c.var.db, tenantId, principalOf(c).sub, [c.req.valid("json")], Date.now());
       return okWith(c, item!, 201);
     },
   )
@@ -66,7 +65,7 @@ export const itemsRoutes = createRouter()
     }),
     async (c) => {
       const tenantId = writeTenant(c, c.req.valid("query").tenantId);
-      const items = await createItems(database(c.env.DB), tenantId, principalOf(c).sub, c.req.valid("json").items, Date.now());
+      const items = await createItems(c.var.db, tenantId, principalOf(c).sub, c.req.valid("json").items, Date.now());
       return okWith(c, { created: items.length, items }, 201);
     },
   )
@@ -83,7 +82,7 @@ export const itemsRoutes = createRouter()
     }),
     async (c) => {
       const q = c.req.valid("query");
-      return ok(c, await findByProviderRef(database(c.env.DB), writeTenant(c, q.tenantId), q.provider, q.providerRef));
+      return ok(c, await findByProviderRef(c.var.db, writeTenant(c, q.tenantId), q.provider, q.providerRef));
     },
   )
   .openapi(
@@ -97,7 +96,7 @@ export const itemsRoutes = createRouter()
       request: { params: ItemParams },
       responses: jsonResponses(envelope(SpendItem)),
     }),
-    async (c) => ok(c, await getItem(database(c.env.DB), readScope(c), c.req.valid("param").id)),
+    async (c) => ok(c, await getItem(c.var.db, readScope(c), c.req.valid("param").id)),
   )
   .openapi(
     createRoute({
@@ -111,7 +110,7 @@ export const itemsRoutes = createRouter()
       responses: jsonResponses(envelope(SpendItem)),
     }),
     async (c) =>
-      ok(c, await updateItem(database(c.env.DB), readScope(c), c.req.valid("param").id, c.req.valid("json"), Date.now())),
+      ok(c, await updateItem(c.var.db, readScope(c), c.req.valid("param").id, c.req.valid("json"), Date.now())),
   )
   .openapi(
     createRoute({
@@ -124,5 +123,5 @@ export const itemsRoutes = createRouter()
       request: { params: ItemParams },
       responses: jsonResponses(envelope(z.object({ id: z.string(), deleted: z.literal(true) }))),
     }),
-    async (c) => ok(c, await deleteItem(database(c.env.DB), readScope(c), c.req.valid("param").id)),
+    async (c) => ok(c, await deleteItem(c.var.db, readScope(c), c.req.valid("param").id)),
   );

@@ -1,6 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { database } from "../../db/client";
 import type { AppEnv } from "../../env";
 import { envelope, jsonResponses, ok } from "../../http/envelope";
 import { createRouter, described, secured } from "../../http/router";
@@ -18,7 +17,7 @@ const CURRENCY_RULE =
 
 /** The database, and the filter narrowed to the caller's tenant and the reporting currency. */
 async function reportScope(c: Context<AppEnv>, q: FilterQuery) {
-  const db = database(c.env.DB);
+  const db = c.var.db;
   const tenantId = readScope(c, q.tenantId);
   const currency = await reportingCurrency(db, tenantId, q.currency);
   return { db, currency, filter: toFilter(tenantId, { ...q, currency }) };

@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { database } from "../../db/client";
 import { envelope, jsonResponses, ok } from "../../http/envelope";
 import { createRouter, described, secured } from "../../http/router";
 import { readScope } from "../scope";
@@ -22,6 +21,6 @@ export const searchRoutes = createRouter().openapi(
   }),
   async (c) => {
     const q = c.req.valid("query");
-    return ok(c, await searchItems(database(c.env.DB), readScope(c, q.tenantId), q.q, q.limit));
+    return ok(c, await searchItems(c.var.db, readScope(c, q.tenantId), q.q, q.limit));
   },
 );

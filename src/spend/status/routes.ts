@@ -1,5 +1,4 @@
 import { createRoute } from "@hono/zod-openapi";
-import { database } from "../../db/client";
 import { envelope, jsonResponses, ok } from "../../http/envelope";
 import { createRouter, described, secured } from "../../http/router";
 import { Currency } from "../../lib/currency";
@@ -21,7 +20,7 @@ export const statusRoutes = createRouter().openapi(
   }),
   async (c) => {
     const q = c.req.valid("query");
-    const db = database(c.env.DB);
+    const db = c.var.db;
     const tenantId = readScope(c, q.tenantId);
     return ok(c, await spendStatus(db, tenantId, await reportingCurrency(db, tenantId, q.currency)));
   },

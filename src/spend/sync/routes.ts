@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { database } from "../../db/client";
 import { principalOf } from "../../http/auth";
 import { envelope, ErrorBody, jsonBody, jsonResponses, ok, okPage, pageEnvelope } from "../../http/envelope";
 import { ApiError } from "../../http/errors";
@@ -38,7 +37,7 @@ export const syncRoutes = createRouter()
       const now = Date.now();
       const last = to ?? isoDay(now);
       const job = await runSync(
-        database(c.env.DB),
+        c.var.db,
         {
           tenantId: writeTenant(c, c.req.valid("query").tenantId),
           provider,
@@ -68,7 +67,7 @@ export const syncRoutes = createRouter()
     }),
     async (c) => {
       const q = c.req.valid("query");
-      const { items, nextCursor } = await listJobs(database(c.env.DB), readScope(c, q.tenantId), q.provider, q);
+      const { items, nextCursor } = await listJobs(c.var.db, readScope(c, q.tenantId), q.provider, q);
       return okPage(c, items, nextCursor, q.limit);
     },
   )
@@ -83,7 +82,7 @@ export const syncRoutes = createRouter()
       request: { params: JobParams },
       responses: jsonResponses(envelope(SyncJob)),
     }),
-    async (c) => ok(c, await getJob(database(c.env.DB), readScope(c), c.req.valid("param").id)),
+    async (c) => ok(c, await getJob(c.var.db, readScope(c), c.req.valid("param").id)),
   )
   .openapi(
     createRoute({

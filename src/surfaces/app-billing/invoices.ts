@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { database } from "../../db/client";
 import { principalOf } from "../../http/auth";
 import { PageQuery } from "../../http/pagination";
 import { publicBase } from "../../http/public-url";
@@ -38,7 +37,7 @@ export const invoiceRoutes = createRouter().openapi(
   }),
   async (c) => {
     const { limit, cursor } = c.req.valid("query");
-    const page = await listInvoices(database(c.env.DB), principalOf(c).tenant, { limit, cursor });
+    const page = await listInvoices(c.var.db, principalOf(c).tenant, { limit, cursor });
     const origin = publicBase(c.env);
     return c.json(
       {

@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { database } from "../../db/client";
 import { principalOf } from "../../http/auth";
 import { createRouter, described, secured } from "../../http/router";
 import { PlanId } from "../../plans";
@@ -51,7 +50,7 @@ export const stripeRoutes = createRouter()
     async (c) => {
       const input = c.req.valid("json");
       assertAllowedRedirects(c.env, { successUrl: input.successUrl, cancelUrl: input.cancelUrl });
-      const session = await createCheckoutSession(database(c.env.DB), stripeClient(c.env), principalOf(c).tenant, input, Date.now());
+      const session = await createCheckoutSession(c.var.db, stripeClient(c.env), principalOf(c).tenant, input, Date.now());
       return c.json({ url: session.url }, 200);
     },
   )
@@ -69,7 +68,7 @@ export const stripeRoutes = createRouter()
     async (c) => {
       const { returnUrl } = c.req.valid("json");
       assertAllowedRedirects(c.env, { returnUrl });
-      const session = await createPortalSession(database(c.env.DB), stripeClient(c.env), principalOf(c).tenant, returnUrl, Date.now());
+      const session = await createPortalSession(c.var.db, stripeClient(c.env), principalOf(c).tenant, returnUrl, Date.now());
       return c.json({ url: session.url }, 200);
     },
   )

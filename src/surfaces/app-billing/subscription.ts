@@ -1,7 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { clockNow } from "../../clock";
-import { database } from "../../db/client";
 import type { AppEnv } from "../../env";
 import { principalOf } from "../../http/auth";
 import { createRouter, described, secured } from "../../http/router";
@@ -43,7 +42,7 @@ export const subscriptionRoutes = createRouter()
       responses: { 200: { description: "Subscription", content: { "application/json": { schema: AppSubscription } } }, ...appErrorResponses },
     }),
     async (c) => {
-      const sub = await getLiveSubscription(database(c.env.DB), c.env, principalOf(c).tenant, undefined, await clockNow(c));
+      const sub = await getLiveSubscription(c.var.db, c.env, principalOf(c).tenant, undefined, await clockNow(c));
       return c.json(
         {
           id: sub.id,
@@ -75,7 +74,7 @@ export const subscriptionRoutes = createRouter()
       },
     }),
     async (c) => {
-      const db = database(c.env.DB);
+      const db = c.var.db;
       const live = await getLiveSubscription(db, c.env, principalOf(c).tenant, undefined, await clockNow(c));
       const canceled = live.cancelAtPeriodEnd ? live : await cancelSubscription(db, c.env, caller(c), live.id, { atPeriodEnd: true }, await clockNow(c));
       return c.json({ success: true as const, cancelAt: canceled.cancelAt ?? canceled.currentPeriodEnd }, 200);

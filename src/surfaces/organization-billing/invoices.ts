@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { database } from "../../db/client";
 import { principalOf } from "../../http/auth";
 import { PageQuery } from "../../http/pagination";
 import { publicBase } from "../../http/public-url";
@@ -116,7 +115,7 @@ export const invoiceRoutes = createRouter()
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
-      const db = database(c.env.DB);
+      const db = c.var.db;
       const page = await listInvoices(db, principalOf(c).tenant, { limit, cursor });
       const links = await linksOf(db, page.items);
       return c.json({ invoices: page.items.map((i) => internalInvoice(i, links)), next_cursor: page.nextCursor }, 200);
@@ -134,7 +133,7 @@ export const invoiceRoutes = createRouter()
       responses: { 200: { description: "Invoice", content: { "application/json": { schema: InternalInvoice } } }, ...organizationErrorResponses },
     }),
     async (c) => {
-      const db = database(c.env.DB);
+      const db = c.var.db;
       const invoice = await getInvoice(db, c.req.valid("param").id, principalOf(c));
       return c.json(internalInvoice(invoice, await linksOf(db, [invoice])), 200);
     },
@@ -151,7 +150,7 @@ export const invoiceRoutes = createRouter()
       responses: { 200: { description: "PDF", content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } } }, ...organizationErrorResponses },
     }),
     async (c) => {
-      const issued = await getIssuedInvoice(database(c.env.DB), c.req.valid("param").tenantId, c.req.valid("query").invoice_id);
+      const issued = await getIssuedInvoice(c.var.db, c.req.valid("param").tenantId, c.req.valid("query").invoice_id);
       return pdfDownload(await invoicePdf(c.env, issued.id, principalOf(c)));
     },
   )
@@ -170,7 +169,7 @@ export const invoiceRoutes = createRouter()
       responses: { 200: { description: "Invoices", content: { "application/json": { schema: z.object({ invoices: z.array(EasyBillInvoice) }) } } }, ...organizationErrorResponses },
     }),
     async (c) => {
-      const issued = await listIssuedInvoices(database(c.env.DB), c.req.valid("param").tenantId);
+      const issued = await listIssuedInvoices(c.var.db, c.req.valid("param").tenantId);
       const origin = publicBase(c.env);
       return c.json({ invoices: issued.map((invoice) => legalInvoice(invoice, origin)) }, 200);
     },
@@ -188,6 +187,6 @@ export const invoiceRoutes = createRouter()
     }),
     async (c) => {
       const { tenantId, invoice_id } = c.req.valid("param");
-      return c.json(legalInvoice(await getIssuedInvoice(database(c.env.DB), tenantId, invoice_id), publicBase(c.env)), 200);
+      return c.json(legalInvoice(await getIssuedInvoice(c.var.db, tenantId, invoice_id), publicBase(c.env)), 200);
     },
   );

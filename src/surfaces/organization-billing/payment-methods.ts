@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { database } from "../../db/client";
 import { createRouter, described, secured } from "../../http/router";
 import { attachPaymentMethod, createSetupIntent, detachPaymentMethod, listPaymentMethods, setDefaultPaymentMethod, stripeClient } from "../../stripe";
 import { TenantId } from "../../tenants";
@@ -59,7 +58,7 @@ export const paymentMethodRoutes = createRouter()
       request: { params: Org },
       responses: { 200: json(z.array(PaymentMethod), "The organization's payment methods"), ...errors },
     }),
-    async (c) => c.json(await listPaymentMethods(database(c.env.DB), stripeClient(c.env), c.req.valid("param").tenantId), 200),
+    async (c) => c.json(await listPaymentMethods(c.var.db, stripeClient(c.env), c.req.valid("param").tenantId), 200),
   )
   .openapi(
     createRoute({
@@ -75,7 +74,7 @@ export const paymentMethodRoutes = createRouter()
     async (c) => {
       const { tenantId } = c.req.valid("param");
       const { payment_method_id } = c.req.valid("json");
-      return c.json(await attachPaymentMethod(database(c.env.DB), stripeClient(c.env), tenantId, payment_method_id, Date.now()), 201);
+      return c.json(await attachPaymentMethod(c.var.db, stripeClient(c.env), tenantId, payment_method_id, Date.now()), 201);
     },
   )
   .openapi(
@@ -91,7 +90,7 @@ export const paymentMethodRoutes = createRouter()
     }),
     async (c) => {
       const { tenantId, payment_method_id } = c.req.valid("param");
-      return c.json(await setDefaultPaymentMethod(database(c.env.DB), stripeClient(c.env), tenantId, payment_method_id), 200);
+      return c.json(await setDefaultPaymentMethod(c.var.db, stripeClient(c.env), tenantId, payment_method_id), 200);
     },
   )
   .openapi(
@@ -107,7 +106,7 @@ export const paymentMethodRoutes = createRouter()
     }),
     async (c) => {
       const { tenantId, payment_method_id } = c.req.valid("param");
-      return c.json(await detachPaymentMethod(database(c.env.DB), stripeClient(c.env), tenantId, payment_method_id), 200);
+      return c.json(await detachPaymentMethod(c.var.db, stripeClient(c.env), tenantId, payment_method_id), 200);
     },
   )
   .openapi(
@@ -121,5 +120,5 @@ export const paymentMethodRoutes = createRouter()
       request: { params: Org },
       responses: { 200: json(z.object({ client_secret: z.string() }).openapi("SetupIntentSecret"), "The SetupIntent's client secret"), ...errors },
     }),
-    async (c) => c.json(await createSetupIntent(database(c.env.DB), stripeClient(c.env), c.req.valid("param").tenantId, Date.now()), 200),
+    async (c) => c.json(await createSetupIntent(c.var.db, stripeClient(c.env), c.req.valid("param").tenantId, Date.now()), 200),
   );

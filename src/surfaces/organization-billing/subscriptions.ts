@@ -1,6 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { clockNow } from "../../clock";
-import { database } from "../../db/client";
 import { isAdmin, principalOf } from "../../http/auth";
 import { PageQuery } from "../../http/pagination";
 import { createRouter, described, secured } from "../../http/router";
@@ -58,7 +57,7 @@ export const subscriptionRoutes = createRouter()
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
-      const page = await listSubscriptions(database(c.env.DB), c.env, principalOf(c).tenant, { limit, cursor }, await clockNow(c));
+      const page = await listSubscriptions(c.var.db, c.env, principalOf(c).tenant, { limit, cursor }, await clockNow(c));
       return c.json({ subscriptions: page.items.map(view), next_cursor: page.nextCursor }, 200);
     },
   )
@@ -75,7 +74,7 @@ export const subscriptionRoutes = createRouter()
     }),
     async (c) => {
       const p = principalOf(c);
-      const sub = await getSubscription(database(c.env.DB), c.env, isAdmin(p) ? null : p.tenant, c.req.valid("param").id, await clockNow(c));
+      const sub = await getSubscription(c.var.db, c.env, isAdmin(p) ? null : p.tenant, c.req.valid("param").id, await clockNow(c));
       return c.json(view(sub), 200);
     },
   );

@@ -133,6 +133,7 @@ export async function startAdvance(env: Bindings, db: Db, owner: Owner, id: stri
     .set({ status: "advancing", advancingTo: to, failure: null, updatedAt: now })
     .where(and(eq(testClocks.id, id), ne(testClocks.status, "advancing"), or(isNull(testClocks.failure), ne(testClocks.failure, DELETING))))
     .returning();
+  if (!started && clock.failure === DELETING) throw conflict("The test clock is being deleted", { clockId: id });
   if (!started) throw conflict("The test clock is advancing; wait until it is ready", { clockId: id, advancingTo: clock.advancingTo && iso(clock.advancingTo) });
   try {
     await env.TEST_CLOCK_RUNNER.getByName(id).start(id);

@@ -177,6 +177,7 @@ describe("test clock: validation and access", () => {
     await env.DB.prepare("UPDATE test_clocks SET status = 'failed', failure = 'The test clock is being deleted' WHERE id = ?").bind(clockId).run();
     const advanced = await call("POST", `test-clocks/${clockId}/advance`, { token: admin, body: { frozenTime: "2028-10-01T00:00:00Z" } });
     expect(advanced.status, advanced.text).toBe(409);
+    expect(advanced.json.error.message).toBe("The test clock is being deleted");
     const deleted = await call("DELETE", `test-clocks/${clockId}`, { token: admin });
     expect(deleted.status, deleted.text).toBe(200);
     expect(deleted.json.data).toEqual({ id: clockId, deleted: true, tenants: ["tc-val-deleting"] });

@@ -117,18 +117,8 @@ async function pricedUsage(
   return priced;
 }
 
-/** The usage lines of a period (see pricedUsage): one per plan version and meter. */
-export async function usageLines(
-  env: Bindings,
-  sub: SubscriptionRow,
-  period: BillablePeriod,
-  segments: readonly Segment[],
-  planOf: (ref: PlanRef) => Promise<Plan>,
-  until: number,
-  mode: RoundingMode,
-  projectToEnd = false,
-): Promise<DraftLine[]> {
-  const priced = await pricedUsage(env, sub, period, segments, planOf, until, mode, projectToEnd);
+/** The invoice lines of a period's priced usage: one per plan version and meter. */
+function usageLines(period: BillablePeriod, priced: readonly PricedUsage[]): DraftLine[] {
   // Only a period priced by more than one version says which one each line is.
   const several = priced.length > 1;
   return priced.flatMap(({ plan, windows, meters }) => {
@@ -157,7 +147,11 @@ export async function usageLines(
  */
 export async function currentPricedUsage(env: Bindings, db: Db, sub: SubscriptionRow, now: number): Promise<PricedUsage[]> {
   const period = openPeriod(sub);
-  const until = Math.min(now, period.periodEnd);
+  return periodPricedUsage(env, db, sub, period, Math.min(now, period.periodEnd));
+}
+
+/** The period's usage up to `until`, on its recorded segments and its tenant's rounding. */
+async function periodPricedUsage(env: Bindings, db: Db, sub: SubscriptionRow, period: BillablePeriod, until: number): Promise<PricedUsage[]> {
   return pricedUsage(env, sub, period, await periodSegments(db, sub, period), planVersionCache(db), until, await tenantRoundingMode(db, sub.tenantId));
 }
 
@@ -167,15 +161,15 @@ function firstBilledUnitPrice(tiers: Array<{ unitPrice: string; quantity: string
   return billed?.unitPrice ?? tiers[0]?.unitPrice ?? "0";
 }
 
-/**
- * `open`: the period is still running (a preview as of `asOf`); otherwise it has closed and
- * everything in it counts. `invoiceId`: the draft being recomputed, whose items it keeps.
- */
 /** A closed period's usage lines as the rollups stand now (late usage shows up here). */
 export async function periodUsageLines(env: Bindings, db: Db, sub: SubscriptionRow, period: BillablePeriod): Promise<DraftLine[]> {
-  return usageLines(env, sub, period, await periodSegments(db, sub, period), planVersionCache(db), period.periodEnd, await tenantRoundingMode(db, sub.tenantId));
+  return usageLines(period, await periodPricedUsage(env, db, sub, period, period.periodEnd));
 }
 
+/**
+ * `open`: the period is still running (a preview as of `asOf`); otherwise it has closed and
+ * everything in it counts. `estimate`: additive usage projected to the period's end.
+ */
 export async function buildDraft(
   env: Bindings,
   db: Db,
@@ -203,7 +197,7 @@ export async function buildDraft(
   }));
   // Usage counts up to `asOf` (a preview) or the whole period (an invoice); late events for a
   // closed period still count while its invoice is a draft.
-  const usage = await usageLines(env, sub, period, segments, planOf, opts.open ? asOf : period.periodEnd, tenant.roundingMode, opts.estimate);
+  const usage = usageLines(period, await pricedUsage(env, sub, period, segments, planOf, opts.open ? asOf : period.periodEnd, tenant.roundingMode, opts.estimate));
   const lines = [...base, ...usage];
 
   const discounts: DiscountInput[] = (await applicableDiscounts(db, sub.id))

@@ -86,8 +86,8 @@ export async function reconcileMeterQuotas(env: Bindings, db: Db, tenantId: stri
   const meter = env.TENANT_METER.getByName(tenantId);
   const held = await meter.quotaState();
   const expected = await meterQuotasOf(db, tenantId);
-  const same = (q: QuotaDefinition[]) => JSON.stringify([...q].sort((a, b) => (a.id < b.id ? -1 : 1)));
-  if (same(held.quotas) === same(expected.quotas)) return false;
+  // Both sides list their quotas by id.
+  if (JSON.stringify(held.quotas) === JSON.stringify(expected.quotas)) return false;
   await meter.setQuotas(expected.quotas, Math.max(held.version, expected.version));
   log("warn", "meter.quotas_drift_repaired", { tenant: tenantId, d1: expected.quotas.length, meter: held.quotas.length });
   return true;

@@ -27,9 +27,11 @@ const ownerOf = (c: Context<AppEnv>) => {
   return isAdmin(p) ? null : p.tenant;
 };
 
-const admin = () => ({ ...secured("admin"), middleware: [enabled, ...secured("admin").middleware] });
-const reading = () => ({ ...secured("billing:read", "billing:update"), middleware: [enabled, ...secured("billing:read", "billing:update").middleware] });
-const updating = () => ({ ...secured("billing:update"), middleware: [enabled, ...secured("billing:update").middleware] });
+/** A guard with the `enabled` check in front of it. */
+const gated = <G extends ReturnType<typeof secured>>(guard: G): G => ({ ...guard, middleware: [enabled, ...guard.middleware] });
+const admin = () => gated(secured("admin"));
+const reading = () => gated(secured("billing:read", "billing:update"));
+const updating = () => gated(secured("billing:update"));
 const described = <G extends { description: string }>(guard: G, what: string) => {
   const guarded = describedAs(what, guard);
   return { ...guarded, description: `${guarded.description}${NOTE}` };

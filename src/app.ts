@@ -3,7 +3,7 @@ import type { AppEnv } from "./env";
 import type { Context } from "hono";
 import { costCentersRoutes } from "./cost-centers/routes";
 import { couponsRoutes } from "./coupons/routes";
-import { creditsRoutes } from "./credits/routes";
+import { walletRoutes } from "./wallet";
 import { database } from "./db/client";
 import { docsPage } from "./docs/page";
 import { API_TAGS } from "./docs/tags";
@@ -62,7 +62,7 @@ export function buildApp() {
   // app's, and nothing reads the app's schema type (no RPC client): mount it untyped.
   api.route("/", subscriptionsRoutes as OpenAPIHono<AppEnv>);
   api.route("/", couponsRoutes);
-  api.route("/", creditsRoutes);
+  api.route("/", walletRoutes);
   api.route("/", usageRoutes);
   api.route("/", quotasRoutes);
   api.route("/", spendRoutes);

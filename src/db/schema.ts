@@ -11,7 +11,6 @@ export * from "../cost-centers/table";
 export * from "../stripe/table";
 export * from "../subscriptions/table";
 export * from "../coupons/table";
-export * from "../credits/table";
 export { idempotencyKeys } from "../http/idempotency";
 export * from "../metering/table";
 export * from "../quotas/table";

@@ -20,8 +20,9 @@ export const API_TAGS = [
       "Platform-wide discount codes. Admins create, list and deactivate them; a tenant validates and redeems a code for its own subscription (once per tenant).",
   },
   {
-    name: "Credits",
-    description: "A tenant's prepaid credit balance per currency and the ledger behind it. Credits pay invoices after tax, soonest-expiring first.",
+    name: "Wallet",
+    description:
+      "Prepaid credit: grants (with priority, expiry and the metrics they may pay for), the balance, every transaction. Once a tenant has a wallet, each priced usage event is debited at its marginal price in the meter's transaction that counts it (`block` refuses what the balance cannot pay, 402 INSUFFICIENT_CREDITS; `overdraft` invoices it), and invoices settle against those debits and the balance.",
   },
   {
     name: "Usage",

@@ -1,5 +1,4 @@
 import { applicableDiscounts } from "../coupons/discounts";
-import { creditBalance } from "../credits/ledger";
 import type { Db } from "../db/client";
 import type { Bindings } from "../env";
 import { billedUsage, type Aggregation, type UsageWindow } from "../metering/usage";
@@ -14,6 +13,7 @@ import type { PlanRef } from "../subscriptions/phases";
 import { billsUsage, periodSegments, resumedAt, type Segment } from "../subscriptions/segments";
 import type { SubscriptionRow } from "../subscriptions/queries";
 import { ensureTenant, tenantRoundingMode } from "../tenants/service";
+import { invoiceCredit } from "../wallet";
 import { applyCredits, totalInvoice, type DiscountInput, type DraftLine, type InvoiceTotals } from "./compute";
 
 /**
@@ -33,7 +33,7 @@ export interface InvoiceDraft {
   lines: DraftLine[];
   totals: InvoiceTotals;
   taxRateBps: number;
-  /** Credit the tenant has at `asOf`, and what of it this invoice would use. */
+  /** Credit the tenant has at `asOf` besides the period's prepaid usage, and what of both this invoice would use. */
   creditBalance: number;
   creditsApplied: number;
   amountDue: number;
@@ -204,9 +204,11 @@ export async function buildDraft(
     .filter((d) => d.amountOff === null || d.currency === sub.currency)
     .map((d) => ({ id: d.id, description: d.description, percentOff: d.percentOff, amountOff: d.amountOff }));
   const totals = totalInvoice(lines, discounts, tenant.taxRateBps, tenant.roundingMode);
-  // Credits are valid or not as of the moment billed (the period's end for an invoice).
-  const balance = await creditBalance(db, sub.tenantId, sub.currency, asOf);
-  const { creditsApplied, amountDue } = applyCredits(totals.total, balance);
+  // The period's real-time wallet debits pay first; then credit valid as of the moment billed
+  // (the period's end for an invoice).
+  const credit = await invoiceCredit(env, { tenantId: sub.tenantId, subscriptionId: sub.id, periodStart: period.periodStart, currency: sub.currency, validAt: asOf });
+  const balance = credit.available;
+  const { creditsApplied, amountDue } = applyCredits(totals.total, credit.prepaid + balance);
   return {
     tenantId: sub.tenantId,
     subscriptionId: sub.id,

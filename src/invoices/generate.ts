@@ -1,7 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { consumeDiscountPeriod } from "../coupons/discounts";
-import { creditCarryForward, creditConsumption } from "../credits/ledger";
 import type { Db } from "../db/client";
 import type { Bindings, Principal } from "../env";
 import { isAdmin } from "../http/auth";
@@ -20,8 +19,8 @@ import {
 import { catchUp } from "../subscriptions/rollover";
 import { buildDraft, type InvoiceDraft } from "./draft";
 import { invoiceLines, invoices, type InvoiceRow } from "./table";
-import { creditsLowStatement } from "../credits/events";
 import { invoiceEventStatement } from "./events";
+import { carryForwardStatement, noticeStatements, settleInvoice } from "../wallet";
 
 type Statement = BatchItem<"sqlite">;
 
@@ -163,25 +162,35 @@ export async function finalizationStatements(
   db: Db,
   row: InvoiceRow,
   now: number,
-): Promise<{ creditsApplied: number; columns: Partial<InvoiceRow>; statements: Statement[] }> {
+): Promise<{ creditsApplied: number; columns: Partial<InvoiceRow>; statements: Statement[]; afterCommit?: (env: Bindings) => Promise<void> }> {
   const sub = row.subscriptionId ? await findSubscription(db, row.subscriptionId) : undefined;
   const period = sub ? await findClosedPeriod(db, sub.id, row.periodStart) : undefined;
   const draft = sub && period ? await buildDraft(env, db, sub, period, { asOf: period.periodEnd, open: false }) : null;
   const total = draft ? draft.totals.total : row.total;
-  // Which credits may pay it is judged at the period's end, as the draft and preview show.
-  const credits = await creditConsumption(db, { tenantId: row.tenantId, currency: row.currency, invoiceId: row.id, amount: total, now, validAt: row.periodEnd });
+  // Settled against the wallet before the batch (once per invoice: a retry takes nothing twice);
+  // which credit may pay it is judged at the period's end, as the draft and preview show.
+  const credits = await settleInvoice(env, {
+    tenantId: row.tenantId,
+    invoiceId: row.id,
+    subscriptionId: row.subscriptionId,
+    periodStart: row.subscriptionId ? row.periodStart : null,
+    currency: row.currency,
+    total,
+    validAt: row.periodEnd,
+    now,
+  });
   const carryForward = draft ? draft.totals.carryForward : Math.max(0, -row.subtotal);
+  const carried =
+    carryForward > 0
+      ? carryForwardStatement(db, { tenantId: row.tenantId, currency: row.currency, amount: carryForward, subscriptionId: row.subscriptionId, invoiceId: row.id, now })
+      : null;
   const replaceLines: Statement[] = draft ? [db.delete(invoiceLines).where(eq(invoiceLines.invoiceId, row.id)), ...lineInserts(db, row.id, draft)] : [];
   const bookkeeping: Statement[] = [
-    ...credits.statements,
-    ...(credits.applied > 0 ? [creditsLowStatement(db, { tenantId: row.tenantId, currency: row.currency, invoiceId: row.id, now })] : []),
+    // Thresholds the settlement crossed, told with the invoice (the meter would write them too, once).
+    ...noticeStatements(db, row.tenantId, credits.notices),
     ...(draft?.totals.discounts.map((d) => consumeDiscountPeriod(db, d.sourceId, row.id)) ?? []),
-    ...(carryForward > 0
-      ? [
-          creditCarryForward(db, { tenantId: row.tenantId, currency: row.currency, amount: carryForward, subscriptionId: row.subscriptionId, invoiceId: row.id, now }),
-        ]
-      : []),
+    ...(carried ? [carried.statement] : []),
   ];
   const columns: Partial<InvoiceRow> = { ...(draft ? totalsColumns(draft) : {}), creditsApplied: credits.applied, amountDue: total - credits.applied };
-  return { creditsApplied: credits.applied, columns, statements: [...replaceLines, ...bookkeeping] };
+  return { creditsApplied: credits.applied, columns, statements: [...replaceLines, ...bookkeeping], afterCommit: carried?.deliver };
 }

@@ -4,7 +4,7 @@ import type { Bindings, Principal } from "../env";
 import { invalidState } from "../http/errors";
 import { log } from "../http/logger";
 import { ensureTenant } from "../tenants/service";
-import { creditRestore } from "../credits/ledger";
+import { restoreStatement } from "../wallet";
 import { finalizationStatements } from "./generate";
 import { invoiceEventStatement } from "./events";
 import { moneyFormat } from "./format";
@@ -93,11 +93,12 @@ export async function finalizeDraft(env: Bindings, db: Db, draft: InvoiceRow, no
       ...plan.statements,
       ...events,
     ]);
+    await plan.afterCommit?.(env).catch((err: Error) => log("warn", "wallet.carry_forward_deferred", { invoiceId: draft.id, error: err.message }));
     return true;
   } catch (err) {
     const current = await db.select({ status: invoices.status }).from(invoices).where(eq(invoices.id, draft.id)).get();
     if (current && current.status !== "draft") return false;
-    // Still a draft: a concurrent credit consumption moved the balance. Recompute once.
+    // Still a draft (a concurrent discount or line change got there first): recompute.
     if (attempt < 3) return finalizeDraft(env, db, draft, now, attempt + 1);
     throw err;
   }
@@ -172,16 +173,20 @@ export async function voidInvoice(env: Bindings, id: string, principal: Principa
   if (stored.row.status !== "open") {
     throw invalidState(`Invoice is ${stored.row.status}; only an open invoice can be voided`, { status: stored.row.status });
   }
-  await db.batch([
-    // NOT NULL aborts the batch unless the invoice is still open, so credits return once.
-    db.update(invoices).set({ total: sql`NULL` }).where(and(eq(invoices.id, id), ne(invoices.status, "open"))),
-    db.update(invoices).set({ status: "void", voidedAt: now, updatedAt: now }).where(eq(invoices.id, id)),
-    creditRestore(db, id, now),
-    invoiceEventStatement(db, "invoice.voided", stored.row, now),
-  ]).catch(async (err) => {
-    const current = await loadInvoice(db, id, principal);
-    if (current.row.status === "open") throw err;
-  });
+  const restore = restoreStatement(db, { tenantId: stored.row.tenantId, invoiceId: id, now });
+  await db
+    .batch([
+      // NOT NULL aborts the batch unless the invoice is still open, so credits return once.
+      db.update(invoices).set({ total: sql`NULL` }).where(and(eq(invoices.id, id), ne(invoices.status, "open"))),
+      db.update(invoices).set({ status: "void", voidedAt: now, updatedAt: now }).where(eq(invoices.id, id)),
+      restore.statement,
+      invoiceEventStatement(db, "invoice.voided", stored.row, now),
+    ])
+    .then(() => restore.deliver(env).catch((err: Error) => log("warn", "wallet.restore_deferred", { invoiceId: id, error: err.message })))
+    .catch(async (err) => {
+      const current = await loadInvoice(db, id, principal);
+      if (current.row.status === "open") throw err;
+    });
   const after = await loadInvoice(db, id, principal);
   if (after.row.status !== "void") {
     throw invalidState(`Invoice is ${after.row.status}; only an open invoice can be voided`, { status: after.row.status });

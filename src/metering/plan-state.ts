@@ -1,5 +1,6 @@
 import type { Bindings } from "../env";
 import type { PlanMeter } from "../plans/schemas";
+import type { RoundingMode } from "../money/rounding";
 
 /**
  * What a tenant's meter must know about one of its subscriptions to enforce plan
@@ -17,6 +18,16 @@ export interface MeterPlanState {
   periodEnd: number;
   /** The plan's meters: aggregation, limit (per billing period) and enforcement. */
   meters: PlanMeter[];
+  /** The plan version's currency: what a wallet pays its usage in. */
+  currency?: string;
+  /**
+   * From when the current plan version prices usage in the current period (a plan change
+   * starts a new count, as its invoice prices each version's usage on its own); null while
+   * usage is not billed (a trial whose plan does not bill trial usage, a pause).
+   */
+  pricedFrom?: number | null;
+  /** The tenant's rounding mode, so real-time prices round as its invoices do. */
+  roundingMode?: RoundingMode;
   /** The subscription row's version in D1; the meter ignores a push older than what it holds. */
   version?: number;
 }

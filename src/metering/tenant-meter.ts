@@ -25,6 +25,8 @@ import type {
   RollupValue,
 } from "./types";
 import { DAY_MS, HOUR_MS, iso } from "../lib/time";
+import { costOf, WalletLedger, writeWalletNotices, type GrantInput, type Settlement, type WalletEntry, type WalletNotice, type WalletSettings, type WalletView } from "../wallet";
+import type { PlanMeter } from "../plans/schemas";
 
 /** Dedup keys are kept this long after an event is received (= the backdating window). */
 export const RETENTION_MS = 35 * DAY_MS;
@@ -44,6 +46,20 @@ interface Counter {
   window: Window;
   agg: Aggregate;
   unique: number;
+  /** What the counted usage costs (rounded minor units), once a debit priced it. */
+  cost?: number;
+}
+
+/** A usage event's real-time price against the wallet, decided before it is counted. */
+interface Charge {
+  meter: PlanMeter;
+  counter: Counter;
+  /** Cost of the counter's usage after the event (the counter's cost before it is `counter.cost`). */
+  after: number;
+  delta: number;
+  currency: string;
+  subscriptionId: string;
+  periodStart: number;
 }
 
 /** A quota evaluated for one event. */
@@ -67,6 +83,7 @@ interface Check {
  */
 export class TenantMeter extends DurableObject<Bindings> {
   private readonly store: MeterStore;
+  private readonly wallet: WalletLedger;
   private states = new Map<string, MeterPlanState>();
   /** Projects that a live subscription of their own governs. */
   private claimed: string[] = [];
@@ -95,11 +112,13 @@ export class TenantMeter extends DurableObject<Bindings> {
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
     this.store = new MeterStore(ctx.storage.sql);
+    this.wallet = new WalletLedger(ctx.storage.sql);
     void ctx.blockConcurrencyWhile(() => this.load());
   }
 
   private async load(): Promise<void> {
     this.store.migrate(Date.now());
+    this.wallet.migrate();
     this.seq = this.store.maxSeq();
     this.applyPlanStates(this.store.planStates());
     this.applyQuotas(this.store.quotas());
@@ -248,7 +267,7 @@ export class TenantMeter extends DurableObject<Bindings> {
 
   /** Whether it holds anything of the tenant's (a tenant put on a test clock must have nothing yet). */
   hasData(): boolean {
-    return this.seq > 0 || this.states.size > 0 || this.quotasByMetric.size > 0 || this.store.hasUnflushed();
+    return this.seq > 0 || this.states.size > 0 || this.quotasByMetric.size > 0 || this.store.hasUnflushed() || this.wallet.hasData();
   }
 
   /** Forgets everything (the tenant is deleted with its test clock) and starts empty. */
@@ -258,6 +277,7 @@ export class TenantMeter extends DurableObject<Bindings> {
     this.hot.clear();
     this.dirty.clear();
     this.crossed = [];
+    this.wallet.forget();
     await this.load();
   }
 
@@ -303,6 +323,57 @@ export class TenantMeter extends DurableObject<Bindings> {
     return { quotas: this.store.quotas(), version: Number(this.store.getMeta("quotas_version") ?? 0) };
   }
 
+  // ── RPC: the wallet (src/wallet) ───────────────────────────────────────────
+
+  /** Adds a grant (once per grantId). `enable` gives the tenant a wallet (policy `block`) if it has none. */
+  walletGrant(g: GrantInput, now: number, enable: boolean): { created: boolean; view: WalletView; entry: WalletEntry } {
+    const created = this.ctx.storage.transactionSync(() => {
+      if (enable && this.wallet.settings().policy === null) this.wallet.saveSettings({ policy: "block" });
+      return this.wallet.grant(g, now).created;
+    });
+    return { created, view: this.walletView(now), entry: this.wallet.grantEntry(g.grantId)! };
+  }
+
+  walletView(now: number): WalletView {
+    return {
+      settings: this.wallet.settings(),
+      balances: this.wallet.balances(now),
+      grants: this.wallet.grants().map((g) => ({ ...g, expired: g.expiresAt !== null && g.expiresAt <= now })),
+    };
+  }
+
+  walletEntries(q: { limit: number; beforeSeq?: number; currency?: string }): WalletEntry[] {
+    return this.wallet.entries(q);
+  }
+
+  setWalletSettings(next: Partial<WalletSettings>, now: number): WalletView {
+    this.ctx.storage.transactionSync(() => this.wallet.saveSettings(next));
+    // A policy change changes what is priced: counters rebuild their cost on demand.
+    for (const byKey of this.counters.values()) for (const c of byKey.values()) delete c.cost;
+    return this.walletView(now);
+  }
+
+  /** What an invoice of a period would take: the period's real-time debits and the balance valid at `validAt`. */
+  walletForInvoice(q: { subscriptionId: string; periodStart: number; currency: string; validAt: number }): { prepaid: number; available: number } {
+    return { prepaid: this.wallet.prepaid(q.subscriptionId, q.periodStart), available: this.wallet.availableForInvoice(q.currency, q.validAt) };
+  }
+
+  /** Settles an invoice against the wallet (idempotent per invoice; see WalletLedger.settle). */
+  settleInvoice(s: Parameters<WalletLedger["settle"]>[0]): Settlement & { notices: WalletNotice[] } {
+    const result = this.ctx.storage.transactionSync(() => {
+      const before = this.wallet.total(s.currency, s.now);
+      const settled = this.wallet.settle(s);
+      return { ...settled, notices: this.wallet.noteThresholds(s.currency, before, s.now) };
+    });
+    if (result.notices.length) this.scheduleFlush();
+    return result;
+  }
+
+  /** A voided invoice gives back what it took from the wallet (once). */
+  restoreInvoice(invoiceId: string, now: number): boolean {
+    return this.ctx.storage.transactionSync(() => this.wallet.restore(invoiceId, now));
+  }
+
   // ── RPC: flushing ────────────────────────────────────────────────────────
 
   /** Writes every unflushed bucket to D1 now. Flushes run one at a time. */
@@ -318,7 +389,7 @@ export class TenantMeter extends DurableObject<Bindings> {
     const now = Date.now();
     // On a test clock behind the real time, what is recent is measured on the clock.
     if (now - Number(this.store.getMeta("pruned_at") ?? 0) >= PRUNE_EVERY_MS) this.prune(Math.min(now, Number(this.store.getMeta("clock") ?? now)));
-    if (this.store.hasUnflushed()) this.scheduleFlush();
+    if (this.store.hasUnflushed() || this.wallet.notices(1).length > 0) this.scheduleFlush();
   }
 
   // ── the hot path ─────────────────────────────────────────────────────────
@@ -352,6 +423,12 @@ export class TenantMeter extends DurableObject<Bindings> {
     const checks = this.evaluate(e.metric, quantity, e.timestamp, governing, meter, isNew);
     const breach = checks.find((c) => c.rule.enforcement === "hard" && c.after > c.rule.limit);
     if (breach) return this.refuse(e, now, quotaExceeded(breach));
+    // A duplicate is priced too (cheaply, from cached counters) but never debited: claimEvent refuses it below.
+    const charge = this.wallet.settings().policy === null ? null : this.price(e, governing, meter, isNew);
+    if (charge && charge.delta > 0 && this.wallet.settings().policy === "block") {
+      const available = this.wallet.available(charge.currency, e.metric, now);
+      if (available < charge.delta) return this.refuse(e, now, insufficientCredits(charge, available));
+    }
     if (!this.store.claimEvent(e.eventId, now, { dims, at: e.timestamp, seq: this.seq + 1, quantity: e.quantity, value })) {
       return withTotals ? this.withTotals({ eventId: e.eventId, status: "duplicate" }, e, governing, meter, checks, false) : { eventId: e.eventId, status: "duplicate" };
     }
@@ -368,6 +445,7 @@ export class TenantMeter extends DurableObject<Bindings> {
     for (const c of matching) if (isNew(c)) c.unique++;
     for (const c of matching) addEvent(c.agg, quantity, e.timestamp, seq);
     if (value !== undefined) this.store.addValue(dims, value);
+    if (charge) this.debit(e, charge, now);
     this.noteCrossings(alerts, meter, now);
     for (const c of checks) {
       if (c.rule.enforcement === "soft" && c.before <= c.rule.limit && c.after > c.rule.limit) {
@@ -407,6 +485,45 @@ export class TenantMeter extends DurableObject<Bindings> {
       checks.push({ rule, window, counter, before, after });
     }
     return checks;
+  }
+
+  /**
+   * The event's real-time price, once the tenant has a wallet (a policy): the cost of the
+   * governing subscription's usage of the metric after it less the cost before it, priced
+   * with the plan version's meter exactly as its invoice line will be. Counted from when that
+   * version began billing usage in the period (`pricedFrom`). Null when nothing prices it:
+   * no wallet, no priced meter, usage not billed now (a free trial), or an event dated
+   * outside the version's part of the period (its invoice bills it; the balance pays then).
+   */
+  private price(e: MeterEvent, governing: MeterPlanState | null, meter: MeterDef, isNew: (c: Counter) => boolean): Charge | null {
+    if (!governing?.currency || governing.pricedFrom === null || governing.pricedFrom === undefined) return null;
+    const planMeter = governing.meters.find((m) => m.metric === e.metric);
+    if (!planMeter?.price) return null;
+    const window = billingWindow(governing, e.timestamp);
+    if (!window) return null;
+    const from = window.start === governing.periodStart ? Math.max(governing.pricedFrom, window.start) : window.start;
+    if (e.timestamp < from) return null;
+    const counter = this.counter(e.metric, this.scopeOf(governing), { start: from, end: window.end });
+    const before = meteredValue(counter.agg, meter.aggregation, counter.unique);
+    const after =
+      meter.aggregation === "unique_count"
+        ? before + (isNew(counter) ? SCALE : 0n)
+        : meteredValue(addEvent(copyAggregate(counter.agg), decimal(e.quantity), e.timestamp, this.seq + 1), meter.aggregation);
+    const mode = governing.roundingMode ?? "half_up";
+    counter.cost ??= costOf(planMeter, formatDecimal(before), mode);
+    const cost = costOf(planMeter, formatDecimal(after), mode);
+    return { meter: planMeter, counter, after: cost, delta: cost - counter.cost, currency: governing.currency, subscriptionId: governing.subscriptionId, periodStart: window.start };
+  }
+
+  /** Debits (or, for a negative marginal price, gives back) the event's price, and notes thresholds it crossed. */
+  private debit(e: MeterEvent, charge: Charge, now: number): void {
+    charge.counter.cost = charge.after;
+    if (charge.delta === 0) return;
+    const ctx = { currency: charge.currency, metric: e.metric, eventId: e.eventId, subscriptionId: charge.subscriptionId, periodStart: charge.periodStart, now };
+    const before = this.wallet.total(charge.currency, now);
+    if (charge.delta > 0) this.wallet.debit(ctx, charge.delta);
+    else this.wallet.reverse(ctx, -charge.delta);
+    if (this.wallet.noteThresholds(charge.currency, before, now).length) this.scheduleFlush();
   }
 
   /**
@@ -565,6 +682,7 @@ export class TenantMeter extends DurableObject<Bindings> {
       this.dirty.clear();
       this.hot.clear();
       this.counters.clear();
+      this.wallet.forget();
       this.alertOutbox = JSON.parse(String(this.store.getMeta("alert_outbox") ?? "[]")) as AlertCrossing[];
       throw err;
     }
@@ -662,6 +780,10 @@ export class TenantMeter extends DurableObject<Bindings> {
   }
 
   private async flushNow(): Promise<void> {
+    for (let notices = this.wallet.notices(100); notices.length > 0; notices = this.wallet.notices(100)) {
+      await writeWalletNotices(this.env, this.tenantId, notices);
+      this.ctx.storage.transactionSync(() => this.wallet.ackNotices(notices.map((n) => n.id)));
+    }
     for (;;) {
       const rows = this.store.unflushedRows(FLUSH_CHUNK);
       const values = this.store.unflushedValues(FLUSH_CHUNK);
@@ -703,6 +825,14 @@ function quotaExceeded(c: Check): Refusal {
       quotaId: c.rule.id,
       period: c.rule.period,
     },
+  };
+}
+
+function insufficientCredits(charge: Charge, available: number): Refusal {
+  return {
+    code: "INSUFFICIENT_CREDITS",
+    message: `The wallet cannot pay for this usage of ${charge.meter.metric}: it costs ${charge.delta} and ${Math.max(0, available)} ${charge.currency} (minor units) is available`,
+    details: { metric: charge.meter.metric, needed: charge.delta, available: Math.max(0, available), currency: charge.currency },
   };
 }
 

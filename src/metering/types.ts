@@ -31,6 +31,7 @@ export interface QuotaExceededDetails {
 export type Refusal =
   | { code: "QUOTA_EXCEEDED"; message: string; details: QuotaExceededDetails }
   | { code: "SUBSCRIPTION_PAUSED"; message: string; details: { subscriptionId: string } }
+  | { code: "INSUFFICIENT_CREDITS"; message: string; details: { metric: string; needed: number; available: number; currency: string } }
   | { code: "VALIDATION_ERROR"; message: string; details: Array<{ path: string; message: string; code: string }> };
 
 export type EventOutcome =

@@ -3,6 +3,7 @@ import type { Bindings } from "../env";
 import { log } from "../http/logger";
 import { deliverMeterQuotas, METER_QUOTAS_KIND } from "../quotas/meter-sync";
 import { deliverMeterState, METER_STATE_KIND } from "../subscriptions/meter-sync";
+import { deliverCarryForward, deliverRestore, WALLET_GRANT_KIND, WALLET_RESTORE_KIND } from "../wallet";
 import { deliverEndpoint, EVENT_KIND, EVENT_RETENTION_MS, fanOutEvent, pruneDeliveries, wakeDueEndpoints, wakeEndpoints } from "../webhooks";
 import { dispatchOutbox, pruneOutbox, SWEEP_LIMIT, type OutboxHandler, type OutboxQueueMessage } from "./dispatcher";
 
@@ -11,6 +12,8 @@ export const OUTBOX_HANDLERS: Record<string, OutboxHandler> = {
   [EVENT_KIND]: fanOutEvent,
   [METER_STATE_KIND]: deliverMeterState,
   [METER_QUOTAS_KIND]: deliverMeterQuotas,
+  [WALLET_GRANT_KIND]: deliverCarryForward,
+  [WALLET_RESTORE_KIND]: deliverRestore,
 };
 
 /** At most this many pages of due rows per sweep (a page is what one dispatchOutbox call takes). */

@@ -6,7 +6,9 @@ import type { MeterPlanState } from "../metering/plan-state";
 import { pushPlanState } from "../metering/plan-state";
 import { outbox, outboxStatement, type OutboxHandler, type Statement } from "../outbox";
 import { findPlanVersion } from "../plans/service";
+import { tenantRoundingMode } from "../tenants/service";
 import { findSubscription } from "./queries";
+import { billsUsage, periodSegments, type Segment } from "./segments";
 import type { SubscriptionRow } from "./table";
 
 /**
@@ -31,7 +33,11 @@ export function meterStateStatement(db: Db, row: SubscriptionRow, now: number): 
 }
 
 export async function meterStateOf(db: Db, row: SubscriptionRow): Promise<MeterPlanState> {
-  const plan = await findPlanVersion(db, row.planId, row.planVersion);
+  const [plan, roundingMode, segments] = await Promise.all([
+    findPlanVersion(db, row.planId, row.planVersion),
+    tenantRoundingMode(db, row.tenantId),
+    periodSegments(db, row, { periodStart: row.currentPeriodStart, periodEnd: row.currentPeriodEnd }),
+  ]);
   return {
     subscriptionId: row.id,
     projectId: row.projectId,
@@ -40,8 +46,25 @@ export async function meterStateOf(db: Db, row: SubscriptionRow): Promise<MeterP
     periodStart: row.currentPeriodStart,
     periodEnd: row.currentPeriodEnd,
     meters: plan?.meters ?? [],
+    currency: row.currency,
+    pricedFrom: plan ? pricedFrom(segments, row, plan.trialUsage) : null,
+    roundingMode,
     version: row.version,
   };
+}
+
+/**
+ * Where the subscription's current plan version began pricing usage in the period: the start
+ * of the latest run of segments that bill usage on that version (its invoice prices each
+ * version's usage on its own). Null when the latest segment bills no usage (a free trial, a
+ * pause, a cancellation).
+ */
+function pricedFrom(segments: readonly Segment[], row: SubscriptionRow, trialUsage: "free" | "billed"): number | null {
+  const onVersion = (s: Segment) => s.plan?.planId === row.planId && s.plan.version === row.planVersion && billsUsage(s, trialUsage);
+  let i = segments.length - 1;
+  if (i < 0 || !onVersion(segments[i]!)) return null;
+  while (i > 0 && onVersion(segments[i - 1]!)) i--;
+  return segments[i]!.from;
 }
 
 /**

@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { applyDiscount } from "../coupons/redeem";
-import { addCredits } from "../credits/service";
-import { CreditGrant } from "../credits/schemas";
+import { CreditGrantSchema as CreditGrant } from "../wallet";
+import { addCredits } from "./credits";
 import { clockNow, tenantNow } from "../clock";
 import type { AppEnv } from "../env";
 import { isAdmin, principalOf } from "../http/auth";
@@ -298,14 +298,14 @@ export const subscriptionsRoutes = createRouter()
       operationId: "addSubscriptionCredits",
       summary: "Add credits",
       ...described(
-        "Grants the subscription's tenant credit in the subscription's currency, optionally expiring: credits pay finalized invoices after tax, soonest-expiring first, and voiding an invoice gives back what it consumed.",
+        "Grants the subscription's tenant credit in the subscription's currency, optionally expiring: a grant in the tenant's wallet that pays finalized invoices after tax, soonest-expiring first (and, once the tenant has a wallet policy, usage in real time); voiding an invoice gives back what it consumed.",
         securedIdempotent("admin"),
       ),
       request: { params: SubscriptionParams, headers: IdempotencyHeaders, ...jsonBody(AddCredits) },
       responses: jsonResponses(envelope(CreditGrant), "Created", 201),
     }),
     async (c) => {
-      const grant = await addCredits(c.var.db, null, c.req.valid("param").subscriptionId, c.req.valid("json"), principalOf(c).sub, await subscriptionNow(c));
+      const grant = await addCredits(c.var.db, c.env, c.req.valid("param").subscriptionId, c.req.valid("json"), principalOf(c).sub, await subscriptionNow(c));
       return okWith(c, grant, 201);
     },
   );

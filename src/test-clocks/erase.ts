@@ -9,7 +9,6 @@ import { pdfPrefix } from "../invoices/lifecycle";
 const BY_TENANT_ID = [
   "coupon_redemptions",
   "subscription_discounts",
-  "credit_ledger",
   "subscription_phases",
   "subscription_periods",
   "invoices",

@@ -68,6 +68,13 @@ const CreditsLowData = z.object({
   balance: z.number().int().describe("Minor units left"),
   threshold: z.number().int().describe("Minor units under which this fires"),
 });
+const CreditsDepletedData = z.object({ currency: z.string(), balance: z.number().int().describe("Minor units left (0, or less while holds reserve more)") });
+const TopUpData = z.object({
+  topUpId: z.string(),
+  currency: z.string(),
+  amount: z.number().int().describe("Minor units charged and, once paid, granted"),
+  failure: z.string().optional(),
+});
 const SpendSyncData = z.object({
   job: z.object({
     id: z.string(),
@@ -103,6 +110,9 @@ export const EVENT_CATALOG = {
   "usage.alert.triggered": { data: AlertData, summary: "A usage or cost alert reached its threshold (once per alert window)" },
   "quota.exceeded": { data: QuotaData, summary: "A hard quota refused usage for the first time in its period" },
   "credits.balance_low": { data: CreditsLowData, summary: "The tenant's credit balance in a currency fell under the threshold" },
+  "credits.depleted": { data: CreditsDepletedData, summary: "The tenant's credit balance in a currency reached zero" },
+  "credits.top_up.succeeded": { data: TopUpData, summary: "An automatic top-up was paid and its credit granted" },
+  "credits.top_up.failed": { data: TopUpData, summary: "An automatic top-up charge failed; auto top-up is off until its settings are saved again" },
   "spend.sync.completed": { data: SpendSyncData, summary: "A provider spend sync completed" },
   "spend.sync.failed": { data: SpendSyncData, summary: "A provider spend sync failed" },
   "webhook.endpoint.disabled": { data: EndpointDisabledData, summary: "An endpoint was disabled after failing every attempt for five days" },

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import { createCoupon } from "../../src/coupons/service";
 import { CreateCoupon } from "../../src/coupons/schemas";
-import { addCredits } from "../../src/credits/service";
+import { addCredits } from "../../src/subscriptions/credits";
 import { database } from "../../src/db/client";
 import { draftView } from "../../src/invoices/preview";
 import { previewInvoice } from "../../src/invoices/preview";
@@ -117,7 +117,7 @@ export async function runScenario(s: Scenario): Promise<void> {
       await resumeSubscription(db, env, admin, subId(step.resume.key), now);
     } else if ("credit" in step) {
       const c = step.credit;
-      await addCredits(db, null, subId(c.key), { amount: c.amount, reason: "scenario", expiresAt: c.expiresAt ? ms(c.expiresAt) : undefined }, "scenario", now);
+      await addCredits(db, env, subId(c.key), { amount: c.amount, reason: "scenario", expiresAt: c.expiresAt ? ms(c.expiresAt) : undefined }, "scenario", now);
     } else if ("editPlan" in step) {
       await updatePlan(db, step.editPlan.plan, UpdatePlan.parse(step.editPlan.patch), now);
     } else if ("migrate" in step) {

@@ -15,6 +15,7 @@ import { createRouter } from "./http/router";
 import { newNonce, pageCsp, securityHeaders } from "./http/security-headers";
 import { invoicesRoutes } from "./invoices/routes";
 import { usageRoutes } from "./metering/routes";
+import { holdRoutes } from "./metering/hold-routes";
 import { plansRoutes } from "./plans/routes";
 import { quotasRoutes } from "./quotas/routes";
 import { realtimeRoutes } from "./realtime/routes";
@@ -64,6 +65,7 @@ export function buildApp() {
   api.route("/", couponsRoutes);
   api.route("/", walletRoutes);
   api.route("/", usageRoutes);
+  api.route("/", holdRoutes);
   api.route("/", quotasRoutes);
   api.route("/", spendRoutes);
   api.route("/", realtimeRoutes);

@@ -5,6 +5,7 @@ import { rulesFor, type QuotaDefinition, type QuotaRule } from "../quotas/rules"
 import { addEvent, copyAggregate, meteredValue, type Aggregate } from "./aggregate";
 import type { AlertCrossing, MeterAlertRule } from "./alert-rules";
 import { writeRollups } from "./flush";
+import { HoldStore, inForce } from "./holds";
 import { bucketKey, MeterStore, newBucket, type Bucket, type BucketDims } from "./meter-store";
 import { meterDefinitions, meterOf, type MeterDef } from "./meters";
 import { billingWindow, bucketStart, calendarWindow, contains, type Window } from "./periods";
@@ -14,6 +15,8 @@ import { ALL, inScope, scopeKey, scopeOfSubscription, type Scope } from "./scope
 import type {
   CheckResult,
   EventOutcome,
+  HoldCommitResult,
+  HoldOutcome,
   IngestResult,
   MeterEvent,
   PendingUsage,
@@ -84,6 +87,7 @@ interface Check {
 export class TenantMeter extends DurableObject<Bindings> {
   private readonly store: MeterStore;
   private readonly wallet: WalletLedger;
+  private readonly holds: HoldStore;
   private states = new Map<string, MeterPlanState>();
   /** Projects that a live subscription of their own governs. */
   private claimed: string[] = [];
@@ -112,13 +116,15 @@ export class TenantMeter extends DurableObject<Bindings> {
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
     this.store = new MeterStore(ctx.storage.sql);
-    this.wallet = new WalletLedger(ctx.storage.sql);
+    this.holds = new HoldStore(ctx.storage.sql);
+    this.wallet = new WalletLedger(ctx.storage.sql, (currency, now) => this.holds.heldAmount(currency, now));
     void ctx.blockConcurrencyWhile(() => this.load());
   }
 
   private async load(): Promise<void> {
     this.store.migrate(Date.now());
     this.wallet.migrate();
+    this.holds.migrate();
     this.seq = this.store.maxSeq();
     this.applyPlanStates(this.store.planStates());
     this.applyQuotas(this.store.quotas());
@@ -162,7 +168,7 @@ export class TenantMeter extends DurableObject<Bindings> {
     }
     const meter = meterOf(this.meters, q.metric);
     const quantity = decimal(q.quantity);
-    const checks = this.evaluate(q.metric, quantity, now, governing, meter, () => quantity > 0n);
+    const checks = this.evaluate(q.metric, quantity, now, governing, meter, () => quantity > 0n, now);
     if (checks.length === 0) return this.unlimited(q.metric, governing, now);
     const breach = checks.find((c) => c.rule.enforcement === "hard" && c.after > c.rule.limit);
     const binding = breach ?? checks.reduce((a, b) => (b.rule.limit - b.before < a.rule.limit - a.before ? b : a));
@@ -278,6 +284,7 @@ export class TenantMeter extends DurableObject<Bindings> {
     this.dirty.clear();
     this.crossed = [];
     this.wallet.forget();
+    this.holds.forget();
     await this.load();
   }
 
@@ -321,6 +328,101 @@ export class TenantMeter extends DurableObject<Bindings> {
   /** The explicit quotas it enforces and their version, for the reconciliation with D1. */
   quotaState(): { quotas: QuotaDefinition[]; version: number } {
     return { quotas: this.store.quotas(), version: Number(this.store.getMeta("quotas_version") ?? 0) };
+  }
+
+  // ── RPC: holds (./holds.ts) ───────────────────────────────────────────────
+
+  /**
+   * Reserves usage against hard quotas and the wallet, in one transaction with the checks, so
+   * concurrent holds and events can never together pass a limit. Idempotent per holdId.
+   */
+  reserveHold(
+    h: { holdId: string; metric: string; quantity: string; ttlMs: number; projectId: string | null; resource: string | null; costCenterId: string | null },
+    now: number,
+  ): HoldOutcome {
+    const outcome = this.transact((): HoldOutcome => {
+      const existing = this.holds.find(h.holdId);
+      if (existing) {
+        const same = existing.metric === h.metric && existing.quantity === decimal(h.quantity) && existing.projectId === h.projectId;
+        if (!same) return { ok: false, error: "conflict", holdId: h.holdId };
+        return inForce(existing, now) ? { ok: true, hold: existing, created: false } : { ok: false, error: "closed", holdId: h.holdId, status: existing.status === "open" ? "expired" : existing.status };
+      }
+      const governing = this.governing(h.projectId);
+      if (governing?.status === "paused") return { ok: false, error: "refused", refusal: paused(governing) };
+      const meter = meterOf(this.meters, h.metric);
+      if (meter.aggregation !== "sum" && meter.aggregation !== "count") return { ok: false, error: "refused", refusal: notHoldable(meter) };
+      const quantity = decimal(h.quantity);
+      const event: MeterEvent = { eventId: `hold:${h.holdId}`, metric: h.metric, quantity: h.quantity, timestamp: now, projectId: h.projectId, resource: h.resource, costCenterId: h.costCenterId };
+      const breach = this.evaluate(h.metric, quantity, now, governing, meter, () => false, now).find((c) => c.rule.enforcement === "hard" && c.after > c.rule.limit);
+      if (breach) return { ok: false, error: "refused", refusal: quotaExceeded(breach) };
+      const policy = this.wallet.settings().policy;
+      const charge = policy === null ? null : this.price(event, governing, meter, () => false, this.holds.heldQuantity(h.metric, this.scopeOf(governing), now));
+      const amount = Math.max(0, charge?.delta ?? 0);
+      if (charge && amount > 0 && policy === "block") {
+        const available = this.wallet.available(charge.currency, h.metric, now);
+        if (available < amount) return { ok: false, error: "refused", refusal: insufficientCredits(charge, available) };
+      }
+      const hold = this.holds.add({ ...h, quantity, currency: charge?.currency ?? null, amount, createdAt: now, expiresAt: now + h.ttlMs });
+      return { ok: true, hold, created: true };
+    });
+    if (outcome.ok && outcome.created) void this.alarmBy(Date.now() + h.ttlMs);
+    return outcome;
+  }
+
+  /**
+   * Closes an open hold and records `quantity` as one event, in one transaction. Up to the held
+   * quantity it is recorded whatever the limits say now (it was reserved); more is checked like
+   * any event, and if refused, only the held quantity is recorded.
+   */
+  commitHold(holdId: string, c: { quantity: string; eventId: string }, now: number): HoldCommitResult {
+    this.crossed = [];
+    let result: HoldCommitResult;
+    try {
+      result = this.transact((): HoldCommitResult => {
+        const hold = this.holds.find(holdId);
+        if (!hold) return { ok: false, error: "not_found", holdId };
+        if (!inForce(hold, now)) {
+          if (hold.status === "committed" && hold.eventId === c.eventId) {
+            return { ok: true, hold, event: { eventId: c.eventId, status: "duplicate" }, committed: hold.committedQuantity ?? "0", refused: "0" };
+          }
+          return { ok: false, error: "closed", holdId, status: hold.status === "open" ? "expired" : hold.status };
+        }
+        const event: MeterEvent = { eventId: c.eventId, metric: hold.metric, quantity: c.quantity, timestamp: now, projectId: hold.projectId, resource: hold.resource, costCenterId: hold.costCenterId };
+        const asked = decimal(c.quantity);
+        this.holds.close(holdId, "committed", now, { eventId: c.eventId, quantity: c.quantity });
+        let recorded = this.process(event, now, true, asked <= hold.quantity);
+        let committed = c.quantity;
+        let reason: Refusal["code"] | undefined;
+        if (recorded.status === "rejected") {
+          reason = recorded.reason.code;
+          committed = formatDecimal(hold.quantity);
+          this.holds.close(holdId, "committed", now, { eventId: c.eventId, quantity: committed });
+          recorded = this.process({ ...event, quantity: committed }, now, true, true);
+        }
+        // Refused even so (a pause since the hold opened): nothing of the commit stays, the hold stays open.
+        if (recorded.status === "rejected") throw new HoldRefused(recorded.reason);
+        const refused = formatDecimal(asked - decimal(committed));
+        return { ok: true, hold: this.holds.find(holdId)!, event: this.keepCrossings(recorded), committed, refused, ...(reason ? { reason } : {}) };
+      });
+    } catch (err) {
+      if (err instanceof HoldRefused) return { ok: false, error: "refused", refusal: err.refusal };
+      throw err;
+    }
+    return result.ok && this.alertOutbox.length ? { ...result, event: { ...result.event, alerts: this.alertOutbox } } : result;
+  }
+
+  releaseHold(holdId: string, now: number): HoldOutcome {
+    return this.transact((): HoldOutcome => {
+      const hold = this.holds.find(holdId);
+      if (!hold) return { ok: false, error: "not_found", holdId };
+      if (!inForce(hold, now)) return { ok: false, error: "closed", holdId, status: hold.status === "open" ? "expired" : hold.status };
+      this.holds.close(holdId, "released", now);
+      return { ok: true, hold: this.holds.find(holdId)!, created: false };
+    });
+  }
+
+  openHolds(now: number) {
+    return this.holds.active(now);
   }
 
   // ── RPC: the wallet (src/wallet) ───────────────────────────────────────────
@@ -387,22 +489,28 @@ export class TenantMeter extends DurableObject<Bindings> {
     this.alarmSet = false;
     await this.flush();
     const now = Date.now();
-    // On a test clock behind the real time, what is recent is measured on the clock.
-    if (now - Number(this.store.getMeta("pruned_at") ?? 0) >= PRUNE_EVERY_MS) this.prune(Math.min(now, Number(this.store.getMeta("clock") ?? now)));
+    // On a test clock behind the real time, what is recent (and what has expired) is measured on the clock.
+    const tenantNow = Math.min(now, Number(this.store.getMeta("clock") ?? now));
+    if (now - Number(this.store.getMeta("pruned_at") ?? 0) >= PRUNE_EVERY_MS) this.prune(tenantNow);
+    const nextExpiry = this.ctx.storage.transactionSync(() => this.holds.expire(tenantNow));
     if (this.store.hasUnflushed() || this.wallet.notices(1).length > 0) this.scheduleFlush();
+    else if (nextExpiry !== null) await this.alarmBy(now + Math.max(nextExpiry - tenantNow, 1_000));
+  }
+
+  /** Makes sure an alarm runs by `at` (a hold's expiry), keeping an earlier one. */
+  private async alarmBy(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current !== null && current <= at) return;
+    await this.ctx.storage.setAlarm(at);
+    this.alarmSet = true;
   }
 
   // ── the hot path ─────────────────────────────────────────────────────────
 
-  private process(e: MeterEvent, now: number, withTotals: boolean): RecordResult {
+  /** `reserved`: the quantity was reserved by a hold being committed, so limits and the wallet already made room for it. */
+  private process(e: MeterEvent, now: number, withTotals: boolean, reserved = false): RecordResult {
     const governing = this.governing(e.projectId);
-    if (governing?.status === "paused") {
-      return this.refuse(e, now, {
-        code: "SUBSCRIPTION_PAUSED",
-        message: `Subscription ${governing.subscriptionId} is paused; usage is not accepted until it resumes`,
-        details: { subscriptionId: governing.subscriptionId },
-      });
-    }
+    if (governing?.status === "paused") return this.refuse(e, now, paused(governing));
     const meter = meterOf(this.meters, e.metric);
     let value: string | undefined;
     if (meter.aggregation === "unique_count") {
@@ -420,12 +528,12 @@ export class TenantMeter extends DurableObject<Bindings> {
       if (known === undefined) fresh.set(c, (known = !this.store.hasValue(e.metric, value, c.window, c.scope)));
       return known;
     };
-    const checks = this.evaluate(e.metric, quantity, e.timestamp, governing, meter, isNew);
-    const breach = checks.find((c) => c.rule.enforcement === "hard" && c.after > c.rule.limit);
+    const checks = this.evaluate(e.metric, quantity, e.timestamp, governing, meter, isNew, now);
+    const breach = reserved ? undefined : checks.find((c) => c.rule.enforcement === "hard" && c.after > c.rule.limit);
     if (breach) return this.refuse(e, now, quotaExceeded(breach));
     // A duplicate is priced too (cheaply, from cached counters) but never debited: claimEvent refuses it below.
     const charge = this.wallet.settings().policy === null ? null : this.price(e, governing, meter, isNew);
-    if (charge && charge.delta > 0 && this.wallet.settings().policy === "block") {
+    if (charge && charge.delta > 0 && !reserved && this.wallet.settings().policy === "block") {
       const available = this.wallet.available(charge.currency, e.metric, now);
       if (available < charge.delta) return this.refuse(e, now, insufficientCredits(charge, available));
     }
@@ -471,17 +579,21 @@ export class TenantMeter extends DurableObject<Bindings> {
     governing: MeterPlanState | null,
     meter: MeterDef,
     isNew: (c: Counter) => boolean,
+    now: number,
   ): Check[] {
     const checks: Check[] = [];
     for (const rule of rulesFor(metric, governing, this.quotasByMetric.get(metric) ?? [])) {
       const window = rule.period === "billing_period" ? billingWindow(governing, ts) : calendarWindow(rule.period, ts);
       if (!window) continue;
-      const counter = this.counter(metric, rule.source === "plan" ? this.scopeOf(governing) : ALL, window);
-      const before = meteredValue(counter.agg, meter.aggregation, counter.unique);
+      const scope = rule.source === "plan" ? this.scopeOf(governing) : ALL;
+      const counter = this.counter(metric, scope, window);
+      // Open holds count as used (they can only be on additive meters, whose value grows by their quantity).
+      const held = contains(window, now) ? this.holds.heldQuantity(metric, scope, now) : 0n;
+      const before = meteredValue(counter.agg, meter.aggregation, counter.unique) + held;
       const after =
         meter.aggregation === "unique_count"
           ? before + (isNew(counter) ? SCALE : 0n)
-          : meteredValue(addEvent(copyAggregate(counter.agg), quantity, ts, this.seq + 1), meter.aggregation);
+          : meteredValue(addEvent(copyAggregate(counter.agg), quantity, ts, this.seq + 1), meter.aggregation) + held;
       checks.push({ rule, window, counter, before, after });
     }
     return checks;
@@ -495,7 +607,7 @@ export class TenantMeter extends DurableObject<Bindings> {
    * no wallet, no priced meter, usage not billed now (a free trial), or an event dated
    * outside the version's part of the period (its invoice bills it; the balance pays then).
    */
-  private price(e: MeterEvent, governing: MeterPlanState | null, meter: MeterDef, isNew: (c: Counter) => boolean): Charge | null {
+  private price(e: MeterEvent, governing: MeterPlanState | null, meter: MeterDef, isNew: (c: Counter) => boolean, held = 0n): Charge | null {
     if (!governing?.currency || governing.pricedFrom === null || governing.pricedFrom === undefined) return null;
     const planMeter = governing.meters.find((m) => m.metric === e.metric);
     if (!planMeter?.price) return null;
@@ -504,15 +616,17 @@ export class TenantMeter extends DurableObject<Bindings> {
     const from = window.start === governing.periodStart ? Math.max(governing.pricedFrom, window.start) : window.start;
     if (e.timestamp < from) return null;
     const counter = this.counter(e.metric, this.scopeOf(governing), { start: from, end: window.end });
-    const before = meteredValue(counter.agg, meter.aggregation, counter.unique);
+    const counted = meteredValue(counter.agg, meter.aggregation, counter.unique);
     const after =
       meter.aggregation === "unique_count"
-        ? before + (isNew(counter) ? SCALE : 0n)
-        : meteredValue(addEvent(copyAggregate(counter.agg), decimal(e.quantity), e.timestamp, this.seq + 1), meter.aggregation);
+        ? counted + (isNew(counter) ? SCALE : 0n)
+        : meteredValue(addEvent(copyAggregate(counter.agg), decimal(e.quantity), e.timestamp, this.seq + 1), meter.aggregation) + held;
     const mode = governing.roundingMode ?? "half_up";
-    counter.cost ??= costOf(planMeter, formatDecimal(before), mode);
+    counter.cost ??= costOf(planMeter, formatDecimal(counted), mode);
+    // A hold is priced on top of what other holds reserve (held > 0 only for holds).
+    const before = held === 0n ? counter.cost : costOf(planMeter, formatDecimal(counted + held), mode);
     const cost = costOf(planMeter, formatDecimal(after), mode);
-    return { meter: planMeter, counter, after: cost, delta: cost - counter.cost, currency: governing.currency, subscriptionId: governing.subscriptionId, periodStart: window.start };
+    return { meter: planMeter, counter, after: cost, delta: cost - before, currency: governing.currency, subscriptionId: governing.subscriptionId, periodStart: window.start };
   }
 
   /** Debits (or, for a negative marginal price, gives back) the event's price, and notes thresholds it crossed. */
@@ -683,6 +797,7 @@ export class TenantMeter extends DurableObject<Bindings> {
       this.hot.clear();
       this.counters.clear();
       this.wallet.forget();
+      this.holds.forget();
       this.alertOutbox = JSON.parse(String(this.store.getMeta("alert_outbox") ?? "[]")) as AlertCrossing[];
       throw err;
     }
@@ -800,6 +915,7 @@ export class TenantMeter extends DurableObject<Bindings> {
     const bucketsBefore = Math.min(now - BUCKET_RETENTION_MS, ...periodStarts);
     this.ctx.storage.transactionSync(() => {
       this.store.prune(now - RETENTION_MS, bucketsBefore, now - 3 * RETENTION_MS);
+      this.holds.prune(now - RETENTION_MS);
       this.store.setMeta("pruned_at", Date.now());
     });
     this.hot.clear();
@@ -825,6 +941,29 @@ function quotaExceeded(c: Check): Refusal {
       quotaId: c.rule.id,
       period: c.rule.period,
     },
+  };
+}
+
+/** Thrown inside a commit's transaction to roll all of it back. */
+class HoldRefused extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(refusal.message);
+  }
+}
+
+function paused(governing: MeterPlanState): Refusal {
+  return {
+    code: "SUBSCRIPTION_PAUSED",
+    message: `Subscription ${governing.subscriptionId} is paused; usage is not accepted until it resumes`,
+    details: { subscriptionId: governing.subscriptionId },
+  };
+}
+
+function notHoldable(meter: MeterDef): Refusal {
+  return {
+    code: "VALIDATION_ERROR",
+    message: `Metric ${meter.metric} aggregates by ${meter.aggregation}: only sum and count meters can be held`,
+    details: [{ path: "metric", message: "holds need a sum or count meter", code: "not_holdable" }],
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Aggregation } from "../plans/schemas";
 import type { AlertCrossing } from "./alert-rules";
 import type { QuotaPeriod, QuotaSource } from "../quotas/rules";
+import type { Hold } from "./holds";
 
 /** A validated usage event as the Worker hands it to the tenant's meter (and puts on the queue). */
 export interface MeterEvent {
@@ -122,3 +123,15 @@ export interface PendingUsage {
   values: RollupValue[];
   aggregations: Record<string, Aggregation>;
 }
+
+/** What the meter answers to opening, committing or releasing a hold (src/metering/holds.ts). */
+export type HoldOutcome =
+  | { ok: true; hold: Hold; created: boolean }
+  | { ok: false; error: "not_found"; holdId: string }
+  | { ok: false; error: "conflict"; holdId: string }
+  | { ok: false; error: "closed"; holdId: string; status: Hold["status"] }
+  | { ok: false; error: "refused"; refusal: Refusal };
+
+export type HoldCommitResult =
+  | { ok: true; hold: Hold; event: RecordedEvent; committed: string; refused: string; reason?: Refusal["code"] }
+  | Exclude<HoldOutcome, { ok: true }>;

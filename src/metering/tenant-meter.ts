@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../env";
 import { log } from "../http/logger";
-import { rulesFor, type QuotaDefinition, type QuotaRule } from "../quotas/rules";
+import { COST_METRIC, rulesFor, type QuotaDefinition, type QuotaRule } from "../quotas/rules";
 import { addEvent, copyAggregate, meteredValue, type Aggregate } from "./aggregate";
 import type { AlertCrossing, MeterAlertRule } from "./alert-rules";
 import { writeRollups } from "./flush";
@@ -189,6 +189,7 @@ export class TenantMeter extends DurableObject<Bindings> {
     const out: QuotaUsage[] = [];
     const tenantWide = this.governing(null);
     for (const defs of this.quotasByMetric.values()) {
+      if (defs[0]!.metric === COST_METRIC) continue;
       for (const rule of rulesFor(defs[0]!.metric, null, defs)) {
         const window = rule.period === "billing_period" ? billingWindow(tenantWide, now) : calendarWindow(rule.period, now);
         if (window) out.push(this.usageOf(rule, window, this.currentValue(rule.metric, ALL, window)));
@@ -201,6 +202,12 @@ export class TenantMeter extends DurableObject<Bindings> {
         const window = billingWindow(state, now);
         if (rule && window) out.push(this.usageOf(rule, window, this.currentValue(m.metric, this.scopeOf(state), window)));
       }
+    }
+    const window = tenantWide && pricingWindow(tenantWide, now);
+    for (const q of this.quotasByMetric.get(COST_METRIC) ?? []) {
+      const spent = window ? this.spent(tenantWide, window, now) : 0;
+      const rule = rulesFor(COST_METRIC, null, [q])[0]!;
+      out.push(this.usageOf(rule, window || calendarWindow("month", now), BigInt(spent) * SCALE));
     }
     return out;
   }
@@ -356,8 +363,11 @@ export class TenantMeter extends DurableObject<Bindings> {
       const breach = this.evaluate(h.metric, quantity, now, governing, meter, () => false, now).find((c) => c.rule.enforcement === "hard" && c.after > c.rule.limit);
       if (breach) return { ok: false, error: "refused", refusal: quotaExceeded(breach) };
       const policy = this.wallet.settings().policy;
-      const charge = policy === null ? null : this.price(event, governing, meter, () => false, this.holds.heldQuantity(h.metric, this.scopeOf(governing), now));
+      const caps = this.quotasByMetric.get(COST_METRIC);
+      const charge = policy === null && !caps ? null : this.price(event, governing, meter, () => false, this.holds.heldQuantity(h.metric, this.scopeOf(governing), now));
       const amount = Math.max(0, charge?.delta ?? 0);
+      const cap = charge && amount > 0 && caps ? this.capBreach(caps, governing!, charge, now) : null;
+      if (cap) return { ok: false, error: "refused", refusal: cap };
       if (charge && amount > 0 && policy === "block") {
         const available = this.wallet.available(charge.currency, h.metric, now);
         if (available < amount) return { ok: false, error: "refused", refusal: insufficientCredits(charge, available) };
@@ -531,11 +541,18 @@ export class TenantMeter extends DurableObject<Bindings> {
     const checks = this.evaluate(e.metric, quantity, e.timestamp, governing, meter, isNew, now);
     const breach = reserved ? undefined : checks.find((c) => c.rule.enforcement === "hard" && c.after > c.rule.limit);
     if (breach) return this.refuse(e, now, quotaExceeded(breach));
-    // A duplicate is priced too (cheaply, from cached counters) but never debited: claimEvent refuses it below.
-    const charge = this.wallet.settings().policy === null ? null : this.price(e, governing, meter, isNew);
-    if (charge && charge.delta > 0 && !reserved && this.wallet.settings().policy === "block") {
-      const available = this.wallet.available(charge.currency, e.metric, now);
-      if (available < charge.delta) return this.refuse(e, now, insufficientCredits(charge, available));
+    // Priced when a wallet or a spend cap needs it. A duplicate is priced too (cheaply, from
+    // cached counters) but never debited: claimEvent refuses it below.
+    const policy = this.wallet.settings().policy;
+    const caps = this.quotasByMetric.get(COST_METRIC);
+    const charge = policy === null && !caps ? null : this.price(e, governing, meter, isNew);
+    if (charge && charge.delta > 0 && !reserved) {
+      const cap = caps && this.capBreach(caps, governing!, charge, now);
+      if (cap) return this.refuse(e, now, cap);
+      if (policy === "block") {
+        const available = this.wallet.available(charge.currency, e.metric, now);
+        if (available < charge.delta) return this.refuse(e, now, insufficientCredits(charge, available));
+      }
     }
     if (!this.store.claimEvent(e.eventId, now, { dims, at: e.timestamp, seq: this.seq + 1, quantity: e.quantity, value })) {
       return withTotals ? this.withTotals({ eventId: e.eventId, status: "duplicate" }, e, governing, meter, checks, false) : { eventId: e.eventId, status: "duplicate" };
@@ -553,7 +570,11 @@ export class TenantMeter extends DurableObject<Bindings> {
     for (const c of matching) if (isNew(c)) c.unique++;
     for (const c of matching) addEvent(c.agg, quantity, e.timestamp, seq);
     if (value !== undefined) this.store.addValue(dims, value);
-    if (charge) this.debit(e, charge, now);
+    if (charge) {
+      if (caps && charge.delta > 0) this.noteCapCrossings(caps, governing!, charge, now);
+      charge.counter.cost = charge.after;
+      if (policy !== null) this.debit(e, charge, now);
+    }
     this.noteCrossings(alerts, meter, now);
     for (const c of checks) {
       if (c.rule.enforcement === "soft" && c.before <= c.rule.limit && c.after > c.rule.limit) {
@@ -611,11 +632,9 @@ export class TenantMeter extends DurableObject<Bindings> {
     if (!governing?.currency || governing.pricedFrom === null || governing.pricedFrom === undefined) return null;
     const planMeter = governing.meters.find((m) => m.metric === e.metric);
     if (!planMeter?.price) return null;
-    const window = billingWindow(governing, e.timestamp);
-    if (!window) return null;
-    const from = window.start === governing.periodStart ? Math.max(governing.pricedFrom, window.start) : window.start;
-    if (e.timestamp < from) return null;
-    const counter = this.counter(e.metric, this.scopeOf(governing), { start: from, end: window.end });
+    const window = pricingWindow(governing, e.timestamp);
+    if (!window || e.timestamp < window.start) return null;
+    const counter = this.counter(e.metric, this.scopeOf(governing), window);
     const counted = meteredValue(counter.agg, meter.aggregation, counter.unique);
     const after =
       meter.aggregation === "unique_count"
@@ -626,18 +645,52 @@ export class TenantMeter extends DurableObject<Bindings> {
     // A hold is priced on top of what other holds reserve (held > 0 only for holds).
     const before = held === 0n ? counter.cost : costOf(planMeter, formatDecimal(counted + held), mode);
     const cost = costOf(planMeter, formatDecimal(after), mode);
-    return { meter: planMeter, counter, after: cost, delta: cost - before, currency: governing.currency, subscriptionId: governing.subscriptionId, periodStart: window.start };
+    const periodStart = billingWindow(governing, e.timestamp)!.start;
+    return { meter: planMeter, counter, after: cost, delta: cost - before, currency: governing.currency, subscriptionId: governing.subscriptionId, periodStart };
   }
 
   /** Debits (or, for a negative marginal price, gives back) the event's price, and notes thresholds it crossed. */
   private debit(e: MeterEvent, charge: Charge, now: number): void {
-    charge.counter.cost = charge.after;
     if (charge.delta === 0) return;
     const ctx = { currency: charge.currency, metric: e.metric, eventId: e.eventId, subscriptionId: charge.subscriptionId, periodStart: charge.periodStart, now };
     const before = this.wallet.total(charge.currency, now);
     if (charge.delta > 0) this.wallet.debit(ctx, charge.delta);
     else this.wallet.reverse(ctx, -charge.delta);
     if (this.wallet.noteThresholds(charge.currency, before, now).length) this.scheduleFlush();
+  }
+
+  /**
+   * What the governing subscription's priced usage has cost so far in the pricing window of
+   * `charge`, as its invoice lines will price it (each meter rounded once), plus what open
+   * holds reserve: what a spend cap compares.
+   */
+  private spent(governing: MeterPlanState, window: Window, now: number): number {
+    let cost = 0;
+    const mode = governing.roundingMode ?? "half_up";
+    for (const m of governing.meters) {
+      if (!m.price) continue;
+      const c = this.counter(m.metric, this.scopeOf(governing), window);
+      cost += c.cost ??= costOf(m, formatDecimal(meteredValue(c.agg, meterOf(this.meters, m.metric).aggregation, c.unique)), mode);
+    }
+    return cost + (governing.currency ? this.holds.heldAmount(governing.currency, now) : 0);
+  }
+
+  /** The first hard spend cap `charge` would pass. */
+  private capBreach(caps: readonly QuotaDefinition[], governing: MeterPlanState, charge: Charge, now: number): Refusal | null {
+    const spent = this.spent(governing, charge.counter.window, now);
+    const cap = caps.find((q) => q.enforcement === "hard" && spent + charge.delta > Number(q.limit));
+    return cap ? spendCapExceeded(cap, spent, charge) : null;
+  }
+
+  /** Soft spend caps the accepted `charge` passed are recorded once per window, like soft quotas. */
+  private noteCapCrossings(caps: readonly QuotaDefinition[], governing: MeterPlanState, charge: Charge, now: number): void {
+    const spent = this.spent(governing, charge.counter.window, now);
+    for (const q of caps) {
+      const limit = Number(q.limit);
+      if (q.enforcement === "soft" && spent <= limit && spent + charge.delta > limit) {
+        this.store.recordCrossing({ quotaId: q.id, windowStart: charge.counter.window.start, metric: COST_METRIC, at: now, current: String(spent + charge.delta), limit: q.limit });
+      }
+    }
   }
 
   /**
@@ -941,6 +994,27 @@ function quotaExceeded(c: Check): Refusal {
       quotaId: c.rule.id,
       period: c.rule.period,
     },
+  };
+}
+
+/**
+ * Where the governing plan version prices usage in the billing period containing `ts`: from
+ * when it began billing usage there (a plan change starts a new count) to the period's end.
+ * Null when usage is not billed now.
+ */
+function pricingWindow(governing: MeterPlanState, ts: number): Window | null {
+  if (governing.pricedFrom === null || governing.pricedFrom === undefined) return null;
+  const window = billingWindow(governing, ts);
+  if (!window) return null;
+  return window.start === governing.periodStart ? { start: Math.max(governing.pricedFrom, window.start), end: window.end } : window;
+}
+
+function spendCapExceeded(cap: QuotaDefinition, spent: number, charge: Charge): Refusal {
+  const limit = Number(cap.limit);
+  return {
+    code: "SPEND_CAP_EXCEEDED",
+    message: `Spend cap reached: this usage of ${charge.meter.metric} costs ${charge.delta} and ${spent} of ${limit} ${charge.currency} (minor units) is spent this billing period`,
+    details: { quotaId: cap.id, limit, current: spent, needed: charge.delta, currency: charge.currency, resetsAt: iso(charge.counter.window.end) },
   };
 }
 

@@ -33,6 +33,7 @@ export type Refusal =
   | { code: "QUOTA_EXCEEDED"; message: string; details: QuotaExceededDetails }
   | { code: "SUBSCRIPTION_PAUSED"; message: string; details: { subscriptionId: string } }
   | { code: "INSUFFICIENT_CREDITS"; message: string; details: { metric: string; needed: number; available: number; currency: string } }
+  | { code: "SPEND_CAP_EXCEEDED"; message: string; details: { quotaId: string; limit: number; current: number; needed: number; currency: string; resetsAt: string } }
   | { code: "VALIDATION_ERROR"; message: string; details: Array<{ path: string; message: string; code: string }> };
 
 export type EventOutcome =

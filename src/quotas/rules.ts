@@ -6,6 +6,12 @@ export type Enforcement = "hard" | "soft";
 /** `plan`: a limit of the tenant's plan; `tenant`: a cap the tenant set itself; `operator`: set by an admin. */
 export type QuotaSource = "plan" | "tenant" | "operator";
 
+/**
+ * The metric a spend cap is stored and pushed under: a cap on the period's priced usage in
+ * minor units, not on a metric (metric names start with a letter, so it cannot clash).
+ */
+export const COST_METRIC = "$cost";
+
 /** An explicit quota as the tenant's meter keeps it (synced from D1 `quotas`). */
 export interface QuotaDefinition {
   id: string;

@@ -9,15 +9,28 @@ export const EnforcementSchema = z
   .enum(["hard", "soft"])
   .openapi({ description: "hard: refuse the event that would exceed the limit (402); soft: accept and record the crossing" });
 
+export const QuotaType = z.enum(["usage", "cost"]).openapi({
+  description: "usage: a limit on a metric's quantity; cost: a spend cap on the billing period's priced usage, in minor units of the plan's currency",
+});
+
 export const CreateQuota = z
   .object({
     tenantId: TenantId,
-    metric: MetricName,
+    type: QuotaType.default("usage"),
+    metric: MetricName.optional().describe("Required for a usage quota; none for a cost cap"),
     limit: Quantity.openapi({ example: 100000 }),
     period: QuotaPeriodSchema.default("billing_period"),
     enforcement: EnforcementSchema.default("hard"),
   })
   .strict()
+  .superRefine((q, ctx) => {
+    if (q.type === "usage" && q.metric === undefined) ctx.addIssue({ code: "custom", path: ["metric"], message: "required for a usage quota" });
+    if (q.type === "cost") {
+      if (q.metric !== undefined) ctx.addIssue({ code: "custom", path: ["metric"], message: "a cost cap covers every priced metric: leave it out" });
+      if (!Number.isInteger(q.limit)) ctx.addIssue({ code: "custom", path: ["limit"], message: "a cost cap is in whole minor units" });
+      if (q.period !== "billing_period") ctx.addIssue({ code: "custom", path: ["period"], message: "a cost cap runs over the billing period" });
+    }
+  })
   .openapi("CreateQuota");
 export type CreateQuota = z.infer<typeof CreateQuota>;
 
@@ -35,8 +48,9 @@ export const Quota = z
   .object({
     id: z.string(),
     tenantId: z.string(),
-    metric: z.string(),
-    limit: z.number(),
+    type: QuotaType,
+    metric: z.string().nullable().describe("null for a cost cap"),
+    limit: z.number().describe("Quantity, or minor units for a cost cap"),
     period: QuotaPeriodSchema,
     enforcement: EnforcementSchema,
     source: z

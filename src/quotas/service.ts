@@ -4,12 +4,13 @@ import { database } from "../db/client";
 import { iso } from "../lib/time";
 import type { Bindings, Principal } from "../env";
 import { isAdmin } from "../http/auth";
-import { ApiError, conflict, notFound } from "../http/errors";
+import { ApiError, badRequest, conflict, notFound } from "../http/errors";
 import { formatDecimal, quantityFromNumber, toNumber, decimal } from "../metering/quantity";
 import type { CheckResult, QuotaUsage } from "../metering/types";
 import { newId } from "../lib/ids";
 import { outboxSelectStatement } from "../outbox";
 import { METER_QUOTAS_KIND, meterQuotasStatement, syncMeterQuotas } from "./meter-sync";
+import { COST_METRIC } from "./rules";
 import type { CreateQuota, Quota, UpdateQuota } from "./schemas";
 import { quotas, type QuotaRow } from "./table";
 
@@ -21,10 +22,12 @@ const limitText = (limit: number) => formatDecimal(quantityFromNumber(limit)!);
 
 function toQuota(tenantId: string, row: QuotaRow | null, usage: QuotaUsage | undefined, plan?: QuotaUsage): Quota {
   const u = usage ?? plan;
+  const metric = row?.metric ?? plan!.metric;
   return {
     id: row?.id ?? plan!.quotaId,
     tenantId,
-    metric: row?.metric ?? plan!.metric,
+    type: metric === COST_METRIC ? "cost" : "usage",
+    metric: metric === COST_METRIC ? null : metric,
     limit: row ? toNumber(decimal(row.limitValue)) : plan!.limit,
     period: row?.period ?? plan!.period,
     enforcement: row?.enforcement ?? plan!.enforcement,
@@ -65,6 +68,7 @@ async function withUsage(env: Bindings, row: QuotaRow, now: number): Promise<Quo
 export async function createQuota(env: Bindings, principal: Principal, input: CreateQuota, now: number): Promise<Quota> {
   const source = isAdmin(principal) ? "operator" : "tenant";
   const id = `qt_${crypto.randomUUID().replaceAll("-", "")}`;
+  const metric = input.type === "cost" ? COST_METRIC : input.metric!;
   const db = database(env.DB);
   // One conditional statement: the per-tenant cap holds under concurrent creates. The meter's
   // outbox row is written in the same batch, and only when the quota was.
@@ -73,7 +77,7 @@ export async function createQuota(env: Bindings, principal: Principal, input: Cr
     db
       .insert(quotas)
       .select(
-        sql`SELECT ${id}, ${input.tenantId}, ${input.metric}, ${limitText(input.limit)}, ${input.period}, ${input.enforcement}, ${source}, ${now}, ${now}
+        sql`SELECT ${id}, ${input.tenantId}, ${metric}, ${limitText(input.limit)}, ${input.period}, ${input.enforcement}, ${source}, ${now}, ${now}
           WHERE (SELECT COUNT(*) FROM ${quotas} WHERE ${quotas.tenantId} = ${input.tenantId}) < ${MAX_QUOTAS_PER_TENANT}`,
       )
       .onConflictDoNothing(),
@@ -93,14 +97,15 @@ export async function createQuota(env: Bindings, principal: Principal, input: Cr
       .where(
         and(
           eq(quotas.tenantId, input.tenantId),
-          eq(quotas.metric, input.metric),
+          eq(quotas.metric, metric),
           eq(quotas.period, input.period),
           eq(quotas.source, source),
         ),
       )
       .get();
     if (existing) {
-      throw conflict(`A ${input.period} quota on ${input.metric} already exists; update it instead`, { quotaId: existing.id });
+      const what = input.type === "cost" ? "cost cap" : `quota on ${metric}`;
+      throw conflict(`A ${input.period} ${what} already exists; update it instead`, { quotaId: existing.id });
     }
     throw conflict(`A tenant may have at most ${MAX_QUOTAS_PER_TENANT} quotas`);
   }
@@ -131,6 +136,7 @@ async function ownedQuota(env: Bindings, principal: Principal, id: string): Prom
 
 export async function updateQuota(env: Bindings, principal: Principal, id: string, patch: UpdateQuota, now: number): Promise<Quota> {
   const row = await ownedQuota(env, principal, id);
+  if (row.metric === COST_METRIC) assertCostCap(patch);
   const db = database(env.DB);
   let updated: QuotaRow | undefined;
   try {
@@ -157,6 +163,16 @@ export async function updateQuota(env: Bindings, principal: Principal, id: strin
   if (!updated) throw notFound("Quota", id);
   await syncMeterQuotas(db, env, row.tenantId);
   return withUsage(env, updated, now);
+}
+
+/** A cost cap stays in whole minor units over the billing period. */
+function assertCostCap(patch: UpdateQuota): void {
+  if (patch.limit !== undefined && !Number.isInteger(patch.limit)) {
+    throw badRequest("A cost cap is in whole minor units", [{ path: "limit", message: "must be an integer (minor units)", code: "custom" }]);
+  }
+  if (patch.period !== undefined && patch.period !== "billing_period") {
+    throw badRequest("A cost cap runs over the billing period", [{ path: "period", message: "must be billing_period", code: "custom" }]);
+  }
 }
 
 export async function deleteQuota(env: Bindings, principal: Principal, id: string, now: number): Promise<{ id: string; deleted: true }> {

@@ -1,6 +1,7 @@
 import type { Bindings } from "../env";
 import { log } from "../http/logger";
 import { recordAlertCrossings } from "../realtime/alerts";
+import { tellWalletNotices } from "../wallet";
 import { noteQuotaRefusals } from "../webhooks/quota-events";
 import { asUsageMessage } from "./enqueue";
 import { tenantNow } from "../clock";
@@ -38,6 +39,7 @@ export async function consumeUsageBatch(batch: MessageBatch<unknown>, env: Bindi
         // Stored before the ack: if this fails the batch is retried and the meter, which keeps
         // unacknowledged crossings, reports them again.
         if (result.alerts) await recordAlertCrossings(env, tenantId, result.alerts);
+        await tellWalletNotices(env, tenantId, result.notices);
         if (result.rejected > 0) await noteQuotaRefusals(env, tenantId, result.refusals, events);
         for (const m of messages) m.ack();
         if (result.rejected > 0) {

@@ -1,6 +1,9 @@
 import type { Bindings } from "../env";
 import { ApiError, conflict, invalidState, notFound } from "../http/errors";
 import { iso } from "../lib/time";
+import { log } from "../http/logger";
+import { recordAlertCrossings } from "../realtime/alerts";
+import { tellWalletNotices } from "../wallet";
 import type { CreateHold } from "./hold-schemas";
 import type { Hold } from "./holds";
 import { formatDecimal, quantityFromNumber } from "./quantity";
@@ -52,7 +55,9 @@ export async function createHold(env: Bindings, tenantId: string, input: CreateH
 export async function commitHold(env: Bindings, tenantId: string, holdId: string, input: { quantity: number; eventId?: string }, now: number) {
   const result: HoldCommitResult = await meterOf(env, tenantId).commitHold(holdId, { quantity: formatDecimal(quantityFromNumber(input.quantity)!), eventId: input.eventId ?? `hold:${holdId}` }, now);
   if (!result.ok) failure(result);
-  const { alerts: _, ...event } = result.event;
+  const { alerts, notices, ...event } = result.event;
+  await tellWalletNotices(env, tenantId, notices);
+  if (alerts) await recordAlertCrossings(env, tenantId, alerts).catch((err: Error) => log("warn", "alert.persist_deferred", { tenant: tenantId, error: err.message }));
   return { hold: toHold(result.hold), event, committed: result.committed, refused: result.refused, ...(result.reason ? { reason: result.reason } : {}) };
 }
 

@@ -3,6 +3,7 @@ import { recordAlertCrossings } from "../realtime/alerts";
 import { ApiError } from "../http/errors";
 import { log } from "../http/logger";
 import { noteQuotaRefusals } from "../webhooks/quota-events";
+import { tellWalletNotices } from "../wallet";
 import { enqueueUsage, type UsageMessage } from "./enqueue";
 import { toMeterEvents } from "./events";
 import type { UsageEventInput } from "./schemas";
@@ -14,7 +15,8 @@ export const meterOf = (env: Bindings, tenantId: string) => env.TENANT_METER.get
 export async function recordUsage(env: Bindings, tenantId: string, input: UsageEventInput, now: number): Promise<RecordedEvent> {
   const [event] = toMeterEvents([input], now);
   const result = await meterOf(env, tenantId).record(event!, now);
-  const { alerts, ...recorded } = result;
+  const { alerts, notices, ...recorded } = result;
+  await tellWalletNotices(env, tenantId, notices);
   // The meter keeps crossings until they are stored; a failure here leaves them to the hourly sweep.
   if (alerts) await recordAlertCrossings(env, tenantId, alerts).catch((err: Error) => log("warn", "alert.persist_deferred", { tenant: tenantId, error: err.message }));
   if (recorded.status === "rejected") {

@@ -97,6 +97,8 @@ export class TenantMeter extends DurableObject<Bindings> {
   private alertsByMetric = new Map<string, MeterAlertRule[]>();
   /** Alert crossings of the running record/ingest call. */
   private crossed: AlertCrossing[] = [];
+  /** Wallet notices (thresholds, top-ups) of the running call. */
+  private noticed: WalletNotice[] = [];
   /**
    * Crossings not yet acknowledged as stored in D1 (meta `alert_outbox`), written in the
    * transaction of the event that crossed: a caller that fails to store them gets them again
@@ -138,13 +140,15 @@ export class TenantMeter extends DurableObject<Bindings> {
   /** Records one event and answers with its outcome and the metric's new totals. */
   record(event: MeterEvent, now: number): RecordResult {
     this.crossed = [];
-    const result = this.transact(() => this.keepCrossings(this.process(event, now, true)));
+    this.noticed = [];
+    const result = this.withNotices(this.transact(() => this.keepCrossings(this.process(event, now, true))));
     return this.alertOutbox.length ? { ...result, alerts: this.alertOutbox } : result;
   }
 
   /** Records a batch atomically: on any failure nothing of it is kept, so the queue can simply retry it. */
   ingest(events: MeterEvent[], now: number): IngestResult {
     this.crossed = [];
+    this.noticed = [];
     const result = this.transact(() => {
       const result: IngestResult = { accepted: 0, duplicates: 0, rejected: 0, refusals: [] };
       for (const event of events) {
@@ -157,7 +161,8 @@ export class TenantMeter extends DurableObject<Bindings> {
       }
       return this.keepCrossings(result);
     });
-    return this.alertOutbox.length ? { ...result, alerts: this.alertOutbox } : result;
+    const told = this.withNotices(result);
+    return this.alertOutbox.length ? { ...told, alerts: this.alertOutbox } : told;
   }
 
   /** Would `quantity` more of `metric` be allowed now? Records nothing. */
@@ -386,6 +391,7 @@ export class TenantMeter extends DurableObject<Bindings> {
    */
   commitHold(holdId: string, c: { quantity: string; eventId: string }, now: number): HoldCommitResult {
     this.crossed = [];
+    this.noticed = [];
     let result: HoldCommitResult;
     try {
       result = this.transact((): HoldCommitResult => {
@@ -479,6 +485,22 @@ export class TenantMeter extends DurableObject<Bindings> {
     });
     if (result.notices.length) this.scheduleFlush();
     return result;
+  }
+
+  /** The caller wrote these notices to D1. */
+  ackWalletNotices(ids: string[]): void {
+    this.ctx.storage.transactionSync(() => this.wallet.ackNotices(ids));
+  }
+
+  /**
+   * A top-up's charge ended: paid (`grant` is the credit it buys, granted once) or failed (auto
+   * top-up stops until its settings are saved again). False when it is not the one in flight.
+   */
+  endTopUp(topUpId: string, outcome: { grant: GrantInput } | { failure: string }, now: number): boolean {
+    return this.ctx.storage.transactionSync(() => {
+      if ("grant" in outcome) this.wallet.grant(outcome.grant, now);
+      return this.wallet.endTopUp(topUpId, "failure" in outcome ? outcome.failure : null, now);
+    });
   }
 
   /** A voided invoice gives back what it took from the wallet (once). */
@@ -656,7 +678,17 @@ export class TenantMeter extends DurableObject<Bindings> {
     const before = this.wallet.total(charge.currency, now);
     if (charge.delta > 0) this.wallet.debit(ctx, charge.delta);
     else this.wallet.reverse(ctx, -charge.delta);
-    if (this.wallet.noteThresholds(charge.currency, before, now).length) this.scheduleFlush();
+    const notices = this.wallet.noteThresholds(charge.currency, before, now);
+    const topUp = this.wallet.requestTopUp(charge.currency, before, now);
+    if (topUp) notices.push(topUp);
+    this.noticed.push(...notices);
+  }
+
+  /** This call's wallet notices, for its caller to write to D1 at once (the alarm writes whatever it does not). */
+  private withNotices<T extends object>(result: T): T & { notices?: WalletNotice[] } {
+    if (this.noticed.length === 0) return result;
+    this.scheduleFlush();
+    return { ...result, notices: this.noticed };
   }
 
   /**
@@ -949,7 +981,7 @@ export class TenantMeter extends DurableObject<Bindings> {
 
   private async flushNow(): Promise<void> {
     for (let notices = this.wallet.notices(100); notices.length > 0; notices = this.wallet.notices(100)) {
-      await writeWalletNotices(this.env, this.tenantId, notices);
+      await writeWalletNotices(this.env, this.tenantId, notices, { wake: true });
       this.ctx.storage.transactionSync(() => this.wallet.ackNotices(notices.map((n) => n.id)));
     }
     for (;;) {

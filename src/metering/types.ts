@@ -2,6 +2,7 @@ import type { Aggregation } from "../plans/schemas";
 import type { AlertCrossing } from "./alert-rules";
 import type { QuotaPeriod, QuotaSource } from "../quotas/rules";
 import type { Hold } from "./holds";
+import type { WalletNotice } from "../wallet/types";
 
 /** A validated usage event as the Worker hands it to the tenant's meter (and puts on the queue). */
 export interface MeterEvent {
@@ -56,7 +57,7 @@ export interface QuotaUsage {
 }
 
 /** The answer to one recorded event: its outcome plus, once recorded, the metric's new totals. */
-export type RecordResult = RecordedEvent | (Extract<EventOutcome, { status: "rejected" }> & { alerts?: AlertCrossing[] });
+export type RecordResult = RecordedEvent | (Extract<EventOutcome, { status: "rejected" }> & { alerts?: AlertCrossing[]; notices?: WalletNotice[] });
 
 export interface RecordedEvent {
   eventId: string;
@@ -66,6 +67,8 @@ export interface RecordedEvent {
   quotas?: QuotaUsage[];
   /** Usage alerts crossed and not yet acknowledged as stored (src/realtime stores them; not part of the HTTP answer). */
   alerts?: AlertCrossing[];
+  /** Wallet notices of this call (thresholds crossed, a top-up to charge), for the caller to write to D1. */
+  notices?: WalletNotice[];
 }
 
 export interface IngestResult {
@@ -76,6 +79,7 @@ export interface IngestResult {
   refusals: Array<Extract<EventOutcome, { status: "rejected" }>>;
   /** Usage alerts the batch crossed. */
   alerts?: AlertCrossing[];
+  notices?: WalletNotice[];
 }
 
 export interface CheckResult {

@@ -3,7 +3,7 @@ import type { Bindings } from "../env";
 import { log } from "../http/logger";
 import { deliverMeterQuotas, METER_QUOTAS_KIND } from "../quotas/meter-sync";
 import { deliverMeterState, METER_STATE_KIND } from "../subscriptions/meter-sync";
-import { deliverCarryForward, deliverRestore, WALLET_GRANT_KIND, WALLET_RESTORE_KIND } from "../wallet";
+import { deliverCarryForward, deliverRestore, deliverTopUp, TOP_UP_KIND, WALLET_GRANT_KIND, WALLET_RESTORE_KIND } from "../wallet";
 import { deliverEndpoint, EVENT_KIND, EVENT_RETENTION_MS, fanOutEvent, pruneDeliveries, wakeDueEndpoints, wakeEndpoints } from "../webhooks";
 import { dispatchOutbox, pruneOutbox, SWEEP_LIMIT, type OutboxHandler, type OutboxQueueMessage } from "./dispatcher";
 
@@ -14,6 +14,7 @@ export const OUTBOX_HANDLERS: Record<string, OutboxHandler> = {
   [METER_QUOTAS_KIND]: deliverMeterQuotas,
   [WALLET_GRANT_KIND]: deliverCarryForward,
   [WALLET_RESTORE_KIND]: deliverRestore,
+  [TOP_UP_KIND]: deliverTopUp,
 };
 
 /** At most this many pages of due rows per sweep (a page is what one dispatchOutbox call takes). */

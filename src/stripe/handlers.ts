@@ -5,7 +5,8 @@ import { invoiceEventStatement } from "../invoices/events";
 import { findInvoice } from "../invoices";
 import { findSubscription } from "../subscriptions/queries";
 import { markPastDue, recoverFromPastDue } from "../subscriptions/service";
-import { coversAmountDue } from "./amounts";
+import { completeTopUp, failTopUp, topUpOf } from "../wallet";
+import { coversAmountDue, stripeCurrency } from "./amounts";
 import { linkCustomer } from "./customers";
 import { onStripeEvent, type StripeEventContext } from "./events";
 
@@ -81,6 +82,28 @@ for (const type of ["invoice.paid", "invoice.payment_succeeded"] as const) {
     });
   });
 }
+
+// Automatic wallet top-ups (src/wallet/top-up.ts): the credit is granted only once Stripe says it was paid.
+onStripeEvent("payment_intent.succeeded", async (event, { db, env }) => {
+  const intent = event.data.object;
+  const topUp = topUpOf(intent.metadata);
+  const tenantId = intent.metadata?.tenantId;
+  if (!topUp || !tenantId) return;
+  if (intent.currency !== stripeCurrency(topUp.currency) || !coversAmountDue(intent.amount_received, topUp.amount, topUp.currency)) {
+    log("error", "stripe top-up payment does not cover the top-up", { tenantId, topUpId: topUp.topUpId, received: intent.amount_received, currency: intent.currency });
+    return;
+  }
+  await completeTopUp(env, db, tenantId, topUp, await tenantNow(env, tenantId, event.created * 1000));
+});
+
+onStripeEvent("payment_intent.payment_failed", async (event, { db, env }) => {
+  const intent = event.data.object;
+  const topUp = topUpOf(intent.metadata);
+  const tenantId = intent.metadata?.tenantId;
+  if (!topUp || !tenantId) return;
+  const failure = intent.last_payment_error?.message ?? intent.last_payment_error?.code ?? "The payment failed";
+  await failTopUp(env, db, tenantId, topUp, failure, await tenantNow(env, tenantId, event.created * 1000));
+});
 
 onStripeEvent("checkout.session.completed", async (event, ctx) => {
   const session = event.data.object;

@@ -7,3 +7,4 @@ export { assertAllowedRedirects } from "./redirects";
 export { receiveStripeWebhook } from "./webhook";
 export { attachPaymentMethod, createSetupIntent, detachPaymentMethod, listPaymentMethods, setDefaultPaymentMethod } from "./payment-methods";
 export { RedirectUrl, StripePriceId, WebhookReceipt } from "./schemas";
+export { chargeOffSession } from "./off-session";

@@ -2,7 +2,7 @@
 // debits usage as it counts it; everything else reaches the wallet through these functions.
 export { WalletLedger } from "./ledger";
 export { costOf } from "./marginal";
-export { noticeStatements, writeWalletNotices, TOP_UP_KIND } from "./notices";
+export { noticeStatements, tellWalletNotices, writeWalletNotices, TOP_UP_KIND } from "./notices";
 export { walletRoutes } from "./routes";
 export {
   carryForwardStatement,
@@ -17,3 +17,4 @@ export {
 export { grantCredit, type CreditGrant } from "./service";
 export type { GrantInput, Settlement, WalletEntry, WalletNotice, WalletSettings, WalletView } from "./types";
 export { CreditGrant as CreditGrantSchema } from "./schemas";
+export { completeTopUp, deliverTopUp, failTopUp, topUpOf } from "./top-up";

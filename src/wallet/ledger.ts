@@ -163,14 +163,7 @@ export class WalletLedger {
   }
 
   saveSettings(next: Partial<WalletSettings>): WalletSettings {
-    for (const [key, value] of Object.entries(next)) {
-      if (value === undefined) continue;
-      this.sql.exec(
-        "INSERT INTO wallet_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        key,
-        JSON.stringify(value),
-      );
-    }
+    for (const [key, value] of Object.entries(next)) if (value !== undefined) this.put(key, value);
     this.cachedSettings = null;
     return this.settings();
   }
@@ -275,6 +268,46 @@ export class WalletLedger {
     if (before > 0 && after <= 0) notices.push({ id: newId("evt", now), type: "credits.depleted", at: now, data: { currency, balance: after } });
     for (const n of notices) this.notify(n);
     return notices;
+  }
+
+  /**
+   * Auto top-up: a debit that takes the balance in `currency` from at or above the threshold
+   * to below it asks for one top-up (a notice the meter hands to D1 as an outbox row), unless
+   * one is still in flight or this month's are used up. Returns the notice.
+   */
+  requestTopUp(currency: string, before: number, now: number): WalletNotice | null {
+    const top = this.settings().autoTopUp;
+    if (!top || top.failedAt !== null || this.setting("topUpPending") !== null) return null;
+    const after = this.total(currency, now);
+    if (!(before >= top.threshold && after < top.threshold)) return null;
+    const month = `topUps:${new Date(now).toISOString().slice(0, 7)}`;
+    const started = (this.setting(month) as number | null) ?? 0;
+    if (started >= top.maxPerMonth) return null;
+    const topUpId = newId("topup", now);
+    this.put(month, started + 1);
+    this.put("topUpPending", topUpId);
+    const notice: WalletNotice = { id: topUpId, type: "credits.top_up.requested", at: now, data: { topUpId, currency, amount: top.amount } };
+    this.notify(notice);
+    return notice;
+  }
+
+  /** The top-up in flight has ended (paid or failed): the next crossing may ask again. */
+  endTopUp(topUpId: string, failure: string | null, now: number): boolean {
+    if (this.setting("topUpPending") !== topUpId) return false;
+    this.sql.exec("DELETE FROM wallet_settings WHERE key = 'topUpPending'");
+    const top = this.settings().autoTopUp;
+    if (failure !== null && top) this.saveSettings({ autoTopUp: { ...top, failedAt: now, failure } });
+    this.cachedSettings = null;
+    return true;
+  }
+
+  private setting(key: string): unknown {
+    const row = this.sql.exec("SELECT value FROM wallet_settings WHERE key = ?", key).toArray()[0];
+    return row ? (JSON.parse(row.value as string) as unknown) : null;
+  }
+
+  private put(key: string, value: unknown): void {
+    this.sql.exec("INSERT INTO wallet_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, JSON.stringify(value));
   }
 
   /** The unexpired credit ever granted in `currency` (what the default low-balance threshold is a share of). */
@@ -432,7 +465,7 @@ export class WalletLedger {
     return this.sql
       .exec("SELECT * FROM wallet_notices ORDER BY at, id LIMIT ?", limit)
       .toArray()
-      .map((r) => ({ id: r.id as string, type: r.type as WalletNotice["type"], at: r.at as number, data: JSON.parse(r.data as string) as Record<string, unknown> }));
+      .map((r) => ({ id: r.id as string, type: r.type as WalletNotice["type"], at: r.at as number, data: JSON.parse(r.data as string) as WalletNotice["data"] }));
   }
 
   ackNotices(ids: readonly string[]): void {

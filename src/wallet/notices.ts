@@ -2,6 +2,7 @@ import { database, type Db } from "../db/client";
 import type { Bindings } from "../env";
 import { outboxStatement, wakeOutbox, type Statement } from "../outbox";
 import { eventStatement } from "../webhooks";
+import { log } from "../http/logger";
 import type { WalletNotice } from "./types";
 
 /** The outbox kind of a top-up to charge (src/wallet/top-up.ts delivers it). */
@@ -12,12 +13,13 @@ export const TOP_UP_KIND = "wallet.top_up";
  * transaction) to D1: webhook events, and top-ups to charge as outbox rows. Ids are the
  * notices' own, so writing one twice (a flush retried) adds nothing.
  */
-export async function writeWalletNotices(env: Bindings, tenantId: string, notices: readonly WalletNotice[]): Promise<void> {
+export async function writeWalletNotices(env: Bindings, tenantId: string, notices: readonly WalletNotice[], opts: { wake: boolean }): Promise<void> {
   const db = database(env.DB);
   const statements = noticeStatements(db, tenantId, notices);
   if (statements.length === 0) return;
   await db.batch(statements as [Statement, ...Statement[]]);
-  await wakeOutbox(env, notices.map((n) => n.id));
+  // A request wakes the dispatcher for what it wrote when it ends; the meter's alarm has no request.
+  if (opts.wake) await wakeOutbox(env, notices.map((n) => n.id));
 }
 
 /** The statements that write `notices` (for a caller's own batch, e.g. the invoice that crossed a threshold). */
@@ -27,4 +29,19 @@ export function noticeStatements(db: Db, tenantId: string, notices: readonly Wal
       ? outboxStatement(db, { id: n.id, tenantId, kind: TOP_UP_KIND, payload: n.data, at: n.at })
       : eventStatement(db, { id: n.id, tenantId, type: n.type, data: n.data as never, at: n.at }),
   );
+}
+
+/**
+ * After a meter call that noticed something: writes it to D1 now and tells the meter, so the
+ * alarm does not write it again. A failure is only logged: the meter keeps the notices and its
+ * alarm writes them.
+ */
+export async function tellWalletNotices(env: Bindings, tenantId: string, notices: readonly WalletNotice[] | undefined): Promise<void> {
+  if (!notices?.length) return;
+  try {
+    await writeWalletNotices(env, tenantId, notices, { wake: false });
+    await env.TENANT_METER.getByName(tenantId).ackWalletNotices(notices.map((n) => n.id));
+  } catch (err) {
+    log("warn", "wallet.notices_deferred", { tenant: tenantId, error: (err as Error).message });
+  }
 }

@@ -104,5 +104,5 @@ export interface WalletNotice {
   id: string;
   type: "credits.balance_low" | "credits.depleted" | "credits.top_up.requested";
   at: number;
-  data: Record<string, unknown>;
+  data: Record<string, string | number>;
 }

@@ -52,6 +52,8 @@ export class FakeStripe {
   readonly paymentIntents = new Map<string, Obj>();
   /** Answer the next request with this error instead (e.g. a declined card). */
   failNext?: { status: number; body: Obj };
+  /** Answer the next request to this method and path with this error (e.g. a card declined on confirm). */
+  failNextAt?: { method: string; path: string; status: number; body: Obj };
   private seq = 0;
   private idempotent = new Map<string, { fingerprint: string; status: number; body: Obj }>();
 
@@ -177,10 +179,13 @@ export class FakeStripe {
         customer: p.customer ?? null,
         description: p.description ?? null,
         metadata: metadata(p),
-        status: "requires_payment_method",
+        payment_method: p.payment_method ?? null,
+        // Confirmed with a payment method (off-session), a test card succeeds at once; failNext declines it.
+        status: p.confirm === "true" && p.payment_method ? "succeeded" : "requires_payment_method",
         client_secret: `${id}_secret_fake`,
         livemode: false,
       };
+      if (intent.status === "succeeded") intent.amount_received = intent.amount;
       this.paymentIntents.set(id, intent);
       return { body: intent };
     }],
@@ -205,11 +210,6 @@ export class FakeStripe {
     if (request.headers.get("authorization") !== `Bearer ${SECRET_KEY}`) {
       return reply(stripeError(401, "invalid_request_error", "Invalid API Key provided"));
     }
-    if (this.failNext) {
-      const failure = this.failNext;
-      this.failNext = undefined;
-      return reply(failure);
-    }
     const fingerprint = `${request.method} ${url.pathname} ${raw}`;
     const previous = idempotencyKey ? this.idempotent.get(idempotencyKey) : undefined;
     if (previous) {
@@ -217,6 +217,16 @@ export class FakeStripe {
         return reply(stripeError(400, "idempotency_error", "Keys for idempotent requests can only be used with the same parameters they were first used with."));
       }
       return reply(previous, { "idempotent-replayed": "true" });
+    }
+    const at = this.failNextAt;
+    const targeted = at && at.method === request.method && at.path === url.pathname;
+    if (this.failNext || targeted) {
+      const failure = targeted ? at : this.failNext!;
+      if (targeted) this.failNextAt = undefined;
+      else this.failNext = undefined;
+      // Like Stripe, a request's 4xx answer is what its idempotency key replays.
+      if (idempotencyKey && request.method === "POST" && failure.status < 500) this.idempotent.set(idempotencyKey, { fingerprint, ...failure });
+      return reply(failure);
     }
     for (const [method, pattern, handle] of this.routes) {
       const match = request.method === method ? pattern.exec(url.pathname) : null;

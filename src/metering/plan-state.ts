@@ -1,5 +1,5 @@
 import type { Bindings } from "../env";
-import type { PlanMeter } from "../plans/schemas";
+import type { PlanFeature, PlanMeter } from "../plans/schemas";
 
 /**
  * What a tenant's meter must know about one of its subscriptions to enforce plan
@@ -17,6 +17,12 @@ export interface MeterPlanState {
   periodEnd: number;
   /** The plan's meters: aggregation, limit (per billing period) and enforcement. */
   meters: PlanMeter[];
+  /**
+   * The plan's features (src/entitlements answers them from this state). Absent in a state
+   * pushed before plans had features: it then has none until the hourly reconciliation, which
+   * compares features too, pushes the current state.
+   */
+  features?: PlanFeature[];
   /** The subscription row's version in D1; the meter ignores a push older than what it holds. */
   version?: number;
 }

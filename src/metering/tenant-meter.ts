@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { entitlementOf, entitlementsOf, type EntitlementCheck, type Entitlements, type MetricProbe } from "../entitlements/evaluate";
 import type { Bindings } from "../env";
 import { log } from "../http/logger";
 import { rulesFor, type QuotaDefinition, type QuotaRule } from "../quotas/rules";
@@ -178,6 +179,26 @@ export class TenantMeter extends DurableObject<Bindings> {
       }
     }
     return out;
+  }
+
+  /** The governing plan's features and their state now (src/entitlements). Records nothing. */
+  entitlements(q: { projectId: string | null }, now: number): Entitlements {
+    const governing = this.governing(q.projectId);
+    return entitlementsOf(governing, (metric) => this.probe(metric, 0n, governing, now));
+  }
+
+  /** One feature, and whether `quantity` more of it would be allowed now; null when the governing plan lacks it. */
+  entitlement(q: { key: string; quantity: string; projectId: string | null }, now: number): EntitlementCheck | null {
+    const governing = this.governing(q.projectId);
+    return entitlementOf(governing, q.key, (metric) => this.probe(metric, decimal(q.quantity), governing, now));
+  }
+
+  /** The quotas on `metric` as check() evaluates them; without any, its usage in the governing billing period. */
+  private probe(metric: string, quantity: bigint, governing: MeterPlanState | null, now: number): MetricProbe {
+    const checks = this.evaluate(metric, quantity, now, governing, meterOf(this.meters, metric), () => quantity > 0n);
+    const quotas = checks.map((c) => ({ quotaId: c.rule.id, enforcement: c.rule.enforcement, limit: c.rule.limit, before: c.before, after: c.after, resetsAt: c.window.end }));
+    const window = quotas.length === 0 ? billingWindow(governing, now) : null;
+    return { quotas, period: window && { used: this.currentValue(metric, this.scopeOf(governing), window), end: window.end } };
   }
 
   /**

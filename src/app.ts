@@ -6,6 +6,7 @@ import { couponsRoutes } from "./coupons/routes";
 import { creditsRoutes } from "./credits/routes";
 import { database } from "./db/client";
 import { docsPage } from "./docs/page";
+import { entitlementsRoutes } from "./entitlements/routes";
 import { API_TAGS } from "./docs/tags";
 import { cors } from "./http/cors";
 import { requestContext } from "./http/logger";
@@ -65,6 +66,7 @@ export function buildApp() {
   api.route("/", creditsRoutes);
   api.route("/", usageRoutes);
   api.route("/", quotasRoutes);
+  api.route("/", entitlementsRoutes);
   api.route("/", spendRoutes);
   api.route("/", realtimeRoutes);
   api.route("/", webhooksRoutes);

@@ -65,9 +65,27 @@ try {
   };
   await runLoad(pool, { concurrency: CONCURRENCY, requests: 800, maxMs: 10_000, request: recordOne, expect: ok200 });
 
-  // 1–3. The ceiling (a trivial route in the same runtime), single-event record (JWT,
-  // validation, one Durable Object call per event) and quota check (read-only), run in
-  // interleaved rounds so that all three see the same machine load.
+  // Entitlements are read for tenants of their own, on `pro` (hard limits, so the metered
+  // features are evaluated against quotas) with some usage; the metering tenants stay without a plan.
+  const entTenants = Array.from({ length: TENANTS }, (_, i) => `bench-ent-${i}`);
+  const entTokens = Object.fromEntries(
+    await Promise.all(entTenants.map(async (t) => [t, await mintToken(secret, { tenant: t, scope: "usage:write billing:read billing:update" })])),
+  );
+  for (const t of entTenants) {
+    const headers = { authorization: `Bearer ${entTokens[t]}`, "content-type": "application/json" };
+    const sub = await pool.request({ method: "POST", path: `${API}/tenants/${t}/subscriptions`, headers, body: JSON.stringify({ planId: "pro", trial: false }) });
+    if (sub.statusCode !== 201) throw new Error(`bench: subscribing ${t} answered ${sub.statusCode} ${await sub.body.text()}`);
+    await sub.body.dump();
+    for (const [i, metric] of ["apiCalls", "llmTokens", "storage"].entries()) {
+      const use = await pool.request({ method: "POST", path: `${API}/tenants/${t}/usage`, headers, body: JSON.stringify({ eventId: `ent-${i}`, metric, quantity: 10 }) });
+      if (use.statusCode !== 200) throw new Error(`bench: usage for ${t} answered ${use.statusCode} ${await use.body.text()}`);
+      await use.body.dump();
+    }
+  }
+
+  // 1–4. The ceiling (a trivial route in the same runtime), single-event record (JWT,
+  // validation, one Durable Object call per event), quota check and entitlements (both
+  // read-only), run in interleaved rounds so that all four see the same machine load.
   const phases = {
     ceiling: { request: () => ({ method: "GET", path: "/health" }), expect: ok200 },
     record: { request: recordOne, expect: (s, body) => s === 200 && body.includes('"accepted"') },
@@ -78,9 +96,16 @@ try {
       },
       expect: (s, body) => s === 200 && body.includes('"allowed":true'),
     },
+    entitlements: {
+      request: (i) => {
+        const tenant = entTenants[i % TENANTS];
+        return { method: "GET", path: `${API}/tenants/${tenant}/entitlements`, headers: { authorization: `Bearer ${entTokens[tenant]}` } };
+      },
+      expect: (s, body) => s === 200 && body.includes('"planId":"pro"') && body.includes('"used":10'),
+    },
   };
-  const samples = { ceiling: [], record: [], check: [] };
-  const cpuSeconds = { ceiling: 0, record: 0, check: 0 };
+  const samples = { ceiling: [], record: [], check: [], entitlements: [] };
+  const cpuSeconds = { ceiling: 0, record: 0, check: 0, entitlements: 0 };
   for (let round_ = 0; round_ < ROUNDS; round_++) {
     for (const [name, load] of Object.entries(phases)) {
       const cpu0 = workerdCpuSeconds();
@@ -98,6 +123,7 @@ try {
   const ceiling = figures("ceiling");
   const record = figures("record");
   const check = figures("check");
+  const entitlements = figures("entitlements");
 
   // 4. Batch ingestion: 1,000-event batches through the queue. Every REPLAY_EVERY-th event
   // repeats an id sent before, which must not be counted twice.
@@ -157,7 +183,7 @@ try {
   const mismatches = tenants
     .filter((t) => totals[t].events !== expected(t) || totals[t].quantity !== tenth(expected(t)) || totals[t].rejected !== 0)
     .map((t) => `${t}: expected ${expected(t)} events = ${tenth(expected(t))}, got ${totals[t].events} = ${totals[t].quantity} (rejected ${totals[t].rejected})`);
-  const failedRequests = ceiling.errors + record.errors + check.errors + batch.errors;
+  const failedRequests = ceiling.errors + record.errors + check.errors + entitlements.errors + batch.errors;
   const sentTotal = tenants.reduce((n, t) => n + expected(t), 0);
   const countedTotal = tenants.reduce((n, t) => n + totals[t].events, 0);
   const correct = mismatches.length === 0 && failedRequests === 0;
@@ -181,6 +207,14 @@ try {
       requests: check.requests,
       cpuUsPerRequest: check.cpuUsPerRequest,
     },
+    entitlements: {
+      rps: entitlements.rps,
+      p50Ms: entitlements.p50Ms,
+      p99Ms: entitlements.p99Ms,
+      ratio: ratio(entitlements.rps),
+      requests: entitlements.requests,
+      cpuUsPerRequest: entitlements.cpuUsPerRequest,
+    },
     batch: {
       acceptedEventsPerSec,
       endToEndEventsPerSec,
@@ -198,6 +232,7 @@ try {
       recordRatio: 0.4,
       recordP99VsCeiling: 3,
       checkRatio: 0.5,
+      entitlementsRatio: 0.5,
       batchEndToEndEventsPerSec: 20_000,
     },
     machine: { ...machineInfo(), loadAvg1mAtStart: loadAtStart },
@@ -224,6 +259,15 @@ try {
         `≥0.40, p99 ≤×3: ${pass(ratio(record.rps) >= 0.4 && record.p99Ms <= 3 * ceiling.p99Ms)}`,
       ],
       ["check    GET …/quotas/…/check", check.rps, check.p50Ms, check.p99Ms, check.cpuUsPerRequest, ratio(check.rps).toFixed(2), `≥0.50: ${pass(ratio(check.rps) >= 0.5)}`],
+      [
+        "entitle. GET …/entitlements",
+        entitlements.rps,
+        entitlements.p50Ms,
+        entitlements.p99Ms,
+        entitlements.cpuUsPerRequest,
+        ratio(entitlements.rps).toFixed(2),
+        `≥0.50: ${pass(ratio(entitlements.rps) >= 0.5)}`,
+      ],
       ["batch    accepted at the edge", acceptedEventsPerSec, batch.p50Ms, batch.p99Ms, "", "", ""],
       ["batch    end to end", endToEndEventsPerSec, "", "", batchCpuUsPerEvent, "", `≥20,000/s: ${pass(endToEndEventsPerSec >= 20_000)}`],
     ],
@@ -232,8 +276,14 @@ try {
     `\ncorrectness: ${correct ? "OK" : "FAILED"} — sent ${sentTotal} distinct events (+${batchEvents - uniqueBatchEvents} replays), counted ${countedTotal}, failed requests ${failedRequests}`,
   );
   for (const m of mismatches) console.log(`  ${m}`);
-  if (ceiling.firstError || record.firstError || check.firstError || batch.firstError) {
-    console.log("  first errors:", { ceiling: ceiling.firstError, record: record.firstError, check: check.firstError, batch: batch.firstError });
+  if (ceiling.firstError || record.firstError || check.firstError || entitlements.firstError || batch.firstError) {
+    console.log("  first errors:", {
+      ceiling: ceiling.firstError,
+      record: record.firstError,
+      check: check.firstError,
+      entitlements: entitlements.firstError,
+      batch: batch.firstError,
+    });
   }
 
   // Spend tracking (bench/spend.mjs) runs after the metering phases so it cannot skew them.

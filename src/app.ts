@@ -6,6 +6,7 @@ import { couponsRoutes } from "./coupons/routes";
 import { walletRoutes } from "./wallet";
 import { database } from "./db/client";
 import { docsPage } from "./docs/page";
+import { entitlementsRoutes } from "./entitlements/routes";
 import { API_TAGS } from "./docs/tags";
 import { cors } from "./http/cors";
 import { requestContext } from "./http/logger";
@@ -67,6 +68,7 @@ export function buildApp() {
   api.route("/", usageRoutes);
   api.route("/", holdRoutes);
   api.route("/", quotasRoutes);
+  api.route("/", entitlementsRoutes);
   api.route("/", spendRoutes);
   api.route("/", realtimeRoutes);
   api.route("/", webhooksRoutes);

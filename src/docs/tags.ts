@@ -35,6 +35,11 @@ export const API_TAGS = [
       "Usage limits per metric and window, hard (refuse with 402) or soft (flag only). A plan's meter limits are the default quotas; tenants may tighten them and operators override them.",
   },
   {
+    name: "Entitlements",
+    description:
+      "What a tenant's plan entitles it to right now: boolean features (on or off), static values (a support tier, a seat count) and metered features with their limit, usage and what is left, answered by the tenant's meter without a database read; and a check of one feature before using it.",
+  },
+  {
     name: "Billing preview",
     description: "What the current period's invoice would be right now, line by line, and a linear estimate of the period's total.",
   },

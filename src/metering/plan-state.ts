@@ -1,5 +1,5 @@
 import type { Bindings } from "../env";
-import type { PlanMeter } from "../plans/schemas";
+import type { PlanFeature, PlanMeter } from "../plans/schemas";
 import type { RoundingMode } from "../money/rounding";
 
 /**
@@ -28,6 +28,12 @@ export interface MeterPlanState {
   pricedFrom?: number | null;
   /** The tenant's rounding mode, so real-time prices round as its invoices do. */
   roundingMode?: RoundingMode;
+  /**
+   * The plan's features (src/entitlements answers them from this state). Absent in a state
+   * pushed before plans had features: it then has none until the hourly reconciliation, which
+   * compares features too, pushes the current state.
+   */
+  features?: PlanFeature[];
   /** The subscription row's version in D1; the meter ignores a push older than what it holds. */
   version?: number;
 }

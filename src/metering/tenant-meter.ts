@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { entitlementOf, entitlementsOf, type EntitlementCheck, type Entitlements, type MetricProbe } from "../entitlements/evaluate";
 import type { Bindings } from "../env";
 import { log } from "../http/logger";
 import { COST_METRIC, rulesFor, type QuotaDefinition, type QuotaRule } from "../quotas/rules";
@@ -28,7 +29,7 @@ import type {
   RollupValue,
 } from "./types";
 import { DAY_MS, HOUR_MS, iso } from "../lib/time";
-import { costOf, WalletLedger, writeWalletNotices, type GrantInput, type Settlement, type WalletEntry, type WalletNotice, type WalletSettings, type WalletView } from "../wallet";
+import { costOf, WalletLedger, writeWalletNotices, type GrantInput, type Settlement, type WalletBalance, type WalletEntry, type WalletNotice, type WalletSettings, type WalletView } from "../wallet";
 import type { PlanMeter } from "../plans/schemas";
 
 /** Dedup keys are kept this long after an event is received (= the backdating window). */
@@ -215,6 +216,27 @@ export class TenantMeter extends DurableObject<Bindings> {
       out.push(this.usageOf(rule, window || calendarWindow("month", now), BigInt(spent) * SCALE));
     }
     return out;
+  }
+
+  /** The governing plan's features and their state now, with the wallet's balance (src/entitlements). Records nothing. */
+  entitlements(q: { projectId: string | null }, now: number): Entitlements & { wallet: { policy: WalletSettings["policy"]; balances: WalletBalance[] } } {
+    const governing = this.governing(q.projectId);
+    const features = entitlementsOf(governing, (metric) => this.probe(metric, 0n, governing, now));
+    return { ...features, wallet: { policy: this.wallet.settings().policy, balances: this.wallet.balances(now) } };
+  }
+
+  /** One feature, and whether `quantity` more of it would be allowed now; null when the governing plan lacks it. */
+  entitlement(q: { key: string; quantity: string; projectId: string | null }, now: number): EntitlementCheck | null {
+    const governing = this.governing(q.projectId);
+    return entitlementOf(governing, q.key, (metric) => this.probe(metric, decimal(q.quantity), governing, now));
+  }
+
+  /** The quotas on `metric` as check() evaluates them; without any, its usage in the governing billing period. */
+  private probe(metric: string, quantity: bigint, governing: MeterPlanState | null, now: number): MetricProbe {
+    const checks = this.evaluate(metric, quantity, now, governing, meterOf(this.meters, metric), () => quantity > 0n, now);
+    const quotas = checks.map((c) => ({ quotaId: c.rule.id, enforcement: c.rule.enforcement, limit: c.rule.limit, before: c.before, after: c.after, resetsAt: c.window.end }));
+    const window = quotas.length === 0 ? billingWindow(governing, now) : null;
+    return { quotas, period: window && { used: this.currentValue(metric, this.scopeOf(governing), window), end: window.end } };
   }
 
   /**

@@ -70,6 +70,51 @@ export const PlanMeter = z
   .openapi("PlanMeter");
 export type PlanMeter = z.infer<typeof PlanMeter>;
 
+export const FEATURE_TYPES = ["boolean", "static", "metered"] as const;
+export const FeatureKey = z.string().regex(/^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/, "letters, digits, _ . : - (max 64, starting with a letter)");
+
+/**
+ * What a plan entitles its subscribers to (answered by GET …/entitlements without a D1 read):
+ * `boolean` (on or off: `value`, default true), `static` (a fixed value: a support tier, a
+ * seat count) or `metered` (one of the plan's meters: its limit, and explicit quotas on the
+ * metric, bound how much is used).
+ */
+export const PlanFeature = z
+  .discriminatedUnion(
+    "type",
+    [
+      z.object({ key: FeatureKey, type: z.literal("boolean"), value: z.boolean().default(true) }).strict(),
+      z
+        .object({
+          key: FeatureKey,
+          type: z.literal("static"),
+          value: z.union([z.string().min(1).max(256), z.number().finite()]).describe("The feature's value: a string (e.g. a support tier) or a number"),
+        })
+        .strict(),
+      z
+        .object({ key: FeatureKey, type: z.literal("metered"), metric: z.string().min(1).max(64).describe("One of the plan's meters; its limit and the tenant's quotas on it apply") })
+        .strict(),
+    ],
+    { error: (issue) => (issue.code === "invalid_union" ? `type must be one of ${FEATURE_TYPES.join(", ")}` : undefined) },
+  )
+  .openapi("PlanFeature", { example: { key: "sso", type: "boolean", value: true } });
+export type PlanFeature = z.infer<typeof PlanFeature>;
+
+/** Feature keys are unique, and a metered feature names one of the plan's meters. */
+export function featureIssues(features: readonly PlanFeature[], meters: readonly { metric: string }[]): Array<{ path: (string | number)[]; message: string }> {
+  const issues: Array<{ path: (string | number)[]; message: string }> = [];
+  const keys = new Set<string>();
+  const metrics = new Set(meters.map((m) => m.metric));
+  features.forEach((f, i) => {
+    if (keys.has(f.key)) issues.push({ path: ["features", i, "key"], message: "duplicate feature key" });
+    keys.add(f.key);
+    if (f.type === "metered" && !metrics.has(f.metric)) {
+      issues.push({ path: ["features", i, "metric"], message: `must be one of the plan's meters (${[...metrics].join(", ") || "it has none"})` });
+    }
+  });
+  return issues;
+}
+
 export const PlanId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "lowercase letters, digits, _ and - (max 64)");
 
 /** The versioned fields, without defaults (an update keeps what it does not name). */
@@ -82,6 +127,7 @@ const versionFields = {
   trialDays: z.number().int().min(0).max(365),
   trialUsage: z.enum(["free", "billed"]).describe("Whether metered usage during a trial is billed (the base fee never is during a trial)"),
   meters: z.array(PlanMeter).max(50),
+  features: z.array(PlanFeature).max(100),
 };
 
 const planFields = {
@@ -92,18 +138,24 @@ const planFields = {
   trialDays: versionFields.trialDays.default(0),
   trialUsage: versionFields.trialUsage.default("free"),
   meters: versionFields.meters.default([]),
+  features: versionFields.features.default([]),
   active: z.boolean().default(true),
 };
 
-const uniqueMetrics = (p: { meters?: PlanMeter[] }, ctx: z.RefinementCtx) => {
+/**
+ * Unique metrics, and the features' rules. An update that sends features without meters (or
+ * the reverse) is checked against the merged plan by the service.
+ */
+const planRules = (p: { meters?: PlanMeter[]; features?: PlanFeature[] }, ctx: z.RefinementCtx) => {
   const seen = new Set<string>();
   p.meters?.forEach((m, i) => {
     if (seen.has(m.metric)) ctx.addIssue({ code: "custom", path: ["meters", i, "metric"], message: "duplicate metric" });
     seen.add(m.metric);
   });
+  if (p.features && p.meters) for (const issue of featureIssues(p.features, p.meters)) ctx.addIssue({ code: "custom", ...issue });
 };
 
-export const CreatePlan = z.object({ id: PlanId, ...planFields }).strict().superRefine(uniqueMetrics).openapi("CreatePlan");
+export const CreatePlan = z.object({ id: PlanId, ...planFields }).strict().superRefine(planRules).openapi("CreatePlan");
 /**
  * Every field optional and none defaulted: a field the body does not name keeps its value
  * (defaults would turn `{"name": "Renamed"}` into a reset of everything else).
@@ -112,7 +164,7 @@ export const UpdatePlan = z
   .object({ ...versionFields, active: z.boolean() })
   .partial()
   .strict()
-  .superRefine(uniqueMetrics)
+  .superRefine(planRules)
   .openapi("UpdatePlan");
 
 export const Plan = z
@@ -126,6 +178,7 @@ export const Plan = z
     trialDays: z.number().int(),
     trialUsage: z.enum(["free", "billed"]),
     meters: z.array(PlanMeter),
+    features: z.array(PlanFeature),
     version: z.number().int().describe("The version these fields are; subscriptions stay on the version they took until migrated"),
     active: z.boolean(),
     createdAt: z.string(),

@@ -2,8 +2,8 @@ import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { violates } from "../db/constraints";
 import { iso } from "../lib/time";
-import { conflict, notFound } from "../http/errors";
-import type { CreatePlan, Plan, UpdatePlan } from "./schemas";
+import { badRequest, conflict, notFound } from "../http/errors";
+import { featureIssues, type CreatePlan, type Plan, type UpdatePlan } from "./schemas";
 import { plans, planVersions, type PlanRow, type PlanVersionRow } from "./table";
 
 /**
@@ -14,7 +14,7 @@ import { plans, planVersions, type PlanRow, type PlanVersionRow } from "./table"
  * plan change.
  */
 
-const VERSIONED = ["name", "description", "currency", "basePrice", "interval", "trialDays", "trialUsage", "meters"] as const;
+const VERSIONED = ["name", "description", "currency", "basePrice", "interval", "trialDays", "trialUsage", "meters", "features"] as const;
 
 export const toPlan = (row: PlanRow): Plan => ({
   id: row.id,
@@ -26,6 +26,7 @@ export const toPlan = (row: PlanRow): Plan => ({
   trialDays: row.trialDays,
   trialUsage: row.trialUsage,
   meters: row.meters,
+  features: row.features,
   version: row.version,
   active: row.active,
   createdAt: iso(row.createdAt),
@@ -108,6 +109,11 @@ export async function updatePlan(db: Db, id: string, input: UpdatePlan, now: num
   const head = await db.select().from(plans).where(eq(plans.id, id)).get();
   if (!head) throw notFound("Plan", id);
   const next = { ...head, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) } as PlanRow;
+  const issues = featureIssues(next.features, next.meters);
+  if (issues.length > 0) {
+    const details = issues.map((i) => ({ path: i.path.join("."), message: i.message, code: "custom" }));
+    throw badRequest(`Invalid ${details[0]!.path}: ${details[0]!.message}`, details);
+  }
   const changed = VERSIONED.some((k) => JSON.stringify(next[k]) !== JSON.stringify(head[k]));
   if (!changed) {
     if (next.active === head.active) return toPlan(head);
@@ -142,6 +148,7 @@ function versionRow(planId: string, version: number, p: Pick<PlanRow, (typeof VE
     trialDays: p.trialDays,
     trialUsage: p.trialUsage,
     meters: p.meters,
+    features: p.features,
     createdAt: now,
   };
 }

@@ -1,5 +1,5 @@
 import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import type { PlanMeter } from "./schemas";
+import type { PlanFeature, PlanMeter } from "./schemas";
 
 export type TrialUsage = "free" | "billed";
 
@@ -14,6 +14,7 @@ export const plans = sqliteTable("plans", {
   trialDays: integer("trial_days").notNull().default(0),
   trialUsage: text("trial_usage", { enum: ["free", "billed"] }).notNull().default("free"),
   meters: text("meters", { mode: "json" }).$type<PlanMeter[]>().notNull(),
+  features: text("features", { mode: "json" }).$type<PlanFeature[]>().notNull().default([]),
   version: integer("version").notNull().default(1),
   active: integer("active", { mode: "boolean" }).notNull().default(true),
   createdAt: integer("created_at").notNull(),
@@ -35,6 +36,7 @@ export const planVersions = sqliteTable(
     trialDays: integer("trial_days").notNull(),
     trialUsage: text("trial_usage", { enum: ["free", "billed"] }).notNull(),
     meters: text("meters", { mode: "json" }).$type<PlanMeter[]>().notNull(),
+    features: text("features", { mode: "json" }).$type<PlanFeature[]>().notNull().default([]),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.planId, t.version] })],

@@ -12,7 +12,7 @@ const RECENT_MS = 7 * 86_400_000;
 const TENANTS_PER_PAGE = 100;
 
 const fingerprint = (s: MeterPlanState) =>
-  JSON.stringify([s.status, s.planId, s.projectId, s.periodStart, s.periodEnd, s.meters, s.currency, s.pricedFrom, s.roundingMode]);
+  JSON.stringify([s.status, s.planId, s.projectId, s.periodStart, s.periodEnd, s.meters, s.features ?? [], s.currency, s.pricedFrom, s.roundingMode]);
 
 /**
  * Hourly: compares what every tenant's meter enforces with what D1 says, subscription by

@@ -13,7 +13,7 @@ import type { SubscriptionRow } from "./table";
 
 /**
  * The subscription state the tenant's meter (a Durable Object) enforces: the limits of the
- * plan version it is on for the current period, and no usage while paused. Every subscription write puts a `meter.state`
+ * plan version it is on for the current period (and its features), and no usage while paused. Every subscription write puts a `meter.state`
  * outbox row in its own batch (meterStateStatement), so the push cannot be lost: the request
  * pushes at once (syncMeter) and marks it done; if that fails, the outbox dispatcher pushes
  * the state D1 holds then, retrying until it lands; and the hourly reconciliation compares
@@ -49,6 +49,7 @@ export async function meterStateOf(db: Db, row: SubscriptionRow): Promise<MeterP
     currency: row.currency,
     pricedFrom: plan ? pricedFrom(segments, row, plan.trialUsage) : null,
     roundingMode,
+    features: plan?.features ?? [],
     version: row.version,
   };
 }

@@ -15,6 +15,6 @@ export {
   WALLET_RESTORE_KIND,
 } from "./invoicing";
 export { grantCredit, type CreditGrant } from "./service";
-export type { GrantInput, Settlement, WalletEntry, WalletNotice, WalletSettings, WalletView } from "./types";
+export type { GrantInput, Settlement, WalletBalance, WalletEntry, WalletNotice, WalletSettings, WalletView } from "./types";
 export { CreditGrant as CreditGrantSchema } from "./schemas";
 export { completeTopUp, deliverTopUp, failTopUp, topUpOf } from "./top-up";

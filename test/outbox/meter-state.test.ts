@@ -20,6 +20,7 @@ afterEach(() => {
 
 beforeAll(async () => {
   await ensurePlan({ id: "ms-plan", basePrice: 500 });
+  await ensurePlan({ id: "ms-featured", basePrice: 500, features: [{ key: "sso", type: "boolean", value: true }] });
 });
 
 async function subscribed(tenant: string) {
@@ -93,5 +94,22 @@ describe("the meter's subscription state goes through the outbox", () => {
     // A late push of the state before the pause arrives after it.
     await env.TENANT_METER.getByName(tenant).setPlanState(await meterStateOf(db, before));
     expect(await useOnce(tenant, t)).toBe(402);
+  });
+
+  it("a state pushed before plans had features is repaired by the reconciliation, and the features appear", async () => {
+    const tenant = "ms-features";
+    const t = await token({ tenant });
+    const res = await call("POST", `tenants/${tenant}/subscriptions`, { token: t, body: { planId: "ms-featured", trial: false } });
+    expect(res.status, res.text).toBe(201);
+    const row = (await findSubscription(db, res.json.data.id))!;
+    const { features: _, ...legacy } = await meterStateOf(db, row);
+    await env.TENANT_METER.getByName(tenant).setPlanState(legacy);
+    expect((await call("GET", `tenants/${tenant}/entitlements`, { token: t })).json.data.features).toEqual([]);
+
+    const result = await reconcileMeters(env, Date.now());
+    expect(result.repaired.filter((r) => r.tenant === tenant)).toEqual([expect.objectContaining({ subscriptionId: row.id })]);
+    expect((await call("GET", `tenants/${tenant}/entitlements`, { token: t })).json.data.features).toEqual([
+      { key: "sso", type: "boolean", enabled: true, value: true },
+    ]);
   });
 });

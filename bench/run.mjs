@@ -12,6 +12,7 @@ import { mintToken, newSecret } from "./lib/tokens.mjs";
 import { machineInfo, printTable, writeResults } from "./lib/report.mjs";
 import { benchPreview } from "./preview.mjs";
 import { benchSpend } from "./spend.mjs";
+import { runPairs, setupWallets, walletRace } from "./wallet.mjs";
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
@@ -83,6 +84,17 @@ try {
     }
   }
 
+  // Wallet tenants: a priced plan and a prepaid wallet each, so every recorded event is priced
+  // at its marginal cost and debited in the meter's transaction (bench/wallet.mjs).
+  const admin = await mintToken(secret, { tenant: "platform", scope: "admin", sub: "bench" });
+  const walletTenants = Array.from({ length: TENANTS }, (_, i) => `bench-w-${i}`);
+  await setupWallets(pool, { admin, tenants: walletTenants });
+  const walletTokens = Object.fromEntries(
+    await Promise.all(walletTenants.map(async (t) => [t, await mintToken(secret, { tenant: t, scope: "usage:write billing:read" })])),
+  );
+  const walletJson = (tenant) => ({ authorization: `Bearer ${walletTokens[tenant]}`, "content-type": "application/json" });
+  let walletSingles = 0;
+
   // 1–4. The ceiling (a trivial route in the same runtime), single-event record (JWT,
   // validation, one Durable Object call per event), quota check and entitlements (both
   // read-only), run in interleaved rounds so that all four see the same machine load.
@@ -103,9 +115,17 @@ try {
       },
       expect: (s, body) => s === 200 && body.includes('"planId":"pro"') && body.includes('"used":10'),
     },
+    walletRecord: {
+      request: () => {
+        const i = walletSingles++;
+        const tenant = walletTenants[i % TENANTS];
+        return { method: "POST", path: `${API}/tenants/${tenant}/usage`, headers: walletJson(tenant), body: JSON.stringify({ eventId: `w-${i}`, metric: "apiCalls", quantity: 1 }) };
+      },
+      expect: (s, body) => s === 200 && body.includes('"accepted"'),
+    },
   };
-  const samples = { ceiling: [], record: [], check: [], entitlements: [] };
-  const cpuSeconds = { ceiling: 0, record: 0, check: 0, entitlements: 0 };
+  const samples = { ceiling: [], record: [], check: [], entitlements: [], walletRecord: [], pairs: [] };
+  const cpuSeconds = { ceiling: 0, record: 0, check: 0, entitlements: 0, walletRecord: 0, pairs: 0 };
   for (let round_ = 0; round_ < ROUNDS; round_++) {
     for (const [name, load] of Object.entries(phases)) {
       const cpu0 = workerdCpuSeconds();
@@ -114,6 +134,12 @@ try {
       );
       if (cpu0 !== null) cpuSeconds[name] += workerdCpuSeconds() - cpu0;
     }
+    // Hold + commit pairs (two requests each, in sequence), in the same rounds.
+    const cpu0 = workerdCpuSeconds();
+    samples.pairs.push(
+      await runPairs(pool, { tenants: walletTenants, headers: walletJson, concurrency: CONCURRENCY, pairs: REQUESTS / ROUNDS / 2, maxMs: PHASE_MAX_MS / ROUNDS, prefix: `r${round_}` }),
+    );
+    if (cpu0 !== null) cpuSeconds.pairs += workerdCpuSeconds() - cpu0;
   }
   /** The phase's figures plus workerd's CPU time per request, steadier than req/s on a shared machine. */
   const figures = (name) => {
@@ -124,6 +150,8 @@ try {
   const record = figures("record");
   const check = figures("check");
   const entitlements = figures("entitlements");
+  const walletRecord = figures("walletRecord");
+  const pairs = figures("pairs");
 
   // 4. Batch ingestion: 1,000-event batches through the queue. Every REPLAY_EVERY-th event
   // repeats an id sent before, which must not be counted twice.
@@ -183,10 +211,12 @@ try {
   const mismatches = tenants
     .filter((t) => totals[t].events !== expected(t) || totals[t].quantity !== tenth(expected(t)) || totals[t].rejected !== 0)
     .map((t) => `${t}: expected ${expected(t)} events = ${tenth(expected(t))}, got ${totals[t].events} = ${totals[t].quantity} (rejected ${totals[t].rejected})`);
-  const failedRequests = ceiling.errors + record.errors + check.errors + entitlements.errors + batch.errors;
+  // The race: concurrent holds and events against a wallet of exactly 1,000 ¢ (fails the bench if overspent or off by a cent).
+  const race = await walletRace(pool, { admin, tenant: "bench-race" });
+  const failedRequests = ceiling.errors + record.errors + check.errors + entitlements.errors + walletRecord.errors + pairs.errors + batch.errors;
   const sentTotal = tenants.reduce((n, t) => n + expected(t), 0);
   const countedTotal = tenants.reduce((n, t) => n + totals[t].events, 0);
-  const correct = mismatches.length === 0 && failedRequests === 0;
+  const correct = mismatches.length === 0 && failedRequests === 0 && race.consistent;
 
   const ratio = (a) => round(a / ceiling.rps, 2);
   const results = {
@@ -215,6 +245,23 @@ try {
       requests: entitlements.requests,
       cpuUsPerRequest: entitlements.cpuUsPerRequest,
     },
+    walletRecord: {
+      rps: walletRecord.rps,
+      p50Ms: walletRecord.p50Ms,
+      p99Ms: walletRecord.p99Ms,
+      ratio: ratio(walletRecord.rps),
+      requests: walletRecord.requests,
+      cpuUsPerRequest: walletRecord.cpuUsPerRequest,
+    },
+    holdPairs: {
+      pairsPerSec: pairs.rps,
+      p50Ms: pairs.p50Ms,
+      p99Ms: pairs.p99Ms,
+      ratio: ratio(pairs.rps),
+      pairs: pairs.requests,
+      cpuUsPerPair: pairs.cpuUsPerRequest,
+    },
+    walletRace: race,
     batch: {
       acceptedEventsPerSec,
       endToEndEventsPerSec,
@@ -233,6 +280,8 @@ try {
       recordP99VsCeiling: 3,
       checkRatio: 0.5,
       entitlementsRatio: 0.5,
+      walletRecordRatio: 0.4,
+      holdPairRatio: 0.25,
       batchEndToEndEventsPerSec: 20_000,
     },
     machine: { ...machineInfo(), loadAvg1mAtStart: loadAtStart },
@@ -268,6 +317,16 @@ try {
         ratio(entitlements.rps).toFixed(2),
         `≥0.50: ${pass(ratio(entitlements.rps) >= 0.5)}`,
       ],
+      [
+        "wallet   POST …/usage + debit",
+        walletRecord.rps,
+        walletRecord.p50Ms,
+        walletRecord.p99Ms,
+        walletRecord.cpuUsPerRequest,
+        ratio(walletRecord.rps).toFixed(2),
+        `≥0.40: ${pass(ratio(walletRecord.rps) >= 0.4)}`,
+      ],
+      ["hold+commit pairs/s", pairs.rps, pairs.p50Ms, pairs.p99Ms, pairs.cpuUsPerRequest, ratio(pairs.rps).toFixed(2), `≥0.25: ${pass(ratio(pairs.rps) >= 0.25)}`],
       ["batch    accepted at the edge", acceptedEventsPerSec, batch.p50Ms, batch.p99Ms, "", "", ""],
       ["batch    end to end", endToEndEventsPerSec, "", "", batchCpuUsPerEvent, "", `≥20,000/s: ${pass(endToEndEventsPerSec >= 20_000)}`],
     ],
@@ -276,12 +335,17 @@ try {
     `\ncorrectness: ${correct ? "OK" : "FAILED"} — sent ${sentTotal} distinct events (+${batchEvents - uniqueBatchEvents} replays), counted ${countedTotal}, failed requests ${failedRequests}`,
   );
   for (const m of mismatches) console.log(`  ${m}`);
-  if (ceiling.firstError || record.firstError || check.firstError || entitlements.firstError || batch.firstError) {
+  console.log(
+    `wallet race: ${race.consistent ? "OK" : "FAILED"} — ${race.operations} concurrent holds and events against ${race.cents} ¢: ${race.accepted} accepted (${race.holds} holds, ${race.events} events), ${race.refused} × 402; balance ${race.balance} ¢, expected ${race.expected} ¢`,
+  );
+  if (ceiling.firstError || record.firstError || check.firstError || entitlements.firstError || walletRecord.firstError || pairs.firstError || batch.firstError) {
     console.log("  first errors:", {
       ceiling: ceiling.firstError,
       record: record.firstError,
       check: check.firstError,
       entitlements: entitlements.firstError,
+      walletRecord: walletRecord.firstError,
+      pairs: pairs.firstError,
       batch: batch.firstError,
     });
   }

@@ -84,6 +84,8 @@ export class HoldStore {
   }
 
   find(holdId: string): Hold | undefined {
+    const open = this.open?.find((h) => h.holdId === holdId);
+    if (open) return open;
     const row = this.sql.exec("SELECT * FROM holds WHERE hold_id = ?", holdId).toArray()[0];
     return row && toHold(row);
   }
@@ -109,6 +111,7 @@ export class HoldStore {
   }
 
   add(h: Omit<Hold, "status" | "eventId" | "committedQuantity" | "closedAt">): Hold {
+    const hold: Hold = { ...h, status: "open", eventId: null, committedQuantity: null, closedAt: null };
     this.sql.exec(
       "INSERT INTO holds (hold_id, metric, quantity, project_id, resource, cost_center_id, currency, amount, created_at, expires_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')",
       h.holdId,
@@ -122,20 +125,22 @@ export class HoldStore {
       h.createdAt,
       h.expiresAt,
     );
-    this.open = null;
-    return this.find(h.holdId)!;
+    this.open?.push(hold);
+    return hold;
   }
 
-  close(holdId: string, status: Exclude<HoldStatus, "open">, now: number, commit?: { eventId: string; quantity: string }): void {
+  /** Closes a hold; returns it as it now is. */
+  close(hold: Hold, status: Exclude<HoldStatus, "open">, now: number, commit?: { eventId: string; quantity: string }): Hold {
     this.sql.exec(
       "UPDATE holds SET status = ?, closed_at = ?, event_id = ?, committed_quantity = ? WHERE hold_id = ?",
       status,
       now,
       commit?.eventId ?? null,
       commit?.quantity ?? null,
-      holdId,
+      hold.holdId,
     );
-    this.open = null;
+    if (this.open) this.open = this.open.filter((h) => h.holdId !== hold.holdId);
+    return { ...hold, status, closedAt: now, eventId: commit?.eventId ?? null, committedQuantity: commit?.quantity ?? null };
   }
 
   /** Marks holds that have run out as expired; returns when the next one runs out (null: none open). */

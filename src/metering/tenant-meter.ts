@@ -427,20 +427,20 @@ export class TenantMeter extends DurableObject<Bindings> {
         }
         const event: MeterEvent = { eventId: c.eventId, metric: hold.metric, quantity: c.quantity, timestamp: now, projectId: hold.projectId, resource: hold.resource, costCenterId: hold.costCenterId };
         const asked = decimal(c.quantity);
-        this.holds.close(holdId, "committed", now, { eventId: c.eventId, quantity: c.quantity });
+        let closed = this.holds.close(hold, "committed", now, { eventId: c.eventId, quantity: c.quantity });
         let recorded = this.process(event, now, true, asked <= hold.quantity);
         let committed = c.quantity;
         let reason: Refusal["code"] | undefined;
         if (recorded.status === "rejected") {
           reason = recorded.reason.code;
           committed = formatDecimal(hold.quantity);
-          this.holds.close(holdId, "committed", now, { eventId: c.eventId, quantity: committed });
+          closed = this.holds.close(hold, "committed", now, { eventId: c.eventId, quantity: committed });
           recorded = this.process({ ...event, quantity: committed }, now, true, true);
         }
         // Refused even so (a pause since the hold opened): nothing of the commit stays, the hold stays open.
         if (recorded.status === "rejected") throw new HoldRefused(recorded.reason);
         const refused = formatDecimal(asked - decimal(committed));
-        return { ok: true, hold: this.holds.find(holdId)!, event: this.keepCrossings(recorded), committed, refused, ...(reason ? { reason } : {}) };
+        return { ok: true, hold: closed, event: this.keepCrossings(recorded), committed, refused, ...(reason ? { reason } : {}) };
       });
     } catch (err) {
       if (err instanceof HoldRefused) return { ok: false, error: "refused", refusal: err.refusal };
@@ -454,8 +454,7 @@ export class TenantMeter extends DurableObject<Bindings> {
       const hold = this.holds.find(holdId);
       if (!hold) return { ok: false, error: "not_found", holdId };
       if (!inForce(hold, now)) return { ok: false, error: "closed", holdId, status: hold.status === "open" ? "expired" : hold.status };
-      this.holds.close(holdId, "released", now);
-      return { ok: true, hold: this.holds.find(holdId)!, created: false };
+      return { ok: true, hold: this.holds.close(hold, "released", now), created: false };
     });
   }
 

@@ -264,3 +264,19 @@ describe("wallet: validation and access", () => {
     expect((await call("PUT", `tenants/${tenant}/wallet/settings`, { token: readOnly, body: { policy: "block" } })).status).toBe(403);
   });
 });
+
+describe("wallet: balance events", () => {
+  it("a debit that crosses the low-balance threshold emits credits.balance_low once, and credits.depleted at zero", async () => {
+    await createPlan({ id: "w-events", basePrice: 0, meters: [{ metric: "calls", price: { model: "per_unit", unitPrice: "1" } }] });
+    const tenant = "w-events-t";
+    await subscribe(tenant, { planId: "w-events", trial: false });
+    await grant(tenant, { grantId: "g1", amount: 100 });
+    const set = await call("PUT", `tenants/${tenant}/wallet/settings`, { token: await admin(), body: { policy: "block", lowBalanceThreshold: 30 } });
+    expect(set.json.data).toMatchObject({ policy: "block", lowBalanceThreshold: 30 });
+    for (const [i, q] of [50, 25, 10, 15].entries()) expect((await record(tenant, `b${i}`, q)).status).toBe(200);
+    const events = async (type: string) =>
+      (await call("GET", `tenants/${tenant}/events?type=${type}`, { token: await token({ tenant, scope: "billing:read" }) })).json.data;
+    expect((await events("credits.balance_low")).map((e: any) => e.data)).toEqual([{ currency: "USD", balance: 25, threshold: 30 }]);
+    expect((await events("credits.depleted")).map((e: any) => e.data)).toEqual([{ currency: "USD", balance: 0 }]);
+  });
+});

@@ -113,7 +113,8 @@ export class TenantMeter extends DurableObject<Bindings> {
   /** Buckets changed in the running transaction and not yet written. */
   private readonly dirty = new Set<Bucket>();
   private seq = 0;
-  private alarmSet = false;
+  /** When the alarm is set to run (null: none), so the hot path never asks storage. */
+  private alarmAt: number | null = null;
   private flushChain: Promise<void> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Bindings) {
@@ -133,7 +134,7 @@ export class TenantMeter extends DurableObject<Bindings> {
     this.applyQuotas(this.store.quotas());
     this.applyAlerts(JSON.parse(String(this.store.getMeta("alerts") ?? "[]")) as MeterAlertRule[]);
     this.alertOutbox = JSON.parse(String(this.store.getMeta("alert_outbox") ?? "[]")) as AlertCrossing[];
-    this.alarmSet = (await this.ctx.storage.getAlarm()) !== null;
+    this.alarmAt = await this.ctx.storage.getAlarm();
   }
 
   // ── RPC: recording ───────────────────────────────────────────────────────
@@ -539,7 +540,7 @@ export class TenantMeter extends DurableObject<Bindings> {
   }
 
   override async alarm(): Promise<void> {
-    this.alarmSet = false;
+    this.alarmAt = null;
     await this.flush();
     const now = Date.now();
     // On a test clock behind the real time, what is recent (and what has expired) is measured on the clock.
@@ -552,10 +553,9 @@ export class TenantMeter extends DurableObject<Bindings> {
 
   /** Makes sure an alarm runs by `at` (a hold's expiry), keeping an earlier one. */
   private async alarmBy(at: number): Promise<void> {
-    const current = await this.ctx.storage.getAlarm();
-    if (current !== null && current <= at) return;
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    this.alarmAt = at;
     await this.ctx.storage.setAlarm(at);
-    this.alarmSet = true;
   }
 
   // ── the hot path ─────────────────────────────────────────────────────────
@@ -994,10 +994,12 @@ export class TenantMeter extends DurableObject<Bindings> {
     return name;
   }
 
+  /** A flush within FLUSH_DELAY_MS: keeps an alarm already due by then (a later one, a hold's expiry, is brought forward; the alarm sets it again). */
   private scheduleFlush(): void {
-    if (this.alarmSet) return;
-    this.alarmSet = true;
-    void this.ctx.storage.setAlarm(Date.now() + FLUSH_DELAY_MS);
+    const at = Date.now() + FLUSH_DELAY_MS;
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    this.alarmAt = at;
+    void this.ctx.storage.setAlarm(at);
   }
 
   private async flushNow(): Promise<void> {

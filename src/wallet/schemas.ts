@@ -5,11 +5,12 @@ import { ENTRY_KINDS } from "./types";
 
 const Metric = z.string().regex(/^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/, "letters, digits, _ . : - (max 64)");
 const Minor = z.number().int().nonnegative().max(1e12);
+const PositiveMinor = z.number().int().positive().max(1e12);
 
 export const CreateGrant = z
   .object({
     grantId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, "letters, digits, _ . : - (max 128)").describe("Your idempotency key: a repeat with the same grantId grants nothing more"),
-    amount: Minor.positive().describe("Minor units"),
+    amount: PositiveMinor.describe("Minor units"),
     currency: Currency,
     reason: z.string().trim().min(1).max(500),
     expiresAt: Instant.optional().describe("After this instant the grant's remainder is no longer usable"),
@@ -30,8 +31,8 @@ export const WalletSettingsInput = z
 
 export const AutoTopUpInput = z
   .object({
-    threshold: Minor.positive().describe("Top up when the available balance falls below this (minor units)"),
-    amount: Minor.positive().describe("Charged to the default payment method and granted once Stripe confirms it"),
+    threshold: PositiveMinor.describe("Top up when the available balance falls below this (minor units)"),
+    amount: PositiveMinor.describe("Charged to the default payment method and granted once Stripe confirms it"),
     maxPerMonth: z.number().int().min(1).max(100).describe("At most this many top-ups per calendar month"),
   })
   .strict()

@@ -1,7 +1,8 @@
 import { exports } from "cloudflare:workers";
 import { hc } from "hono/client";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import type { AppType } from "../../src/app";
+import type { paths } from "../../clients/typescript/src/schema";
+import type { ApiRoutes, AppType } from "../../src/app";
 import { adminToken, token } from "../helpers";
 
 /**
@@ -16,7 +17,24 @@ const clientFor = (bearer: string) =>
     fetch: (input: RequestInfo | URL, init?: RequestInit) => exports.default.fetch(new Request(input, init)),
   });
 
+/** An OpenAPI path (`/tenants/{tenantId}`) as Hono writes it (`/tenants/:tenantId`). */
+type HonoPath<P extends string> = P extends `${infer Head}{${infer Name}}${infer Tail}` ? HonoPath<`${Head}:${Name}${Tail}`> : P;
+/** AppType's paths: ApiRoutes is a union of one schema per router (as Hono's .route() builds it), so keyof per member. */
+type KeysOf<U> = U extends unknown ? keyof U : never;
+type AppTypePaths = KeysOf<ApiRoutes>;
+/** The documented /api/v1/billing paths (the generated client's, kept current by `npm run client:check`) that AppType lacks. */
+type MissingFromAppType = Exclude<HonoPath<Extract<keyof paths, `/api/v1/billing/${string}`>>, AppTypePaths>;
+/** Does not compile while a path is missing, and names it: `Type '"/api/v1/billing/…"' does not satisfy the constraint 'never'`. */
+type NoneMissing<T extends never> = T;
+
 describe("hc<AppType>", () => {
+  it("has every documented /api/v1/billing path (a router mounted in buildApp goes into AppType too)", () => {
+    expectTypeOf<NoneMissing<MissingFromAppType>>().toBeNever();
+    // Not vacuously: AppType's paths are these, not any string.
+    expectTypeOf<"/api/v1/billing/tenants/:tenantId/usage">().toExtend<AppTypePaths>();
+    expectTypeOf<string>().not.toExtend<AppTypePaths>();
+  });
+
   it("calls the API with typed paths, parameters, bodies and responses", async () => {
     const admin = clientFor(await adminToken());
     const created = await admin.api.v1.billing.plans.$post({ json: { id: "hono-client-plan", name: "Hono client", basePrice: 1500 } });

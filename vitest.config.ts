@@ -1,6 +1,14 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
+// wrangler.toml declares [secrets] required. Reading the config without a .dev.vars (CI), wrangler
+// looks for them in the environment, warns about each one missing, and logs where it looked, for
+// every test file. The suite sets its own JWT_SECRET (bindings below) and each Stripe test its
+// own keys; empty values here only answer that check (empty is "not configured" to the code),
+// and wrangler's informational lines are left out of the test output (its warnings are not).
+for (const secret of ["JWT_SECRET", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"]) process.env[secret] ??= "";
+process.env.WRANGLER_LOG ??= "warn";
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");
   return {

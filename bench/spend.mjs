@@ -228,7 +228,8 @@ export async function benchSpend({ baseUrl, token, log = (msg) => console.error(
 
 async function startWorker(secret) {
   const { Miniflare, convertV4MiniflareOptions } = await import("miniflare");
-  const { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } = await import("wrangler");
+  const { unstable_splitSqlQuery } = await import("wrangler");
+  const { configuredWorkerOptions } = await import("./lib/worker.mjs");
   // Inside the project (.wrangler/ is git-ignored): workerd resolves module paths below its root.
   mkdirSync(".wrangler/tmp", { recursive: true });
   const outdir = mkdtempSync(join(".wrangler/tmp", "bench-spend-"));
@@ -239,7 +240,7 @@ async function startWorker(secret) {
   });
   if (build.status !== 0) throw new Error(`wrangler build failed (exit ${build.status})`);
   // The dry-run bundle is a single ES module, so wrangler's module rules do not apply.
-  const { workerOptions } = unstable_getMiniflareWorkerOptions("wrangler.toml");
+  const workerOptions = configuredWorkerOptions("wrangler.toml");
   delete workerOptions.modulesRules;
   // No persistence path: D1, Durable Objects, queues and R2 live in memory for this run.
   const mf = new Miniflare(convertV4MiniflareOptions({

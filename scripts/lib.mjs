@@ -12,12 +12,13 @@ export function devSecret() {
   return match[1].trim();
 }
 
-export async function signDevToken({ tenant, scope, sub = "dev-user", ttl = 86400 }) {
+/** An HS256 token; `secret` defaults to the local one (devSecret). */
+export async function signDevToken({ tenant, scope, sub = "dev-user", ttl = 86400, secret = devSecret() }) {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ tenant, scope })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(sub)
     .setIssuedAt(now)
     .setExpirationTime(now + ttl)
-    .sign(new TextEncoder().encode(devSecret()));
+    .sign(new TextEncoder().encode(secret));
 }

@@ -8,14 +8,18 @@
 // without PUBLIC_BASE_URL (so `servers` is relative, as on a deployment that sets none).
 // Offline: no telemetry or update checks, no remote rulesets.
 //
+// It also checks that the document built in Node without a Worker (scripts/openapi-document.mjs,
+// what `npm run client:generate` generates the TypeScript client from) is this one, exactly.
+//
 //   node scripts/lint-openapi.mjs [--out openapi.json]   # --out also keeps the document
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { parseArgs } from "node:util";
+import { isDeepStrictEqual, parseArgs } from "node:util";
 import { startWorker } from "../bench/lib/worker.mjs";
+import { buildOpenApiDocument } from "./openapi-document.mjs";
 
 const require = createRequire(import.meta.url);
 const { values: args } = parseArgs({ options: { out: { type: "string" } } });
@@ -74,7 +78,14 @@ const dir = mkdtempSync(join(tmpdir(), "edge-billing-openapi-"));
 let failed = false;
 try {
   const file = join(dir, "openapi.json");
-  writeFileSync(file, await servedDocument());
+  const served = await servedDocument();
+  writeFileSync(file, served);
+  if (!isDeepStrictEqual(JSON.parse(served), await buildOpenApiDocument())) {
+    console.log("client: the document built in Node (scripts/openapi-document.mjs) differs from the one the Worker serves");
+    failed = true;
+  } else {
+    console.log("client: the document built in Node is the one the Worker serves");
+  }
   if (args.out) copyFileSync(file, args.out);
   for (const [name, lint] of [
     ["redocly", redocly],

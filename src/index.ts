@@ -3,7 +3,7 @@ import type { Bindings } from "./env";
 import { runScheduled } from "./cron";
 import { consumeUsageBatch } from "./metering/consumer";
 import { collectingOutboxWrites, wakeOutbox } from "./outbox";
-import { consumeOutboxBatch } from "./outbox/runtime";
+import { consumeOutboxBatch, isOutboxQueue } from "./outbox/runtime";
 
 export { TenantMeter } from "./metering/tenant-meter";
 export { TestClockRunner } from "./test-clocks/runner";
@@ -17,6 +17,6 @@ const waking = <T>(env: Bindings, ctx: ExecutionContext, fn: () => Promise<T>) =
 export default {
   fetch: app.fetch,
   queue: (batch, env, ctx) =>
-    waking(env, ctx, () => (batch.queue === "outbox" ? consumeOutboxBatch(batch, env) : consumeUsageBatch(batch, env, ctx))),
+    waking(env, ctx, () => (isOutboxQueue(batch.queue) ? consumeOutboxBatch(batch, env) : consumeUsageBatch(batch, env, ctx))),
   scheduled: (controller, env, ctx) => waking(env, ctx, () => runScheduled(controller, env, ctx)),
 } satisfies ExportedHandler<Bindings>;

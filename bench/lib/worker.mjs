@@ -8,9 +8,20 @@ import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
-import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
+import { unstable_getMiniflareWorkerOptions, unstable_readConfig, unstable_splitSqlQuery } from "wrangler";
 
 const require = createRequire(import.meta.url);
+
+/**
+ * The Worker's Miniflare options from wrangler.toml, as `wrangler dev` builds them, without its
+ * check of `[secrets] required` (it looks for them in .dev.vars or the environment and warns about
+ * each one missing): callers pass the secrets they use as bindings (`vars`).
+ */
+export function configuredWorkerOptions(config = "wrangler.toml") {
+  const parsed = unstable_readConfig({ config });
+  parsed.secrets = undefined;
+  return unstable_getMiniflareWorkerOptions(parsed).workerOptions;
+}
 
 /** `wrangler deploy --dry-run`: the exact bundle a deploy would upload. */
 export function buildWorker(outdir = mkdtempSync(join(tmpdir(), "edge-billing-bench-"))) {
@@ -75,8 +86,7 @@ export async function startWorker({ vars = {}, config = "wrangler.toml", extra =
   // `assets: false` leaves the console's static assets out: locally they put an asset-router
   // worker in front of every request (about 0.8 ms of CPU each here), where Cloudflare routes
   // assets before the Worker runs and /api/* goes straight to it (run_worker_first).
-  const { modulesRules: _rules, rootPath: _root, ratelimits: _limits, assets: assetOptions, ...workerOptions } =
-    unstable_getMiniflareWorkerOptions(config).workerOptions;
+  const { modulesRules: _rules, rootPath: _root, ratelimits: _limits, assets: assetOptions, ...workerOptions } = configuredWorkerOptions(config);
   if (assets && assetOptions) workerOptions.assets = assetOptions;
   const mf = new Miniflare(
     convertV4MiniflareOptions({

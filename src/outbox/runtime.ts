@@ -23,6 +23,13 @@ const SWEEP_PAGES = 5;
 /** Every minute: the sweep that finds what no wake-up delivered. */
 export const OUTBOX_CRON = "* * * * *";
 
+/**
+ * Whether a queue batch is the outbox's: its queue is `outbox`, or `outbox-<environment>` in
+ * another wrangler environment (`outbox-staging`, wrangler.toml [env.staging]), since queue
+ * names are unique per account. Every other queue carries usage events.
+ */
+export const isOutboxQueue = (queue: string): boolean => queue === "outbox" || queue.startsWith("outbox-");
+
 /** The `outbox` queue consumer: outbox rows to dispatch, endpoints to deliver to. */
 export async function consumeOutboxBatch(batch: MessageBatch<unknown>, env: Bindings): Promise<void> {
   const db = database(env.DB);

@@ -131,11 +131,19 @@ describe("rate limits", () => {
     expect((await call("GET", "tenants/acme", { token: forged, headers: { "cf-connecting-ip": `${ip}-other` }, env })).status).toBe(401);
   });
 
-  it("declares in wrangler.toml exactly the limits the headers announce", () => {
-    const declared = [...wranglerToml.matchAll(/\[\[ratelimits\]\]\s*name\s*=\s*"(\w+)"[^[]*?simple\s*=\s*\{\s*limit\s*=\s*(\d+)\s*,\s*period\s*=\s*(\d+)\s*\}/g)].map(
-      ([, binding, limit, period]) => ({ binding, limit: Number(limit), period: Number(period) }),
-    );
-    const expected = Object.values(RATE_POLICIES).map(({ binding, limit, period }) => ({ binding, limit, period }));
-    expect(declared.sort((a, b) => a.binding!.localeCompare(b.binding!))).toEqual(expected.sort((a, b) => a.binding.localeCompare(b.binding)));
+  it("declares in wrangler.toml exactly the limits the headers announce, in every environment", () => {
+    const expected = Object.values(RATE_POLICIES)
+      .map(({ binding, limit, period }) => ({ binding, limit, period }))
+      .sort((a, b) => a.binding.localeCompare(b.binding));
+    // The top level ([[ratelimits]]) and [env.staging] ([[env.staging.ratelimits]]).
+    for (const table of ["ratelimits", "env\\.staging\\.ratelimits"]) {
+      const pattern = new RegExp(`\\[\\[${table}\\]\\]\\s*name\\s*=\\s*"(\\w+)"[^[]*?simple\\s*=\\s*\\{\\s*limit\\s*=\\s*(\\d+)\\s*,\\s*period\\s*=\\s*(\\d+)\\s*\\}`, "g");
+      const declared = [...wranglerToml.matchAll(pattern)].map(([, binding, limit, period]) => ({ binding, limit: Number(limit), period: Number(period) }));
+      expect(declared.sort((a, b) => a.binding!.localeCompare(b.binding!)), table).toEqual(expected);
+    }
+    // Counters are per namespace in the account: staging must not share production's.
+    const namespaces = [...wranglerToml.matchAll(/namespace_id\s*=\s*"(\d+)"/g)].map(([, id]) => id);
+    expect(namespaces).toHaveLength(2 * expected.length);
+    expect(new Set(namespaces).size).toBe(namespaces.length);
   });
 });

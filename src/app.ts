@@ -131,8 +131,10 @@ export type ApiRoutes = MergeSchemaPath<
   | RoutesOf<typeof stripeRoutes>
   | RoutesOf<typeof subscriptionsRoutes>
   | RoutesOf<typeof couponsRoutes>
-  | RoutesOf<typeof creditsRoutes>
+  | RoutesOf<typeof walletRoutes>
+  | RoutesOf<typeof entitlementsRoutes>
   | RoutesOf<typeof usageRoutes>
+  | RoutesOf<typeof holdRoutes>
   | RoutesOf<typeof quotasRoutes>
   | RoutesOf<typeof spendRoutes>
   | RoutesOf<typeof realtimeRoutes>

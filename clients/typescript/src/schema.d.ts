@@ -712,7 +712,7 @@ export interface paths {
         put?: never;
         /**
          * Add credits
-         * @description Grants the subscription's tenant credit in the subscription's currency, optionally expiring: credits pay finalized invoices after tax, soonest-expiring first, and voiding an invoice gives back what it consumed.
+         * @description Grants the subscription's tenant credit in the subscription's currency, optionally expiring: a grant in the tenant's wallet that pays finalized invoices after tax, soonest-expiring first (and, once the tenant has a wallet policy, usage in real time); voiding an invoice gives back what it consumed.
          *
          *     Requires scope: admin. Idempotent under an `Idempotency-Key` header.
          */
@@ -839,6 +839,116 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/billing/tenants/{tenantId}/wallet/grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Grant prepaid credit
+         * @description Adds prepaid credit to the tenant's wallet, once per `grantId` (a repeat answers 200 with the grant as it is). A tenant without a wallet gets one with policy `block`: from then on every priced usage event is debited at its marginal price as it is counted, and refused with 402 `INSUFFICIENT_CREDITS` when the balance cannot pay for it.
+         *
+         *     Requires scope: admin.
+         */
+        post: operations["createWalletGrant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/tenants/{tenantId}/wallet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Wallet balance, grants and settings
+         * @description The balance per currency (`available`: unexpired credit less what open holds reserve; `held`), every grant with what remains of it and when it expires, and the wallet's policy. Read from the tenant's meter, so it includes the usage counted a moment ago.
+         *
+         *     Requires scope: billing:read or billing:update (or admin).
+         */
+        get: operations["getWallet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/tenants/{tenantId}/wallet/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Wallet transactions, newest first
+         * @description Every movement of the wallet's grants: grants, real-time usage debits (with the event and metric), repricing returns, what invoices consumed and gave back, restores when an invoice is voided. Paginated; `currency` filters.
+         *
+         *     Requires scope: billing:read or billing:update (or admin).
+         */
+        get: operations["listWalletTransactions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/tenants/{tenantId}/wallet/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the wallet's policy and low-balance threshold
+         * @description `block` refuses usage the balance cannot pay for; `overdraft` accepts it and invoices what the balance did not cover. Saving settings gives a tenant without a wallet one.
+         *
+         *     Requires scope: billing:update (or admin).
+         */
+        put: operations["updateWalletSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/tenants/{tenantId}/wallet/auto-top-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Top the wallet up automatically
+         * @description When a debit takes the available balance below `threshold`, `amount` is charged off-session to the tenant's default Stripe payment method (at most `maxPerMonth` times a calendar month); the credit is granted when Stripe confirms the payment. A failed charge turns auto top-up off (`credits.top_up.failed`) until it is saved again.
+         *
+         *     Requires scope: billing:update (or admin).
+         */
+        put: operations["updateAutoTopUp"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/billing/tenants/{tenantId}/credits": {
         parameters: {
             query?: never;
@@ -848,7 +958,7 @@ export interface paths {
         };
         /**
          * Credit balance per currency
-         * @description The tenant's unexpired credit per currency: grants minus what invoices consumed, as of now.
+         * @description The tenant's unexpired credit per currency (the wallet's balance, holds included), as of now.
          *
          *     Requires scope: billing:read or billing:update (or admin).
          */
@@ -869,8 +979,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Credit ledger movements, newest first
-         * @description The append-only credit ledger: grants, consumption by invoices and returns from voided ones, newest first; `currency` filters. Paginated.
+         * Credit movements, newest first
+         * @description The wallet's transactions under their older name: the same list as `GET …/wallet/transactions`.
          *
          *     Requires scope: billing:read or billing:update (or admin).
          */
@@ -971,6 +1081,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/billing/tenants/{tenantId}/usage/holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open holds
+         * @description The tenant's holds in force, oldest first, with the quantity and money each reserves.
+         *
+         *     Requires scope: usage:write or billing:read (or admin).
+         */
+        get: operations["listUsageHolds"];
+        put?: never;
+        /**
+         * Reserve usage before it is known
+         * @description Reserves `quantity` of a `sum` or `count` metric for up to `ttlSeconds` (at most an hour) against the hard quotas and the wallet, in the meter's transaction: refused with 402 if it would pass any of them with what is counted and held already. While open it counts in every check, so concurrent holds can never together pass a limit. Commit it with the actual usage, or release it; it releases itself when it expires. The same `holdId` again answers the hold there is (200).
+         *
+         *     Requires scope: usage:write (or admin). Counts against the tenant's usage ingestion rate limit, not the general ones.
+         */
+        post: operations["createUsageHold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/tenants/{tenantId}/usage/holds/{holdId}/commit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record what a hold was for
+         * @description Closes the hold and records `quantity` as one usage event (`eventId`, default `hold:<holdId>`), in one transaction. Up to the held quantity it is always recorded (it was reserved); above it the excess is checked like any event, and what a hard quota or a `block` wallet would refuse is not recorded (`refused`, `reason`): the held quantity is. A hold already committed, released or expired answers 409 (a retried commit with the same event id answers the event as a duplicate).
+         *
+         *     Requires scope: usage:write (or admin). Counts against the tenant's usage ingestion rate limit, not the general ones.
+         */
+        post: operations["commitUsageHold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/tenants/{tenantId}/usage/holds/{holdId}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a hold
+         * @description Releases an open hold: nothing is recorded and what it reserved is free again. 409 when it is not open.
+         *
+         *     Requires scope: usage:write (or admin).
+         */
+        post: operations["releaseUsageHold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/billing/quotas": {
         parameters: {
             query?: never;
@@ -1060,6 +1242,50 @@ export interface paths {
          *     Requires scope: billing:update (or admin).
          */
         delete: operations["deleteQuota"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/tenants/{tenantId}/entitlements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List what the tenant's plan entitles it to, now
+         * @description Every feature of the governing subscription's plan (the `projectId`'s own subscription, else the tenant-wide one): `boolean` features with their value, `static` ones with theirs, `metered` ones with the binding quota's `limit`, `used`, `remaining` and `resetsAt` (the plan meter's limit and the tenant's explicit quotas on the metric, as quota checks count them). `enabled` says whether the feature is usable now. Answered by the tenant's meter, without a database read; a plan change shows at once. Without a subscription, `planId` is null and `features` empty.
+         *
+         *     Requires scope: usage:write or billing:read (or admin).
+         */
+        get: operations["listEntitlements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/tenants/{tenantId}/entitlements/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check one feature: is it allowed now (for `quantity` more of a metered one)?
+         * @description One feature of the governing plan with `allowed`: false, with a `reason`, when a boolean feature is off (`FEATURE_DISABLED`), the subscription is paused (`SUBSCRIPTION_PAUSED`) or `quantity` more of a metered feature would pass a hard limit (`QUOTA_EXCEEDED`; reaching the limit exactly is allowed). Records nothing. 404 when the plan has no such feature (or the tenant no subscription).
+         *
+         *     Requires scope: usage:write or billing:read (or admin).
+         */
+        get: operations["checkEntitlement"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2527,6 +2753,66 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "credits.depleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The tenant's credit balance in a currency reached zero
+         * @description Sent to every enabled endpoint of the tenant subscribed to `credits.depleted` (or to `*`), through the outbox after the change commits: at least once, in order per endpoint, 5 s per attempt, retried for about 3 days. Verify `webhook-signature` with the endpoint's secret (Standard Webhooks 1.0) and deduplicate on `webhook-id`.
+         */
+        post: operations["receiveCreditsDepletedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "credits.top_up.succeeded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An automatic top-up was paid and its credit granted
+         * @description Sent to every enabled endpoint of the tenant subscribed to `credits.top_up.succeeded` (or to `*`), through the outbox after the change commits: at least once, in order per endpoint, 5 s per attempt, retried for about 3 days. Verify `webhook-signature` with the endpoint's secret (Standard Webhooks 1.0) and deduplicate on `webhook-id`.
+         */
+        post: operations["receiveCreditsTopUpSucceededEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "credits.top_up.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An automatic top-up charge failed; auto top-up is off until its settings are saved again
+         * @description Sent to every enabled endpoint of the tenant subscribed to `credits.top_up.failed` (or to `*`), through the outbox after the change commits: at least once, in order per endpoint, 5 s per attempt, retried for about 3 days. Verify `webhook-signature` with the endpoint's secret (Standard Webhooks 1.0) and deduplicate on `webhook-id`.
+         */
+        post: operations["receiveCreditsTopUpFailedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "spend.sync.completed": {
         parameters: {
             query?: never;
@@ -2686,6 +2972,7 @@ export interface components {
             /** @enum {string} */
             trialUsage: "free" | "billed";
             meters: components["schemas"]["PlanMeter"][];
+            features: components["schemas"]["PlanFeature"][];
             /** @description The version these fields are; subscriptions stay on the version they took until migrated */
             version: number;
             active: boolean;
@@ -2760,6 +3047,32 @@ export interface components {
                 }[];
             } | null;
         };
+        /**
+         * @example {
+         *       "key": "sso",
+         *       "type": "boolean",
+         *       "value": true
+         *     }
+         */
+        PlanFeature: {
+            key: string;
+            /** @enum {string} */
+            type: "boolean";
+            /** @default true */
+            value?: boolean;
+        } | {
+            key: string;
+            /** @enum {string} */
+            type: "static";
+            /** @description The feature's value: a string (e.g. a support tier) or a number */
+            value: string | number;
+        } | {
+            key: string;
+            /** @enum {string} */
+            type: "metered";
+            /** @description One of the plan's meters; its limit and the tenant's quotas on it apply */
+            metric: string;
+        };
         Error: {
             /** @enum {boolean} */
             success: false;
@@ -2774,11 +3087,11 @@ export interface components {
             };
         };
         /**
-         * @description What went wrong, for programs to branch on (the message is for people). `VALIDATION_ERROR` 400, `UNAUTHORIZED` 401, `FORBIDDEN` 403, `NOT_FOUND` 404, `CONFLICT` 409, `INVALID_STATE` 409, `PAYMENT_REQUIRED` 402, `QUOTA_EXCEEDED` 402, `SUBSCRIPTION_PAUSED` 402, `PAYLOAD_TOO_LARGE` 413, `UNSUPPORTED_MEDIA_TYPE` 415, `RATE_LIMITED` 429, `UPSTREAM_ERROR` 502, `NOT_CONFIGURED` 503, `INTERNAL` 500.
+         * @description What went wrong, for programs to branch on (the message is for people). `VALIDATION_ERROR` 400, `UNAUTHORIZED` 401, `FORBIDDEN` 403, `NOT_FOUND` 404, `CONFLICT` 409, `INVALID_STATE` 409, `PAYMENT_REQUIRED` 402, `QUOTA_EXCEEDED` 402, `SUBSCRIPTION_PAUSED` 402, `INSUFFICIENT_CREDITS` 402, `SPEND_CAP_EXCEEDED` 402, `PAYLOAD_TOO_LARGE` 413, `UNSUPPORTED_MEDIA_TYPE` 415, `RATE_LIMITED` 429, `UPSTREAM_ERROR` 502, `NOT_CONFIGURED` 503, `INTERNAL` 500.
          * @example NOT_FOUND
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_ERROR" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "INVALID_STATE" | "PAYMENT_REQUIRED" | "QUOTA_EXCEEDED" | "SUBSCRIPTION_PAUSED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "UPSTREAM_ERROR" | "NOT_CONFIGURED" | "INTERNAL";
+        ErrorCode: "VALIDATION_ERROR" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "INVALID_STATE" | "PAYMENT_REQUIRED" | "QUOTA_EXCEEDED" | "SUBSCRIPTION_PAUSED" | "INSUFFICIENT_CREDITS" | "SPEND_CAP_EXCEEDED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "UPSTREAM_ERROR" | "NOT_CONFIGURED" | "INTERNAL";
         CreatePlan: {
             id: string;
             name: string;
@@ -2806,6 +3119,8 @@ export interface components {
             trialUsage?: "free" | "billed";
             /** @default [] */
             meters?: components["schemas"]["PlanMeter"][];
+            /** @default [] */
+            features?: components["schemas"]["PlanFeature"][];
             /** @default true */
             active?: boolean;
         };
@@ -2828,6 +3143,7 @@ export interface components {
              */
             trialUsage?: "free" | "billed";
             meters?: components["schemas"]["PlanMeter"][];
+            features?: components["schemas"]["PlanFeature"][];
             active?: boolean;
         };
         TenantOverview: {
@@ -3295,20 +3611,24 @@ export interface components {
             tenantId: string;
             currency: string;
             balance: number;
-            movement: components["schemas"]["CreditMovement"];
+            movement: components["schemas"]["WalletTransaction"];
         };
-        CreditMovement: {
+        WalletTransaction: {
             id: string;
             /** @enum {string} */
-            kind: "grant" | "consumption" | "restore";
-            /** @description Signed minor units: grants and restores add, consumptions take */
+            kind: "grant" | "usage" | "usage_reversal" | "consumption" | "settlement_refund" | "settlement_reversal" | "restore";
+            /** @description Signed minor units: + to the grant, − from it */
             amount: number;
             currency: string;
-            reason: string;
             grantId: string;
+            /** @description ISO 8601 */
             expiresAt: string | null;
+            reason: string;
+            eventId: string | null;
+            metric: string | null;
             subscriptionId: string | null;
             invoiceId: string | null;
+            /** @description ISO 8601 */
             createdAt: string;
         };
         AddCredits: {
@@ -3424,6 +3744,91 @@ export interface components {
             /** @default true */
             active?: boolean;
         };
+        WalletGrantCreated: {
+            grant: components["schemas"]["WalletGrant"];
+            wallet: components["schemas"]["Wallet"];
+        };
+        WalletGrant: {
+            grantId: string;
+            currency: string;
+            amount: number;
+            remaining: number;
+            priority: number;
+            /** @description ISO 8601 */
+            expiresAt: string | null;
+            expired: boolean;
+            appliesTo: string[] | null;
+            reason: string;
+            /** @enum {string} */
+            source: "operator" | "subscription" | "top_up" | "carry_forward";
+            subscriptionId: string | null;
+            invoiceId: string | null;
+            /** @description ISO 8601 */
+            createdAt: string;
+        };
+        Wallet: {
+            tenantId: string;
+            /** @description Whether usage is debited in real time (the tenant has a wallet policy) */
+            enabled: boolean;
+            /** @enum {string|null} */
+            policy: "block" | "overdraft" | null;
+            lowBalanceThreshold: number | null;
+            autoTopUp: {
+                threshold: number;
+                amount: number;
+                maxPerMonth: number;
+                active: boolean;
+                failure: string | null;
+            } | null;
+            balances: {
+                currency: string;
+                available: number;
+                held: number;
+            }[];
+            grants: components["schemas"]["WalletGrant"][];
+        };
+        CreateWalletGrant: {
+            /** @description Your idempotency key: a repeat with the same grantId grants nothing more */
+            grantId: string;
+            /** @description Minor units */
+            amount: number;
+            /**
+             * @description ISO 4217 currency code
+             * @example USD
+             */
+            currency: string;
+            reason: string;
+            /**
+             * Format: date-time
+             * @description After this instant the grant's remainder is no longer usable
+             * @example 2026-04-10T00:00:00Z
+             */
+            expiresAt?: string;
+            /**
+             * @description Lower is used first; ties go to the grant that expires soonest
+             * @default 50
+             */
+            priority?: number;
+            /** @description Only usage of these metrics may draw on it (it then pays no base fees) */
+            appliesTo?: string[];
+        };
+        WalletSettingsInput: {
+            /**
+             * @description `block`: usage the balance cannot pay for is refused (402 INSUFFICIENT_CREDITS); `overdraft`: accepted, and what the balance does not cover is invoiced
+             * @enum {string}
+             */
+            policy: "block" | "overdraft";
+            /** @description `credits.balance_low` fires when the balance falls under it; null = 10 % of the unexpired credit granted */
+            lowBalanceThreshold?: number | null;
+        };
+        AutoTopUpInput: {
+            /** @description Top up when the available balance falls below this (minor units) */
+            threshold: number;
+            /** @description Charged to the default payment method and granted once Stripe confirms it */
+            amount: number;
+            /** @description At most this many top-ups per calendar month */
+            maxPerMonth: number;
+        };
         CreditBalances: {
             tenantId: string;
             /** @description Unexpired credit per currency */
@@ -3535,10 +3940,67 @@ export interface components {
             /** @description Events refused by a hard quota or a paused subscription */
             rejected: number;
         };
+        UsageHold: {
+            holdId: string;
+            /** @enum {string} */
+            status: "open" | "committed" | "released" | "expired";
+            metric: string;
+            /** @description Exact decimal held */
+            quantity: string;
+            projectId: string | null;
+            resource: string | null;
+            costCenterId: string | null;
+            /** @description Minor units the wallet keeps for it (0 without a wallet, or when nothing prices it) */
+            amount: number;
+            currency: string | null;
+            createdAt: string;
+            expiresAt: string;
+            eventId: string | null;
+            committedQuantity: string | null;
+        };
+        CreateUsageHold: {
+            /** @description Your id for it (also the idempotency key: the same hold again answers the one there is) */
+            holdId: string;
+            /** @example apiCalls */
+            metric: string;
+            /** @example 1 */
+            quantity: number;
+            /** @description It releases itself after this long unless committed */
+            ttlSeconds: number;
+            projectId?: string;
+            resource?: string;
+            costCenterId?: string;
+        };
+        UsageHoldCommitted: {
+            hold: components["schemas"]["UsageHold"];
+            event: components["schemas"]["RecordedEvent"];
+            /** @description The quantity recorded */
+            committed: string;
+            /** @description What the commit asked for above the hold that limits or the wallet refused ("0" when none) */
+            refused: string;
+            /** @description Why the excess was refused: QUOTA_EXCEEDED or INSUFFICIENT_CREDITS */
+            reason?: string;
+        };
+        CommitUsageHold: {
+            /**
+             * @description The usage that happened: less than held releases the rest; more is admitted only as far as limits and the wallet allow
+             * @example 1
+             */
+            quantity: number;
+            /** @description The recorded event's id; default `hold:<holdId>` */
+            eventId?: string;
+        };
         Quota: {
             id: string;
             tenantId: string;
-            metric: string;
+            /**
+             * @description usage: a limit on a metric's quantity; cost: a spend cap on the billing period's priced usage, in minor units of the plan's currency
+             * @enum {string}
+             */
+            type: "usage" | "cost";
+            /** @description null for a cost cap */
+            metric: string | null;
+            /** @description Quantity, or minor units for a cost cap */
             limit: number;
             /**
              * @description hour/day/month are UTC calendar windows; billing_period is the subscription's current period (the calendar month without one)
@@ -3570,8 +4032,17 @@ export interface components {
         CreateQuota: {
             /** @example acme */
             tenantId: string;
-            /** @example apiCalls */
-            metric: string;
+            /**
+             * @description usage: a limit on a metric's quantity; cost: a spend cap on the billing period's priced usage, in minor units of the plan's currency
+             * @default usage
+             * @enum {string}
+             */
+            type?: "usage" | "cost";
+            /**
+             * @description Required for a usage quota; none for a cost cap
+             * @example apiCalls
+             */
+            metric?: string;
             /** @example 100000 */
             limit: number;
             /**
@@ -3613,6 +4084,64 @@ export interface components {
              * @enum {string}
              */
             enforcement?: "hard" | "soft";
+        };
+        Entitlements: {
+            tenantId: string;
+            /** @description The governing subscription's plan; null without one (and then no features) */
+            planId: string | null;
+            subscriptionId: string | null;
+            features: components["schemas"]["FeatureEntitlement"][];
+            /** @description The prepaid wallet's balance, from the same meter call */
+            wallet: {
+                /**
+                 * @description null: no wallet (usage is not debited in real time)
+                 * @enum {string|null}
+                 */
+                policy: "block" | "overdraft" | null;
+                balances: {
+                    currency: string;
+                    available: number;
+                    held: number;
+                }[];
+            };
+        };
+        FeatureEntitlement: {
+            key: string;
+            /** @enum {string} */
+            type: "boolean" | "static" | "metered";
+            /** @description Usable now: a boolean feature that is on, of a subscription that is not paused; a metered one also needs room under its hard limits (used < limit) */
+            enabled: boolean;
+            /** @description boolean and static features: the plan's value */
+            value?: boolean | string | number;
+            /** @description metered: the binding quota's limit (the plan meter's limit or an explicit quota); null = unlimited */
+            limit?: number | null;
+            /** @description metered: usage in the binding quota's window (the billing period when unlimited) */
+            used?: number;
+            /** @description metered: limit − used, at least 0; null = unlimited */
+            remaining?: number | null;
+            /** @description metered: when the binding quota's window (or the billing period) ends */
+            resetsAt?: string | null;
+        };
+        EntitlementCheck: {
+            key: string;
+            /** @description false when a boolean feature is off, the subscription is paused, or `quantity` more would pass a hard limit */
+            allowed: boolean;
+            /** @enum {string} */
+            reason?: "FEATURE_DISABLED" | "SUBSCRIPTION_PAUSED" | "QUOTA_EXCEEDED";
+            /** @enum {string} */
+            type: "boolean" | "static" | "metered";
+            /** @description Usable now: a boolean feature that is on, of a subscription that is not paused; a metered one also needs room under its hard limits (used < limit) */
+            enabled: boolean;
+            /** @description boolean and static features: the plan's value */
+            value?: boolean | string | number;
+            /** @description metered: the binding quota's limit (the plan meter's limit or an explicit quota); null = unlimited */
+            limit?: number | null;
+            /** @description metered: usage in the binding quota's window (the billing period when unlimited) */
+            used?: number;
+            /** @description metered: limit − used, at least 0; null = unlimited */
+            remaining?: number | null;
+            /** @description metered: when the binding quota's window (or the billing period) ends */
+            resetsAt?: string | null;
         };
         SpendItem: {
             /** @example abc123def456 */
@@ -4151,7 +4680,7 @@ export interface components {
              *       "subscription.updated"
              *     ]
              */
-            events: (("invoice.created" | "invoice.finalized" | "invoice.paid" | "invoice.payment_failed" | "invoice.voided" | "subscription.created" | "subscription.updated" | "subscription.canceled" | "subscription.trial_will_end" | "usage.alert.triggered" | "quota.exceeded" | "credits.balance_low" | "spend.sync.completed" | "spend.sync.failed" | "webhook.endpoint.disabled") | "*")[];
+            events: (("invoice.created" | "invoice.finalized" | "invoice.paid" | "invoice.payment_failed" | "invoice.voided" | "subscription.created" | "subscription.updated" | "subscription.canceled" | "subscription.trial_will_end" | "usage.alert.triggered" | "quota.exceeded" | "credits.balance_low" | "credits.depleted" | "credits.top_up.succeeded" | "credits.top_up.failed" | "spend.sync.completed" | "spend.sync.failed" | "webhook.endpoint.disabled") | "*")[];
             description?: string;
             /** @description Default true */
             enabled?: boolean;
@@ -4170,7 +4699,7 @@ export interface components {
              *       "subscription.updated"
              *     ]
              */
-            events?: (("invoice.created" | "invoice.finalized" | "invoice.paid" | "invoice.payment_failed" | "invoice.voided" | "subscription.created" | "subscription.updated" | "subscription.canceled" | "subscription.trial_will_end" | "usage.alert.triggered" | "quota.exceeded" | "credits.balance_low" | "spend.sync.completed" | "spend.sync.failed" | "webhook.endpoint.disabled") | "*")[];
+            events?: (("invoice.created" | "invoice.finalized" | "invoice.paid" | "invoice.payment_failed" | "invoice.voided" | "subscription.created" | "subscription.updated" | "subscription.canceled" | "subscription.trial_will_end" | "usage.alert.triggered" | "quota.exceeded" | "credits.balance_low" | "credits.depleted" | "credits.top_up.succeeded" | "credits.top_up.failed" | "spend.sync.completed" | "spend.sync.failed" | "webhook.endpoint.disabled") | "*")[];
             description?: string | null;
             /** @description true re-enables an endpoint that was disabled after failing */
             enabled?: boolean;
@@ -9333,6 +9862,528 @@ export interface operations {
             };
         };
     };
+    createWalletGrant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWalletGrant"];
+            };
+        };
+        responses: {
+            /** @description Already granted (same grantId) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["WalletGrantCreated"];
+                    };
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["WalletGrantCreated"];
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_ERROR, with the field paths in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or invalid token (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope, or names another tenant (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not the caller's (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, INVALID_STATE), or an Idempotency-Key reused for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body over 2 MiB (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A charset other than UTF-8, a Content-Encoding, or a content type the route does not take (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED): retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWallet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Wallet"];
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_ERROR, with the field paths in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or invalid token (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope, or names another tenant (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not the caller's (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, INVALID_STATE), or an Idempotency-Key reused for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body over 2 MiB (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A charset other than UTF-8, a Content-Encoding, or a content type the route does not take (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED): retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listWalletTransactions: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from `pagination.nextCursor` */
+                cursor?: string;
+                /** @description ISO 4217 currency code */
+                currency?: string;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["WalletTransaction"][];
+                        pagination: components["schemas"]["Pagination"];
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_ERROR, with the field paths in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or invalid token (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope, or names another tenant (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not the caller's (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, INVALID_STATE), or an Idempotency-Key reused for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body over 2 MiB (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A charset other than UTF-8, a Content-Encoding, or a content type the route does not take (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED): retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateWalletSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WalletSettingsInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Wallet"];
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_ERROR, with the field paths in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or invalid token (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope, or names another tenant (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not the caller's (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, INVALID_STATE), or an Idempotency-Key reused for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body over 2 MiB (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A charset other than UTF-8, a Content-Encoding, or a content type the route does not take (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED): retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateAutoTopUp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AutoTopUpInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Wallet"];
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_ERROR, with the field paths in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or invalid token (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope, or names another tenant (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not the caller's (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, INVALID_STATE), or an Idempotency-Key reused for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body over 2 MiB (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A charset other than UTF-8, a Content-Encoding, or a content type the route does not take (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED): retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getCreditBalance: {
         parameters: {
             query?: never;
@@ -9457,7 +10508,7 @@ export interface operations {
                     "application/json": {
                         /** @enum {boolean} */
                         success: true;
-                        data: components["schemas"]["CreditMovement"][];
+                        data: components["schemas"]["WalletTransaction"][];
                         pagination: components["schemas"]["Pagination"];
                     };
                 };
@@ -10158,6 +11209,430 @@ export interface operations {
             };
         };
     };
+    listUsageHolds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["UsageHold"][];
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_ERROR, with the field paths in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or invalid token (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope, or names another tenant (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not the caller's (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, INVALID_STATE), or an Idempotency-Key reused for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body over 2 MiB (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A charset other than UTF-8, a Content-Encoding, or a content type the route does not take (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED): retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createUsageHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUsageHold"];
+            };
+        };
+        responses: {
+            /** @description The hold with this id, already open */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["UsageHold"];
+                    };
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["UsageHold"];
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_ERROR, with the field paths in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or invalid token (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a hard quota (QUOTA_EXCEEDED), the wallet (INSUFFICIENT_CREDITS) or a paused subscription (SUBSCRIPTION_PAUSED) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope, or names another tenant (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not the caller's (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, INVALID_STATE), or an Idempotency-Key reused for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body over 2 MiB (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A charset other than UTF-8, a Content-Encoding, or a content type the route does not take (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED): retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    commitUsageHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                holdId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommitUsageHold"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["UsageHoldCommitted"];
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_ERROR, with the field paths in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or invalid token (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope, or names another tenant (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not the caller's (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, INVALID_STATE), or an Idempotency-Key reused for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body over 2 MiB (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A charset other than UTF-8, a Content-Encoding, or a content type the route does not take (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED): retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    releaseUsageHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                holdId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["UsageHold"];
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_ERROR, with the field paths in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or invalid token (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope, or names another tenant (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not the caller's (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, INVALID_STATE), or an Idempotency-Key reused for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body over 2 MiB (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A charset other than UTF-8, a Content-Encoding, or a content type the route does not take (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED): retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     createQuota: {
         parameters: {
             query?: never;
@@ -10592,6 +12067,299 @@ export interface operations {
                             /** @enum {boolean} */
                             deleted: true;
                         };
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_ERROR, with the field paths in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or invalid token (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope, or names another tenant (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not the caller's (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, INVALID_STATE), or an Idempotency-Key reused for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body over 2 MiB (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A charset other than UTF-8, a Content-Encoding, or a content type the route does not take (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED): retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listEntitlements: {
+        parameters: {
+            query?: {
+                /** @description Answer for this project's subscription (else the tenant-wide one governs) */
+                projectId?: string;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "data": {
+                     *         "tenantId": "acme",
+                     *         "planId": "pro",
+                     *         "subscriptionId": "sub_01kbz3q2x8a7m4c9d2e5f6g7h8",
+                     *         "features": [
+                     *           {
+                     *             "key": "sso",
+                     *             "type": "boolean",
+                     *             "enabled": true,
+                     *             "value": true
+                     *           },
+                     *           {
+                     *             "key": "auditLog",
+                     *             "type": "boolean",
+                     *             "enabled": false,
+                     *             "value": false
+                     *           },
+                     *           {
+                     *             "key": "support",
+                     *             "type": "static",
+                     *             "enabled": true,
+                     *             "value": "email"
+                     *           },
+                     *           {
+                     *             "key": "seats",
+                     *             "type": "static",
+                     *             "enabled": true,
+                     *             "value": 10
+                     *           },
+                     *           {
+                     *             "key": "apiCalls",
+                     *             "type": "metered",
+                     *             "enabled": true,
+                     *             "limit": 100000,
+                     *             "used": 1,
+                     *             "remaining": 99999,
+                     *             "resetsAt": "2027-04-01T00:00:00.000Z"
+                     *           },
+                     *           {
+                     *             "key": "llmTokens",
+                     *             "type": "metered",
+                     *             "enabled": true,
+                     *             "limit": 1000000,
+                     *             "used": 251500,
+                     *             "remaining": 748500,
+                     *             "resetsAt": "2027-04-01T00:00:00.000Z"
+                     *           },
+                     *           {
+                     *             "key": "storage",
+                     *             "type": "metered",
+                     *             "enabled": true,
+                     *             "limit": 10737418240,
+                     *             "used": 1073741824,
+                     *             "remaining": 9663676416,
+                     *             "resetsAt": "2027-04-01T00:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "wallet": {
+                     *           "policy": "block",
+                     *           "balances": [
+                     *             {
+                     *               "currency": "USD",
+                     *               "available": 4250,
+                     *               "held": 300
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Entitlements"];
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_ERROR, with the field paths in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or invalid token (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope, or names another tenant (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not the caller's (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, INVALID_STATE), or an Idempotency-Key reused for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body over 2 MiB (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A charset other than UTF-8, a Content-Encoding, or a content type the route does not take (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED): retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    checkEntitlement: {
+        parameters: {
+            query?: {
+                /** @description For a metered feature: how much more would be used (default 1), counted as the meter counts it (for a gauge, the new reading) */
+                quantity?: number;
+                /** @description Answer for this project's subscription (else the tenant-wide one governs) */
+                projectId?: string;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "data": {
+                     *         "allowed": true,
+                     *         "key": "llmTokens",
+                     *         "type": "metered",
+                     *         "enabled": true,
+                     *         "limit": 1000000,
+                     *         "used": 251500,
+                     *         "remaining": 748500,
+                     *         "resetsAt": "2027-04-01T00:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["EntitlementCheck"];
                     };
                 };
             };
@@ -14421,7 +16189,7 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque cursor from `pagination.nextCursor` */
                 cursor?: string;
-                type?: "invoice.created" | "invoice.finalized" | "invoice.paid" | "invoice.payment_failed" | "invoice.voided" | "subscription.created" | "subscription.updated" | "subscription.canceled" | "subscription.trial_will_end" | "usage.alert.triggered" | "quota.exceeded" | "credits.balance_low" | "spend.sync.completed" | "spend.sync.failed" | "webhook.endpoint.disabled";
+                type?: "invoice.created" | "invoice.finalized" | "invoice.paid" | "invoice.payment_failed" | "invoice.voided" | "subscription.created" | "subscription.updated" | "subscription.canceled" | "subscription.trial_will_end" | "usage.alert.triggered" | "quota.exceeded" | "credits.balance_low" | "credits.depleted" | "credits.top_up.succeeded" | "credits.top_up.failed" | "spend.sync.completed" | "spend.sync.failed" | "webhook.endpoint.disabled";
                 /** @description Events at or after this instant (30 days are kept) */
                 from?: string;
             };
@@ -17919,6 +19687,127 @@ export interface operations {
                         balance: number;
                         /** @description Minor units under which this fires */
                         threshold: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event; anything else (or no answer within 5 s) is retried */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receiveCreditsDepletedEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id (evt_…): the same on every attempt; deduplicate on it */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, one per valid secret (two during a rotation) */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    type: "credits.depleted";
+                    /** @description When the event happened */
+                    timestamp: string;
+                    data: {
+                        currency: string;
+                        /** @description Minor units left (0, or less while holds reserve more) */
+                        balance: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event; anything else (or no answer within 5 s) is retried */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receiveCreditsTopUpSucceededEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id (evt_…): the same on every attempt; deduplicate on it */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, one per valid secret (two during a rotation) */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    type: "credits.top_up.succeeded";
+                    /** @description When the event happened */
+                    timestamp: string;
+                    data: {
+                        topUpId: string;
+                        currency: string;
+                        /** @description Minor units charged and, once paid, granted */
+                        amount: number;
+                        failure?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event; anything else (or no answer within 5 s) is retried */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receiveCreditsTopUpFailedEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id (evt_…): the same on every attempt; deduplicate on it */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, one per valid secret (two during a rotation) */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    type: "credits.top_up.failed";
+                    /** @description When the event happened */
+                    timestamp: string;
+                    data: {
+                        topUpId: string;
+                        currency: string;
+                        /** @description Minor units charged and, once paid, granted */
+                        amount: number;
+                        failure?: string;
                     };
                 };
             };

@@ -1,8 +1,10 @@
 // The billing console in a real browser (Debian's Chromium, headless) against the Worker
-// served locally: sign-in, live usage, an invoice PDF, the spend chart, the operator guard,
-// and axe-core on every page (screenshots of each under test-results/console/).
+// served locally: sign-in, live usage, the wallet's balance following usage debits, the
+// entitlements, webhook deliveries, plan versions, an invoice PDF, the spend chart, the
+// operator guard, and axe-core on every page (screenshots of each under test-results/console/).
 import assert from "node:assert/strict";
 import { writeFileSync, readFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { after, before, describe, it } from "node:test";
 import { seedClockDemo, seedDemoData } from "../scripts/demo-data.mjs";
 import { RESULTS, apiClient, ensureChromium, launchBrowser, screenshot, seriousViolations, settled, startServer } from "./harness.mjs";
@@ -13,7 +15,7 @@ const browserFound = ensureChromium();
 if (browserFound.skip) console.log(`# SKIPPED the console browser tests: ${browserFound.skip}`);
 
 describe("billing console", { skip: browserFound.skip ?? false, timeout: 180_000 }, () => {
-  let server, browser, api, tenantToken, adminToken, invoicedToken, invoice;
+  let server, browser, api, tenantToken, adminToken, invoicedToken, invoice, receiver;
 
   before(async () => {
     server = await startServer();
@@ -30,6 +32,7 @@ describe("billing console", { skip: browserFound.skip ?? false, timeout: 180_000
   after(async () => {
     await browser?.close();
     await server?.close();
+    receiver?.close();
   });
 
   /** globex's newest invoice: `npm run dev`'s test-clock demo bills it through three ended periods. */
@@ -98,7 +101,9 @@ describe("billing console", { skip: browserFound.skip ?? false, timeout: 180_000
     const dialog = page.getByRole("dialog", { name: /Switch to Scale now/ });
     await dialog.getByText(/The invoice for this period stands at/).waitFor();
     assert.match(await dialog.innerText(), /Proration: the unused rest of this period on Pro is credited/);
-    // Before anything is confirmed, the API's dry run lists what the switch would prorate.
+    // Before anything is confirmed, the API's dry run lists what the switch would prorate
+    // (it answers on its own, after or before the preview's figures).
+    await dialog.getByTestId("proration-preview").waitFor();
     const previewed = await dialog.getByTestId("proration-preview").locator("li").allInnerTexts();
     assert.equal(previewed.length, 2);
     assert.ok(previewed[0].startsWith("Unused time on Pro") && previewed[1].startsWith("Remaining time on Scale"), previewed.join(" | "));
@@ -116,6 +121,147 @@ describe("billing console", { skip: browserFound.skip ?? false, timeout: 180_000
     assert.ok(shown[0].startsWith("Unused time on Pro") && shown[0].endsWith(usd(proSlice - 4900)), shown[0]);
     assert.ok(shown[1].startsWith("Remaining time on Scale") && shown[1].endsWith(usd(scaleSlice)), shown[1]);
     assert.match(await page.getByTestId("plan").innerText(), /Scale/);
+    await context.close();
+  });
+
+  it("shows the wallet's balance drop as usage is debited, and pages its transactions by keyboard", async () => {
+    const wallet = () => api("GET", "tenants/acme/wallet", tenantToken);
+    const usdBalance = (w) => w.balances.find((b) => b.currency === "USD").available;
+    const { page, context } = await open(tenantToken, "/t/acme/wallet");
+    await settled(page);
+    const card = page.locator('[data-testid="wallet-balance"][data-currency="USD"]');
+    const before = Number(await card.getAttribute("data-available"));
+    assert.equal(before, usdBalance(await wallet()));
+    assert.equal(await page.getByTestId("wallet-policy").innerText(), "overdraft");
+    // acme is past scale's included API calls: 10,000 more are priced, and debited as counted.
+    const eventId = `e2e-wallet-${Date.now()}`;
+    await api("POST", "tenants/acme/usage", tenantToken, { eventId, metric: "apiCalls", quantity: 10_000 });
+    const after = usdBalance(await wallet());
+    assert.ok(after < before, `balance ${before} → ${after}`);
+    await page.waitForFunction((n) => document.querySelector('[data-testid="wallet-balance"][data-currency="USD"]')?.getAttribute("data-available") === n, String(after), {
+      timeout: 15_000,
+    });
+    assert.equal(await card.locator(".card-value").innerText(), usd(after));
+    const debit = page.locator('tr[data-kind="usage"]', { hasText: eventId });
+    await debit.waitFor({ timeout: 15_000 });
+    assert.equal(await debit.locator("[data-amount]").innerText(), `\u2212${usd(before - after)}`);
+
+    // More debits than one page holds: Next / Previous by keyboard, the focus staying put.
+    const count = async () => (await api("GET", "tenants/acme/wallet/transactions?limit=200", tenantToken)).length;
+    for (let i = 0; (await count()) <= 25; i++) await api("POST", "tenants/acme/usage", tenantToken, { eventId: `${eventId}-${i}`, metric: "apiCalls", quantity: 100 });
+    const transactions = page.getByRole("region", { name: "Wallet transactions, newest first" });
+    const pages = page.getByRole("navigation", { name: "Wallet transactions, newest first: pages" });
+    await pages.waitFor({ timeout: 15_000 });
+    assert.equal(await transactions.locator("tbody tr").count(), 25);
+    await pages.getByRole("button", { name: "Next page" }).focus();
+    await page.keyboard.press("Enter");
+    await pages.getByRole("status").filter({ hasText: /^Page 2$/ }).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Next page");
+    await transactions.locator('tr[data-kind="grant"]', { hasText: "demo-prepaid" }).waitFor();
+    await page.keyboard.press("Shift+Tab");
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Previous page");
+    await page.keyboard.press("Enter");
+    await pages.getByRole("status").filter({ hasText: /^Page 1$/ }).waitFor();
+    await transactions.locator('tr[data-kind="usage"]', { hasText: eventId }).first().waitFor();
+    await context.close();
+  });
+
+  it("changes the wallet's policy, and shows the API's refusal to a token without billing:update", async () => {
+    const reader = await server.token({ tenant: "acme", scope: "billing:read", sub: "auditor" });
+    const ro = await open(reader, "/t/acme/wallet");
+    await settled(ro.page);
+    const roForm = ro.page.getByTestId("policy-form");
+    await roForm.getByLabel(/^Block/).check();
+    await roForm.getByRole("button", { name: "Save policy" }).click();
+    assert.match(await roForm.getByRole("alert").innerText(), /Not allowed[\s\S]*Missing scope: billing:update/);
+    assert.equal((await api("GET", "tenants/acme/wallet", tenantToken)).policy, "overdraft");
+    await ro.context.close();
+
+    const { page, context } = await open(tenantToken, "/t/acme/wallet");
+    await settled(page);
+    const form = page.getByTestId("policy-form");
+    await form.getByLabel(/^Block/).check();
+    await form.getByRole("button", { name: "Save policy" }).click();
+    await form.getByRole("status").filter({ hasText: "Saved: policy block." }).waitFor();
+    await page.getByTestId("wallet-policy").filter({ hasText: "block" }).waitFor();
+    assert.equal((await api("GET", "tenants/acme/wallet", tenantToken)).policy, "block");
+    // Back to the demo's overdraft, so nothing later is refused for want of credit.
+    await form.getByLabel(/^Overdraft/).check();
+    await form.getByRole("button", { name: "Save policy" }).click();
+    await page.getByTestId("wallet-policy").filter({ hasText: "overdraft" }).waitFor();
+    await context.close();
+  });
+
+  it("lists the plan's features on the entitlements page, metered ones as meters against their limit", async () => {
+    const { page, context } = await open(tenantToken, "/t/acme/entitlements");
+    await settled(page);
+    const listed = await api("GET", "tenants/acme/entitlements", tenantToken);
+    assert.deepEqual(await page.locator("tr[data-feature]").evaluateAll((rows) => rows.map((r) => r.dataset.feature)), listed.features.map((f) => f.key));
+    assert.equal(await page.locator('tr[data-feature="support"] td').nth(2).innerText(), "priority");
+    assert.match(await page.getByTestId("entitlements-wallet").innerText(), /available/);
+    await context.close();
+
+    // On pro, metered features have limits: a meter with its figures as text.
+    const token = await server.token({ tenant: "umbrella", scope: "billing:read billing:update usage:write" });
+    await api("POST", "tenants/umbrella/subscriptions", token, { planId: "pro", trial: false });
+    await api("POST", "tenants/umbrella/usage", token, { eventId: "e2e-umbrella-1", metric: "apiCalls", quantity: 25_000 });
+    const pro = await open(token, "/t/umbrella/entitlements");
+    await settled(pro.page);
+    const meter = pro.page.locator('tr[data-feature="apiCalls"]').getByRole("meter");
+    assert.equal(await meter.getAttribute("aria-valuetext"), "25,000 of 100,000 (25%)");
+    assert.match(await pro.page.locator('tr[data-feature="apiCalls"]').innerText(), /25,000 of 100,000/);
+    assert.equal(await pro.page.locator('tr[data-feature="auditLog"]').getAttribute("data-enabled"), "false");
+    await pro.context.close();
+  });
+
+  it("shows webhook endpoints with their deliveries, and the event log", async () => {
+    receiver = createServer((req, res) => req.resume().on("end", () => res.writeHead(204).end()));
+    await new Promise((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    const endpoint = await api("POST", "tenants/acme/webhook-endpoints", tenantToken, {
+      url: `http://127.0.0.1:${receiver.address().port}/hooks/billing`,
+      events: ["*"],
+      description: "Ops receiver",
+    });
+    const [event] = await api("GET", "tenants/acme/events?type=subscription.created", tenantToken);
+    await api("POST", `events/${event.id}/redeliver`, tenantToken, { endpointId: endpoint.id });
+    let deliveries = [];
+    for (let i = 0; i < 100 && deliveries.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      deliveries = await api("GET", `webhook-endpoints/${endpoint.id}/deliveries`, tenantToken);
+    }
+    assert.equal(deliveries[0]?.status, "succeeded");
+    const { page, context } = await open(tenantToken, "/t/acme/webhooks");
+    await settled(page);
+    const panel = page.locator(`[data-endpoint="${endpoint.id}"]`);
+    await panel.getByRole("heading", { name: endpoint.url }).waitFor();
+    const row = panel.locator(`tr[data-delivery="${deliveries[0].id}"]`);
+    await row.waitFor();
+    assert.match(await row.innerText(), /subscription\.created[\s\S]*succeeded[\s\S]*204/);
+    await page.locator(`tr[data-event="${event.id}"]`).waitFor();
+    await context.close();
+  });
+
+  it("shows an operator a plan's versions with what each changed", async () => {
+    await api("POST", "plans", adminToken, {
+      id: "team",
+      name: "Team",
+      basePrice: 1900,
+      meters: [{ metric: "apiCalls", includedQuantity: 0, limit: 50_000 }],
+      features: [{ key: "sso", type: "boolean", value: false }],
+    });
+    await api("PUT", "plans/team", adminToken, { basePrice: 2900, meters: [{ metric: "apiCalls", includedQuantity: 0, limit: 80_000 }], features: [{ key: "sso", type: "boolean", value: true }] });
+    const { page, context } = await open(adminToken, "/operator/plans");
+    await settled(page);
+    const card = page.locator("article", { has: page.getByRole("heading", { name: /^Team/ }) });
+    assert.match(await card.getByTestId("plan-version").innerText(), /version 2/);
+    await card.getByText("Version history (2 versions)").click();
+    const v2 = card.locator('li[data-version="2"]');
+    await v2.waitFor();
+    const changes = await v2.locator("li").allInnerTexts();
+    assert.deepEqual(changes, ["Base fee: $19.00 → $29.00", "API calls: limit 50,000 (hard) → 80,000 (hard)", "Feature sso: off → on"]);
+    assert.match(await card.locator('li[data-version="1"]').innerText(), /The first version/);
+    assert.deepEqual(await seriousViolations(page), []);
+    await screenshot(page, "operator-plan-versions");
     await context.close();
   });
 
@@ -216,11 +362,7 @@ describe("billing console", { skip: browserFound.skip ?? false, timeout: 180_000
       failures.push(...(await seriousViolations(page)).map((v) => `${name}: ${v}`));
       await screenshot(page, name);
     }
-    // The views for APIs not built yet (the wallet) say so instead of failing.
-    await page.goto(`${server.url}/console/#/t/acme/wallet`);
-    await settled(page);
-    await page.locator('[data-state="unavailable"]').first().waitFor();
-    // Narrow screens: the navigation folds behind a menu button.
+    // Narrow screens: the navigation folds behind a menu button; wide tables scroll in a focusable region.
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${server.url}/console/#/t/acme/usage`);
     await settled(page);
@@ -228,6 +370,10 @@ describe("billing console", { skip: browserFound.skip ?? false, timeout: 180_000
     await page.getByRole("navigation").getByRole("link", { name: "Cost" }).waitFor();
     failures.push(...(await seriousViolations(page)).map((v) => `mobile usage: ${v}`));
     await screenshot(page, "tenant-usage-mobile");
+    await page.goto(`${server.url}/console/#/t/acme/wallet`);
+    await settled(page);
+    failures.push(...(await seriousViolations(page)).map((v) => `mobile wallet: ${v}`));
+    await screenshot(page, "tenant-wallet-mobile");
     await context.close();
     writeFileSync(`${RESULTS}/axe.txt`, failures.join("\n") + "\n");
     assert.deepEqual(failures, []);

@@ -37,14 +37,17 @@ export async function launchBrowser(path) {
   });
 }
 
-/** Builds the console (so the test sees the code as it is now) and starts the Worker. */
-export async function startServer() {
+/**
+ * Builds the console (so the test sees the code as it is now) and starts the Worker. Webhook
+ * endpoints may be loopback receivers (`http://127.0.0.1:…`), as in development.
+ */
+export async function startServer(vars = {}) {
   const build = spawnSync(process.execPath, [join("node_modules", "vite", "bin", "vite.js"), "build", "--config", "console/vite.config.mjs", "--logLevel", "warn"], {
     stdio: "inherit",
   });
   if (build.status !== 0) throw new Error(`console build failed (exit ${build.status})`);
   const secret = newSecret();
-  const worker = await startWorker({ vars: { JWT_SECRET: secret, LOG_LEVEL: "error", TEST_CLOCKS: "true" } });
+  const worker = await startWorker({ vars: { JWT_SECRET: secret, LOG_LEVEL: "error", TEST_CLOCKS: "true", WEBHOOKS_ALLOW_LOOPBACK: "true", ...vars } });
   return { ...worker, token: (claims) => mintToken(secret, claims) };
 }
 

@@ -16,6 +16,10 @@ export async function seedDemoData(base, { tenantToken, adminToken }) {
   };
 
   await call("POST", "tenants/acme/subscriptions", tenantToken, { planId: "scale", trial: false, startAt: new Date(Date.now() - 12 * DAY).toISOString() });
+  // A prepaid wallet, before the usage, so the usage below is debited from it: $50 granted by
+  // the operator, policy overdraft (usage beyond the balance is invoiced, never refused).
+  await call("POST", "tenants/acme/wallet/grants", adminToken, { grantId: "demo-prepaid", amount: 5_000, currency: "USD", reason: "Prepaid credit (demo)" });
+  await call("PUT", "tenants/acme/wallet/settings", tenantToken, { policy: "overdraft" });
   const events = [];
   for (let d = 11; d >= 0; d--) {
     const at = new Date(Date.now() - d * DAY - 60_000).toISOString();
@@ -43,7 +47,7 @@ export async function seedDemoData(base, { tenantToken, adminToken }) {
     date: new Date(Date.now() - i * DAY).toISOString(),
   }));
   await call("POST", "items/batch", tenantToken, { items });
-  return { events: events.length, items: items.length };
+  return { events: events.length, items: items.length, walletCredit: 5_000 };
 }
 
 /**

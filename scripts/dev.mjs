@@ -62,7 +62,7 @@ for (let i = 0; i < 120; i++) {
   if (up) {
     try {
       const seeded = await seedDemoData(base, { tenantToken, adminToken });
-      status = `Demo data: acme on the "scale" plan, ${seeded.events} usage events, ${seeded.items} spend items.`;
+      status = `Demo data: acme on the "scale" plan with a prepaid wallet ($${(seeded.walletCredit / 100).toFixed(2)} granted, usage debited from it), ${seeded.events} usage events, ${seeded.items} spend items.`;
     } catch (err) {
       status = `Demo data could not be written: ${err.message}`;
     }

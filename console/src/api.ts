@@ -71,6 +71,9 @@ export const get = async <T>(path: string): Promise<T> => (await json<T>(await s
 export const post = async <T>(path: string, body: unknown = {}): Promise<T> =>
   (await json<T>(await send("POST", path, body, "application/json", { "idempotency-key": crypto.randomUUID() }))).data;
 
+/** A replacement (PUT): idempotent by nature, so no key is needed. */
+export const put = async <T>(path: string, body: unknown): Promise<T> => (await json<T>(await send("PUT", path, body))).data;
+
 export async function getPage<T>(path: string): Promise<Page<T>> {
   const { data, pagination } = await json<T[]>(await send("GET", path));
   return { data, nextCursor: pagination?.nextCursor ?? null };

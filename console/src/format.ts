@@ -24,11 +24,23 @@ export function minorToDecimal(amount: number, currency: string): string {
 
 type Decimal = `${number}`;
 
-export function formatMoney(money: { amount: number; currency: string | null } | null | undefined): string {
+/** `signed`: a movement, "+$50.00" / "−$0.12" (a true minus sign, read as "minus"). */
+export function formatMoney(money: { amount: number; currency: string | null } | null | undefined, { signed = false } = {}): string {
   if (!money) return "—";
   if (!money.currency) return String(money.amount);
-  const format = new Intl.NumberFormat("en", { style: "currency", currency: money.currency });
-  return format.format(minorToDecimal(money.amount, money.currency) as Decimal as unknown as number);
+  const format = new Intl.NumberFormat("en", { style: "currency", currency: money.currency, signDisplay: signed ? "exceptZero" : "auto" });
+  const text = format.format(minorToDecimal(money.amount, money.currency) as Decimal as unknown as number);
+  return signed ? text.replace("-", "\u2212") : text;
+}
+
+/** "12.5" USD → 1250: exact, by digits, never through a float multiplication. */
+export function majorToMinor(text: string, currency: string): number {
+  const digits = currencyDigits(currency);
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(text.trim());
+  if (!match) throw new Error(`"${text}" is not an amount`);
+  const fraction = match[2] ?? "";
+  if (fraction.length > digits) throw new Error(`${currency} amounts have at most ${digits} decimals`);
+  return Number(match[1]! + fraction.padEnd(digits, "0"));
 }
 
 /** Major units as a float, for chart axes only (never for a figure shown as money). */
@@ -57,7 +69,7 @@ export function daysLeft(endIso: string, now = Date.now()): number {
 export function metricLabel(metric: string): string {
   const words = metric.replace(/([a-z0-9])([A-Z])/g, "$1 $2").split(/[\s_-]+/);
   return words
-    .map((w, i) => (/^(api|llm|gpu|cpu)$/i.test(w) ? w.toUpperCase() : i === 0 ? w[0]!.toUpperCase() + w.slice(1) : w.toLowerCase()))
+    .map((w, i) => (/^(api|llm|gpu|cpu|sso)$/i.test(w) ? w.toUpperCase() : i === 0 ? w[0]!.toUpperCase() + w.slice(1) : w.toLowerCase()))
     .join(" ");
 }
 

@@ -11,8 +11,10 @@ import { Cost } from "./views/tenant/cost";
 import { InvoiceDetail, Invoices } from "./views/tenant/invoices";
 import { Overview } from "./views/tenant/overview";
 import { PaymentMethods } from "./views/tenant/payments";
-import { Entitlements, Wallet, WebhookEndpoints } from "./views/tenant/upcoming";
+import { Entitlements } from "./views/tenant/entitlements";
 import { Usage } from "./views/tenant/usage";
+import { Wallet } from "./views/tenant/wallet";
+import { WebhookEndpoints } from "./views/tenant/webhooks";
 import "./styles.css";
 
 const TENANT_PAGES = [
@@ -208,7 +210,7 @@ function View({ route, session }: { route: Route; session: Session }) {
       case "payment-methods":
         return <PaymentMethods tenantId={t} />;
       case "wallet":
-        return <Wallet tenantId={t} />;
+        return <Wallet tenantId={t} canUpdate={update} />;
       case "entitlements":
         return <Entitlements tenantId={t} />;
       case "webhooks":

@@ -12,7 +12,11 @@ export interface Resource<T> {
   reload: () => Promise<void>;
 }
 
-export function useResource<T>(load: () => Promise<T>, deps: unknown[], options: { pollMs?: number } = {}): Resource<T> {
+/**
+ * `keep`: when `deps` change (the next page of a table), keep showing the data there is until
+ * the new data arrives, so the view (and the focus in it) stays where it is.
+ */
+export function useResource<T>(load: () => Promise<T>, deps: unknown[], options: { pollMs?: number; keep?: boolean } = {}): Resource<T> {
   const [state, setState] = useState<Omit<Resource<T>, "reload">>({ data: undefined, error: undefined, loading: true, updatedAt: undefined });
   const generation = useRef(0);
   const loadRef = useRef(load);
@@ -29,7 +33,7 @@ export function useResource<T>(load: () => Promise<T>, deps: unknown[], options:
   }, []);
 
   useEffect(() => {
-    setState({ data: undefined, error: undefined, loading: true, updatedAt: undefined });
+    setState((s) => (options.keep && s.data !== undefined ? { ...s, error: undefined, loading: true } : { data: undefined, error: undefined, loading: true, updatedAt: undefined }));
     void reload();
     if (!options.pollMs) return () => generation.current++;
     const timer = setInterval(() => {

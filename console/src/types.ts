@@ -17,6 +17,7 @@ export interface PlanMeter {
   enforcement: "hard" | "soft";
   price: unknown;
 }
+export type PlanFeature = { key: string; type: "boolean"; value: boolean } | { key: string; type: "static"; value: string | number } | { key: string; type: "metered"; metric: string };
 export interface Plan {
   id: string;
   name: string;
@@ -25,8 +26,14 @@ export interface Plan {
   basePrice: number;
   interval: "month" | "year";
   trialDays: number;
+  trialUsage?: "free" | "billed";
   active: boolean;
   meters: PlanMeter[];
+  features?: PlanFeature[];
+  /** The version these fields are (a plan edit writes a new one). */
+  version?: number;
+  createdAt?: string;
+  updatedAt?: string;
 }
 
 /** What a plan change or cancel does to the period's base fee (the invoice bills the same split). */
@@ -227,4 +234,120 @@ export interface SyncJob {
   startedAt: string;
   completedAt: string | null;
   error: string | null;
+}
+
+export type WalletPolicy = "block" | "overdraft";
+export interface WalletBalance {
+  currency: string;
+  /** Unexpired credit less what open holds reserve. */
+  available: number;
+  held: number;
+}
+export interface WalletGrant {
+  grantId: string;
+  currency: string;
+  amount: number;
+  remaining: number;
+  priority: number;
+  expiresAt: string | null;
+  expired: boolean;
+  appliesTo: string[] | null;
+  reason: string;
+  source: "operator" | "subscription" | "top_up" | "carry_forward";
+  subscriptionId: string | null;
+  invoiceId: string | null;
+  createdAt: string;
+}
+export interface Wallet {
+  tenantId: string;
+  enabled: boolean;
+  policy: WalletPolicy | null;
+  lowBalanceThreshold: number | null;
+  autoTopUp: { threshold: number; amount: number; maxPerMonth: number; active: boolean; failure: string | null } | null;
+  balances: WalletBalance[];
+  grants: WalletGrant[];
+}
+export type WalletTransactionKind = "grant" | "usage" | "usage_reversal" | "consumption" | "settlement_refund" | "settlement_reversal" | "restore";
+export interface WalletTransaction {
+  id: string;
+  kind: WalletTransactionKind;
+  /** Signed minor units: + to the grant, − from it. */
+  amount: number;
+  currency: string;
+  grantId: string;
+  expiresAt: string | null;
+  reason: string;
+  eventId: string | null;
+  metric: string | null;
+  subscriptionId: string | null;
+  invoiceId: string | null;
+  createdAt: string;
+}
+export interface UsageHold {
+  holdId: string;
+  status: "open" | "committed" | "released" | "expired";
+  metric: string;
+  quantity: string;
+  projectId: string | null;
+  resource: string | null;
+  costCenterId: string | null;
+  amount: number;
+  currency: string | null;
+  createdAt: string;
+  expiresAt: string;
+  eventId: string | null;
+  committedQuantity: string | null;
+}
+
+export interface FeatureEntitlement {
+  key: string;
+  type: "boolean" | "static" | "metered";
+  enabled: boolean;
+  value?: boolean | string | number;
+  limit?: number | null;
+  used?: number;
+  remaining?: number | null;
+  resetsAt?: string | null;
+}
+export interface TenantEntitlements {
+  tenantId: string;
+  planId: string | null;
+  subscriptionId: string | null;
+  features: FeatureEntitlement[];
+  wallet: { policy: WalletPolicy | null; balances: WalletBalance[] };
+}
+
+export interface WebhookEndpoint {
+  id: string;
+  tenantId: string;
+  url: string;
+  description: string | null;
+  events: string[];
+  enabled: boolean;
+  disabledReason: string | null;
+  source: "api" | "alert";
+  failingSince: string | null;
+  previousSecretExpiresAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+export interface WebhookDelivery {
+  id: string;
+  eventId: string;
+  eventType: string;
+  attempt: number;
+  status: "succeeded" | "failed";
+  responseStatus: number | null;
+  responseBody: string | null;
+  error: string | null;
+  durationMs: number;
+  attemptedAt: string;
+  nextAttemptAt: string | null;
+}
+export interface WebhookEvent {
+  id: string;
+  type: string;
+  tenantId: string;
+  timestamp: string;
+  data: unknown;
 }

@@ -42,3 +42,29 @@ export function UsageBar({ metric, used, limit, included, enforcement }: { metri
     </div>
   );
 }
+
+/**
+ * A compact meter for a table cell: the figures as text beside the bar, and the same figures
+ * as the meter's value text (`label` names it, e.g. "LLM tokens used").
+ */
+export function LimitMeter({ label, used, limit }: { label: string; used: number; limit: number }) {
+  const exact = limit > 0 ? (used / limit) * 100 : used > 0 ? 100 : 0;
+  const share = Math.min(100, exact);
+  const text = `${formatQuantity(used)} of ${formatQuantity(limit)} (${exact.toFixed(0)}%)`;
+  return (
+    <div class="limit-meter">
+      <span class="usage-figure">{text}</span>
+      <div
+        class={`bar bar-compact${used >= limit ? " bar-over" : share >= 80 ? " bar-warn" : ""}`}
+        role="meter"
+        aria-label={label}
+        aria-valuemin={0}
+        aria-valuemax={limit}
+        aria-valuenow={Math.min(used, limit)}
+        aria-valuetext={text}
+      >
+        <div class="bar-fill" style={{ width: `${share}%` }} />
+      </div>
+    </div>
+  );
+}

@@ -12,13 +12,24 @@ export function Loading({ label = "Loading…" }: { label?: string }) {
 
 export function ErrorNotice({ error }: { error: Error }) {
   const api = error instanceof ApiError ? error : undefined;
+  // A validation error names each bad field: say which.
+  const fields = Array.isArray(api?.details) ? (api.details as { path?: unknown; message?: unknown }[]).filter((d) => d && typeof d.message === "string") : [];
   return (
     <div class="notice notice-error" role="alert">
-      <strong>{api?.status === 403 ? "Not allowed" : "Something went wrong"}</strong>
+      <strong>{api?.status === 403 ? "Not allowed" : api?.status === 400 ? "Not accepted" : "Something went wrong"}</strong>
       <p>
         {error.message}
         {api ? <span class="muted"> ({api.code})</span> : null}
       </p>
+      {fields.length > 1 ? (
+        <ul>
+          {fields.map((d, i) => (
+            <li key={i}>
+              {d.path ? <code>{String(d.path)}</code> : null} {String(d.message)}
+            </li>
+          ))}
+        </ul>
+      ) : null}
     </div>
   );
 }

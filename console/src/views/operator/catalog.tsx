@@ -1,67 +1,56 @@
-// The operator's lists: tenants (with plan and period-to-date total), plans, coupons, test clocks.
+// The operator's lists: tenants (with plan and period-to-date total), plans (with their versions),
+// coupons, test clocks.
 import { useState } from "preact/hooks";
 import { enc, get, getPage, post } from "../../api";
 import { daysLeft, formatDate, formatDateTime, formatMoney, formatQuantity, metricLabel } from "../../format";
 import { useResource } from "../../resource";
 import { tenantHref } from "../../router";
 import { ErrorNotice, Show } from "../../ui/states";
+import { DataTable, usePager, type Column } from "../../ui/table";
+import { PlanHistory } from "./plan-history";
 import type { Coupon, Plan, TenantOverview } from "../../types";
 
+const tenantColumns = (): Column<TenantOverview>[] => [
+  {
+    key: "tenant",
+    header: "Tenant",
+    rowHeader: true,
+    cell: (t) => <a href={tenantHref(t.id, "overview")}>{t.name ? `${t.name} (${t.id})` : t.id}</a>,
+  },
+  { key: "plan", header: "Plan", cell: (t) => t.subscription?.planId ?? <span class="muted">none</span> },
+  { key: "status", header: "Status", cell: (t) => (t.subscription ? <span class={`badge badge-${t.subscription.status}`}>{t.subscription.status}</span> : "—") },
+  {
+    key: "period",
+    header: "Period",
+    cell: (t) =>
+      t.subscription
+        ? `${formatDate(t.subscription.currentPeriodStart)} – ${formatDate(t.subscription.currentPeriodEnd)} (${daysLeft(t.subscription.currentPeriodEnd, t.testClock ? Date.parse(t.testClock.frozenTime) : Date.now())} days left${t.testClock ? " on its test clock" : ""})`
+        : "—",
+  },
+  { key: "ptd", header: "Period to date", num: true, cell: (t) => formatMoney(t.periodToDate) },
+];
+
 export function Tenants() {
-  const [cursor, setCursor] = useState<string | undefined>();
-  const page = useResource(() => getPage<TenantOverview>(`tenants?limit=20${cursor ? `&cursor=${enc(cursor)}` : ""}`), [cursor]);
+  const pager = usePager();
+  const cursor = pager.cursor;
+  const page = useResource(() => getPage<TenantOverview>(`tenants?limit=20${cursor ? `&cursor=${enc(cursor)}` : ""}`), [cursor], { keep: true });
   return (
     <section aria-labelledby="tenants-title">
       <h1 id="tenants-title">Tenants</h1>
       <Show resource={page}>
         {({ data, nextCursor }) => (
-          <>
-            <div class="table-wrap">
-              <table>
-                <caption class="sr-only">Tenants by id</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Tenant</th>
-                    <th scope="col">Plan</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Period</th>
-                    <th scope="col" class="num">
-                      Period to date
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.map((t) => (
-                    <tr key={t.id} data-tenant={t.id}>
-                      <td>
-                        <a href={tenantHref(t.id, "overview")}>{t.name ? `${t.name} (${t.id})` : t.id}</a>
-                      </td>
-                      <td>{t.subscription?.planId ?? <span class="muted">none</span>}</td>
-                      <td>{t.subscription ? <span class={`badge badge-${t.subscription.status}`}>{t.subscription.status}</span> : "—"}</td>
-                      <td>
-                        {t.subscription
-                          ? `${formatDate(t.subscription.currentPeriodStart)} – ${formatDate(t.subscription.currentPeriodEnd)} (${daysLeft(t.subscription.currentPeriodEnd, t.testClock ? Date.parse(t.testClock.frozenTime) : Date.now())} days left${t.testClock ? " on its test clock" : ""})`
-                          : "—"}
-                      </td>
-                      <td class="num">{formatMoney(t.periodToDate)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            <div class="actions">
-              {cursor ? (
-                <button type="button" class="button" onClick={() => setCursor(undefined)}>
-                  First page
-                </button>
-              ) : null}
-              {nextCursor ? (
-                <button type="button" class="button" onClick={() => setCursor(nextCursor)}>
-                  Next page
-                </button>
-              ) : null}
-            </div>
-          </>
+          <DataTable
+            caption="Tenants by id"
+            hideCaption
+            columns={tenantColumns()}
+            rows={data}
+            rowKey={(t) => t.id}
+            rowProps={(t) => ({ "data-tenant": t.id })}
+            empty="No tenant has settings or a subscription yet."
+            pager={pager}
+            nextCursor={nextCursor}
+            busy={page.loading}
+          />
         )}
       </Show>
     </section>
@@ -69,7 +58,8 @@ export function Tenants() {
 }
 
 export function Plans() {
-  const plans = useResource(() => get<Plan[]>("plans"), []);
+  // Retired plans too: their subscribers are still billed by them.
+  const plans = useResource(() => get<Plan[]>("plans?includeInactive=true"), []);
   return (
     <section aria-labelledby="plans-title">
       <h1 id="plans-title">Plans</h1>
@@ -84,6 +74,11 @@ export function Plans() {
                 <p>
                   {formatMoney({ amount: p.basePrice, currency: p.currency })} per {p.interval}
                   {p.trialDays ? `, ${p.trialDays} trial days` : ""}
+                  <span class="muted" data-testid="plan-version">
+                    {" "}
+                    · version {p.version ?? 1}
+                    {p.updatedAt ? ` since ${formatDate(p.updatedAt)}` : ""}
+                  </span>
                 </p>
                 {p.meters.length ? (
                   <table>
@@ -112,6 +107,13 @@ export function Plans() {
                     </tbody>
                   </table>
                 ) : null}
+                {p.features?.length ? (
+                  <p class="plan-features">
+                    <span class="muted">Features: </span>
+                    {p.features.map((f) => (f.type === "metered" ? f.key : f.type === "boolean" ? `${f.key} ${f.value ? "on" : "off"}` : `${f.key} ${f.value}`)).join(", ")}
+                  </p>
+                ) : null}
+                <PlanHistory plan={p} />
               </article>
             ))}
           </div>

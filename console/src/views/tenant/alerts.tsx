@@ -1,7 +1,7 @@
 // Cost and usage alerts: the list with their state, a form to add one, and dismiss.
 import { useState } from "preact/hooks";
 import { ApiError, enc, get, getPage, post } from "../../api";
-import { formatDateTime, formatMoney, formatQuantity, metricLabel } from "../../format";
+import { formatDateTime, formatMoney, formatQuantity, majorToMinor, metricLabel } from "../../format";
 import { useResource } from "../../resource";
 import { ErrorNotice, Show } from "../../ui/states";
 import type { Alert } from "../../types";
@@ -167,14 +167,4 @@ function NewAlert({ tenantId, currency, onCreated }: { tenantId: string; currenc
       {error ? <ErrorNotice error={error} /> : null}
     </form>
   );
-}
-
-/** "12.5" USD → 1250: exact, by digits, never through a float multiplication. */
-export function majorToMinor(text: string, currency: string): number {
-  const digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  const match = /^(\d+)(?:\.(\d+))?$/.exec(text.trim());
-  if (!match) throw new Error(`"${text}" is not an amount`);
-  const fraction = match[2] ?? "";
-  if (fraction.length > digits) throw new Error(`${currency} amounts have at most ${digits} decimals`);
-  return Number(match[1]! + fraction.padEnd(digits, "0"));
 }

@@ -30,9 +30,10 @@ export default defineConfig(async () => {
           // Generous limits for the suite; test/security/rate-limit.test.ts swaps in the tight one.
           ratelimits: {
             ...Object.fromEntries(
-              ["RATE_LIMIT_TOKEN", "RATE_LIMIT_TENANT", "RATE_LIMIT_USAGE", "RATE_LIMIT_COUPON_VALIDATION", "RATE_LIMIT_AUTH_FAILURES"].map(
-                (name, i) => [name, { namespace_id: String(9001 + i), simple: { limit: 1_000_000, period: 60 } }],
-              ),
+              ["RATE_LIMIT_TOKEN", "RATE_LIMIT_TENANT", "RATE_LIMIT_USAGE", "RATE_LIMIT_COUPON_VALIDATION", "RATE_LIMIT_AUTH_FAILURES"].map((name, i) => [
+                name,
+                { namespace_id: String(9001 + i), simple: { limit: 1_000_000, period: 60 } },
+              ]),
             ),
             RATE_LIMIT_TIGHT: { namespace_id: "9100", simple: { limit: 3, period: 60 } },
           },

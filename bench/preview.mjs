@@ -19,7 +19,12 @@ export async function benchPreview({ pool, token, small = 10_000, large = 1_000_
   for (const t of Object.values(tenants)) {
     t.token = await token(t.id);
     const headers = { authorization: `Bearer ${t.token}`, "content-type": "application/json" };
-    const res = await pool.request({ method: "POST", path: `${API}/tenants/${t.id}/subscriptions`, headers, body: JSON.stringify({ planId: "scale", trial: false, startAt }) });
+    const res = await pool.request({
+      method: "POST",
+      path: `${API}/tenants/${t.id}/subscriptions`,
+      headers,
+      body: JSON.stringify({ planId: "scale", trial: false, startAt }),
+    });
     if (res.statusCode !== 201 && res.statusCode !== 409) throw new Error(`subscribe ${t.id}: ${res.statusCode} ${await res.body.text()}`);
     await res.body.dump?.();
     const batches = Math.ceil(t.events / BATCH);
@@ -55,7 +60,11 @@ export async function benchPreview({ pool, token, small = 10_000, large = 1_000_
   const deadline = Date.now() + 600_000;
   for (const t of Object.values(tenants)) {
     for (;;) {
-      const res = await pool.request({ method: "GET", path: `${API}/tenants/${t.id}/usage/summary?metric=apiCalls&from=${encodeURIComponent(startAt)}`, headers: { authorization: `Bearer ${t.token}` } });
+      const res = await pool.request({
+        method: "GET",
+        path: `${API}/tenants/${t.id}/usage/summary?metric=apiCalls&from=${encodeURIComponent(startAt)}`,
+        headers: { authorization: `Bearer ${t.token}` },
+      });
       const body = await res.body.json();
       t.counted = body.data?.items?.[0]?.events ?? 0;
       if (t.counted >= t.events || Date.now() > deadline) break;
@@ -80,7 +89,14 @@ export async function benchPreview({ pool, token, small = 10_000, large = 1_000_
   const figures = (k) => {
     const xs = runs[k];
     const med = (f) => xs.map(f).sort((a, b) => a - b)[1];
-    return { events: tenants[k].events, counted: tenants[k].counted, p50Ms: med((x) => x.p50Ms), p99Ms: med((x) => x.p99Ms), errors: xs.reduce((n, x) => n + x.errors, 0), firstError: xs.find((x) => x.firstError)?.firstError };
+    return {
+      events: tenants[k].events,
+      counted: tenants[k].counted,
+      p50Ms: med((x) => x.p50Ms),
+      p99Ms: med((x) => x.p99Ms),
+      errors: xs.reduce((n, x) => n + x.errors, 0),
+      firstError: xs.find((x) => x.firstError)?.firstError,
+    };
   };
   const s = figures("small");
   const l = figures("large");

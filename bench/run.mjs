@@ -74,11 +74,21 @@ try {
   );
   for (const t of entTenants) {
     const headers = { authorization: `Bearer ${entTokens[t]}`, "content-type": "application/json" };
-    const sub = await pool.request({ method: "POST", path: `${API}/tenants/${t}/subscriptions`, headers, body: JSON.stringify({ planId: "pro", trial: false }) });
+    const sub = await pool.request({
+      method: "POST",
+      path: `${API}/tenants/${t}/subscriptions`,
+      headers,
+      body: JSON.stringify({ planId: "pro", trial: false }),
+    });
     if (sub.statusCode !== 201) throw new Error(`bench: subscribing ${t} answered ${sub.statusCode} ${await sub.body.text()}`);
     await sub.body.dump();
     for (const [i, metric] of ["apiCalls", "llmTokens", "storage"].entries()) {
-      const use = await pool.request({ method: "POST", path: `${API}/tenants/${t}/usage`, headers, body: JSON.stringify({ eventId: `ent-${i}`, metric, quantity: 10 }) });
+      const use = await pool.request({
+        method: "POST",
+        path: `${API}/tenants/${t}/usage`,
+        headers,
+        body: JSON.stringify({ eventId: `ent-${i}`, metric, quantity: 10 }),
+      });
       if (use.statusCode !== 200) throw new Error(`bench: usage for ${t} answered ${use.statusCode} ${await use.body.text()}`);
       await use.body.dump();
     }
@@ -119,7 +129,12 @@ try {
       request: () => {
         const i = walletSingles++;
         const tenant = walletTenants[i % TENANTS];
-        return { method: "POST", path: `${API}/tenants/${tenant}/usage`, headers: walletJson(tenant), body: JSON.stringify({ eventId: `w-${i}`, metric: "apiCalls", quantity: 1 }) };
+        return {
+          method: "POST",
+          path: `${API}/tenants/${tenant}/usage`,
+          headers: walletJson(tenant),
+          body: JSON.stringify({ eventId: `w-${i}`, metric: "apiCalls", quantity: 1 }),
+        };
       },
       expect: (s, body) => s === 200 && body.includes('"accepted"'),
     },
@@ -129,15 +144,20 @@ try {
   for (let round_ = 0; round_ < ROUNDS; round_++) {
     for (const [name, load] of Object.entries(phases)) {
       const cpu0 = workerdCpuSeconds();
-      samples[name].push(
-        await runLoad(pool, { concurrency: CONCURRENCY, requests: REQUESTS / ROUNDS, maxMs: PHASE_MAX_MS / ROUNDS, ...load }),
-      );
+      samples[name].push(await runLoad(pool, { concurrency: CONCURRENCY, requests: REQUESTS / ROUNDS, maxMs: PHASE_MAX_MS / ROUNDS, ...load }));
       if (cpu0 !== null) cpuSeconds[name] += workerdCpuSeconds() - cpu0;
     }
     // Hold + commit pairs (two requests each, in sequence), in the same rounds.
     const cpu0 = workerdCpuSeconds();
     samples.pairs.push(
-      await runPairs(pool, { tenants: walletTenants, headers: walletJson, concurrency: CONCURRENCY, pairs: REQUESTS / ROUNDS / 2, maxMs: PHASE_MAX_MS / ROUNDS, prefix: `r${round_}` }),
+      await runPairs(pool, {
+        tenants: walletTenants,
+        headers: walletJson,
+        concurrency: CONCURRENCY,
+        pairs: REQUESTS / ROUNDS / 2,
+        maxMs: PHASE_MAX_MS / ROUNDS,
+        prefix: `r${round_}`,
+      }),
     );
     if (cpu0 !== null) cpuSeconds.pairs += workerdCpuSeconds() - cpu0;
   }
@@ -210,7 +230,9 @@ try {
   const tenth = (n) => (n % 10 === 0 ? `${n / 10}` : `${Math.floor(n / 10)}.${n % 10}`);
   const mismatches = tenants
     .filter((t) => totals[t].events !== expected(t) || totals[t].quantity !== tenth(expected(t)) || totals[t].rejected !== 0)
-    .map((t) => `${t}: expected ${expected(t)} events = ${tenth(expected(t))}, got ${totals[t].events} = ${totals[t].quantity} (rejected ${totals[t].rejected})`);
+    .map(
+      (t) => `${t}: expected ${expected(t)} events = ${tenth(expected(t))}, got ${totals[t].events} = ${totals[t].quantity} (rejected ${totals[t].rejected})`,
+    );
   // The race: concurrent holds and events against a wallet of exactly 1,000 ¢ (fails the bench if overspent or off by a cent).
   const race = await walletRace(pool, { admin, tenant: "bench-race" });
   const failedRequests = ceiling.errors + record.errors + check.errors + entitlements.errors + walletRecord.errors + pairs.errors + batch.errors;
@@ -288,7 +310,6 @@ try {
     time: new Date().toISOString(),
   };
 
-
   const pass = (ok) => (ok ? "ok" : "MISS");
   console.log(
     `\nedge-billing bench — ${results.machine.cpus} CPUs, load ${loadAtStart} → ${results.machine.loadAvg1m}, node ${results.machine.node}, ${results.machine.workerd}, concurrency ${CONCURRENCY}`,
@@ -307,7 +328,15 @@ try {
         `${ratio(record.rps).toFixed(2)} (p99 ×${round(record.p99Ms / ceiling.p99Ms, 1)})`,
         `≥0.40, p99 ≤×3: ${pass(ratio(record.rps) >= 0.4 && record.p99Ms <= 3 * ceiling.p99Ms)}`,
       ],
-      ["check    GET …/quotas/…/check", check.rps, check.p50Ms, check.p99Ms, check.cpuUsPerRequest, ratio(check.rps).toFixed(2), `≥0.50: ${pass(ratio(check.rps) >= 0.5)}`],
+      [
+        "check    GET …/quotas/…/check",
+        check.rps,
+        check.p50Ms,
+        check.p99Ms,
+        check.cpuUsPerRequest,
+        ratio(check.rps).toFixed(2),
+        `≥0.50: ${pass(ratio(check.rps) >= 0.5)}`,
+      ],
       [
         "entitle. GET …/entitlements",
         entitlements.rps,
@@ -326,7 +355,15 @@ try {
         ratio(walletRecord.rps).toFixed(2),
         `≥0.40: ${pass(ratio(walletRecord.rps) >= 0.4)}`,
       ],
-      ["hold+commit pairs/s", pairs.rps, pairs.p50Ms, pairs.p99Ms, pairs.cpuUsPerRequest, ratio(pairs.rps).toFixed(2), `≥0.25: ${pass(ratio(pairs.rps) >= 0.25)}`],
+      [
+        "hold+commit pairs/s",
+        pairs.rps,
+        pairs.p50Ms,
+        pairs.p99Ms,
+        pairs.cpuUsPerRequest,
+        ratio(pairs.rps).toFixed(2),
+        `≥0.25: ${pass(ratio(pairs.rps) >= 0.25)}`,
+      ],
       ["batch    accepted at the edge", acceptedEventsPerSec, batch.p50Ms, batch.p99Ms, "", "", ""],
       ["batch    end to end", endToEndEventsPerSec, "", "", batchCpuUsPerEvent, "", `≥20,000/s: ${pass(endToEndEventsPerSec >= 20_000)}`],
     ],
@@ -338,7 +375,15 @@ try {
   console.log(
     `wallet race: ${race.consistent ? "OK" : "FAILED"} — ${race.operations} concurrent holds and events against ${race.cents} ¢: ${race.accepted} accepted (${race.holds} holds, ${race.events} events), ${race.refused} × 402; balance ${race.balance} ¢, expected ${race.expected} ¢`,
   );
-  if (ceiling.firstError || record.firstError || check.firstError || entitlements.firstError || walletRecord.firstError || pairs.firstError || batch.firstError) {
+  if (
+    ceiling.firstError ||
+    record.firstError ||
+    check.firstError ||
+    entitlements.firstError ||
+    walletRecord.firstError ||
+    pairs.firstError ||
+    batch.firstError
+  ) {
     console.log("  first errors:", {
       ceiling: ceiling.firstError,
       record: record.firstError,
@@ -384,9 +429,7 @@ try {
   if (results.spend) {
     const s = results.spend;
     console.log(
-      s.error
-        ? `spend: FAILED — ${s.error}`
-        : `spend: consistent; breakdown/trend/search latencies over 10k and 100k items in bench/results.json ("spend")`,
+      s.error ? `spend: FAILED — ${s.error}` : `spend: consistent; breakdown/trend/search latencies over 10k and 100k items in bench/results.json ("spend")`,
     );
   }
   console.log("results: bench/results.json");

@@ -45,7 +45,7 @@ const WORDS = ["daily", "usage", "reserved", "on-demand", "egress", "tokens", "c
 /** Deterministic pseudo-random numbers, so every run seeds the same data. */
 function rng(seed) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32;
 }
 
 function makeItem(n, random) {
@@ -170,7 +170,9 @@ async function checkTotals(request, totals, items) {
  *   items, grows it to 100,000 and measures again.
  */
 export async function benchSpend({ baseUrl, token, log = (msg) => console.error(msg) }) {
-  const admin = String(claims(token).scope ?? "").split(" ").includes("admin");
+  const admin = String(claims(token).scope ?? "")
+    .split(" ")
+    .includes("admin");
   const run = Date.now().toString(36);
   const small = client(baseUrl, token, admin ? `bench-spend-10k-${run}` : undefined);
   const large = admin ? client(baseUrl, token, `bench-spend-100k-${run}`) : small;
@@ -209,7 +211,10 @@ export async function benchSpend({ baseUrl, token, log = (msg) => console.error(
   }
 
   log("spend: search over 100,000 items");
-  const [searchStats] = await latency([large], SEARCHES.map((q) => `search?q=${encodeURIComponent(q)}&limit=20`));
+  const [searchStats] = await latency(
+    [large],
+    SEARCHES.map((q) => `search?q=${encodeURIComponent(q)}&limit=20`),
+  );
   if (!(await large("GET", "search?q=comp&limit=100")).data.length) throw new Error("search found nothing");
   if (admin) await checkTotals(small, smallTotals, 10_000);
   await checkTotals(large, largeTotals, 100_000);
@@ -243,25 +248,29 @@ async function startWorker(secret) {
   const workerOptions = configuredWorkerOptions("wrangler.toml");
   delete workerOptions.modulesRules;
   // No persistence path: D1, Durable Objects, queues and R2 live in memory for this run.
-  const mf = new Miniflare(convertV4MiniflareOptions({
-    host: "127.0.0.1",
-    port: 0,
-    verbose: false,
-    logRequests: false,
-    workers: [
-      {
-        ...workerOptions,
-        name: "edge-billing",
-        modules: true,
-        scriptPath: join(outdir, "index.js"),
-        bindings: { ...workerOptions.bindings, JWT_SECRET: secret, LOG_LEVEL: "error" },
-        cronTriggers: [],
-      },
-    ],
-  }));
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      host: "127.0.0.1",
+      port: 0,
+      verbose: false,
+      logRequests: false,
+      workers: [
+        {
+          ...workerOptions,
+          name: "edge-billing",
+          modules: true,
+          scriptPath: join(outdir, "index.js"),
+          bindings: { ...workerOptions.bindings, JWT_SECRET: secret, LOG_LEVEL: "error" },
+          cronTriggers: [],
+        },
+      ],
+    }),
+  );
   const url = await mf.ready;
   const db = await mf.getD1Database("DB");
-  for (const file of readdirSync("migrations").filter((f) => f.endsWith(".sql")).sort()) {
+  for (const file of readdirSync("migrations")
+    .filter((f) => f.endsWith(".sql"))
+    .sort()) {
     for (const statement of unstable_splitSqlQuery(readFileSync(join("migrations", file), "utf8"))) await db.prepare(statement).run();
   }
   return {

@@ -22,8 +22,21 @@ export async function setupWallets(pool, { admin, tenants, amount = BIG_GRANT })
   const plan = { id: WALLET_PLAN, name: "Bench wallet", basePrice: 0, meters: [{ metric: "apiCalls", price: { model: "per_unit", unitPrice: "1" } }] };
   await send(pool, { method: "POST", path: `${API}/plans`, headers, body: JSON.stringify(plan) }, [201, 409]);
   for (const t of tenants) {
-    await send(pool, { method: "POST", path: `${API}/tenants/${t}/subscriptions`, headers, body: JSON.stringify({ planId: WALLET_PLAN, trial: false }) }, [201]);
-    await send(pool, { method: "POST", path: `${API}/tenants/${t}/wallet/grants`, headers, body: JSON.stringify({ grantId: "bench", amount, currency: "USD", reason: "bench" }) }, [201]);
+    await send(
+      pool,
+      { method: "POST", path: `${API}/tenants/${t}/subscriptions`, headers, body: JSON.stringify({ planId: WALLET_PLAN, trial: false }) },
+      [201],
+    );
+    await send(
+      pool,
+      {
+        method: "POST",
+        path: `${API}/tenants/${t}/wallet/grants`,
+        headers,
+        body: JSON.stringify({ grantId: "bench", amount, currency: "USD", reason: "bench" }),
+      },
+      [201],
+    );
   }
 }
 
@@ -53,12 +66,18 @@ export async function runPairs(pool, { tenants, headers, concurrency, pairs, max
           body: JSON.stringify({ holdId, metric: "apiCalls", quantity: 2, ttlSeconds: 60 }),
         });
         const opened = await open.body.text();
-        const commit = open.statusCode === 201
-          ? await pool.request({ method: "POST", path: `${API}/tenants/${tenant}/usage/holds/${holdId}/commit`, headers: headers(tenant), body: JSON.stringify({ quantity: 1 }) })
-          : null;
+        const commit =
+          open.statusCode === 201
+            ? await pool.request({
+                method: "POST",
+                path: `${API}/tenants/${tenant}/usage/holds/${holdId}/commit`,
+                headers: headers(tenant),
+                body: JSON.stringify({ quantity: 1 }),
+              })
+            : null;
         const committed = commit ? await commit.body.text() : "";
         latencies[done++] = Number(process.hrtime.bigint() - t0) / 1e6;
-        if (!commit || commit.statusCode !== 200) {
+        if (commit?.statusCode !== 200) {
           errors++;
           firstError ??= commit ? `${commit.statusCode} ${committed.slice(0, 200)}` : `${open.statusCode} ${opened.slice(0, 200)}`;
         }
@@ -70,7 +89,13 @@ export async function runPairs(pool, { tenants, headers, concurrency, pairs, max
     }
   }
   await Promise.all(Array.from({ length: concurrency }, client));
-  return { requests: done, errors, ...(firstError ? { firstError } : {}), seconds: Number(process.hrtime.bigint() - started) / 1e9, latencies: latencies.subarray(0, done) };
+  return {
+    requests: done,
+    errors,
+    ...(firstError ? { firstError } : {}),
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    latencies: latencies.subarray(0, done),
+  };
 }
 
 /**
@@ -86,8 +111,18 @@ export async function walletRace(pool, { admin, tenant, cents = 1000, operations
       const hold = i % 2 === 0;
       const res = await pool.request(
         hold
-          ? { method: "POST", path: `${API}/tenants/${tenant}/usage/holds`, headers, body: JSON.stringify({ holdId: `race-${i}`, metric: "apiCalls", quantity: 30, ttlSeconds: 600 }) }
-          : { method: "POST", path: `${API}/tenants/${tenant}/usage`, headers, body: JSON.stringify({ eventId: `race-${i}`, metric: "apiCalls", quantity: 30 }) },
+          ? {
+              method: "POST",
+              path: `${API}/tenants/${tenant}/usage/holds`,
+              headers,
+              body: JSON.stringify({ holdId: `race-${i}`, metric: "apiCalls", quantity: 30, ttlSeconds: 600 }),
+            }
+          : {
+              method: "POST",
+              path: `${API}/tenants/${tenant}/usage`,
+              headers,
+              body: JSON.stringify({ eventId: `race-${i}`, metric: "apiCalls", quantity: 30 }),
+            },
       );
       const body = await res.body.text();
       return { hold, id: `race-${i}`, status: res.statusCode, body };
@@ -104,8 +139,22 @@ export async function walletRace(pool, { admin, tenant, cents = 1000, operations
   const balance = wallet.data.balances[0];
   const expected = cents - 30 * events - 20 * holds.length;
   const consistent =
-    accepted.length + refused.length === operations && 30 * accepted.length <= cents && balance.available === expected && balance.held === 0 && balance.available >= 0;
-  return { operations, cents, accepted: accepted.length, refused: refused.length, holds: holds.length, events, balance: balance.available, expected, consistent };
+    accepted.length + refused.length === operations &&
+    30 * accepted.length <= cents &&
+    balance.available === expected &&
+    balance.held === 0 &&
+    balance.available >= 0;
+  return {
+    operations,
+    cents,
+    accepted: accepted.length,
+    refused: refused.length,
+    holds: holds.length,
+    events,
+    balance: balance.available,
+    expected,
+    consistent,
+  };
 }
 
 export const pairFigures = (s, ceilingRps) => ({ pairsPerSec: round(s.requests / s.seconds, 0), ratio: round(s.requests / s.seconds / ceilingRps, 2) });

@@ -83,16 +83,24 @@ describe("billing console", { skip: browserFound.skip ?? false, timeout: 180_000
     const bar = page.locator('[data-metric="apiCalls"]');
     const before = Number(await bar.getAttribute("data-used"));
     await api("POST", "tenants/acme/usage", tenantToken, { eventId: `e2e-${Date.now()}`, metric: "apiCalls", quantity: 1234 });
-    await page.waitForFunction((expected) => document.querySelector('[data-metric="apiCalls"]')?.getAttribute("data-used") === expected, String(before + 1234), {
-      timeout: 15_000,
-    });
+    await page.waitForFunction(
+      (expected) => document.querySelector('[data-metric="apiCalls"]')?.getAttribute("data-used") === expected,
+      String(before + 1234),
+      {
+        timeout: 15_000,
+      },
+    );
     assert.match(await bar.getByRole("meter").getAttribute("aria-valuetext"), new RegExp(`^${(before + 1234).toLocaleString("en")} `));
     await context.close();
   });
 
   it("switches plan behind a confirmation and shows the proration items the API created", async () => {
     const token = await server.token({ tenant: "initech", scope: "billing:read billing:update" });
-    const sub = await api("POST", "tenants/initech/subscriptions", token, { planId: "pro", trial: false, startAt: new Date(Date.now() - 5 * DAY).toISOString() });
+    const _sub = await api("POST", "tenants/initech/subscriptions", token, {
+      planId: "pro",
+      trial: false,
+      startAt: new Date(Date.now() - 5 * DAY).toISOString(),
+    });
     const { page, context } = await open(token, "/t/initech/overview");
     await settled(page);
     await page.getByLabel("Switch to").selectOption("scale");
@@ -138,9 +146,13 @@ describe("billing console", { skip: browserFound.skip ?? false, timeout: 180_000
     await api("POST", "tenants/acme/usage", tenantToken, { eventId, metric: "apiCalls", quantity: 10_000 });
     const after = usdBalance(await wallet());
     assert.ok(after < before, `balance ${before} → ${after}`);
-    await page.waitForFunction((n) => document.querySelector('[data-testid="wallet-balance"][data-currency="USD"]')?.getAttribute("data-available") === n, String(after), {
-      timeout: 15_000,
-    });
+    await page.waitForFunction(
+      (n) => document.querySelector('[data-testid="wallet-balance"][data-currency="USD"]')?.getAttribute("data-available") === n,
+      String(after),
+      {
+        timeout: 15_000,
+      },
+    );
     assert.equal(await card.locator(".card-value").innerText(), usd(after));
     const debit = page.locator('tr[data-kind="usage"]', { hasText: eventId });
     await debit.waitFor({ timeout: 15_000 });
@@ -148,20 +160,27 @@ describe("billing console", { skip: browserFound.skip ?? false, timeout: 180_000
 
     // More debits than one page holds: Next / Previous by keyboard, the focus staying put.
     const count = async () => (await api("GET", "tenants/acme/wallet/transactions?limit=200", tenantToken)).length;
-    for (let i = 0; (await count()) <= 25; i++) await api("POST", "tenants/acme/usage", tenantToken, { eventId: `${eventId}-${i}`, metric: "apiCalls", quantity: 100 });
+    for (let i = 0; (await count()) <= 25; i++)
+      await api("POST", "tenants/acme/usage", tenantToken, { eventId: `${eventId}-${i}`, metric: "apiCalls", quantity: 100 });
     const transactions = page.getByRole("region", { name: "Wallet transactions, newest first" });
     const pages = page.getByRole("navigation", { name: "Wallet transactions, newest first: pages" });
     await pages.waitFor({ timeout: 15_000 });
     assert.equal(await transactions.locator("tbody tr").count(), 25);
     await pages.getByRole("button", { name: "Next page" }).focus();
     await page.keyboard.press("Enter");
-    await pages.getByRole("status").filter({ hasText: /^Page 2$/ }).waitFor();
+    await pages
+      .getByRole("status")
+      .filter({ hasText: /^Page 2$/ })
+      .waitFor();
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Next page");
     await transactions.locator('tr[data-kind="grant"]', { hasText: "demo-prepaid" }).waitFor();
     await page.keyboard.press("Shift+Tab");
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Previous page");
     await page.keyboard.press("Enter");
-    await pages.getByRole("status").filter({ hasText: /^Page 1$/ }).waitFor();
+    await pages
+      .getByRole("status")
+      .filter({ hasText: /^Page 1$/ })
+      .waitFor();
     await transactions.locator('tr[data-kind="usage"]', { hasText: eventId }).first().waitFor();
     await context.close();
   });
@@ -196,7 +215,10 @@ describe("billing console", { skip: browserFound.skip ?? false, timeout: 180_000
     const { page, context } = await open(tenantToken, "/t/acme/entitlements");
     await settled(page);
     const listed = await api("GET", "tenants/acme/entitlements", tenantToken);
-    assert.deepEqual(await page.locator("tr[data-feature]").evaluateAll((rows) => rows.map((r) => r.dataset.feature)), listed.features.map((f) => f.key));
+    assert.deepEqual(
+      await page.locator("tr[data-feature]").evaluateAll((rows) => rows.map((r) => r.dataset.feature)),
+      listed.features.map((f) => f.key),
+    );
     assert.equal(await page.locator('tr[data-feature="support"] td').nth(2).innerText(), "priority");
     assert.match(await page.getByTestId("entitlements-wallet").innerText(), /available/);
     await context.close();
@@ -249,7 +271,11 @@ describe("billing console", { skip: browserFound.skip ?? false, timeout: 180_000
       meters: [{ metric: "apiCalls", includedQuantity: 0, limit: 50_000 }],
       features: [{ key: "sso", type: "boolean", value: false }],
     });
-    await api("PUT", "plans/team", adminToken, { basePrice: 2900, meters: [{ metric: "apiCalls", includedQuantity: 0, limit: 80_000 }], features: [{ key: "sso", type: "boolean", value: true }] });
+    await api("PUT", "plans/team", adminToken, {
+      basePrice: 2900,
+      meters: [{ metric: "apiCalls", includedQuantity: 0, limit: 80_000 }],
+      features: [{ key: "sso", type: "boolean", value: true }],
+    });
     const { page, context } = await open(adminToken, "/operator/plans");
     await settled(page);
     const card = page.locator("article", { has: page.getByRole("heading", { name: /^Team/ }) });
@@ -289,7 +315,10 @@ describe("billing console", { skip: browserFound.skip ?? false, timeout: 180_000
       await page.waitForFunction((n) => document.querySelector('figure[data-chart="spend-trend"]')?.getAttribute("data-points") === String(n), trend.length);
       await chart.locator("canvas").first().waitFor();
       assert.equal(await chart.locator("tbody tr").count(), trend.length);
-      assert.deepEqual(await chart.locator("tbody tr td:first-child").allTextContents(), trend.map((p) => p.date));
+      assert.deepEqual(
+        await chart.locator("tbody tr td:first-child").allTextContents(),
+        trend.map((p) => p.date),
+      );
     }
     await context.close();
   });
@@ -375,7 +404,7 @@ describe("billing console", { skip: browserFound.skip ?? false, timeout: 180_000
     failures.push(...(await seriousViolations(page)).map((v) => `mobile wallet: ${v}`));
     await screenshot(page, "tenant-wallet-mobile");
     await context.close();
-    writeFileSync(`${RESULTS}/axe.txt`, failures.join("\n") + "\n");
+    writeFileSync(`${RESULTS}/axe.txt`, `${failures.join("\n")}\n`);
     assert.deepEqual(failures, []);
   });
 });

@@ -33,7 +33,15 @@ export async function launchBrowser(path) {
   return chromium.launch({
     executablePath: path,
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }
 
@@ -42,9 +50,13 @@ export async function launchBrowser(path) {
  * endpoints may be loopback receivers (`http://127.0.0.1:…`), as in development.
  */
 export async function startServer(vars = {}) {
-  const build = spawnSync(process.execPath, [join("node_modules", "vite", "bin", "vite.js"), "build", "--config", "console/vite.config.mjs", "--logLevel", "warn"], {
-    stdio: "inherit",
-  });
+  const build = spawnSync(
+    process.execPath,
+    [join("node_modules", "vite", "bin", "vite.js"), "build", "--config", "console/vite.config.mjs", "--logLevel", "warn"],
+    {
+      stdio: "inherit",
+    },
+  );
   if (build.status !== 0) throw new Error(`console build failed (exit ${build.status})`);
   const secret = newSecret();
   const worker = await startWorker({ vars: { JWT_SECRET: secret, LOG_LEVEL: "error", TEST_CLOCKS: "true", WEBHOOKS_ALLOW_LOOPBACK: "true", ...vars } });
@@ -73,7 +85,13 @@ export async function seriousViolations(page) {
   const violations = await page.evaluate(async () => (await globalThis.axe.run(document, { resultTypes: ["violations"] })).violations);
   return violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).slice(0, 5).join(", ")}`);
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} — ${v.nodes
+          .map((n) => n.target.join(" "))
+          .slice(0, 5)
+          .join(", ")}`,
+    );
 }
 
 /** Waits until the view has its heading and nothing is loading any more. */

@@ -90,7 +90,13 @@ export async function seedClockDemo(base, { adminToken }) {
   // and the next advance must not close the period before it has been.
   const usage = async (apiCalls, llmTokens) => {
     n++;
-    await call("POST", "tenants/globex/usage", { eventId: `globex-api-${n}`, metric: "apiCalls", quantity: apiCalls, projectId: "app", resource: "/v1/orders" });
+    await call("POST", "tenants/globex/usage", {
+      eventId: `globex-api-${n}`,
+      metric: "apiCalls",
+      quantity: apiCalls,
+      projectId: "app",
+      resource: "/v1/orders",
+    });
     await call("POST", "tenants/globex/usage", { eventId: `globex-llm-${n}`, metric: "llmTokens", quantity: llmTokens, projectId: "app", resource: "claude" });
   };
 
@@ -100,7 +106,12 @@ export async function seedClockDemo(base, { adminToken }) {
     billingEmail: "ap@globex.example",
     billingAddress: { line1: "742 Evergreen Terrace", city: "Springfield", postalCode: "49007", country: "US" },
   });
-  await call("POST", "coupons", { code: "GLOBEX20", name: "Welcome: 20 % off for two months", percentOff: 20, duration: "repeating", durationInMonths: 2 }, [201, 409]);
+  await call(
+    "POST",
+    "coupons",
+    { code: "GLOBEX20", name: "Welcome: 20 % off for two months", percentOff: 20, duration: "repeating", durationInMonths: 2 },
+    [201, 409],
+  );
   const sub = await call("POST", "tenants/globex/subscriptions", { planId: "pro", trial: false, couponCode: "GLOBEX20" });
   await usage(20_000, 150_000);
   await advance(monthStart(3) + 14 * DAY);

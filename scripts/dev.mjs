@@ -58,7 +58,10 @@ dev.on("exit", (code) => process.exit(code ?? 0));
 const base = `http://127.0.0.1:${port}`;
 let status = `The server did not answer on ${base} within a minute; the demo data was not written.`;
 for (let i = 0; i < 120; i++) {
-  const up = await fetch(`${base}/health`).then((r) => r.ok, () => false);
+  const up = await fetch(`${base}/health`).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (up) {
     try {
       const seeded = await seedDemoData(base, { tenantToken, adminToken });

@@ -11,7 +11,19 @@ const plans = catalogPlans();
 const seed = plans.map(
   (p) =>
     `INSERT INTO plans (id, name, description, currency, base_price, interval, trial_days, meters, active, created_at, updated_at) VALUES (` +
-    [quote(p.id), quote(p.name), quote(p.description), quote(p.currency), p.basePrice, quote(p.interval), p.trialDays, quote(JSON.stringify(p.meters)), p.active ? 1 : 0, "unixepoch() * 1000", "unixepoch() * 1000"].join(", ") +
+    [
+      quote(p.id),
+      quote(p.name),
+      quote(p.description),
+      quote(p.currency),
+      p.basePrice,
+      quote(p.interval),
+      p.trialDays,
+      quote(JSON.stringify(p.meters)),
+      p.active ? 1 : 0,
+      "unixepoch() * 1000",
+      "unixepoch() * 1000",
+    ].join(", ") +
     `) ON CONFLICT (id) DO NOTHING;`,
 );
 

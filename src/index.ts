@@ -11,12 +11,10 @@ export { TestClockRunner } from "./test-clocks/runner";
 const app = buildApp();
 
 /** Queue batches and cron runs wake the outbox dispatcher for the rows they wrote, like requests do. */
-const waking = <T>(env: Bindings, ctx: ExecutionContext, fn: () => Promise<T>) =>
-  collectingOutboxWrites(fn, (ids) => ctx.waitUntil(wakeOutbox(env, ids)));
+const waking = <T>(env: Bindings, ctx: ExecutionContext, fn: () => Promise<T>) => collectingOutboxWrites(fn, (ids) => ctx.waitUntil(wakeOutbox(env, ids)));
 
 export default {
   fetch: app.fetch,
-  queue: (batch, env, ctx) =>
-    waking(env, ctx, () => (isOutboxQueue(batch.queue) ? consumeOutboxBatch(batch, env) : consumeUsageBatch(batch, env, ctx))),
+  queue: (batch, env, ctx) => waking(env, ctx, () => (isOutboxQueue(batch.queue) ? consumeOutboxBatch(batch, env) : consumeUsageBatch(batch, env, ctx))),
   scheduled: (controller, env, ctx) => waking(env, ctx, () => runScheduled(controller, env, ctx)),
 } satisfies ExportedHandler<Bindings>;

@@ -47,7 +47,12 @@ async function fetchWith(request: Request, overrides: Partial<Cloudflare.Env>): 
 
 /** A request through the worker's real fetch handler. `path` is relative to /api/v1/billing unless absolute. */
 export async function call(method: string, path: string, opts: CallOptions = {}) {
-  const url = path.startsWith("/") && !path.startsWith("/api/v1/billing") ? `https://billing.test${path}` : path.startsWith("/api") ? `https://billing.test${path}` : `${BASE}/${path}`;
+  const url =
+    path.startsWith("/") && !path.startsWith("/api/v1/billing")
+      ? `https://billing.test${path}`
+      : path.startsWith("/api")
+        ? `https://billing.test${path}`
+        : `${BASE}/${path}`;
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let body: string | undefined;

@@ -8,7 +8,11 @@ function stat(pid) {
   const text = readFileSync(`/proc/${pid}/stat`, "utf8");
   const afterComm = text.slice(text.lastIndexOf(")") + 2).split(" ");
   // fields after "(comm) ": state ppid … utime(14) stime(15) in the full numbering
-  return { comm: text.slice(text.indexOf("(") + 1, text.lastIndexOf(")")), ppid: Number(afterComm[1]), cpu: (Number(afterComm[11]) + Number(afterComm[12])) / TICKS_PER_SECOND };
+  return {
+    comm: text.slice(text.indexOf("(") + 1, text.lastIndexOf(")")),
+    ppid: Number(afterComm[1]),
+    cpu: (Number(afterComm[11]) + Number(afterComm[12])) / TICKS_PER_SECOND,
+  };
 }
 
 /** Seconds of CPU the workerd children of this process have used so far, or null off Linux. */

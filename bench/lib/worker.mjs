@@ -44,7 +44,9 @@ function bundleModules(outdir) {
 
 /** Applies migrations/*.sql in order, as `wrangler d1 migrations apply` would. */
 async function migrate(db, dir = "migrations") {
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith(".sql"))
+    .sort()) {
     for (const statement of unstable_splitSqlQuery(readFileSync(join(dir, file), "utf8"))) {
       await db.prepare(statement).run();
     }

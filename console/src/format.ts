@@ -58,7 +58,7 @@ export function formatDate(iso: string | null | undefined): string {
 
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return "—";
-  return new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC";
+  return `${new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
 }
 
 export function daysLeft(endIso: string, now = Date.now()): number {
@@ -68,9 +68,7 @@ export function daysLeft(endIso: string, now = Date.now()): number {
 /** "llmTokens" → "LLM tokens", "apiCalls" → "API calls": metric keys for people. */
 export function metricLabel(metric: string): string {
   const words = metric.replace(/([a-z0-9])([A-Z])/g, "$1 $2").split(/[\s_-]+/);
-  return words
-    .map((w, i) => (/^(api|llm|gpu|cpu|sso)$/i.test(w) ? w.toUpperCase() : i === 0 ? w[0]!.toUpperCase() + w.slice(1) : w.toLowerCase()))
-    .join(" ");
+  return words.map((w, i) => (/^(api|llm|gpu|cpu|sso)$/i.test(w) ? w.toUpperCase() : i === 0 ? w[0]!.toUpperCase() + w.slice(1) : w.toLowerCase())).join(" ");
 }
 
 export const percent = (part: number, whole: number) => (whole > 0 ? Math.min(100, (part / whole) * 100) : 0);

@@ -1,7 +1,7 @@
 // Loading an API resource into a view: loading / error / data, optional polling (paused
 // while the tab is hidden), and reload() after a change.
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
-import { ApiError } from "./api";
+import type { ApiError } from "./api";
 
 export interface Resource<T> {
   data: T | undefined;
@@ -33,7 +33,11 @@ export function useResource<T>(load: () => Promise<T>, deps: unknown[], options:
   }, []);
 
   useEffect(() => {
-    setState((s) => (options.keep && s.data !== undefined ? { ...s, error: undefined, loading: true } : { data: undefined, error: undefined, loading: true, updatedAt: undefined }));
+    setState((s) =>
+      options.keep && s.data !== undefined
+        ? { ...s, error: undefined, loading: true }
+        : { data: undefined, error: undefined, loading: true, updatedAt: undefined },
+    );
     void reload();
     if (!options.pollMs) return () => generation.current++;
     const timer = setInterval(() => {

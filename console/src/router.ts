@@ -3,10 +3,7 @@
 // views `/operator/:page`.
 import { useEffect, useState } from "preact/hooks";
 
-export type Route =
-  | { area: "tenant"; tenantId: string; page: string; id?: string }
-  | { area: "operator"; page: string; id?: string }
-  | { area: "home" };
+export type Route = { area: "tenant"; tenantId: string; page: string; id?: string } | { area: "operator"; page: string; id?: string } | { area: "home" };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);

@@ -17,7 +17,10 @@ export interface PlanMeter {
   enforcement: "hard" | "soft";
   price: unknown;
 }
-export type PlanFeature = { key: string; type: "boolean"; value: boolean } | { key: string; type: "static"; value: string | number } | { key: string; type: "metered"; metric: string };
+export type PlanFeature =
+  | { key: string; type: "boolean"; value: boolean }
+  | { key: string; type: "static"; value: string | number }
+  | { key: string; type: "metered"; metric: string };
 export interface Plan {
   id: string;
   name: string;

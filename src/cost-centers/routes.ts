@@ -20,7 +20,10 @@ export const costCentersRoutes = createRouter()
       tags,
       operationId: "createCostCenter",
       summary: "Create cost center",
-      ...described("Creates a cost center for `tenantId` (default: the token's tenant; another tenant needs admin). Names and codes are unique per tenant: a duplicate is 409.", write),
+      ...described(
+        "Creates a cost center for `tenantId` (default: the token's tenant; another tenant needs admin). Names and codes are unique per tenant: a duplicate is 409.",
+        write,
+      ),
       request: jsonBody(CreateCostCenter),
       responses: jsonResponses(envelope(CostCenter), "Created", 201),
     }),
@@ -71,8 +74,7 @@ export const costCentersRoutes = createRouter()
       request: { params: IdParams, ...jsonBody(UpdateCostCenter) },
       responses: jsonResponses(envelope(CostCenter)),
     }),
-    async (c) =>
-      ok(c, await updateCostCenter(c.var.db, c.req.valid("param").costCenterId, principalOf(c), c.req.valid("json"), Date.now())),
+    async (c) => ok(c, await updateCostCenter(c.var.db, c.req.valid("param").costCenterId, principalOf(c), c.req.valid("json"), Date.now())),
   )
   .openapi(
     createRoute({

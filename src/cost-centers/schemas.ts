@@ -9,7 +9,10 @@ const Budget = z
 
 const fields = {
   name: z.string().trim().min(1).max(120),
-  code: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/, "letters, digits, _ . - (max 40)").nullable(),
+  code: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,40}$/, "letters, digits, _ . - (max 40)")
+    .nullable(),
   description: z.string().max(2000),
   ownerEmail: z.email().max(254).nullable(),
   budget: Budget.nullable(),

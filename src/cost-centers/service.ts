@@ -46,12 +46,7 @@ export async function listCostCenters(db: Db, tenantId: string, page: { limit: n
   const rows = await db
     .select()
     .from(costCenters)
-    .where(
-      and(
-        eq(costCenters.tenantId, tenantId),
-        afterCursor(after, costCenters.createdAt, costCenters.id, "asc"),
-      ),
-    )
+    .where(and(eq(costCenters.tenantId, tenantId), afterCursor(after, costCenters.createdAt, costCenters.id, "asc")))
     .orderBy(asc(costCenters.createdAt), asc(costCenters.id))
     .limit(page.limit + 1);
   const { items, nextCursor } = paginate(rows, page.limit, (r) => ({ k: r.createdAt, id: r.id }));

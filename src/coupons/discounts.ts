@@ -54,7 +54,17 @@ export function describeTerms(terms: DiscountTerms): string {
  */
 export function insertDiscount(
   db: Db,
-  d: { id: string; tenantId: string; subscriptionId: string; couponId: string | null; description: string; terms: DiscountTerms; remainingPeriods: number | null; createdBy: string | null; now: number },
+  d: {
+    id: string;
+    tenantId: string;
+    subscriptionId: string;
+    couponId: string | null;
+    description: string;
+    terms: DiscountTerms;
+    remainingPeriods: number | null;
+    createdBy: string | null;
+    now: number;
+  },
 ) {
   return db.insert(subscriptionDiscounts).values({
     id: d.id,

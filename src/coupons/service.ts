@@ -81,9 +81,7 @@ export async function listCoupons(db: Db, opts: { limit: number; cursor?: string
   const rows = await db
     .select()
     .from(coupons)
-    .where(
-      afterCursor(after, coupons.createdAt, coupons.id, "desc"),
-    )
+    .where(afterCursor(after, coupons.createdAt, coupons.id, "desc"))
     .orderBy(desc(coupons.createdAt), desc(coupons.id))
     .limit(opts.limit + 1);
   const page = paginate(rows, opts.limit, (r) => ({ k: r.createdAt, id: r.id }));
@@ -91,13 +89,16 @@ export async function listCoupons(db: Db, opts: { limit: number; cursor?: string
 }
 
 export async function findCouponByCode(db: Db, code: string): Promise<CouponRow | undefined> {
-  return db.select().from(coupons).where(eq(coupons.codeKey, codeKey(code))).get();
+  return db
+    .select()
+    .from(coupons)
+    .where(eq(coupons.codeKey, codeKey(code)))
+    .get();
 }
 
 /** By id, or by code (case-insensitive) for convenience. */
 export async function getCoupon(db: Db, idOrCode: string, now: number): Promise<Coupon> {
-  const row =
-    (await db.select().from(coupons).where(eq(coupons.id, idOrCode)).get()) ?? (await findCouponByCode(db, idOrCode));
+  const row = (await db.select().from(coupons).where(eq(coupons.id, idOrCode)).get()) ?? (await findCouponByCode(db, idOrCode));
   if (!row) throw notFound("Coupon", idOrCode);
   return toCoupon(row, now);
 }
@@ -251,7 +252,14 @@ export async function validateCoupon(db: Db, input: ValidateCoupon, now: number)
   const alreadyRedeemed = coupon ? await hasRedeemed(db, coupon.id, input.tenantId) : false;
   const problem = ineligibility(coupon, input.code, { now, plan, alreadyRedeemed });
   if (problem || !coupon) {
-    return { valid: false, code: input.code, reason: problem!.reason, message: problem!.message, coupon: coupon ? toCoupon(coupon, now) : null, discount: null };
+    return {
+      valid: false,
+      code: input.code,
+      reason: problem!.reason,
+      message: problem!.message,
+      coupon: coupon ? toCoupon(coupon, now) : null,
+      discount: null,
+    };
   }
   const discount = plan
     ? {

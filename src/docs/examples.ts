@@ -97,8 +97,22 @@ export const CHANGE_PLAN_RESPONSE = {
   planId: "scale",
   updatedAt: "2027-03-10T00:00:00.000Z",
   prorations: [
-    { description: "Unused time on Pro from 2027-03-10", amount: -3477, currency: "USD", planId: "pro", periodStart: "2027-03-10T00:00:00.000Z", periodEnd: PERIOD.periodEnd },
-    { description: "Remaining time on Scale from 2027-03-10", amount: 7026, currency: "USD", planId: "scale", periodStart: "2027-03-10T00:00:00.000Z", periodEnd: PERIOD.periodEnd },
+    {
+      description: "Unused time on Pro from 2027-03-10",
+      amount: -3477,
+      currency: "USD",
+      planId: "pro",
+      periodStart: "2027-03-10T00:00:00.000Z",
+      periodEnd: PERIOD.periodEnd,
+    },
+    {
+      description: "Remaining time on Scale from 2027-03-10",
+      amount: 7026,
+      currency: "USD",
+      planId: "scale",
+      periodStart: "2027-03-10T00:00:00.000Z",
+      periodEnd: PERIOD.periodEnd,
+    },
   ],
 } satisfies z.infer<typeof SubscriptionChange>;
 

@@ -55,7 +55,8 @@ export const API_TAGS = [
   },
   {
     name: "Real-time cost",
-    description: "What a tenant spends in the current billing period, live (the same figures as the billing preview), broken down and over time, with cost and usage alerts.",
+    description:
+      "What a tenant spends in the current billing period, live (the same figures as the billing preview), broken down and over time, with cost and usage alerts.",
   },
   {
     name: "Webhooks",
@@ -69,7 +70,8 @@ export const API_TAGS = [
   },
   {
     name: "Tenants",
-    description: "A tenant's billing settings (name, billing email and address, currency, tax rate, rounding mode) and, for operators, the list of every tenant with its plan and period-to-date total.",
+    description:
+      "A tenant's billing settings (name, billing email and address, currency, tax rate, rounding mode) and, for operators, the list of every tenant with its plan and period-to-date total.",
   },
   {
     name: "Cost centers",
@@ -86,31 +88,33 @@ export const API_TAGS = [
   },
   {
     name: "Spend reports",
-    description: "Spend totals, breakdowns and trends over the items, one currency at a time (never summed across currencies), as JSON or CSV; and the spend store's status.",
+    description:
+      "Spend totals, breakdowns and trends over the items, one currency at a time (never summed across currencies), as JSON or CSV; and the spend store's status.",
   },
   {
     name: "Spend sync",
-    description: "Imports of daily provider costs (OpenAI, Anthropic, AWS Cost Explorer, GCP billing export) into spend items, idempotently, and the history of those sync jobs.",
+    description:
+      "Imports of daily provider costs (OpenAI, Anthropic, AWS Cost Explorer, GCP billing export) into spend items, idempotently, and the history of those sync jobs.",
   },
   {
     name: "Test clocks",
     description:
-      "For development and staging: a frozen time that the billing of the tenants created on it runs on, advanced on demand to see renewals, trial ends, invoices and webhooks months ahead in seconds. Off (404) unless `TEST_CLOCKS` is `\"true\"`.",
+      'For development and staging: a frozen time that the billing of the tenants created on it runs on, advanced on demand to see renewals, trial ends, invoices and webhooks months ahead in seconds. Off (404) unless `TEST_CLOCKS` is `"true"`.',
   },
   {
     name: "Organization billing (compatibility API)",
     description:
-      "The organization-level billing API, served at its own paths (`/billing/usage?organization_id=`, `/subscriptions`, `/invoices`, `/organizations/{id}/invoices`) so its clients work unchanged: an organization is a tenant, fields are snake_case, money is `{cents, currency_iso}`, and errors are `{\"error\": {\"code\", \"message\"}}`. Internal invoices show the metered view; the organization's invoices are the finalized, legally binding ones with their PDF.",
+      'The organization-level billing API, served at its own paths (`/billing/usage?organization_id=`, `/subscriptions`, `/invoices`, `/organizations/{id}/invoices`) so its clients work unchanged: an organization is a tenant, fields are snake_case, money is `{cents, currency_iso}`, and errors are `{"error": {"code", "message"}}`. Internal invoices show the metered view; the organization\'s invoices are the finalized, legally binding ones with their PDF.',
   },
   {
     name: "Organization payment methods (compatibility API)",
     description:
-      "Stripe payment methods attached to an organization (a tenant), in the organization-level API's shapes: list, attach, set the default, remove, and a SetupIntent for Stripe.js. Errors are `{\"error\": {\"code\", \"message\"}}`.",
+      'Stripe payment methods attached to an organization (a tenant), in the organization-level API\'s shapes: list, attach, set the default, remove, and a SetupIntent for Stripe.js. Errors are `{"error": {"code", "message"}}`.',
   },
   {
     name: "App billing (compatibility API)",
     description:
-      "The compact billing API an app calls for its own account, at `/billing/…`: it always acts on the token's own tenant (no tenant in the path), with flat bodies (`{url}`, `{invoices: […]}`) and errors as `{\"error\": \"<HTTP reason>\", \"message\", \"code\"}`. Over a plan limit, `POST /billing/usage` answers 402 with the usage and the limit.",
+      'The compact billing API an app calls for its own account, at `/billing/…`: it always acts on the token\'s own tenant (no tenant in the path), with flat bodies (`{url}`, `{invoices: […]}`) and errors as `{"error": "<HTTP reason>", "message", "code"}`. Over a plan limit, `POST /billing/usage` answers 402 with the usage and the limit.',
   },
 ] as const;
 

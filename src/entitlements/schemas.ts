@@ -7,11 +7,10 @@ const ProjectId = z.string().min(1).max(128).optional().openapi({ description: "
 export const EntitlementsQuery = z.object({ projectId: ProjectId });
 
 export const EntitlementQuery = z.object({
-  quantity: z.coerce
-    .number()
-    .pipe(Quantity)
-    .default(1)
-    .openapi({ type: "number", description: "For a metered feature: how much more would be used (default 1), counted as the meter counts it (for a gauge, the new reading)" }),
+  quantity: z.coerce.number().pipe(Quantity).default(1).openapi({
+    type: "number",
+    description: "For a metered feature: how much more would be used (default 1), counted as the meter counts it (for a gauge, the new reading)",
+  }),
   projectId: ProjectId,
 });
 

@@ -138,7 +138,7 @@ async function authenticate(c: Context<AppEnv>): Promise<Principal> {
   if (cached) return cached;
   const header = c.req.header("authorization");
   if (!header) throw unauthorized("Missing bearer token");
-  const match = /^Bearer\s+([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*\.[A-Za-z0-9_\-]*)\s*$/i.exec(header);
+  const match = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)\s*$/i.exec(header);
   if (!match) throw unauthorized("Malformed authorization header");
   const { payload, tokenId } = await verify(match[1]!, c.env);
   const principal = toPrincipal(payload, tokenId);

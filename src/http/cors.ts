@@ -12,7 +12,12 @@ const originSets = new Map<string, ReadonlySet<string>>();
 function allowedOrigins(configured: string): ReadonlySet<string> {
   let set = originSets.get(configured);
   if (!set) {
-    set = new Set(configured.split(",").map((o) => o.trim().replace(/\/+$/, "").toLowerCase()).filter(Boolean));
+    set = new Set(
+      configured
+        .split(",")
+        .map((o) => o.trim().replace(/\/+$/, "").toLowerCase())
+        .filter(Boolean),
+    );
     originSets.set(configured, set);
   }
   return set;

@@ -37,12 +37,9 @@ export const ErrorBody = z
 
 export const envelope = <T extends z.ZodType>(data: T) => z.object({ success: z.literal(true), data });
 
-export const PaginationMeta = z
-  .object({ limit: z.number().int(), nextCursor: z.string().nullable(), hasMore: z.boolean() })
-  .openapi("Pagination");
+export const PaginationMeta = z.object({ limit: z.number().int(), nextCursor: z.string().nullable(), hasMore: z.boolean() }).openapi("Pagination");
 
-export const pageEnvelope = <T extends z.ZodType>(item: T) =>
-  z.object({ success: z.literal(true), data: z.array(item), pagination: PaginationMeta });
+export const pageEnvelope = <T extends z.ZodType>(item: T) => z.object({ success: z.literal(true), data: z.array(item), pagination: PaginationMeta });
 
 /** A success envelope as an example value: `{success: true, data}`. */
 export const okExample = <T>(data: T) => ({ success: true as const, data });
@@ -56,12 +53,7 @@ const media = <T extends z.ZodType>(schema: T, example: unknown) => (example ===
  * Response entries for a route: the success body (with an example value, when given) plus the
  * error statuses it can answer.
  */
-export function jsonResponses<T extends z.ZodType, S extends 200 | 201 | 202 = 200>(
-  schema: T,
-  description = "OK",
-  status: S = 200 as S,
-  example?: unknown,
-) {
+export function jsonResponses<T extends z.ZodType, S extends 200 | 201 | 202 = 200>(schema: T, description = "OK", status: S = 200 as S, example?: unknown) {
   const success = { [status]: { description, content: { "application/json": media(schema, example) } } } as {
     [K in S]: { description: string; content: { "application/json": { schema: T; example?: unknown } } };
   };

@@ -6,8 +6,7 @@ import { ApiError } from "./errors";
 
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)"?/i;
 
-const unsupported = (message: string, field: string) =>
-  new ApiError("UNSUPPORTED_MEDIA_TYPE", message, [{ path: field, message, code: "unsupported" }]);
+const unsupported = (message: string, field: string) => new ApiError("UNSUPPORTED_MEDIA_TYPE", message, [{ path: field, message, code: "unsupported" }]);
 
 /**
  * Request bodies are UTF-8 and not compressed: a `charset` other than utf-8 or a

@@ -41,6 +41,7 @@ function unsafeTextError(data: unknown, target?: string): ApiError | undefined {
  * OpenAPIHono's defaultHook: every zod failure becomes a 400 envelope with field paths, and
  * so does valid input carrying control characters, here once for every route.
  */
+// biome-ignore lint/suspicious/noExplicitAny: one hook for every route, whatever its environment type
 export const validationHook: Hook<unknown, any, string, unknown> = (result, _c) => {
   if (!result.success) throw validationError(result.error as unknown as ZodError, result.target);
   const unsafe = unsafeTextError(result.data, result.target);

@@ -65,10 +65,7 @@ export function totalInvoice(lines: DraftLine[], discounts: DiscountInput[], tax
   const applied: DiscountLine[] = [];
   for (const d of discounts) {
     if (remaining === 0) break;
-    const off =
-      d.percentOff !== null
-        ? mulDivRounded(remaining, Math.round(d.percentOff * 100), 10_000, mode)
-        : Math.min(d.amountOff ?? 0, remaining);
+    const off = d.percentOff !== null ? mulDivRounded(remaining, Math.round(d.percentOff * 100), 10_000, mode) : Math.min(d.amountOff ?? 0, remaining);
     if (off > 0) {
       applied.push({ sourceId: d.id, description: d.description, amount: -off });
       remaining -= off;

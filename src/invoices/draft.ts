@@ -100,8 +100,7 @@ async function pricedUsage(
   for (const { plan, windows, scheduled } of groups.values()) {
     if (windows.length === 0) continue;
     const elapsed = windows.reduce((t, w) => t + (w.to - w.from), 0);
-    const projection =
-      projectToEnd && elapsed >= MIN_PROJECTION_SHARE * (period.periodEnd - period.periodStart) ? { elapsed, total: scheduled } : null;
+    const projection = projectToEnd && elapsed >= MIN_PROJECTION_SHARE * (period.periodEnd - period.periodStart) ? { elapsed, total: scheduled } : null;
     const meters = plan.meters.filter((m) => m.price !== null);
     if (meters.length === 0) continue;
     const quantities = await billedUsage(env, sub.tenantId, windows, new Map(meters.map((m) => [m.metric, m.aggregation])));
@@ -197,7 +196,10 @@ export async function buildDraft(
   }));
   // Usage counts up to `asOf` (a preview) or the whole period (an invoice); late events for a
   // closed period still count while its invoice is a draft.
-  const usage = usageLines(period, await pricedUsage(env, sub, period, segments, planOf, opts.open ? asOf : period.periodEnd, tenant.roundingMode, opts.estimate));
+  const usage = usageLines(
+    period,
+    await pricedUsage(env, sub, period, segments, planOf, opts.open ? asOf : period.periodEnd, tenant.roundingMode, opts.estimate),
+  );
   const lines = [...base, ...usage];
 
   const discounts: DiscountInput[] = (await applicableDiscounts(db, sub.id))
@@ -206,7 +208,13 @@ export async function buildDraft(
   const totals = totalInvoice(lines, discounts, tenant.taxRateBps, tenant.roundingMode);
   // The period's real-time wallet debits pay first; then credit valid as of the moment billed
   // (the period's end for an invoice).
-  const credit = await invoiceCredit(env, { tenantId: sub.tenantId, subscriptionId: sub.id, periodStart: period.periodStart, currency: sub.currency, validAt: asOf });
+  const credit = await invoiceCredit(env, {
+    tenantId: sub.tenantId,
+    subscriptionId: sub.id,
+    periodStart: period.periodStart,
+    currency: sub.currency,
+    validAt: asOf,
+  });
   const balance = credit.available;
   const { creditsApplied, amountDue } = applyCredits(totals.total, credit.prepaid + balance);
   return {

@@ -36,8 +36,13 @@ export function invoiceEventStatement(
   const status = INVOICE_EVENT_STATUS[type];
   const where = and(eq(invoices.id, invoice.id), status ? eq(invoices.status, status as never) : sql`${invoices.number} IS NOT NULL`)!;
   // json_set, not json_patch: a merge patch would drop the keys whose value is null.
-  const extra = Object.entries(occurrence?.data ?? {}).map(([key, value]) => sql`, ${"$." + key}, json(${JSON.stringify(value)})`);
+  const extra = Object.entries(occurrence?.data ?? {}).map(([key, value]) => sql`, ${`$.${key}`}, json(${JSON.stringify(value)})`);
   const payload = extra.length ? sql`json_set(${invoiceJson}${sql.join(extra)})` : invoiceJson;
-  return computedEventStatement(db, { id: onceEventId(type, invoice.id, occurrence?.key ?? ""), tenantId: invoice.tenantId, type, at }, payload, sql`${invoices}`, where);
+  return computedEventStatement(
+    db,
+    { id: onceEventId(type, invoice.id, occurrence?.key ?? ""), tenantId: invoice.tenantId, type, at },
+    payload,
+    sql`${invoices}`,
+    where,
+  );
 }
-

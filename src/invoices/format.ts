@@ -5,7 +5,9 @@ import type { MoneyFormat } from "./pdf";
 /** How an invoice PDF prints money: amounts by the currency's exponent, unit prices exactly. */
 export function moneyFormat(currency: string): MoneyFormat {
   const exponent = minorUnitExponent(currency);
-  const symbol = formatMoney(0, currency).replace(/[\d.,]/g, "").trim();
+  const symbol = formatMoney(0, currency)
+    .replace(/[\d.,]/g, "")
+    .trim();
   // Like Intl: a code symbol is followed by a no-break space ("KWD 0.0003"), a sign is not ("$0.0002").
   const prefix = /^[A-Z]{2,}$/.test(symbol) ? `${symbol}\u00a0` : symbol;
   return {

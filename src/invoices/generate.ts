@@ -182,7 +182,14 @@ export async function finalizationStatements(
   const carryForward = draft ? draft.totals.carryForward : Math.max(0, -row.subtotal);
   const carried =
     carryForward > 0
-      ? carryForwardStatement(db, { tenantId: row.tenantId, currency: row.currency, amount: carryForward, subscriptionId: row.subscriptionId, invoiceId: row.id, now })
+      ? carryForwardStatement(db, {
+          tenantId: row.tenantId,
+          currency: row.currency,
+          amount: carryForward,
+          subscriptionId: row.subscriptionId,
+          invoiceId: row.id,
+          now,
+        })
       : null;
   const replaceLines: Statement[] = draft ? [db.delete(invoiceLines).where(eq(invoiceLines.invoiceId, row.id)), ...lineInserts(db, row.id, draft)] : [];
   const bookkeeping: Statement[] = [

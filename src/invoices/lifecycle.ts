@@ -66,16 +66,19 @@ export async function finalizeDraft(env: Bindings, db: Db, draft: InvoiceRow, no
   const plan = await finalizationStatements(env, db, draft, now);
   const amountDue = plan.columns.amountDue ?? draft.total;
   const prefix = `INV-${new Date(now).getUTCFullYear()}-`;
-  const events = [
-    invoiceEventStatement(db, "invoice.finalized", draft, now),
-    invoiceEventStatement(db, "invoice.paid", draft, now),
-  ];
+  const events = [invoiceEventStatement(db, "invoice.finalized", draft, now), invoiceEventStatement(db, "invoice.paid", draft, now)];
   try {
     await db.batch([
       // NOT NULL makes this abort the whole batch unless the invoice is still a draft.
-      db.update(invoices).set({ total: sql`NULL` }).where(and(eq(invoices.id, draft.id), ne(invoices.status, "draft"))),
+      db
+        .update(invoices)
+        .set({ total: sql`NULL` })
+        .where(and(eq(invoices.id, draft.id), ne(invoices.status, "draft"))),
       db.insert(invoiceSequences).values({ tenantId: draft.tenantId, lastNumber: 0 }).onConflictDoNothing(),
-      db.update(invoiceSequences).set({ lastNumber: sql`${invoiceSequences.lastNumber} + 1` }).where(eq(invoiceSequences.tenantId, draft.tenantId)),
+      db
+        .update(invoiceSequences)
+        .set({ lastNumber: sql`${invoiceSequences.lastNumber} + 1` })
+        .where(eq(invoiceSequences.tenantId, draft.tenantId)),
       db
         .update(invoices)
         .set({
@@ -177,7 +180,10 @@ export async function voidInvoice(env: Bindings, id: string, principal: Principa
   await db
     .batch([
       // NOT NULL aborts the batch unless the invoice is still open, so credits return once.
-      db.update(invoices).set({ total: sql`NULL` }).where(and(eq(invoices.id, id), ne(invoices.status, "open"))),
+      db
+        .update(invoices)
+        .set({ total: sql`NULL` })
+        .where(and(eq(invoices.id, id), ne(invoices.status, "open"))),
       db.update(invoices).set({ status: "void", voidedAt: now, updatedAt: now }).where(eq(invoices.id, id)),
       restore.statement,
       invoiceEventStatement(db, "invoice.voided", stored.row, now),

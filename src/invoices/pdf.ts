@@ -1,4 +1,4 @@
-import { PDFDocument, PDFPage, rgb } from "pdf-lib";
+import { PDFDocument, type PDFPage, rgb } from "pdf-lib";
 import { InvoiceFonts } from "./fonts";
 import { isoDay } from "../lib/time";
 
@@ -86,7 +86,13 @@ export async function renderInvoicePdf(input: InvoicePdfInput, fmt: MoneyFormat)
   await fonts.prepare([labels, ...variable]);
   await fonts.prepare([labels, ...variable], true);
 
-  const text = (page: PDFPage, value: string, x: number, y: number, opts: { bold?: boolean; size?: number; color?: typeof INK; align?: "left" | "right" } = {}) => {
+  const text = (
+    page: PDFPage,
+    value: string,
+    x: number,
+    y: number,
+    opts: { bold?: boolean; size?: number; color?: typeof INK; align?: "left" | "right" } = {},
+  ) => {
     const size = opts.size ?? 9;
     const width = fonts.width(value, size, opts.bold);
     fonts.draw(page, value, opts.align === "right" ? x - width : x, y, { size, bold: opts.bold, color: opts.color ?? INK });
@@ -106,7 +112,7 @@ export async function renderInvoicePdf(input: InvoicePdfInput, fmt: MoneyFormat)
     let y = PAGE.height - PAGE.margin;
     if (first) {
       text(page, input.seller.name, PAGE.margin, y - 4, { bold: true, size: 16 });
-      input.seller.address.split(/,\s*|\n/).forEach((l, i) => text(page, l, PAGE.margin, y - 22 - i * 12, { color: MUTED }));
+      for (const [i, l] of input.seller.address.split(/,\s*|\n/).entries()) text(page, l, PAGE.margin, y - 22 - i * 12, { color: MUTED });
       text(page, "INVOICE", COLS.amount, y - 4, { bold: true, size: 20, align: "right" });
       const meta: [string, string][] = [
         ["Invoice number", input.number],
@@ -121,7 +127,7 @@ export async function renderInvoicePdf(input: InvoicePdfInput, fmt: MoneyFormat)
       y -= 110;
       text(page, "BILL TO", PAGE.margin, y, { bold: true, size: 8, color: MUTED });
       const customer = [input.customer.name ?? input.customer.id, ...input.customer.address, input.customer.email ?? ""].filter(Boolean);
-      customer.forEach((l, i) => text(page, l, PAGE.margin, y - 14 - i * 12, { bold: i === 0 }));
+      for (const [i, l] of customer.entries()) text(page, l, PAGE.margin, y - 14 - i * 12, { bold: i === 0 });
       text(page, "AMOUNT DUE", COLS.amount, y, { bold: true, size: 8, color: MUTED, align: "right" });
       text(page, money(input.amountDue), COLS.amount, y - 20, { bold: true, size: 18, align: "right" });
       y -= Math.max(30 + customer.length * 12, 50);
@@ -168,7 +174,7 @@ export async function renderInvoicePdf(input: InvoicePdfInput, fmt: MoneyFormat)
 
   pages.forEach((p, i) => {
     text(p, `${input.number} · page ${i + 1} of ${pages.length}`, COLS.amount, PAGE.margin - 16, { size: 7, color: MUTED, align: "right" });
-    text(p, "Amounts in " + input.currency + ". Thank you for your business.", PAGE.margin, PAGE.margin - 16, { size: 7, color: MUTED });
+    text(p, `Amounts in ${input.currency}. Thank you for your business.`, PAGE.margin, PAGE.margin - 16, { size: 7, color: MUTED });
   });
   return doc.save();
 }

@@ -69,7 +69,15 @@ async function finalizeDueDrafts(env: Bindings, db: Db, endedBy: number, now: nu
     const drafts = await db
       .select()
       .from(invoices)
-      .where(and(eq(invoices.status, "draft"), isNotNull(invoices.subscriptionId), lte(invoices.periodEnd, endedBy), gt(invoices.id, after), tenants(invoices.tenantId)))
+      .where(
+        and(
+          eq(invoices.status, "draft"),
+          isNotNull(invoices.subscriptionId),
+          lte(invoices.periodEnd, endedBy),
+          gt(invoices.id, after),
+          tenants(invoices.tenantId),
+        ),
+      )
       .orderBy(asc(invoices.id))
       .limit(PAGE);
     for (const draft of drafts) {
@@ -88,6 +96,8 @@ export async function nextFinalization(db: Db, tenants: TenantFilter, after: num
   const [row] = await db
     .select({ at: sql<number | null>`MIN(${invoices.periodEnd} + ${graceMs})` })
     .from(invoices)
-    .where(and(eq(invoices.status, "draft"), isNotNull(invoices.subscriptionId), gt(sql`${invoices.periodEnd} + ${graceMs}`, after), tenants(invoices.tenantId)));
+    .where(
+      and(eq(invoices.status, "draft"), isNotNull(invoices.subscriptionId), gt(sql`${invoices.periodEnd} + ${graceMs}`, after), tenants(invoices.tenantId)),
+    );
   return row?.at ?? null;
 }

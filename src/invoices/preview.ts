@@ -14,7 +14,16 @@ export function draftView(d: InvoiceDraft) {
   const money = (amount: number) => ({ amount, currency: d.currency });
   const lines = [
     ...d.lines,
-    ...d.totals.discounts.map((x) => ({ kind: "discount" as const, description: x.description, meter: null, quantity: "1", unitPrice: String(x.amount), amount: x.amount, periodStart: d.periodStart, periodEnd: d.periodEnd })),
+    ...d.totals.discounts.map((x) => ({
+      kind: "discount" as const,
+      description: x.description,
+      meter: null,
+      quantity: "1",
+      unitPrice: String(x.amount),
+      amount: x.amount,
+      periodStart: d.periodStart,
+      periodEnd: d.periodEnd,
+    })),
   ];
   return {
     tenantId: d.tenantId,

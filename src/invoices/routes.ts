@@ -78,15 +78,25 @@ export const invoicesRoutes = createRouter()
         secured("billing:update"),
       ),
       request: { params: TenantParams, body: { required: false, content: { "application/json": { schema: GenerateInvoice } } } },
-      responses: { ...jsonResponses(envelope(Invoice), "Created", 201), 200: { description: "Already generated", content: { "application/json": { schema: envelope(Invoice) } } } },
+      responses: {
+        ...jsonResponses(envelope(Invoice), "Created", 201),
+        200: { description: "Already generated", content: { "application/json": { schema: envelope(Invoice) } } },
+      },
     }),
     async (c) => {
       const db = c.var.db;
       const input = c.req.valid("json") ?? {};
-      const { id, created } = await generateInvoice(c.env, db, principalOf(c), c.req.valid("param").tenantId, {
-        subscriptionId: input.subscriptionId,
-        periodStart: input.periodStart ? Date.parse(input.periodStart) : undefined,
-      }, await clockNow(c));
+      const { id, created } = await generateInvoice(
+        c.env,
+        db,
+        principalOf(c),
+        c.req.valid("param").tenantId,
+        {
+          subscriptionId: input.subscriptionId,
+          periodStart: input.periodStart ? Date.parse(input.periodStart) : undefined,
+        },
+        await clockNow(c),
+      );
       const invoice = toInvoice(await loadInvoice(db, id, principalOf(c)));
       return created ? okWith(c, invoice, 201) : ok(c, invoice);
     },
@@ -171,7 +181,10 @@ export const invoicesRoutes = createRouter()
       tags,
       operationId: "voidInvoice",
       summary: "Void invoice",
-      ...described("Voids an `open` invoice and returns the credits it consumed. A draft, a `paid` or an already `void` invoice is 409 `INVALID_STATE`.", secured("billing:update")),
+      ...described(
+        "Voids an `open` invoice and returns the credits it consumed. A draft, a `paid` or an already `void` invoice is 409 `INVALID_STATE`.",
+        secured("billing:update"),
+      ),
       request: { params: IdParams },
       responses: jsonResponses(envelope(Invoice)),
     }),

@@ -1,8 +1,6 @@
 import { z } from "@hono/zod-openapi";
 
-export const Money = z
-  .object({ amount: z.number().int().describe("Minor units"), currency: z.string() })
-  .openapi("Money");
+export const Money = z.object({ amount: z.number().int().describe("Minor units"), currency: z.string() }).openapi("Money");
 
 /** The figures every invoice (and preview) ends with, in the invoice's currency. */
 const totals = {
@@ -24,7 +22,7 @@ export const InvoiceLine = z
     meter: z.string().nullable(),
     quantity: z.string().describe("Exact decimal"),
     unitPrice: z
-      .object({ amount: z.string().describe("Decimal minor units, e.g. \"0.02\""), currency: z.string() })
+      .object({ amount: z.string().describe('Decimal minor units, e.g. "0.02"'), currency: z.string() })
       .describe("Price per unit before rounding; the line amount is rounded once, in the tenant's rounding mode"),
     amount: Money,
     periodStart: z.string(),

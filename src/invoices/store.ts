@@ -144,11 +144,7 @@ export async function listInvoices(
   if (page.items.length === 0) return { items: [], nextCursor: null };
   // One query for all lines of the page rather than one per invoice.
   const ids = page.items.map((r) => r.id);
-  const lines = await db
-    .select()
-    .from(invoiceLines)
-    .where(inJson(invoiceLines.invoiceId, ids))
-    .orderBy(asc(invoiceLines.position));
+  const lines = await db.select().from(invoiceLines).where(inJson(invoiceLines.invoiceId, ids)).orderBy(asc(invoiceLines.position));
   return {
     items: page.items.map((row) => toInvoice({ row, lines: lines.filter((l) => l.invoiceId === row.id) })),
     nextCursor: page.nextCursor,

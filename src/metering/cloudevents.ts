@@ -130,7 +130,9 @@ export function acceptCloudEvents(mode: "single" | "batch"): MiddlewareHandler<A
     } else {
       const list = type === CLOUDEVENT_MEDIA_TYPE ? [body] : body;
       if (!Array.isArray(list) || list.length === 0 || list.length > MAX_BATCH_EVENTS) {
-        throw badRequest(`A CloudEvents batch is a JSON array of 1 to ${MAX_BATCH_EVENTS} events`, [{ path: "(root)", message: `an array of 1 to ${MAX_BATCH_EVENTS} CloudEvents`, code: "invalid_type" }]);
+        throw badRequest(`A CloudEvents batch is a JSON array of 1 to ${MAX_BATCH_EVENTS} events`, [
+          { path: "(root)", message: `an array of 1 to ${MAX_BATCH_EVENTS} CloudEvents`, code: "invalid_type" },
+        ]);
       }
       const translated = list.map((e, i) => translate(e, `${i}.`));
       const issues = translated.flatMap((t) => t.issues);

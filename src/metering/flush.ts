@@ -38,44 +38,35 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
  * Writes rollup buckets as absolute values, keeping the highest version: the
  * same flush applied twice, after a crash, or out of order changes nothing.
  */
-export async function writeRollups(
-  db: D1Database,
-  tenantId: string,
-  rows: readonly RollupRow[],
-  values: readonly RollupValue[],
-  now: number,
-): Promise<void> {
+export async function writeRollups(db: D1Database, tenantId: string, rows: readonly RollupRow[], values: readonly RollupValue[], now: number): Promise<void> {
   const statements = [
     ...chunks(rows, ROWS_PER_STATEMENT).map((chunk) =>
-      db.prepare(UPSERT_ROLLUPS).bind(
-        tenantId,
-        now,
-        JSON.stringify(
-          chunk.map((r) => [
-            r.metric,
-            r.bucketStart,
-            r.projectId,
-            r.resource,
-            r.costCenterId,
-            r.events,
-            r.sum,
-            r.max,
-            r.latestAt,
-            r.latestSeq,
-            r.latest,
-            r.rejected,
-            r.version,
-          ]),
-        ),
-      ),
-    ),
-    ...chunks(values, ROWS_PER_STATEMENT).map((chunk) =>
       db
-        .prepare(INSERT_VALUES)
+        .prepare(UPSERT_ROLLUPS)
         .bind(
           tenantId,
-          JSON.stringify(chunk.map((v) => [v.metric, v.bucketStart, v.projectId, v.resource, v.costCenterId, v.value])),
+          now,
+          JSON.stringify(
+            chunk.map((r) => [
+              r.metric,
+              r.bucketStart,
+              r.projectId,
+              r.resource,
+              r.costCenterId,
+              r.events,
+              r.sum,
+              r.max,
+              r.latestAt,
+              r.latestSeq,
+              r.latest,
+              r.rejected,
+              r.version,
+            ]),
+          ),
         ),
+    ),
+    ...chunks(values, ROWS_PER_STATEMENT).map((chunk) =>
+      db.prepare(INSERT_VALUES).bind(tenantId, JSON.stringify(chunk.map((v) => [v.metric, v.bucketStart, v.projectId, v.resource, v.costCenterId, v.value]))),
     ),
   ];
   if (statements.length > 0) await db.batch(statements);

@@ -5,7 +5,13 @@ import { MetricName, Quantity, RecordedEvent } from "./schemas";
 export const MAX_HOLD_TTL_SECONDS = 3600;
 
 const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, "letters, digits, _ . : - (max 128)");
-const Dimension = (max: number) => z.string().min(1).max(max).regex(/^[^\u0000-\u001f]*$/, "no control characters").optional();
+const Dimension = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[^\u0000-\u001f]*$/, "no control characters")
+    .optional();
 
 export const CreateHold = z
   .object({
@@ -52,7 +58,7 @@ export const HoldCommitted = z
     hold: UsageHold,
     event: RecordedEvent,
     committed: z.string().describe("The quantity recorded"),
-    refused: z.string().describe("What the commit asked for above the hold that limits or the wallet refused (\"0\" when none)"),
+    refused: z.string().describe('What the commit asked for above the hold that limits or the wallet refused ("0" when none)'),
     reason: z.string().optional().describe("Why the excess was refused: QUOTA_EXCEEDED or INSUFFICIENT_CREDITS"),
   })
   .openapi("UsageHoldCommitted");

@@ -31,7 +31,8 @@ export const toHold = (h: Hold) => ({
 function failure(o: Exclude<HoldOutcome, { ok: true }>): never {
   if (o.error === "not_found") throw notFound("Hold", o.holdId);
   if (o.error === "conflict") throw conflict(`Hold ${o.holdId} already exists with other terms`, { holdId: o.holdId });
-  if (o.error === "closed") throw invalidState(`Hold ${o.holdId} is ${o.status}; only an open hold can be committed or released`, { holdId: o.holdId, status: o.status });
+  if (o.error === "closed")
+    throw invalidState(`Hold ${o.holdId} is ${o.status}; only an open hold can be committed or released`, { holdId: o.holdId, status: o.status });
   throw new ApiError(o.refusal.code, o.refusal.message, o.refusal.details);
 }
 
@@ -53,11 +54,16 @@ export async function createHold(env: Bindings, tenantId: string, input: CreateH
 }
 
 export async function commitHold(env: Bindings, tenantId: string, holdId: string, input: { quantity: number; eventId?: string }, now: number) {
-  const result: HoldCommitResult = await meterOf(env, tenantId).commitHold(holdId, { quantity: formatDecimal(quantityFromNumber(input.quantity)!), eventId: input.eventId ?? `hold:${holdId}` }, now);
+  const result: HoldCommitResult = await meterOf(env, tenantId).commitHold(
+    holdId,
+    { quantity: formatDecimal(quantityFromNumber(input.quantity)!), eventId: input.eventId ?? `hold:${holdId}` },
+    now,
+  );
   if (!result.ok) failure(result);
   const { alerts, notices, ...event } = result.event;
   await tellWalletNotices(env, tenantId, notices);
-  if (alerts) await recordAlertCrossings(env, tenantId, alerts).catch((err: Error) => log("warn", "alert.persist_deferred", { tenant: tenantId, error: err.message }));
+  if (alerts)
+    await recordAlertCrossings(env, tenantId, alerts).catch((err: Error) => log("warn", "alert.persist_deferred", { tenant: tenantId, error: err.message }));
   return { hold: toHold(result.hold), event, committed: result.committed, refused: result.refused, ...(result.reason ? { reason: result.reason } : {}) };
 }
 

@@ -103,8 +103,7 @@ export interface Bucket {
 
 export type BucketDims = Pick<Bucket, "metric" | "bucketStart" | "projectId" | "resource" | "costCenterId">;
 
-export const bucketKey = (d: BucketDims) =>
-  `${d.metric}\u0000${d.bucketStart}\u0000${d.projectId}\u0000${d.resource}\u0000${d.costCenterId}`;
+export const bucketKey = (d: BucketDims) => `${d.metric}\u0000${d.bucketStart}\u0000${d.projectId}\u0000${d.resource}\u0000${d.costCenterId}`;
 
 type Row = Record<string, SqlStorageValue>;
 
@@ -116,10 +115,7 @@ function aggregateOf(r: Row): Aggregate {
     events: r.event_count as number,
     sum: decimal(r.sum_value as string),
     max: r.max_value === null ? null : decimal(r.max_value as string),
-    latest:
-      r.latest_at === null
-        ? null
-        : { at: r.latest_at as number, seq: r.latest_seq as number, value: decimal(r.latest_value as string) },
+    latest: r.latest_at === null ? null : { at: r.latest_at as number, seq: r.latest_seq as number, value: decimal(r.latest_value as string) },
     rejected: r.rejected_count as number,
   };
 }
@@ -158,7 +154,12 @@ export class MeterStore {
     this.sql.exec(SCHEMA);
     // Each accepted event's id row also logs the event (for cuts inside a bucket): columns
     // added here so a meter created before them gains them in place.
-    const columns = new Set(this.sql.exec("PRAGMA table_info(seen_events)").toArray().map((c) => c.name as string));
+    const columns = new Set(
+      this.sql
+        .exec("PRAGMA table_info(seen_events)")
+        .toArray()
+        .map((c) => c.name as string),
+    );
     for (const [name, type] of EVENT_COLUMNS) if (!columns.has(name)) this.sql.exec(`ALTER TABLE seen_events ADD COLUMN ${name} ${type}`);
     this.sql.exec("CREATE INDEX IF NOT EXISTS seen_events_by_ts ON seen_events (ts) WHERE ts IS NOT NULL");
     // The event log began with this schema: a meter that already had buckets then has no
@@ -273,8 +274,7 @@ export class MeterStore {
 
   /** Remembers a refusal; false if this event was refused before (so it is counted once). */
   noteRejection(eventId: string, now: number): boolean {
-    return this.sql.exec("INSERT INTO rejected_events (event_id, received_at) VALUES (?, ?) ON CONFLICT DO NOTHING", eventId, now)
-      .rowsWritten > 0;
+    return this.sql.exec("INSERT INTO rejected_events (event_id, received_at) VALUES (?, ?) ON CONFLICT DO NOTHING", eventId, now).rowsWritten > 0;
   }
 
   // ── buckets ────────────────────────────────────────────────────────────────
@@ -343,7 +343,13 @@ export class MeterStore {
     const rows = new Map<string, RollupRow & { agg: Aggregate }>();
     const values: RollupValue[] = [];
     for (const r of this.sql.exec("SELECT * FROM seen_events WHERE ts >= ? AND ts < ? ORDER BY ts, seq", from, to)) {
-      const dims = { metric: r.metric as string, bucketStart: from, projectId: r.project_id as string, resource: r.resource as string, costCenterId: r.cost_center_id as string };
+      const dims = {
+        metric: r.metric as string,
+        bucketStart: from,
+        projectId: r.project_id as string,
+        resource: r.resource as string,
+        costCenterId: r.cost_center_id as string,
+      };
       const key = bucketKey(dims);
       let row = rows.get(key);
       if (!row) {
@@ -505,12 +511,7 @@ export class MeterStore {
     const project = projectId === undefined ? "" : " AND project_id = ?";
     const args = projectId === undefined ? [] : [projectId];
     const rows = this.sql
-      .exec(
-        `SELECT ${BUCKET_COLUMNS} FROM buckets WHERE version > flushed_version AND bucket_start >= ? AND bucket_start < ?${project}`,
-        from,
-        to,
-        ...args,
-      )
+      .exec(`SELECT ${BUCKET_COLUMNS} FROM buckets WHERE version > flushed_version AND bucket_start >= ? AND bucket_start < ?${project}`, from, to, ...args)
       .toArray()
       .map(toRollupRow);
     const values = this.sql
@@ -549,4 +550,3 @@ export class MeterStore {
 export function newBucket(dims: BucketDims): Bucket {
   return { ...dims, key: bucketKey(dims), agg: emptyAggregate(), version: 0 };
 }
-

@@ -12,10 +12,7 @@ export interface MeterDef {
 
 /** The meters that exist out of the box (`config.json` → `billing.meters`). */
 const BUILT_IN: ReadonlyMap<string, MeterDef> = new Map(
-  Object.entries(config.billing.meters as Record<string, { aggregation: Aggregation }>).map(([metric, m]) => [
-    metric,
-    { metric, aggregation: m.aggregation },
-  ]),
+  Object.entries(config.billing.meters as Record<string, { aggregation: Aggregation }>).map(([metric, m]) => [metric, { metric, aggregation: m.aggregation }]),
 );
 
 const statusRank = (s: MeterPlanState) => (s.status === "canceled" ? 1 : 0);
@@ -26,9 +23,7 @@ const statusRank = (s: MeterPlanState) => (s.status === "canceled" ? 1 : 0);
  * as the built-in meter says, else `sum`.
  */
 export function meterDefinitions(states: Iterable<MeterPlanState>): Map<string, MeterDef> {
-  const ordered = [...states].sort(
-    (a, b) => statusRank(a) - statusRank(b) || Number(a.projectId !== null) - Number(b.projectId !== null),
-  );
+  const ordered = [...states].sort((a, b) => statusRank(a) - statusRank(b) || Number(a.projectId !== null) - Number(b.projectId !== null));
   const defs = new Map<string, MeterDef>(BUILT_IN);
   const fromPlans = new Map<string, MeterDef>();
   for (const state of ordered) {
@@ -45,5 +40,4 @@ export function meterDefinitions(states: Iterable<MeterPlanState>): Map<string, 
   return defs;
 }
 
-export const meterOf = (defs: ReadonlyMap<string, MeterDef>, metric: string): MeterDef =>
-  defs.get(metric) ?? { metric, aggregation: "sum" };
+export const meterOf = (defs: ReadonlyMap<string, MeterDef>, metric: string): MeterDef => defs.get(metric) ?? { metric, aggregation: "sum" };

@@ -52,7 +52,7 @@ export function bucketStart(ts: number, boundaries: readonly number[]): number {
     else hi = mid;
   }
   const boundary = lo > 0 ? boundaries[lo - 1]! : -Infinity;
-  return boundary > hour ? boundary : hour;
+  return Math.max(boundary, hour);
 }
 
 export const contains = (w: Window, ts: number): boolean => ts >= w.start && ts < w.end;

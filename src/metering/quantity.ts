@@ -44,5 +44,4 @@ export const formatDecimal = (value: bigint): string => toDecimalString({ units:
 /** For JSON bodies that show quantities as numbers (quota utilisation); exact below 2^53. */
 export const toNumber = (value: bigint): number => Number(formatDecimal(value));
 
-
 export const maxOf = (a: bigint, b: bigint): bigint => (a > b ? a : b);

@@ -58,8 +58,7 @@ export const usageRoutes = createRouter()
       }),
       "batch",
     ),
-    async (c) =>
-      okWith(c, await enqueueBatch(c.env, c.req.valid("param").tenantId, c.req.valid("json").events, await clockNow(c)), 202),
+    async (c) => okWith(c, await enqueueBatch(c.env, c.req.valid("param").tenantId, c.req.valid("json").events, await clockNow(c)), 202),
   )
   .openapi(
     createRoute({

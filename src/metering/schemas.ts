@@ -123,10 +123,7 @@ export const SummaryItem = z
   .object({
     metric: z.string(),
     aggregation: Aggregation,
-    key: z
-      .string()
-      .nullable()
-      .describe("The group: project id, resource, cost center id, or the hour/day (ISO); null for 'none' or groupBy=metric"),
+    key: z.string().nullable().describe("The group: project id, resource, cost center id, or the hour/day (ISO); null for 'none' or groupBy=metric"),
     quantity: z.string().describe("Exact decimal, aggregated as the meter says"),
     events: z.number().int().describe("Accepted events"),
     rejected: z.number().int().describe("Events refused by a hard quota or a paused subscription"),

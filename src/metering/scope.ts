@@ -7,10 +7,7 @@ import type { MeterPlanState } from "./plan-state";
  * - `unclaimed`: events with no project, or a project no live subscription
  *   claims (the tenant-wide subscription).
  */
-export type Scope =
-  | { kind: "all" }
-  | { kind: "project"; projectId: string }
-  | { kind: "unclaimed"; claimed: readonly string[] };
+export type Scope = { kind: "all" } | { kind: "project"; projectId: string } | { kind: "unclaimed"; claimed: readonly string[] };
 
 export const ALL: Scope = { kind: "all" };
 

@@ -18,7 +18,8 @@ export async function recordUsage(env: Bindings, tenantId: string, input: UsageE
   const { alerts, notices, ...recorded } = result;
   await tellWalletNotices(env, tenantId, notices);
   // The meter keeps crossings until they are stored; a failure here leaves them to the hourly sweep.
-  if (alerts) await recordAlertCrossings(env, tenantId, alerts).catch((err: Error) => log("warn", "alert.persist_deferred", { tenant: tenantId, error: err.message }));
+  if (alerts)
+    await recordAlertCrossings(env, tenantId, alerts).catch((err: Error) => log("warn", "alert.persist_deferred", { tenant: tenantId, error: err.message }));
   if (recorded.status === "rejected") {
     await noteQuotaRefusals(env, tenantId, [recorded], [event!]);
     throw new ApiError(recorded.reason.code, recorded.reason.message, recorded.reason.details);

@@ -29,7 +29,18 @@ import type {
   RollupValue,
 } from "./types";
 import { DAY_MS, HOUR_MS, iso } from "../lib/time";
-import { costOf, WalletLedger, writeWalletNotices, type GrantInput, type Settlement, type WalletBalance, type WalletEntry, type WalletNotice, type WalletSettings, type WalletView } from "../wallet";
+import {
+  costOf,
+  WalletLedger,
+  writeWalletNotices,
+  type GrantInput,
+  type Settlement,
+  type WalletBalance,
+  type WalletEntry,
+  type WalletNotice,
+  type WalletSettings,
+  type WalletView,
+} from "../wallet";
 import type { PlanMeter } from "../plans/schemas";
 
 /** Dedup keys are kept this long after an event is received (= the backdating window). */
@@ -235,7 +246,14 @@ export class TenantMeter extends DurableObject<Bindings> {
   /** The quotas on `metric` as check() evaluates them; without any, its usage in the governing billing period. */
   private probe(metric: string, quantity: bigint, governing: MeterPlanState | null, now: number): MetricProbe {
     const checks = this.evaluate(metric, quantity, now, governing, meterOf(this.meters, metric), () => quantity > 0n, now);
-    const quotas = checks.map((c) => ({ quotaId: c.rule.id, enforcement: c.rule.enforcement, limit: c.rule.limit, before: c.before, after: c.after, resetsAt: c.window.end }));
+    const quotas = checks.map((c) => ({
+      quotaId: c.rule.id,
+      enforcement: c.rule.enforcement,
+      limit: c.rule.limit,
+      before: c.before,
+      after: c.after,
+      resetsAt: c.window.end,
+    }));
     const window = quotas.length === 0 ? billingWindow(governing, now) : null;
     return { quotas, period: window && { used: this.currentValue(metric, this.scopeOf(governing), window), end: window.end } };
   }
@@ -380,19 +398,32 @@ export class TenantMeter extends DurableObject<Bindings> {
       if (existing) {
         const same = existing.metric === h.metric && existing.quantity === decimal(h.quantity) && existing.projectId === h.projectId;
         if (!same) return { ok: false, error: "conflict", holdId: h.holdId };
-        return inForce(existing, now) ? { ok: true, hold: existing, created: false } : { ok: false, error: "closed", holdId: h.holdId, status: existing.status === "open" ? "expired" : existing.status };
+        return inForce(existing, now)
+          ? { ok: true, hold: existing, created: false }
+          : { ok: false, error: "closed", holdId: h.holdId, status: existing.status === "open" ? "expired" : existing.status };
       }
       const governing = this.governing(h.projectId);
       if (governing?.status === "paused") return { ok: false, error: "refused", refusal: paused(governing) };
       const meter = meterOf(this.meters, h.metric);
       if (meter.aggregation !== "sum" && meter.aggregation !== "count") return { ok: false, error: "refused", refusal: notHoldable(meter) };
       const quantity = decimal(h.quantity);
-      const event: MeterEvent = { eventId: `hold:${h.holdId}`, metric: h.metric, quantity: h.quantity, timestamp: now, projectId: h.projectId, resource: h.resource, costCenterId: h.costCenterId };
-      const breach = this.evaluate(h.metric, quantity, now, governing, meter, () => false, now).find((c) => c.rule.enforcement === "hard" && c.after > c.rule.limit);
+      const event: MeterEvent = {
+        eventId: `hold:${h.holdId}`,
+        metric: h.metric,
+        quantity: h.quantity,
+        timestamp: now,
+        projectId: h.projectId,
+        resource: h.resource,
+        costCenterId: h.costCenterId,
+      };
+      const breach = this.evaluate(h.metric, quantity, now, governing, meter, () => false, now).find(
+        (c) => c.rule.enforcement === "hard" && c.after > c.rule.limit,
+      );
       if (breach) return { ok: false, error: "refused", refusal: quotaExceeded(breach) };
       const policy = this.wallet.settings().policy;
       const caps = this.quotasByMetric.get(COST_METRIC);
-      const charge = policy === null && !caps ? null : this.price(event, governing, meter, () => false, this.holds.heldQuantity(h.metric, this.scopeOf(governing), now));
+      const charge =
+        policy === null && !caps ? null : this.price(event, governing, meter, () => false, this.holds.heldQuantity(h.metric, this.scopeOf(governing), now));
       const amount = Math.max(0, charge?.delta ?? 0);
       const cap = charge && amount > 0 && caps ? this.capBreach(caps, governing!, charge, now) : null;
       if (cap) return { ok: false, error: "refused", refusal: cap };
@@ -426,7 +457,15 @@ export class TenantMeter extends DurableObject<Bindings> {
           }
           return { ok: false, error: "closed", holdId, status: hold.status === "open" ? "expired" : hold.status };
         }
-        const event: MeterEvent = { eventId: c.eventId, metric: hold.metric, quantity: c.quantity, timestamp: now, projectId: hold.projectId, resource: hold.resource, costCenterId: hold.costCenterId };
+        const event: MeterEvent = {
+          eventId: c.eventId,
+          metric: hold.metric,
+          quantity: c.quantity,
+          timestamp: now,
+          projectId: hold.projectId,
+          resource: hold.resource,
+          costCenterId: hold.costCenterId,
+        };
         const asked = decimal(c.quantity);
         let closed = this.holds.close(hold, "committed", now, { eventId: c.eventId, quantity: c.quantity });
         let recorded = this.process(event, now, true, asked <= hold.quantity);
@@ -598,7 +637,9 @@ export class TenantMeter extends DurableObject<Bindings> {
       }
     }
     if (!this.store.claimEvent(e.eventId, now, { dims, at: e.timestamp, seq: this.seq + 1, quantity: e.quantity, value })) {
-      return withTotals ? this.withTotals({ eventId: e.eventId, status: "duplicate" }, e, governing, meter, checks, false) : { eventId: e.eventId, status: "duplicate" };
+      return withTotals
+        ? this.withTotals({ eventId: e.eventId, status: "duplicate" }, e, governing, meter, checks, false)
+        : { eventId: e.eventId, status: "duplicate" };
     }
 
     const alerts = this.alertCounters(e, now);
@@ -607,9 +648,7 @@ export class TenantMeter extends DurableObject<Bindings> {
     addEvent(bucket.agg, quantity, e.timestamp, seq);
     bucket.version = seq;
     this.dirty.add(bucket);
-    const matching = [...(this.counters.get(e.metric)?.values() ?? [])].filter(
-      (c) => contains(c.window, e.timestamp) && inScope(c.scope, dims.projectId),
-    );
+    const matching = [...(this.counters.get(e.metric)?.values() ?? [])].filter((c) => contains(c.window, e.timestamp) && inScope(c.scope, dims.projectId));
     for (const c of matching) if (isNew(c)) c.unique++;
     for (const c of matching) addEvent(c.agg, quantity, e.timestamp, seq);
     if (value !== undefined) this.store.addValue(dims, value);
@@ -689,13 +728,28 @@ export class TenantMeter extends DurableObject<Bindings> {
     const before = held === 0n ? counter.cost : costOf(planMeter, formatDecimal(counted + held), mode);
     const cost = costOf(planMeter, formatDecimal(after), mode);
     const periodStart = billingWindow(governing, e.timestamp)!.start;
-    return { meter: planMeter, counter, after: cost, delta: cost - before, currency: governing.currency, subscriptionId: governing.subscriptionId, periodStart };
+    return {
+      meter: planMeter,
+      counter,
+      after: cost,
+      delta: cost - before,
+      currency: governing.currency,
+      subscriptionId: governing.subscriptionId,
+      periodStart,
+    };
   }
 
   /** Debits (or, for a negative marginal price, gives back) the event's price, and notes thresholds it crossed. */
   private debit(e: MeterEvent, charge: Charge, now: number): void {
     if (charge.delta === 0) return;
-    const ctx = { currency: charge.currency, metric: e.metric, eventId: e.eventId, subscriptionId: charge.subscriptionId, periodStart: charge.periodStart, now };
+    const ctx = {
+      currency: charge.currency,
+      metric: e.metric,
+      eventId: e.eventId,
+      subscriptionId: charge.subscriptionId,
+      periodStart: charge.periodStart,
+      now,
+    };
     const before = this.wallet.total(charge.currency, now);
     if (charge.delta > 0) this.wallet.debit(ctx, charge.delta);
     else this.wallet.reverse(ctx, -charge.delta);
@@ -741,7 +795,14 @@ export class TenantMeter extends DurableObject<Bindings> {
     for (const q of caps) {
       const limit = Number(q.limit);
       if (q.enforcement === "soft" && spent <= limit && spent + charge.delta > limit) {
-        this.store.recordCrossing({ quotaId: q.id, windowStart: charge.counter.window.start, metric: COST_METRIC, at: now, current: String(spent + charge.delta), limit: q.limit });
+        this.store.recordCrossing({
+          quotaId: q.id,
+          windowStart: charge.counter.window.start,
+          metric: COST_METRIC,
+          at: now,
+          current: String(spent + charge.delta),
+          limit: q.limit,
+        });
       }
     }
   }
@@ -756,9 +817,7 @@ export class TenantMeter extends DurableObject<Bindings> {
     const out = [];
     for (const rule of rules) {
       const window =
-        rule.period === "billing_period"
-          ? (billingWindow(this.governing(null), now) ?? calendarWindow("month", now))
-          : calendarWindow(rule.period, now);
+        rule.period === "billing_period" ? (billingWindow(this.governing(null), now) ?? calendarWindow("month", now)) : calendarWindow(rule.period, now);
       if (!contains(window, e.timestamp)) continue;
       out.push({ rule, counter: this.counter(e.metric, ALL, window), before: this.currentValue(e.metric, ALL, window) });
     }
@@ -804,9 +863,7 @@ export class TenantMeter extends DurableObject<Bindings> {
     applied: boolean,
   ): RecordResult {
     const window = billingWindow(governing, e.timestamp);
-    const quotas = checks.map((c) =>
-      this.usageOf(c.rule, c.window, applied ? meteredValue(c.counter.agg, meter.aggregation, c.counter.unique) : c.before),
-    );
+    const quotas = checks.map((c) => this.usageOf(c.rule, c.window, applied ? meteredValue(c.counter.agg, meter.aggregation, c.counter.unique) : c.before));
     if (!window) return { ...outcome, quotas };
     const counter = this.counter(e.metric, this.scopeOf(governing), window);
     return {
@@ -1112,4 +1169,3 @@ function missingProperty(meter: MeterDef): Refusal {
     details: [{ path, message: "required by this metric's unique_count meter", code: "missing_property" }],
   };
 }
-

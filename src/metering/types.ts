@@ -34,12 +34,14 @@ export type Refusal =
   | { code: "QUOTA_EXCEEDED"; message: string; details: QuotaExceededDetails }
   | { code: "SUBSCRIPTION_PAUSED"; message: string; details: { subscriptionId: string } }
   | { code: "INSUFFICIENT_CREDITS"; message: string; details: { metric: string; needed: number; available: number; currency: string } }
-  | { code: "SPEND_CAP_EXCEEDED"; message: string; details: { quotaId: string; limit: number; current: number; needed: number; currency: string; resetsAt: string } }
+  | {
+      code: "SPEND_CAP_EXCEEDED";
+      message: string;
+      details: { quotaId: string; limit: number; current: number; needed: number; currency: string; resetsAt: string };
+    }
   | { code: "VALIDATION_ERROR"; message: string; details: Array<{ path: string; message: string; code: string }> };
 
-export type EventOutcome =
-  | { eventId: string; status: "accepted" | "duplicate" }
-  | { eventId: string; status: "rejected"; reason: Refusal };
+export type EventOutcome = { eventId: string; status: "accepted" | "duplicate" } | { eventId: string; status: "rejected"; reason: Refusal };
 
 /** One quota's utilisation in the window an event (or a check) falls in. */
 export interface QuotaUsage {

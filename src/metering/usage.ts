@@ -66,19 +66,31 @@ export async function billedUsage(
     db
       .select()
       .from(usageRollups)
-      .where(and(eq(usageRollups.tenantId, tenantId), gte(usageRollups.bucketStart, from), lt(usageRollups.bucketStart, to), inArray(usageRollups.metric, metrics))),
+      .where(
+        and(eq(usageRollups.tenantId, tenantId), gte(usageRollups.bucketStart, from), lt(usageRollups.bucketStart, to), inArray(usageRollups.metric, metrics)),
+      ),
     unique.length
       ? db
           .select()
           .from(usageRollupValues)
-          .where(and(eq(usageRollupValues.tenantId, tenantId), gte(usageRollupValues.bucketStart, from), lt(usageRollupValues.bucketStart, to), inArray(usageRollupValues.metric, unique)))
+          .where(
+            and(
+              eq(usageRollupValues.tenantId, tenantId),
+              gte(usageRollupValues.bucketStart, from),
+              lt(usageRollupValues.bucketStart, to),
+              inArray(usageRollupValues.metric, unique),
+            ),
+          )
       : Promise.resolve([] as RollupValue[]),
   ]);
   const tail = meter.tail;
   const cutOff = (r: { bucketStart: number }) => tail !== null && r.bucketStart === tail.bucketStart;
   const rows = latestVersions([...stored.map(storedRow), ...meter.rows]).filter((r) => !cutOff(r));
   const values = [...storedValues, ...meter.values].filter((v) => !cutOff(v));
-  if (tail) rows.push(...tail.rows), values.push(...tail.values);
+  if (tail) {
+    rows.push(...tail.rows);
+    values.push(...tail.values);
+  }
 
   const counted = (d: Dims) => windows.some((w) => d.bucketStart >= w.from && d.bucketStart < w.to && inWindowScope(w, d.projectId));
   const aggregates = new Map<string, Aggregate>();
@@ -158,7 +170,10 @@ export async function readUsage(
   if (q.projectId !== undefined) where.push(eq(usageRollups.projectId, q.projectId ?? ""));
   const excluded = new Set(q.excludeProjectIds ?? []);
   if (excluded.size > 0) where.push(notInArray(usageRollups.projectId, [...excluded]));
-  const stored = await db.select().from(usageRollups).where(and(...where));
+  const stored = await db
+    .select()
+    .from(usageRollups)
+    .where(and(...where));
 
   const rows = latestVersions([
     ...stored.map(storedRow),
@@ -188,7 +203,10 @@ export async function readUsage(
     ];
     if (q.projectId !== undefined) vWhere.push(eq(usageRollupValues.projectId, q.projectId ?? ""));
     if (excluded.size > 0) vWhere.push(notInArray(usageRollupValues.projectId, [...excluded]));
-    const storedValues: RollupValue[] = await db.select().from(usageRollupValues).where(and(...vWhere));
+    const storedValues: RollupValue[] = await db
+      .select()
+      .from(usageRollupValues)
+      .where(and(...vWhere));
     for (const v of [...storedValues, ...pending.values]) {
       if (uniqueMetrics.includes(v.metric) && !excluded.has(v.projectId)) groupFor(v.metric, v).values.add(v.value);
     }
@@ -215,8 +233,7 @@ export async function readUsage(
 
 type Dims = Pick<RollupRow, "bucketStart" | "projectId" | "resource" | "costCenterId">;
 
-const rowKey = (r: RollupRow) =>
-  `${r.metric}\u0000${r.bucketStart}\u0000${r.projectId}\u0000${r.resource}\u0000${r.costCenterId}`;
+const rowKey = (r: RollupRow) => `${r.metric}\u0000${r.bucketStart}\u0000${r.projectId}\u0000${r.resource}\u0000${r.costCenterId}`;
 
 const orNull = (s: string) => (s === "" ? null : s);
 

@@ -52,7 +52,10 @@ export async function dispatchOutbox(
       const result = (await handler(env, db, row, now)) ?? {};
       await db.batch([
         ...(result.statements ?? []),
-        db.update(outbox).set({ doneAt: now, attempts: sql`${outbox.attempts} + 1` }).where(and(eq(outbox.id, row.id), isNull(outbox.doneAt))),
+        db
+          .update(outbox)
+          .set({ doneAt: now, attempts: sql`${outbox.attempts} + 1` })
+          .where(and(eq(outbox.id, row.id), isNull(outbox.doneAt))),
       ] as unknown as [Statement, ...Statement[]]);
       await result.afterCommit?.();
       done++;
@@ -73,7 +76,10 @@ export async function dispatchOutbox(
 
 /** Marks rows done without running their handler (the producer already did the work itself). */
 export function markOutboxDone(db: Db, ids: string[], now: number): Promise<unknown> {
-  return db.update(outbox).set({ doneAt: now }).where(and(inArray(outbox.id, ids), isNull(outbox.doneAt)));
+  return db
+    .update(outbox)
+    .set({ doneAt: now })
+    .where(and(inArray(outbox.id, ids), isNull(outbox.doneAt)));
 }
 
 /** Sends the ids to the outbox queue; failing that, the sweep finds them within a minute. */

@@ -39,7 +39,12 @@ export async function consumeOutboxBatch(batch: MessageBatch<unknown>, env: Bind
       const body = message.body as Partial<OutboxQueueMessage> & Record<string, unknown>;
       try {
         if (Array.isArray(body.outbox)) {
-          await dispatchOutbox(env, OUTBOX_HANDLERS, Date.now(), body.outbox.filter((id): id is string => typeof id === "string"));
+          await dispatchOutbox(
+            env,
+            OUTBOX_HANDLERS,
+            Date.now(),
+            body.outbox.filter((id): id is string => typeof id === "string"),
+          );
         } else if (typeof body.endpoint === "string") {
           const run = await deliverEndpoint(env, db, body.endpoint, Date.now());
           if (run.more) await wakeEndpoints(env, [body.endpoint]);

@@ -47,13 +47,7 @@ export function outboxStatement(db: Db, message: OutboxMessage): Statement {
  * the statements before it: `payload` is a JSON expression over the row(s) of `from` that
  * match `where`, and nothing is written when none does (e.g. unless the invoice really is paid).
  */
-export function outboxSelectStatement(
-  db: Db,
-  message: Omit<OutboxMessage, "payload"> & { id: string },
-  payload: SQL,
-  from: SQL,
-  where: SQL,
-): Statement {
+export function outboxSelectStatement(db: Db, message: Omit<OutboxMessage, "payload"> & { id: string }, payload: SQL, from: SQL, where: SQL): Statement {
   noteWritten(message.id);
   // Every column in table order (seq NULL = the next one). The WHERE also keeps SQLite from
   // reading ON CONFLICT as a join constraint.

@@ -12,9 +12,7 @@ export function catalogPlans(): CreatePlan[] {
   const { plans: limits, catalog, meters: meterDefs } = config.billing;
   return Object.entries(catalog).map(([id, entry]) => {
     const planLimits: Record<string, number> = (limits as Record<string, Record<string, number>>)[id] ?? {};
-    const priced = new Map<string, Partial<PlanMeter>>(
-      ("meters" in entry ? (entry.meters as Partial<PlanMeter>[]) : []).map((m) => [m.metric!, m]),
-    );
+    const priced = new Map<string, Partial<PlanMeter>>(("meters" in entry ? (entry.meters as Partial<PlanMeter>[]) : []).map((m) => [m.metric!, m]));
     const metrics = new Set([...Object.keys(planLimits), ...priced.keys()]);
     const meters = [...metrics].map((metric) => ({
       metric,

@@ -64,7 +64,10 @@ export const plansRoutes = createRouter()
       tags,
       operationId: "createPlan",
       summary: "Create a plan",
-      ...described("Adds a plan to the price list as its version 1. Prices are decimal strings in minor units, so sub-cent unit prices stay exact; a duplicate id is 409.", secured("admin")),
+      ...described(
+        "Adds a plan to the price list as its version 1. Prices are decimal strings in minor units, so sub-cent unit prices stay exact; a duplicate id is 409.",
+        secured("admin"),
+      ),
       request: jsonBody(CreatePlan),
       responses: jsonResponses(envelope(Plan), "Created", 201),
     }),
@@ -84,6 +87,5 @@ export const plansRoutes = createRouter()
       request: { params: PlanParams, ...jsonBody(UpdatePlan) },
       responses: jsonResponses(envelope(Plan)),
     }),
-    async (c) =>
-      ok(c, await updatePlan(c.var.db, c.req.valid("param").planId, c.req.valid("json"), Date.now())),
+    async (c) => ok(c, await updatePlan(c.var.db, c.req.valid("param").planId, c.req.valid("json"), Date.now())),
   );

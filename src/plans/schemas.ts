@@ -92,7 +92,11 @@ export const PlanFeature = z
         })
         .strict(),
       z
-        .object({ key: FeatureKey, type: z.literal("metered"), metric: z.string().min(1).max(64).describe("One of the plan's meters; its limit and the tenant's quotas on it apply") })
+        .object({
+          key: FeatureKey,
+          type: z.literal("metered"),
+          metric: z.string().min(1).max(64).describe("One of the plan's meters; its limit and the tenant's quotas on it apply"),
+        })
         .strict(),
     ],
     { error: (issue) => (issue.code === "invalid_union" ? `type must be one of ${FEATURE_TYPES.join(", ")}` : undefined) },
@@ -155,7 +159,11 @@ const planRules = (p: { meters?: PlanMeter[]; features?: PlanFeature[] }, ctx: z
   if (p.features && p.meters) for (const issue of featureIssues(p.features, p.meters)) ctx.addIssue({ code: "custom", ...issue });
 };
 
-export const CreatePlan = z.object({ id: PlanId, ...planFields }).strict().superRefine(planRules).openapi("CreatePlan");
+export const CreatePlan = z
+  .object({ id: PlanId, ...planFields })
+  .strict()
+  .superRefine(planRules)
+  .openapi("CreatePlan");
 /**
  * Every field optional and none defaulted: a field the body does not name keeps its value
  * (defaults would turn `{"name": "Renamed"}` into a reset of everything else).

@@ -67,7 +67,11 @@ export async function findPlanVersion(db: Db, id: string, version: number): Prom
   const head = await db.select().from(plans).where(eq(plans.id, id)).get();
   if (!head) return undefined;
   if (head.version === version) return toPlan(head);
-  const row = await db.select().from(planVersions).where(and(eq(planVersions.planId, id), eq(planVersions.version, version))).get();
+  const row = await db
+    .select()
+    .from(planVersions)
+    .where(and(eq(planVersions.planId, id), eq(planVersions.version, version)))
+    .get();
   return row && versionAsPlan(row, head);
 }
 

@@ -12,7 +12,9 @@ export const plans = sqliteTable("plans", {
   basePrice: integer("base_price").notNull(),
   interval: text("interval", { enum: ["month", "year"] }).notNull(),
   trialDays: integer("trial_days").notNull().default(0),
-  trialUsage: text("trial_usage", { enum: ["free", "billed"] }).notNull().default("free"),
+  trialUsage: text("trial_usage", { enum: ["free", "billed"] })
+    .notNull()
+    .default("free"),
   meters: text("meters", { mode: "json" }).$type<PlanMeter[]>().notNull(),
   features: text("features", { mode: "json" }).$type<PlanFeature[]>().notNull().default([]),
   version: integer("version").notNull().default(1),

@@ -36,6 +36,9 @@ export function splitPeriod(amount: number, period: Span, cuts: readonly number[
   const inner = [...new Set(cuts.filter((t) => t > period.start && t < period.end))].sort((a, b) => a - b);
   const bounds = [period.start, ...inner, period.end];
   const slices = bounds.slice(1).map((end, i) => ({ start: bounds[i]!, end }));
-  const parts = allocate(amount, slices.map((s) => overlapSeconds(period, s)));
+  const parts = allocate(
+    amount,
+    slices.map((s) => overlapSeconds(period, s)),
+  );
   return slices.map((s, i) => ({ ...s, amount: parts[i]! }));
 }

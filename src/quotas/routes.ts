@@ -84,12 +84,14 @@ export const quotasRoutes = createRouter()
       tags,
       operationId: "updateQuota",
       summary: "Update a quota",
-      ...described("Changes an explicit quota's limit, period or enforcement (the fields sent). Plan quotas (`plan:…` ids) change with the plan, not here (404); tenants cannot change operators' quotas (403).", secured("billing:update")),
+      ...described(
+        "Changes an explicit quota's limit, period or enforcement (the fields sent). Plan quotas (`plan:…` ids) change with the plan, not here (404); tenants cannot change operators' quotas (403).",
+        secured("billing:update"),
+      ),
       request: { params: QuotaParams, ...jsonBody(UpdateQuota) },
       responses: jsonResponses(envelope(Quota)),
     }),
-    async (c) =>
-      ok(c, await updateQuota(c.env, principalOf(c), c.req.valid("param").quotaId, c.req.valid("json"), await quotaNow(c))),
+    async (c) => ok(c, await updateQuota(c.env, principalOf(c), c.req.valid("param").quotaId, c.req.valid("json"), await quotaNow(c))),
   )
   .openapi(
     createRoute({
@@ -98,7 +100,10 @@ export const quotasRoutes = createRouter()
       tags,
       operationId: "deleteQuota",
       summary: "Delete a quota",
-      ...described("Deletes an explicit quota; the plan's limits still apply. Plan quotas cannot be deleted (404); tenants cannot delete operators' quotas (403).", secured("billing:update")),
+      ...described(
+        "Deletes an explicit quota; the plan's limits still apply. Plan quotas cannot be deleted (404); tenants cannot delete operators' quotas (403).",
+        secured("billing:update"),
+      ),
       request: { params: QuotaParams },
       responses: jsonResponses(envelope(z.object({ id: z.string(), deleted: z.literal(true) }))),
     }),

@@ -69,11 +69,7 @@ export type Quota = z.infer<typeof Quota>;
 
 export const CheckQuery = z.object({
   metric: MetricName,
-  quantity: z.coerce
-    .number()
-    .pipe(Quantity)
-    .default(1)
-    .openapi({ type: "number", description: "How much more would be recorded (default 1)" }),
+  quantity: z.coerce.number().pipe(Quantity).default(1).openapi({ type: "number", description: "How much more would be recorded (default 1)" }),
   projectId: z.string().min(1).max(128).optional().openapi({ description: "Check against this project's subscription" }),
 });
 

@@ -57,7 +57,11 @@ export async function listQuotas(env: Bindings, tenantId: string, now: number): 
 
 async function withUsage(env: Bindings, row: QuotaRow, now: number): Promise<Quota> {
   const status = await meter(env, row.tenantId).quotaStatus(now);
-  return toQuota(row.tenantId, row, status.find((u) => u.quotaId === row.id));
+  return toQuota(
+    row.tenantId,
+    row,
+    status.find((u) => u.quotaId === row.id),
+  );
 }
 
 /**
@@ -94,14 +98,7 @@ export async function createQuota(env: Bindings, principal: Principal, input: Cr
     const existing = await db
       .select({ id: quotas.id })
       .from(quotas)
-      .where(
-        and(
-          eq(quotas.tenantId, input.tenantId),
-          eq(quotas.metric, metric),
-          eq(quotas.period, input.period),
-          eq(quotas.source, source),
-        ),
-      )
+      .where(and(eq(quotas.tenantId, input.tenantId), eq(quotas.metric, metric), eq(quotas.period, input.period), eq(quotas.source, source)))
       .get();
     if (existing) {
       const what = input.type === "cost" ? "cost cap" : `quota on ${metric}`;
@@ -142,15 +139,15 @@ export async function updateQuota(env: Bindings, principal: Principal, id: strin
   try {
     const [rows] = await db.batch([
       db
-      .update(quotas)
-      .set({
-        ...(patch.limit === undefined ? {} : { limitValue: limitText(patch.limit) }),
-        ...(patch.period === undefined ? {} : { period: patch.period }),
-        ...(patch.enforcement === undefined ? {} : { enforcement: patch.enforcement }),
-        updatedAt: now,
-      })
-      .where(and(eq(quotas.id, id), eq(quotas.tenantId, row.tenantId)))
-      .returning(),
+        .update(quotas)
+        .set({
+          ...(patch.limit === undefined ? {} : { limitValue: limitText(patch.limit) }),
+          ...(patch.period === undefined ? {} : { period: patch.period }),
+          ...(patch.enforcement === undefined ? {} : { enforcement: patch.enforcement }),
+          updatedAt: now,
+        })
+        .where(and(eq(quotas.id, id), eq(quotas.tenantId, row.tenantId)))
+        .returning(),
       meterQuotasStatement(db, row.tenantId, now),
     ]);
     updated = rows[0];

@@ -16,9 +16,6 @@ export const quotas = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [
-    unique().on(t.tenantId, t.metric, t.period, t.source),
-    index("quotas_by_tenant").on(t.tenantId, t.createdAt, t.id),
-  ],
+  (t) => [unique().on(t.tenantId, t.metric, t.period, t.source), index("quotas_by_tenant").on(t.tenantId, t.createdAt, t.id)],
 );
 export type QuotaRow = typeof quotas.$inferSelect;

@@ -111,12 +111,7 @@ export async function listAlerts(env: Bindings, db: Db, tenantId: string, page: 
   const rows = await db
     .select()
     .from(realtimeAlerts)
-    .where(
-      and(
-        eq(realtimeAlerts.tenantId, tenantId),
-        afterCursor(after, realtimeAlerts.createdAt, realtimeAlerts.id, "asc"),
-      ),
-    )
+    .where(and(eq(realtimeAlerts.tenantId, tenantId), afterCursor(after, realtimeAlerts.createdAt, realtimeAlerts.id, "asc")))
     .orderBy(asc(realtimeAlerts.createdAt), asc(realtimeAlerts.id))
     .limit(page.limit + 1);
   const { items, nextCursor } = paginate(rows, page.limit, (r) => ({ k: r.createdAt, id: r.id }));
@@ -137,7 +132,11 @@ export async function dismissAlert(db: Db, principal: Principal, alertId: string
     .where(and(eq(realtimeAlerts.id, alertId), owned, eq(realtimeAlerts.state, "triggered"), gt(realtimeAlerts.windowEnd, now)))
     .returning();
   if (row) return toAlert(row, now);
-  const existing = await db.select().from(realtimeAlerts).where(and(eq(realtimeAlerts.id, alertId), owned)).get();
+  const existing = await db
+    .select()
+    .from(realtimeAlerts)
+    .where(and(eq(realtimeAlerts.id, alertId), owned))
+    .get();
   if (!existing) throw notFound("Alert", alertId);
   throw invalidState(`Alert ${alertId} is ${toAlert(existing, now).state}; only a triggered alert can be dismissed`, { state: toAlert(existing, now).state });
 }
@@ -153,7 +152,15 @@ async function trigger(db: Db, tenantId: string, t: Trigger): Promise<RealtimeAl
   const mine = and(eq(realtimeAlerts.id, t.alertId), eq(realtimeAlerts.tenantId, tenantId));
   const before = await db.select().from(realtimeAlerts).where(mine).get();
   if (!before) return undefined;
-  const set = { state: "triggered" as const, triggeredAt: t.at, dismissedAt: null, lastValue: t.value, windowStart: t.windowStart, windowEnd: t.windowEnd, updatedAt: t.at };
+  const set = {
+    state: "triggered" as const,
+    triggeredAt: t.at,
+    dismissedAt: null,
+    lastValue: t.value,
+    windowStart: t.windowStart,
+    windowEnd: t.windowEnd,
+    updatedAt: t.at,
+  };
   const [rows] = await db.batch([
     db
       .update(realtimeAlerts)
@@ -218,13 +225,7 @@ async function usageWindow(env: Bindings, db: Db, tenantId: string, period: Real
  * billing_period against the current total (the preview's, tax included; `current` passes it
  * when it has it), day/hour against the usage charges accrued in that day/hour (the timeline).
  */
-export async function evaluateCostAlerts(
-  env: Bindings,
-  db: Db,
-  tenantId: string,
-  now: number,
-  current?: { value: number; period: Window },
-): Promise<number> {
+export async function evaluateCostAlerts(env: Bindings, db: Db, tenantId: string, now: number, current?: { value: number; period: Window }): Promise<number> {
   const rows = await db
     .select()
     .from(realtimeAlerts)
@@ -237,9 +238,21 @@ export async function evaluateCostAlerts(
   for (const r of armed) {
     const measured = await costIn(env, db, ctx, r.period, now, current);
     if (measured.value >= r.thresholdAmount!) {
-      if (await trigger(db, tenantId, { alertId: r.id, value: String(measured.value), at: now, windowStart: measured.window.start, windowEnd: measured.window.end })) fired++;
+      if (
+        await trigger(db, tenantId, {
+          alertId: r.id,
+          value: String(measured.value),
+          at: now,
+          windowStart: measured.window.start,
+          windowEnd: measured.window.end,
+        })
+      )
+        fired++;
     } else if (r.lastValue !== String(measured.value)) {
-      await db.update(realtimeAlerts).set({ lastValue: String(measured.value) }).where(eq(realtimeAlerts.id, r.id));
+      await db
+        .update(realtimeAlerts)
+        .set({ lastValue: String(measured.value) })
+        .where(eq(realtimeAlerts.id, r.id));
     }
   }
   return fired;

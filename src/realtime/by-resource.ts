@@ -26,13 +26,7 @@ interface MeterCost {
  * Cost of a window (default: the current billing period so far) broken down by resource,
  * project or cost center. With `from`/`to`, the window's usage is priced as a period of its own.
  */
-export async function costByResource(
-  env: Bindings,
-  db: Db,
-  tenantId: string,
-  q: { from?: number; to?: number; groupBy: CostGroupBy },
-  now: number,
-) {
+export async function costByResource(env: Bindings, db: Db, tenantId: string, q: { from?: number; to?: number; groupBy: CostGroupBy }, now: number) {
   const ctx = await costContext(env, db, tenantId, now);
   const from = q.from ?? ctx.period.start;
   const to = q.to ?? Math.min(now, ctx.period.end);
@@ -115,12 +109,24 @@ async function periodCosts(env: Bindings, db: Db, sub: SubscriptionRow, groupBy:
 
 /** One entry per metric: the charges of its plan versions added, each version's split kept exact and the groups' parts added. */
 function mergeByMetric(costs: MeterCost[]) {
-  const out = new Map<string, { metric: string; aggregation: Aggregation; quantity: bigint; charge: number; groups: Map<string | null, { key: string | null; quantity: bigint; amount: number }> }>();
+  const out = new Map<
+    string,
+    {
+      metric: string;
+      aggregation: Aggregation;
+      quantity: bigint;
+      charge: number;
+      groups: Map<string | null, { key: string | null; quantity: bigint; amount: number }>;
+    }
+  >();
   for (const c of costs) {
     const entry = out.get(c.metric) ?? { metric: c.metric, aggregation: c.aggregation, quantity: 0n, charge: 0, groups: new Map() };
     entry.quantity += decimal(c.quantity);
     entry.charge += c.charge;
-    const shares = allocate(c.charge, c.parts.map((p) => decimal(p.quantity)));
+    const shares = allocate(
+      c.charge,
+      c.parts.map((p) => decimal(p.quantity)),
+    );
     c.parts.forEach((p, i) => {
       const g = entry.groups.get(p.key) ?? { key: p.key, quantity: 0n, amount: 0 };
       g.quantity += decimal(p.quantity);

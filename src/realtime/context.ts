@@ -42,5 +42,4 @@ export function meterCharge(plan: Plan | undefined, metric: string, quantity: st
   return priceMeter(meter.price, quantity, meter.includedQuantity, mode).amount;
 }
 
-export const subscriptionRef = (sub: SubscriptionRow | null) =>
-  sub ? { id: sub.id, planId: sub.planId, status: sub.status, projectId: sub.projectId } : null;
+export const subscriptionRef = (sub: SubscriptionRow | null) => (sub ? { id: sub.id, planId: sub.planId, status: sub.status, projectId: sub.projectId } : null);

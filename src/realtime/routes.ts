@@ -49,7 +49,13 @@ export const realtimeRoutes = createRouter()
     }),
     async (c) => {
       const q = c.req.valid("query");
-      const data = await costByResource(c.env, c.var.db, c.req.valid("param").tenantId, { from: instant(q.from), to: instant(q.to), groupBy: q.groupBy }, await clockNow(c));
+      const data = await costByResource(
+        c.env,
+        c.var.db,
+        c.req.valid("param").tenantId,
+        { from: instant(q.from), to: instant(q.to), groupBy: q.groupBy },
+        await clockNow(c),
+      );
       return ok(c, data);
     },
   )
@@ -69,7 +75,13 @@ export const realtimeRoutes = createRouter()
     }),
     async (c) => {
       const q = c.req.valid("query");
-      const data = await costTimeline(c.env, c.var.db, c.req.valid("param").tenantId, { interval: q.interval, from: instant(q.from), to: instant(q.to) }, await clockNow(c));
+      const data = await costTimeline(
+        c.env,
+        c.var.db,
+        c.req.valid("param").tenantId,
+        { interval: q.interval, from: instant(q.from), to: instant(q.to) },
+        await clockNow(c),
+      );
       return ok(c, data);
     },
   )
@@ -96,7 +108,10 @@ export const realtimeRoutes = createRouter()
       tags,
       operationId: "listAlerts",
       summary: "List alerts with their state",
-      ...described("The tenant's alerts, oldest first, each `ok`, `triggered` or `dismissed` in its current window, with the last value and the trigger's window. Paginated.", read),
+      ...described(
+        "The tenant's alerts, oldest first, each `ok`, `triggered` or `dismissed` in its current window, with the last value and the trigger's window. Paginated.",
+        read,
+      ),
       request: { params: TenantParams, query: PageQuery },
       responses: jsonResponses(pageEnvelope(Alert)),
     }),
@@ -113,9 +128,21 @@ export const realtimeRoutes = createRouter()
       tags,
       operationId: "dismissAlert",
       summary: "Dismiss a triggered alert (until its window ends)",
-      ...described("Marks a triggered alert dismissed until its window ends, when it reads `ok` and can fire again. An alert that is not triggered is 409.", secured("billing:update")),
+      ...described(
+        "Marks a triggered alert dismissed until its window ends, when it reads `ok` and can fire again. An alert that is not triggered is 409.",
+        secured("billing:update"),
+      ),
       request: { params: z.object({ alertId: AlertId }) },
       responses: jsonResponses(envelope(Alert)),
     }),
-    async (c) => ok(c, await dismissAlert(c.var.db, principalOf(c), c.req.valid("param").alertId, await clockNow(c, () => alertTenant(c.var.db, c.req.valid("param").alertId)))),
+    async (c) =>
+      ok(
+        c,
+        await dismissAlert(
+          c.var.db,
+          principalOf(c),
+          c.req.valid("param").alertId,
+          await clockNow(c, () => alertTenant(c.var.db, c.req.valid("param").alertId)),
+        ),
+      ),
   );

@@ -55,7 +55,13 @@ export const CostByResource = z
     groupBy: CostGroupBy,
     from: z.string(),
     to: z.string(),
-    items: z.array(z.object({ key: z.string().nullable().describe("The resource, project or cost center; null = usage without one"), amount: Amount, meters: z.array(MeterShare) })),
+    items: z.array(
+      z.object({
+        key: z.string().nullable().describe("The resource, project or cost center; null = usage without one"),
+        amount: Amount,
+        meters: z.array(MeterShare),
+      }),
+    ),
     meters: z.array(
       z.object({
         metric: z.string(),
@@ -104,15 +110,16 @@ export const CreateAlert = z
   .object({
     type: AlertType,
     metric: MetricName.optional().openapi({ description: "Required for usage alerts; not allowed for cost alerts" }),
-    threshold: z
-      .number()
-      .positive()
-      .max(MAX_EVENT_QUANTITY)
-      .openapi({ description: "cost: minor units (integer); usage: a quantity", example: 10000 }),
+    threshold: z.number().positive().max(MAX_EVENT_QUANTITY).openapi({ description: "cost: minor units (integer); usage: a quantity", example: 10000 }),
     period: AlertPeriod.default("billing_period"),
     name: z.string().min(1).max(200).optional(),
     channel: z
-      .object({ webhookUrl: z.url({ protocol: /^https$/ }).max(2048).optional() })
+      .object({
+        webhookUrl: z
+          .url({ protocol: /^https$/ })
+          .max(2048)
+          .optional(),
+      })
       .strict()
       .optional(),
   })

@@ -11,7 +11,9 @@ export const realtimeAlerts = sqliteTable("realtime_alerts", {
   thresholdQuantity: text("threshold_quantity"),
   period: text("period", { enum: ["billing_period", "day", "hour"] }).notNull(),
   webhookUrl: text("webhook_url"),
-  state: text("state", { enum: ["ok", "triggered", "dismissed"] }).notNull().default("ok"),
+  state: text("state", { enum: ["ok", "triggered", "dismissed"] })
+    .notNull()
+    .default("ok"),
   triggeredAt: integer("triggered_at"),
   dismissedAt: integer("dismissed_at"),
   lastValue: text("last_value"),

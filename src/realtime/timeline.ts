@@ -20,13 +20,7 @@ const floorTo = (ts: number, interval: Interval) => Math.floor(ts / step(interva
  * up to the period-to-date usage charge (no rounding is lost between buckets).
  * The window must lie in the current billing period (default: its start until now).
  */
-export async function costTimeline(
-  env: Bindings,
-  db: Db,
-  tenantId: string,
-  q: { interval: Interval; from?: number; to?: number },
-  now: number,
-) {
+export async function costTimeline(env: Bindings, db: Db, tenantId: string, q: { interval: Interval; from?: number; to?: number }, now: number) {
   const ctx = await costContext(env, db, tenantId, now);
   const { start: periodStart, end: periodEnd } = ctx.period;
   // Rollups are hourly (split at period boundaries), so bucket edges are aligned to the interval.
@@ -73,7 +67,14 @@ export async function costTimeline(
         ),
       );
     } else {
-      cumulative.set(metric, runningTotals(aggregation, base, bucketKeys.map((k) => byKey.get(k))));
+      cumulative.set(
+        metric,
+        runningTotals(
+          aggregation,
+          base,
+          bucketKeys.map((k) => byKey.get(k)),
+        ),
+      );
     }
   }
 

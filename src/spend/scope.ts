@@ -10,7 +10,8 @@ import { TenantId } from "../tenants/schemas";
  */
 export const TenantQuery = z.object({
   tenantId: TenantId.optional().openapi({
-    description: "Admins: restrict reads to this tenant (default: every tenant) or write into it (default: the token's tenant). Others may only name their own.",
+    description:
+      "Admins: restrict reads to this tenant (default: every tenant) or write into it (default: the token's tenant). Others may only name their own.",
   }),
 });
 

@@ -69,8 +69,7 @@ export function fromStripeAmount(amount: number, currency: string): number {
 }
 
 /** Whether `received` (Stripe units) pays an invoice whose amount due is `amountDue` (our minor units). */
-export const coversAmountDue = (received: number, amountDue: number, currency: string): boolean =>
-  received >= toStripeAmount(amountDue, currency);
+export const coversAmountDue = (received: number, amountDue: number, currency: string): boolean => received >= toStripeAmount(amountDue, currency);
 
 /** Stripe writes currency codes in lower case. */
 export const stripeCurrency = (currency: string): string => currency.toLowerCase();

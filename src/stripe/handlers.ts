@@ -90,7 +90,12 @@ onStripeEvent("payment_intent.succeeded", async (event, { db, env }) => {
   const tenantId = intent.metadata?.tenantId;
   if (!topUp || !tenantId) return;
   if (intent.currency !== stripeCurrency(topUp.currency) || !coversAmountDue(intent.amount_received, topUp.amount, topUp.currency)) {
-    log("error", "stripe top-up payment does not cover the top-up", { tenantId, topUpId: topUp.topUpId, received: intent.amount_received, currency: intent.currency });
+    log("error", "stripe top-up payment does not cover the top-up", {
+      tenantId,
+      topUpId: topUp.topUpId,
+      received: intent.amount_received,
+      currency: intent.currency,
+    });
     return;
   }
   await completeTopUp(env, db, tenantId, topUp, await tenantNow(env, tenantId, event.created * 1000));
@@ -126,12 +131,14 @@ async function invoiceSubscription(ctx: StripeEventContext, invoiceId: string | 
 
 onStripeEvent("payment_intent.payment_failed", async (event, ctx) => {
   const found = await invoiceSubscription(ctx, event.data.object.metadata?.invoiceId);
-  if (found?.sub.status === "active" && found.invoiceStatus === "open") await markPastDue(ctx.db, ctx.env, found.sub.id, await tenantNow(ctx.env, found.sub.tenantId, ctx.now));
+  if (found?.sub.status === "active" && found.invoiceStatus === "open")
+    await markPastDue(ctx.db, ctx.env, found.sub.id, await tenantNow(ctx.env, found.sub.tenantId, ctx.now));
 });
 
 onStripeEvent("payment_intent.succeeded", async (event, ctx) => {
   const found = await invoiceSubscription(ctx, event.data.object.metadata?.invoiceId);
-  if (found?.sub.status === "past_due" && found.invoiceStatus === "paid") await recoverFromPastDue(ctx.db, ctx.env, found.sub.id, await tenantNow(ctx.env, found.sub.tenantId, ctx.now));
+  if (found?.sub.status === "past_due" && found.invoiceStatus === "paid")
+    await recoverFromPastDue(ctx.db, ctx.env, found.sub.id, await tenantNow(ctx.env, found.sub.tenantId, ctx.now));
 });
 
 onStripeEvent("payment_intent.payment_failed", async (event, { db, env }) => {

@@ -75,9 +75,7 @@ async function ownedMethod(db: Db, stripe: Stripe, tenantId: string, paymentMeth
 }
 
 function setDefault(stripe: Stripe, customerId: string, paymentMethodId: string) {
-  return upstream("customer update", () =>
-    stripe.customers.update(customerId, { invoice_settings: { default_payment_method: paymentMethodId } }),
-  );
+  return upstream("customer update", () => stripe.customers.update(customerId, { invoice_settings: { default_payment_method: paymentMethodId } }));
 }
 
 export async function setDefaultPaymentMethod(db: Db, stripe: Stripe, tenantId: string, paymentMethodId: string): Promise<OrganizationPaymentMethod> {

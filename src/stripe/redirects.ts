@@ -8,7 +8,10 @@ function allowedHosts(env: Bindings): readonly string[] {
   const configured = env.ALLOWED_REDIRECT_HOSTS ?? "";
   let hosts = hostLists.get(configured);
   if (!hosts) {
-    hosts = configured.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
+    hosts = configured
+      .split(",")
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean);
     hostLists.set(configured, hosts);
   }
   return hosts;

@@ -77,8 +77,7 @@ export const stripeRoutes = createRouter()
       request: { params: z.object({ invoiceId: z.string().min(1).max(64) }) },
       responses: { ...jsonResponses(envelope(InvoicePayment)), ...stripeFailures },
     }),
-    async (c) =>
-      ok(c, await createInvoicePaymentIntent(c.var.db, stripeClient(c.env), c.req.valid("param").invoiceId, principalOf(c), Date.now())),
+    async (c) => ok(c, await createInvoicePaymentIntent(c.var.db, stripeClient(c.env), c.req.valid("param").invoiceId, principalOf(c), Date.now())),
   )
   .openapi(
     createRoute({

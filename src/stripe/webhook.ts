@@ -60,13 +60,7 @@ export async function processStripeEvent(db: Db, env: Bindings, event: Stripe.Ev
     db
       .update(stripeEvents)
       .set({ claimedUntil: now + LEASE_MS, attempts: sql`${stripeEvents.attempts} + 1` })
-      .where(
-        and(
-          eq(stripeEvents.id, event.id),
-          isNull(stripeEvents.processedAt),
-          or(isNull(stripeEvents.claimedUntil), lte(stripeEvents.claimedUntil, now)),
-        ),
-      )
+      .where(and(eq(stripeEvents.id, event.id), isNull(stripeEvents.processedAt), or(isNull(stripeEvents.claimedUntil), lte(stripeEvents.claimedUntil, now))))
       .returning({ id: stripeEvents.id }),
   ]);
   if (claimed.length === 0) {

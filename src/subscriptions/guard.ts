@@ -12,4 +12,3 @@ import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 export function bumpVersion(column: SQLiteColumn, expected: number): SQL {
   return sql`CASE WHEN ${column} = ${expected} THEN ${column} + 1 END`;
 }
-

@@ -13,15 +13,7 @@ import type { SubscriptionStatus } from "./table";
  *
  * An action on a status that does not allow it is a 409 INVALID_STATE naming the status.
  */
-export type Action =
-  | "change-plan"
-  | "cancel"
-  | "reactivate"
-  | "pause"
-  | "resume"
-  | "discount"
-  | "mark-past-due"
-  | "recover";
+export type Action = "change-plan" | "cancel" | "reactivate" | "pause" | "resume" | "discount" | "mark-past-due" | "recover";
 
 const LIVE: readonly SubscriptionStatus[] = ["trialing", "active", "paused", "past_due"];
 

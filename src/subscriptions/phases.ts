@@ -85,9 +85,7 @@ export async function projectClaims(db: Db, tenantId: string, from: number, to: 
     .from(subscriptionPhases)
     .where(and(eq(subscriptionPhases.tenantId, tenantId), isNotNull(subscriptionPhases.projectId)))
     .groupBy(subscriptionPhases.subscriptionId);
-  return rows
-    .filter((r) => r.from < to && (r.to === null || r.to > from))
-    .map((r) => ({ projectId: r.projectId!, from: r.from, to: r.to }));
+  return rows.filter((r) => r.from < to && (r.to === null || r.to > from)).map((r) => ({ projectId: r.projectId!, from: r.from, to: r.to }));
 }
 
 /**

@@ -31,8 +31,7 @@ export function toSubscription(row: SubscriptionRow, discounts: DiscountRow[] = 
     endedAt: isoOrNull(row.endedAt),
     pausedAt: isoOrNull(row.pausedAt),
     resumesAt: isoOrNull(row.resumesAt),
-    scheduledChange:
-      row.scheduledPlanId && row.scheduledChangeAt !== null ? { planId: row.scheduledPlanId, at: iso(row.scheduledChangeAt) } : null,
+    scheduledChange: row.scheduledPlanId && row.scheduledChangeAt !== null ? { planId: row.scheduledPlanId, at: iso(row.scheduledChangeAt) } : null,
     discounts: discounts.map(toDiscount),
     reactivatedFrom: row.reactivatedFrom,
     createdAt: iso(row.createdAt),
@@ -41,7 +40,10 @@ export function toSubscription(row: SubscriptionRow, discounts: DiscountRow[] = 
 }
 
 export async function presentSubscriptions(db: Db, rows: SubscriptionRow[]): Promise<Subscription[]> {
-  const discounts = await discountsBySubscription(db, rows.map((r) => r.id));
+  const discounts = await discountsBySubscription(
+    db,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => toSubscription(r, discounts.get(r.id)));
 }
 
@@ -134,7 +136,9 @@ export async function findClosedPeriod(db: Db, subscriptionId: string, periodSta
   return db
     .select()
     .from(subscriptionPeriods)
-    .where(and(eq(subscriptionPeriods.subscriptionId, subscriptionId), periodStart === undefined ? undefined : eq(subscriptionPeriods.periodStart, periodStart)))
+    .where(
+      and(eq(subscriptionPeriods.subscriptionId, subscriptionId), periodStart === undefined ? undefined : eq(subscriptionPeriods.periodStart, periodStart)),
+    )
     .orderBy(desc(subscriptionPeriods.periodStart))
     .get();
 }

@@ -115,7 +115,10 @@ export const subscriptionsRoutes = createRouter()
       tags,
       operationId: "listSubscriptions",
       summary: "List all subscriptions, newest first",
-      ...described("Every subscription the tenant has had, live and ended, newest first; `status` filters. Paginated.", secured("billing:read", "billing:update")),
+      ...described(
+        "Every subscription the tenant has had, live and ended, newest first; `status` filters. Paginated.",
+        secured("billing:read", "billing:update"),
+      ),
       request: { params: TenantParams, query: PageQuery.extend({ status: z.enum(SUBSCRIPTION_STATUSES).optional() }) },
       responses: jsonResponses(pageEnvelope(Subscription)),
     }),
@@ -152,12 +155,14 @@ export const subscriptionsRoutes = createRouter()
       tags,
       operationId: "getSubscription",
       summary: "Get a subscription",
-      ...described("One subscription by id, caught up to now (ended trials and periods rolled over). Another tenant's is 404, like an unknown one.", secured("billing:read", "billing:update")),
+      ...described(
+        "One subscription by id, caught up to now (ended trials and periods rolled over). Another tenant's is 404, like an unknown one.",
+        secured("billing:read", "billing:update"),
+      ),
       request: { params: SubscriptionParams },
       responses: jsonResponses(envelope(Subscription)),
     }),
-    async (c) =>
-      ok(c, await getSubscription(c.var.db, c.env, callerOf(c).owner, c.req.valid("param").subscriptionId, await subscriptionNow(c))),
+    async (c) => ok(c, await getSubscription(c.var.db, c.env, callerOf(c).owner, c.req.valid("param").subscriptionId, await subscriptionNow(c))),
   )
   .openapi(
     createRoute({
@@ -175,7 +180,10 @@ export const subscriptionsRoutes = createRouter()
     }),
     async (c) => {
       const segments = await currentSegments(c.var.db, c.env, callerOf(c).owner, c.req.valid("param").subscriptionId, await subscriptionNow(c));
-      return ok(c, segments.map((s) => ({ ...s, from: new Date(s.from).toISOString(), to: new Date(s.to).toISOString() })));
+      return ok(
+        c,
+        segments.map((s) => ({ ...s, from: new Date(s.from).toISOString(), to: new Date(s.to).toISOString() })),
+      );
     },
   )
   .openapi(
@@ -208,8 +216,7 @@ export const subscriptionsRoutes = createRouter()
       true,
       SubscriptionChange,
     ),
-    async (c) =>
-      ok(c, await changePlan(c.var.db, c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), await subscriptionNow(c))),
+    async (c) => ok(c, await changePlan(c.var.db, c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), await subscriptionNow(c))),
   )
   .openapi(
     transition(
@@ -240,8 +247,7 @@ export const subscriptionsRoutes = createRouter()
       false,
       Subscription,
     ),
-    async (c) =>
-      ok(c, await reactivateSubscription(c.var.db, c.env, callerOf(c), c.req.valid("param").subscriptionId, await subscriptionNow(c))),
+    async (c) => ok(c, await reactivateSubscription(c.var.db, c.env, callerOf(c), c.req.valid("param").subscriptionId, await subscriptionNow(c))),
   )
   .openapi(
     transition(
@@ -271,8 +277,7 @@ export const subscriptionsRoutes = createRouter()
       false,
       Subscription,
     ),
-    async (c) =>
-      ok(c, await resumeSubscription(c.var.db, c.env, callerOf(c), c.req.valid("param").subscriptionId, await subscriptionNow(c))),
+    async (c) => ok(c, await resumeSubscription(c.var.db, c.env, callerOf(c), c.req.valid("param").subscriptionId, await subscriptionNow(c))),
   )
   .openapi(
     transition(
@@ -287,8 +292,7 @@ export const subscriptionsRoutes = createRouter()
       true,
       Subscription,
     ),
-    async (c) =>
-      ok(c, await applyDiscount(c.var.db, c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), await subscriptionNow(c))),
+    async (c) => ok(c, await applyDiscount(c.var.db, c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), await subscriptionNow(c))),
   )
   .openapi(
     createRoute({

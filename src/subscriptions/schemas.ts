@@ -4,8 +4,8 @@ import { PlanId } from "../plans/schemas";
 import { SUBSCRIPTION_STATUSES } from "./table";
 
 /** An ISO 8601 instant on the wire, epoch milliseconds inside. */
-export const Instant = z
-  .iso.datetime({ offset: true })
+export const Instant = z.iso
+  .datetime({ offset: true })
   .transform((s) => Date.parse(s))
   .openapi({ type: "string", format: "date-time", example: "2026-04-10T00:00:00Z" });
 
@@ -51,7 +51,10 @@ export type ChangePlan = z.infer<typeof ChangePlan>;
 export const MigratePlan = z
   .object({
     fromVersion: z.number().int().positive().describe("Subscriptions on this version of the plan move to its current version"),
-    at: z.enum(["now", "period_end"]).default("period_end").describe("now: from this instant (base fee prorated by the second); period_end: at each one's renewal"),
+    at: z
+      .enum(["now", "period_end"])
+      .default("period_end")
+      .describe("now: from this instant (base fee prorated by the second); period_end: at each one's renewal"),
   })
   .strict()
   .openapi("MigratePlan");
@@ -115,10 +118,7 @@ export const discountTerms = {
   durationInMonths: z.number().int().min(1).max(120).optional().describe("Required for repeating"),
 };
 
-export function refineTerms(
-  t: { percentOff?: number; amountOff?: number; duration?: string; durationInMonths?: number },
-  ctx: z.RefinementCtx,
-) {
+export function refineTerms(t: { percentOff?: number; amountOff?: number; duration?: string; durationInMonths?: number }, ctx: z.RefinementCtx) {
   if ((t.percentOff === undefined) === (t.amountOff === undefined)) {
     ctx.addIssue({ code: "custom", path: ["percentOff"], message: "give exactly one of percentOff and amountOff" });
   }
@@ -137,9 +137,7 @@ export const ApplyDiscount = z
   .strict()
   .superRefine((d, ctx) => {
     if (d.couponCode !== undefined) {
-      const extra = (["percentOff", "amountOff", "currency", "duration", "durationInMonths", "description"] as const).filter(
-        (k) => d[k] !== undefined,
-      );
+      const extra = (["percentOff", "amountOff", "currency", "duration", "durationInMonths", "description"] as const).filter((k) => d[k] !== undefined);
       for (const k of extra) ctx.addIssue({ code: "custom", path: [k], message: "not allowed with couponCode" });
       return;
     }

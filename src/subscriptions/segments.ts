@@ -61,8 +61,7 @@ export async function periodSegments(
 }
 
 /** Whether usage in a segment is billed: while the subscription runs (in a trial only if its plan bills trial usage). */
-export const billsUsage = (s: Segment, trialUsage: "free" | "billed"): boolean =>
-  s.state === "active" || (s.state === "trial" && trialUsage === "billed");
+export const billsUsage = (s: Segment, trialUsage: "free" | "billed"): boolean => s.state === "active" || (s.state === "trial" && trialUsage === "billed");
 
 /** `segments` as they will be if a pause ends at `at`: from then on active, with the fee of the plan paused. */
 export function resumedAt(segments: readonly Segment[], at: number): Segment[] {

@@ -16,7 +16,16 @@ import { addInterval, periodContaining } from "./periods";
 import { cutMeter, phaseAt, phaseStatement, planOf, feeOf, type PlanRef } from "./phases";
 import { findLiveSubscription, findOwnedSubscription, listSubscriptionRows, presentSubscription, presentSubscriptions } from "./queries";
 import { catchUp, resumeRow } from "./rollover";
-import type { CancelSubscription, ChangePlan, CreateSubscription, MigratePlan, PauseSubscription, Proration, Subscription, SubscriptionChange } from "./schemas";
+import type {
+  CancelSubscription,
+  ChangePlan,
+  CreateSubscription,
+  MigratePlan,
+  PauseSubscription,
+  Proration,
+  Subscription,
+  SubscriptionChange,
+} from "./schemas";
 import { periodSegments, type Segment } from "./segments";
 import { commitSubscription, subscriptionWriteError } from "./store";
 import { subscriptionPeriods, subscriptions, type SubscriptionRow, type SubscriptionStatus } from "./table";
@@ -70,7 +79,10 @@ async function prorationsOf(db: Db, row: SubscriptionRow, at: number, from: Plan
   const rest = { periodStart: iso(at), periodEnd: iso(row.currentPeriodEnd) };
   const out: Proration[] = [];
   if (from && to && from.planId === to.planId && from.version === to.version) return out;
-  for (const [ref, sign] of [[from, -1], [to, 1]] as const) {
+  for (const [ref, sign] of [
+    [from, -1],
+    [to, 1],
+  ] as const) {
     if (!ref) continue;
     const plan = await getPlanVersion(db, ref.planId, ref.version);
     const amount = splitPeriod(plan.basePrice, period, [at]).find((s) => s.start === at)?.amount ?? 0;
@@ -188,7 +200,13 @@ export async function liveSubscriptionPeriod(db: Db, env: Bindings, tenantId: st
   const row = await findLiveSubscription(db, tenantId);
   if (!row) return undefined;
   const current = await catchUp(db, env, row, now);
-  return { subscriptionId: current.id, planId: current.planId, planVersion: current.planVersion, periodStart: current.currentPeriodStart, periodEnd: current.currentPeriodEnd };
+  return {
+    subscriptionId: current.id,
+    planId: current.planId,
+    planVersion: current.planVersion,
+    periodStart: current.currentPeriodStart,
+    periodEnd: current.currentPeriodEnd,
+  };
 }
 
 export async function listSubscriptions(
@@ -250,7 +268,13 @@ export async function changePlan(db: Db, env: Bindings, caller: Caller, id: stri
   const prorate = !trialing && input.prorate !== false;
   const fee = trialing ? null : prorate ? next : before;
   const prorations = prorate ? await prorationsOf(db, row, now, before, next) : [];
-  const patch: Partial<SubscriptionRow> = { planId: target.id, planVersion: target.version, scheduledPlanId: null, scheduledPlanVersion: null, scheduledChangeAt: null };
+  const patch: Partial<SubscriptionRow> = {
+    planId: target.id,
+    planVersion: target.version,
+    scheduledPlanId: null,
+    scheduledPlanVersion: null,
+    scheduledChangeAt: null,
+  };
   if (input.dryRun) return wouldBe(db, row, patch, prorations);
   await cutMeter(env, row.tenantId, now);
   const phase = phaseStatement(db, row, now, { state: trialing ? "trial" : "active", plan: next, fee }, now);
@@ -424,20 +448,15 @@ export async function resumeSubscription(db: Db, env: Bindings, caller: Caller, 
  * `period_end` schedules it for each one's renewal. One subscription at a time, each in its
  * own batch; running it again moves only what is still on the old version.
  */
-export async function migrateSubscriptions(
-  db: Db,
-  env: Bindings,
-  planId: string,
-  input: MigratePlan,
-  clock: number | ((tenantId: string) => Promise<number>),
-) {
+export async function migrateSubscriptions(db: Db, env: Bindings, planId: string, input: MigratePlan, clock: number | ((tenantId: string) => Promise<number>)) {
   const target = await getPlan(db, planId);
   const from = await getPlanVersion(db, planId, input.fromVersion);
   if (from.version === target.version) throw conflict(`Version ${from.version} is plan ${planId}'s current version: there is nothing to migrate to`);
   if (input.at === "now" && from.interval !== target.interval) {
     throw conflict(`Version ${target.version} bills per ${target.interval} and version ${from.version} per ${from.interval}: migrate at period_end`);
   }
-  if (from.currency !== target.currency) throw conflict(`Version ${target.version} is priced in ${target.currency}, version ${from.version} in ${from.currency}`);
+  if (from.currency !== target.currency)
+    throw conflict(`Version ${target.version} is priced in ${target.currency}, version ${from.version} in ${from.currency}`);
   const next: PlanRef = { planId, version: target.version };
   const moved: string[] = [];
   for (const candidate of await subscriptionsOnVersion(db, planId, from.version)) {

@@ -19,7 +19,12 @@ export async function emitTrialReminders(db: Db, now: number, tenants: TenantFil
     .select()
     .from(subscriptions)
     .where(
-      and(eq(subscriptions.status, "trialing"), gt(subscriptions.trialEnd, now), lte(subscriptions.trialEnd, now + TRIAL_NOTICE_MS), tenants(subscriptions.tenantId)),
+      and(
+        eq(subscriptions.status, "trialing"),
+        gt(subscriptions.trialEnd, now),
+        lte(subscriptions.trialEnd, now + TRIAL_NOTICE_MS),
+        tenants(subscriptions.tenantId),
+      ),
     );
   for (const row of ending) {
     const { discounts: _, ...subscription } = toSubscription(row);

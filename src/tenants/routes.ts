@@ -61,6 +61,5 @@ export const tenantsRoutes = createRouter()
       request: { params: Params, ...jsonBody(UpdateTenant) },
       responses: jsonResponses(envelope(Tenant)),
     }),
-    async (c) =>
-      ok(c, await updateTenant(c.env, c.var.db, c.req.valid("param").tenantId, c.req.valid("json"), await clockNow(c))),
+    async (c) => ok(c, await updateTenant(c.env, c.var.db, c.req.valid("param").tenantId, c.req.valid("json"), await clockNow(c))),
   );

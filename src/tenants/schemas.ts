@@ -14,7 +14,10 @@ const Address = z
     city: z.string().max(100).optional(),
     state: z.string().max(100).optional(),
     postalCode: z.string().max(20).optional(),
-    country: z.string().regex(/^[A-Z]{2}$/, "ISO 3166-1 alpha-2").optional(),
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/, "ISO 3166-1 alpha-2")
+      .optional(),
   })
   .strict()
   .openapi("PostalAddress");

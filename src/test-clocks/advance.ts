@@ -26,11 +26,10 @@ export async function advanceClock(env: Bindings, clockId: string): Promise<"don
   const started = Date.now();
   for (;;) {
     const clock = await db.select().from(testClocks).where(eq(testClocks.id, clockId)).get();
-    if (!clock || clock.status !== "advancing" || clock.advancingTo === null) return "done";
-    const due = [
-      await nextSubscriptionEvent(db, tenants, clock.frozenTime),
-      await nextFinalization(db, tenants, clock.frozenTime, grace),
-    ].filter((t): t is number => t !== null);
+    if (clock?.status !== "advancing" || clock.advancingTo === null) return "done";
+    const due = [await nextSubscriptionEvent(db, tenants, clock.frozenTime), await nextFinalization(db, tenants, clock.frozenTime, grace)].filter(
+      (t): t is number => t !== null,
+    );
     const at = Math.max(clock.frozenTime, Math.min(clock.advancingTo, ...due));
 
     const members = await db.select({ id: testClockTenants.tenantId }).from(testClockTenants).where(eq(testClockTenants.clockId, clockId));

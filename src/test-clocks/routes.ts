@@ -13,7 +13,7 @@ import { addTenant, createClock, deleteClock, getClock, listClocks, startAdvance
 
 const tags = ["Test clocks"];
 const Params = z.object({ clockId: ClockId });
-const NOTE = " Exists only where test clocks are enabled (`TEST_CLOCKS = \"true\"`); elsewhere 404.";
+const NOTE = ' Exists only where test clocks are enabled (`TEST_CLOCKS = "true"`); elsewhere 404.';
 
 /** Test clocks are off unless enabled: then every route of theirs is a plain 404, token or not. */
 const enabled: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -92,7 +92,10 @@ export const testClocksRoutes = createRouter()
       tags,
       operationId: "deleteTestClock",
       summary: "Delete a test clock and the tenants on it, with all their data",
-      ...described(admin(), "Deletes the clock and every tenant on it with all their data: D1 rows, meter storage, invoice PDFs. Not while it is advancing (409)."),
+      ...described(
+        admin(),
+        "Deletes the clock and every tenant on it with all their data: D1 rows, meter storage, invoice PDFs. Not while it is advancing (409).",
+      ),
       request: { params: Params },
       responses: jsonResponses(envelope(DeletedTestClock)),
     }),
@@ -125,6 +128,5 @@ export const testClocksRoutes = createRouter()
       request: { params: Params, ...jsonBody(AdvanceTestClock, ADVANCE_TEST_CLOCK_REQUEST) },
       responses: jsonResponses(envelope(TestClock), "Accepted", 202, okExample(ADVANCING_TEST_CLOCK)),
     }),
-    async (c) =>
-      okWith(c, await startAdvance(c.env, c.var.db, ownerOf(c), c.req.valid("param").clockId, c.req.valid("json").frozenTime, Date.now()), 202),
+    async (c) => okWith(c, await startAdvance(c.env, c.var.db, ownerOf(c), c.req.valid("param").clockId, c.req.valid("json").frozenTime, Date.now()), 202),
   );

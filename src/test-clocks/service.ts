@@ -77,7 +77,9 @@ export async function listClocks(db: Db, owner: Owner, page: { limit: number; af
     .where(
       and(
         page.after ? gt(testClocks.id, page.after) : undefined,
-        owner === null ? undefined : sql`${testClocks.id} IN (SELECT ${testClockTenants.clockId} FROM ${testClockTenants} WHERE ${testClockTenants.tenantId} = ${owner})`,
+        owner === null
+          ? undefined
+          : sql`${testClocks.id} IN (SELECT ${testClockTenants.clockId} FROM ${testClockTenants} WHERE ${testClockTenants.tenantId} = ${owner})`,
       ),
     )
     .orderBy(asc(testClocks.id))
@@ -134,7 +136,8 @@ export async function startAdvance(env: Bindings, db: Db, owner: Owner, id: stri
     .where(and(eq(testClocks.id, id), ne(testClocks.status, "advancing"), or(isNull(testClocks.failure), ne(testClocks.failure, DELETING))))
     .returning();
   if (!started && clock.failure === DELETING) throw conflict("The test clock is being deleted", { clockId: id });
-  if (!started) throw conflict("The test clock is advancing; wait until it is ready", { clockId: id, advancingTo: clock.advancingTo && iso(clock.advancingTo) });
+  if (!started)
+    throw conflict("The test clock is advancing; wait until it is ready", { clockId: id, advancingTo: clock.advancingTo && iso(clock.advancingTo) });
   try {
     await env.TEST_CLOCK_RUNNER.getByName(id).start(id);
   } catch (err) {
@@ -164,5 +167,8 @@ const DELETING = "The test clock is being deleted";
 
 /** The advance stopped: the clock keeps the time it reached, and says why. */
 export async function failAdvance(db: Db, id: string, reason: string, now: number): Promise<void> {
-  await db.update(testClocks).set({ status: "failed", advancingTo: null, failure: reason.slice(0, 1000), updatedAt: now }).where(eq(testClocks.id, id));
+  await db
+    .update(testClocks)
+    .set({ status: "failed", advancingTo: null, failure: reason.slice(0, 1000), updatedAt: now })
+    .where(eq(testClocks.id, id));
 }

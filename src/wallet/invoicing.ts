@@ -26,7 +26,16 @@ export async function invoiceCredit(
 /** Settles a finalizing invoice against the wallet, before its batch (idempotent per invoice, so a retried finalization takes nothing twice). */
 export async function settleInvoice(
   env: Bindings,
-  s: { tenantId: string; invoiceId: string; subscriptionId: string | null; periodStart: number | null; currency: string; total: number; validAt: number; now: number },
+  s: {
+    tenantId: string;
+    invoiceId: string;
+    subscriptionId: string | null;
+    periodStart: number | null;
+    currency: string;
+    total: number;
+    validAt: number;
+    now: number;
+  },
 ): Promise<Settlement & { notices: WalletNotice[] }> {
   const { tenantId, ...settlement } = s;
   return walletOf(env, tenantId).settleInvoice(settlement);
@@ -54,7 +63,10 @@ export function carryForwardStatement(db: Db, c: CarryForward): { statement: Sta
 }
 
 /** For a void's batch: the invoice gives back what it took from the wallet (`deliver` as above). */
-export function restoreStatement(db: Db, c: { tenantId: string; invoiceId: string; now: number }): { statement: Statement; deliver: (env: Bindings) => Promise<void> } {
+export function restoreStatement(
+  db: Db,
+  c: { tenantId: string; invoiceId: string; now: number },
+): { statement: Statement; deliver: (env: Bindings) => Promise<void> } {
   return {
     statement: outboxStatement(db, { id: `wrs_${c.invoiceId}`, tenantId: c.tenantId, kind: WALLET_RESTORE_KIND, payload: c, at: c.now }),
     deliver: async (env) => void (await walletOf(env, c.tenantId).restoreInvoice(c.invoiceId, c.now)),

@@ -152,7 +152,12 @@ export class WalletLedger {
 
   settings(): WalletSettings {
     if (!this.cachedSettings) {
-      const rows = new Map(this.sql.exec("SELECT key, value FROM wallet_settings").toArray().map((r) => [r.key as string, JSON.parse(r.value as string) as unknown]));
+      const rows = new Map(
+        this.sql
+          .exec("SELECT key, value FROM wallet_settings")
+          .toArray()
+          .map((r) => [r.key as string, JSON.parse(r.value as string) as unknown]),
+      );
       this.cachedSettings = {
         policy: (rows.get("policy") as WalletSettings["policy"]) ?? null,
         lowBalanceThreshold: (rows.get("lowBalanceThreshold") as number | null) ?? null,
@@ -190,7 +195,18 @@ export class WalletLedger {
       now,
     ).rowsWritten;
     if (written > 0) {
-      this.entry({ kind: "grant", amount: g.amount, currency: g.currency, grantId: g.grantId, reason: g.reason, subscriptionId: g.subscriptionId, invoiceId: g.invoiceId }, now);
+      this.entry(
+        {
+          kind: "grant",
+          amount: g.amount,
+          currency: g.currency,
+          grantId: g.grantId,
+          reason: g.reason,
+          subscriptionId: g.subscriptionId,
+          invoiceId: g.invoiceId,
+        },
+        now,
+      );
       this.live = null;
     }
     return { created: written > 0, grant: this.findGrant(g.grantId)! };
@@ -369,7 +385,15 @@ export class WalletLedger {
    * their grants; below it the balance pays the rest from grants valid at `validAt` (made by
    * then and not expired then) that are not restricted to metrics.
    */
-  settle(s: { invoiceId: string; subscriptionId: string | null; periodStart: number | null; currency: string; total: number; validAt: number; now: number }): Settlement {
+  settle(s: {
+    invoiceId: string;
+    subscriptionId: string | null;
+    periodStart: number | null;
+    currency: string;
+    total: number;
+    validAt: number;
+    now: number;
+  }): Settlement {
     const held = this.settlement(s.invoiceId);
     if (held && held.status === "settled" && held.total === s.total) return toSettlement(held);
     if (held && held.status === "settled") this.undo(s.invoiceId, "settlement_reversal", s.now, `Invoice ${s.invoiceId} recomputed`);
@@ -381,7 +405,14 @@ export class WalletLedger {
     let refunded = 0;
     let consumed = 0;
     if (prepaid > s.total) {
-      refunded = this.giveBackPrepaid(s.subscriptionId!, s.periodStart!, prepaid - s.total, "settlement_refund", ctx, `Prepaid usage above invoice ${s.invoiceId}'s total`);
+      refunded = this.giveBackPrepaid(
+        s.subscriptionId!,
+        s.periodStart!,
+        prepaid - s.total,
+        "settlement_refund",
+        ctx,
+        `Prepaid usage above invoice ${s.invoiceId}'s total`,
+      );
     } else {
       let need = s.total - prepaid;
       const grants = this.sql
@@ -421,7 +452,7 @@ export class WalletLedger {
   /** A voided invoice gives back all it took: what it consumed and the prepaid usage it counted. Once. */
   restore(invoiceId: string, now: number): boolean {
     const held = this.settlement(invoiceId);
-    if (!held || held.status !== "settled") return false;
+    if (held?.status !== "settled") return false;
     this.undo(invoiceId, "restore", now, `Invoice ${invoiceId} voided`);
     const prepaidUsed = Math.min(held.prepaid as number, held.total as number);
     if (prepaidUsed > 0) {
@@ -465,7 +496,12 @@ export class WalletLedger {
     return this.sql
       .exec("SELECT * FROM wallet_notices ORDER BY at, id LIMIT ?", limit)
       .toArray()
-      .map((r) => ({ id: r.id as string, type: r.type as WalletNotice["type"], at: r.at as number, data: JSON.parse(r.data as string) as WalletNotice["data"] }));
+      .map((r) => ({
+        id: r.id as string,
+        type: r.type as WalletNotice["type"],
+        at: r.at as number,
+        data: JSON.parse(r.data as string) as WalletNotice["data"],
+      }));
   }
 
   ackNotices(ids: readonly string[]): void {
@@ -497,7 +533,15 @@ export class WalletLedger {
     g: Grant,
     amount: number,
     kind: EntryKind,
-    ctx: { currency: string; subscriptionId: string | null; periodStart: number | null; invoiceId?: string | null; eventId?: string; metric?: string; now: number },
+    ctx: {
+      currency: string;
+      subscriptionId: string | null;
+      periodStart: number | null;
+      invoiceId?: string | null;
+      eventId?: string;
+      metric?: string;
+      now: number;
+    },
     reason: string,
     /** `g` is the cached grant (the hot path): it follows the change instead of the cache being dropped. */
     cached = false,
@@ -506,13 +550,35 @@ export class WalletLedger {
     g.remaining += amount;
     if (!cached) this.live = null;
     this.entry(
-      { kind, amount, currency: ctx.currency, grantId: g.grantId, reason, eventId: ctx.eventId, metric: ctx.metric, subscriptionId: ctx.subscriptionId, periodStart: ctx.periodStart, invoiceId: ctx.invoiceId },
+      {
+        kind,
+        amount,
+        currency: ctx.currency,
+        grantId: g.grantId,
+        reason,
+        eventId: ctx.eventId,
+        metric: ctx.metric,
+        subscriptionId: ctx.subscriptionId,
+        periodStart: ctx.periodStart,
+        invoiceId: ctx.invoiceId,
+      },
       ctx.now,
     );
   }
 
   private entry(
-    e: { kind: EntryKind; amount: number; currency: string; grantId: string; reason: string; eventId?: string | null; metric?: string | null; subscriptionId?: string | null; periodStart?: number | null; invoiceId?: string | null },
+    e: {
+      kind: EntryKind;
+      amount: number;
+      currency: string;
+      grantId: string;
+      reason: string;
+      eventId?: string | null;
+      metric?: string | null;
+      subscriptionId?: string | null;
+      periodStart?: number | null;
+      invoiceId?: string | null;
+    },
     now: number,
   ): void {
     this.sql.exec(
@@ -546,7 +612,9 @@ export class WalletLedger {
   }
 
   private period(subscriptionId: string, periodStart: number): { debited: number; uncovered: number } | undefined {
-    const row = this.sql.exec("SELECT debited, uncovered FROM wallet_periods WHERE subscription_id = ? AND period_start = ?", subscriptionId, periodStart).toArray()[0];
+    const row = this.sql
+      .exec("SELECT debited, uncovered FROM wallet_periods WHERE subscription_id = ? AND period_start = ?", subscriptionId, periodStart)
+      .toArray()[0];
     return row && { debited: row.debited as number, uncovered: row.uncovered as number };
   }
 
@@ -600,7 +668,13 @@ export class WalletLedger {
     for (const r of rows) {
       const net = r.net as number;
       if (net === 0) continue;
-      const ctx = { currency: r.currency as string, subscriptionId: r.subscription_id as string | null, periodStart: r.period_start as number | null, invoiceId, now };
+      const ctx = {
+        currency: r.currency as string,
+        subscriptionId: r.subscription_id as string | null,
+        periodStart: r.period_start as number | null,
+        invoiceId,
+        now,
+      };
       this.move(this.findGrant(r.grant_id as string)!, -net, kind, ctx, reason);
     }
   }

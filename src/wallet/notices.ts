@@ -19,7 +19,11 @@ export async function writeWalletNotices(env: Bindings, tenantId: string, notice
   if (statements.length === 0) return;
   await db.batch(statements as [Statement, ...Statement[]]);
   // A request wakes the dispatcher for what it wrote when it ends; the meter's alarm has no request.
-  if (opts.wake) await wakeOutbox(env, notices.map((n) => n.id));
+  if (opts.wake)
+    await wakeOutbox(
+      env,
+      notices.map((n) => n.id),
+    );
 }
 
 /** The statements that write `notices` (for a caller's own batch, e.g. the invoice that crossed a threshold). */

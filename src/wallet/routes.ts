@@ -26,11 +26,18 @@ export const walletRoutes = createRouter()
         secured("admin"),
       ),
       request: { params: Params, ...jsonBody(CreateGrant) },
-      responses: { ...jsonResponses(envelope(GrantCreated), "Created", 201), 200: { description: "Already granted (same grantId)", content: { "application/json": { schema: envelope(GrantCreated) } } } },
+      responses: {
+        ...jsonResponses(envelope(GrantCreated), "Created", 201),
+        200: { description: "Already granted (same grantId)", content: { "application/json": { schema: envelope(GrantCreated) } } },
+      },
     }),
     async (c) => {
       const { tenantId } = c.req.valid("param");
-      const { created, movement: _, ...body } = await grantCredit(c.env, tenantId, operatorGrant(c.req.valid("json"), principalOf(c).sub), await clockNow(c), true);
+      const {
+        created,
+        movement: _,
+        ...body
+      } = await grantCredit(c.env, tenantId, operatorGrant(c.req.valid("json"), principalOf(c).sub), await clockNow(c), true);
       return created ? okWith(c, body, 201) : ok(c, body);
     },
   )
@@ -126,7 +133,10 @@ export const walletRoutes = createRouter()
       tags,
       operationId: "listCreditMovements",
       summary: "Credit movements, newest first",
-      ...described("The wallet's transactions under their older name: the same list as `GET …/wallet/transactions`.", secured("billing:read", "billing:update")),
+      ...described(
+        "The wallet's transactions under their older name: the same list as `GET …/wallet/transactions`.",
+        secured("billing:read", "billing:update"),
+      ),
       request: { params: Params, query: TransactionsQuery },
       responses: jsonResponses(pageEnvelope(WalletTransaction)),
     }),

@@ -9,7 +9,10 @@ const PositiveMinor = z.number().int().positive().max(1e12);
 
 export const CreateGrant = z
   .object({
-    grantId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, "letters, digits, _ . : - (max 128)").describe("Your idempotency key: a repeat with the same grantId grants nothing more"),
+    grantId: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, "letters, digits, _ . : - (max 128)")
+      .describe("Your idempotency key: a repeat with the same grantId grants nothing more"),
     amount: PositiveMinor.describe("Minor units"),
     currency: Currency,
     reason: z.string().trim().min(1).max(500),
@@ -23,8 +26,14 @@ export type CreateGrant = z.infer<typeof CreateGrant>;
 
 export const WalletSettingsInput = z
   .object({
-    policy: z.enum(["block", "overdraft"]).describe("`block`: usage the balance cannot pay for is refused (402 INSUFFICIENT_CREDITS); `overdraft`: accepted, and what the balance does not cover is invoiced"),
-    lowBalanceThreshold: Minor.nullable().optional().describe("`credits.balance_low` fires when the balance falls under it; null = 10 % of the unexpired credit granted"),
+    policy: z
+      .enum(["block", "overdraft"])
+      .describe(
+        "`block`: usage the balance cannot pay for is refused (402 INSUFFICIENT_CREDITS); `overdraft`: accepted, and what the balance does not cover is invoiced",
+      ),
+    lowBalanceThreshold: Minor.nullable()
+      .optional()
+      .describe("`credits.balance_low` fires when the balance falls under it; null = 10 % of the unexpired credit granted"),
   })
   .strict()
   .openapi("WalletSettingsInput");

@@ -130,9 +130,7 @@ export const eventBody = <T extends z.ZodType>(type: string, data: T) =>
 const signatureHeaders = z.object({
   "webhook-id": z.string().describe("The event id (evt_…): the same on every attempt; deduplicate on it"),
   "webhook-timestamp": z.string().describe("Unix seconds of this attempt"),
-  "webhook-signature": z
-    .string()
-    .describe("Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, one per valid secret (two during a rotation)"),
+  "webhook-signature": z.string().describe("Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, one per valid secret (two during a rotation)"),
 });
 
 /** `invoice.payment_failed` → `receiveInvoicePaymentFailedEvent`: what a receiver implements. */

@@ -119,7 +119,11 @@ async function attempt(env: Bindings, endpoint: WebhookEndpointRow, event: Outbo
     return { ok, status: res.status, body: text, durationMs: Date.now() - started, ...(ok ? {} : { error: `HTTP ${res.status}` }) };
   } catch (err) {
     const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
-    return { ok: false, durationMs: Date.now() - started, error: timedOut ? `No answer within ${ATTEMPT_TIMEOUT_MS / 1000} s` : `Request failed: ${(err as Error).message}` };
+    return {
+      ok: false,
+      durationMs: Date.now() - started,
+      error: timedOut ? `No answer within ${ATTEMPT_TIMEOUT_MS / 1000} s` : `Request failed: ${(err as Error).message}`,
+    };
   }
 }
 
@@ -183,7 +187,13 @@ async function record(
     }),
     db
       .update(webhookDeliveries)
-      .set({ status, attempts: sql`${webhookDeliveries.attempts} + 1`, retryStep: sql`${webhookDeliveries.retryStep} + 1`, nextAttemptAt: retryAt, updatedAt: now })
+      .set({
+        status,
+        attempts: sql`${webhookDeliveries.attempts} + 1`,
+        retryStep: sql`${webhookDeliveries.retryStep} + 1`,
+        nextAttemptAt: retryAt,
+        updatedAt: now,
+      })
       .where(eq(webhookDeliveries.id, delivery.id)),
   ];
   const failingSince = outcome.ok ? null : (endpoint.failingSince ?? now);

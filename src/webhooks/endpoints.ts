@@ -170,21 +170,37 @@ export async function redeliverEvent(env: Bindings, db: Db, eventId: string, own
   const event = await findEvent(db, eventId, owner);
   const targets = endpointId ? [await findEndpoint(db, endpointId, event.tenantId)] : await subscribedEndpoints(db, event.tenantId, event.type!);
   for (const e of targets) {
-    if (!subscribes(e, event.type!)) throw badRequest(`Endpoint ${e.id} is not subscribed to ${event.type}`, [{ path: "endpointId", message: "not subscribed to this event type", code: "custom" }]);
+    if (!subscribes(e, event.type!))
+      throw badRequest(`Endpoint ${e.id} is not subscribed to ${event.type}`, [
+        { path: "endpointId", message: "not subscribed to this event type", code: "custom" },
+      ]);
   }
   if (targets.length) {
     await db.batch(
       targets.map((e) =>
         db
           .insert(webhookDeliveries)
-          .values({ id: newId("wdl"), tenantId: event.tenantId, endpointId: e.id, eventId: event.id, eventSeq: event.seq, status: "pending", nextAttemptAt: now, createdAt: now, updatedAt: now })
+          .values({
+            id: newId("wdl"),
+            tenantId: event.tenantId,
+            endpointId: e.id,
+            eventId: event.id,
+            eventSeq: event.seq,
+            status: "pending",
+            nextAttemptAt: now,
+            createdAt: now,
+            updatedAt: now,
+          })
           .onConflictDoUpdate({
             target: [webhookDeliveries.endpointId, webhookDeliveries.eventId],
             set: { status: "pending", retryStep: 0, nextAttemptAt: now, updatedAt: now },
           }),
       ) as [never, ...never[]],
     );
-    await wakeEndpoints(env, targets.map((e) => e.id));
+    await wakeEndpoints(
+      env,
+      targets.map((e) => e.id),
+    );
   }
   return { eventId: event.id, endpoints: targets.map((e) => e.id) };
 }
@@ -196,9 +212,12 @@ export async function redeliverEvent(env: Bindings, db: Db, eventId: string, own
  */
 export async function ensureAlertEndpoint(env: Bindings, db: Db, tenantId: string, url: string, now: number, field = "url"): Promise<string> {
   assertDestination(env, url, field);
-  const existing = (await db.select().from(webhookEndpoints).where(and(eq(webhookEndpoints.tenantId, tenantId), eq(webhookEndpoints.url, url)))).find(
-    (e) => subscribes(e, "usage.alert.triggered"),
-  );
+  const existing = (
+    await db
+      .select()
+      .from(webhookEndpoints)
+      .where(and(eq(webhookEndpoints.tenantId, tenantId), eq(webhookEndpoints.url, url)))
+  ).find((e) => subscribes(e, "usage.alert.triggered"));
   if (existing) return existing.id;
   const created = await createEndpoint(env, db, tenantId, { url, events: ["usage.alert.triggered"], description: "Realtime alert webhook" }, now, "alert");
   return created.id;

@@ -66,7 +66,13 @@ export interface EventView {
   data: unknown;
 }
 
-export const toEvent = (row: OutboxRow): EventView => ({ id: row.id, type: row.type!, tenantId: row.tenantId, timestamp: iso(row.createdAt), data: row.payload });
+export const toEvent = (row: OutboxRow): EventView => ({
+  id: row.id,
+  type: row.type!,
+  tenantId: row.tenantId,
+  timestamp: iso(row.createdAt),
+  data: row.payload,
+});
 
 /** The tenant's events, newest first, optionally of one type and from an instant on (30 days are kept). */
 export async function listEvents(db: Db, tenantId: string, q: { type?: string; from?: number; limit: number; cursor?: string }) {

@@ -6,8 +6,7 @@ import type { OutboxHandler } from "../outbox";
 import { wakeEndpoints } from "./wake";
 import { webhookDeliveries, webhookEndpoints, type WebhookEndpointRow } from "./table";
 
-export const subscribes = (endpoint: Pick<WebhookEndpointRow, "events">, type: string) =>
-  endpoint.events.includes("*") || endpoint.events.includes(type);
+export const subscribes = (endpoint: Pick<WebhookEndpointRow, "events">, type: string) => endpoint.events.includes("*") || endpoint.events.includes(type);
 
 /** The tenant's enabled endpoints that want `type`. */
 export async function subscribedEndpoints(db: Db, tenantId: string, type: string): Promise<WebhookEndpointRow[]> {
@@ -41,5 +40,12 @@ export const fanOutEvent: OutboxHandler = async (env: Bindings, db: Db, row, now
       })
       .onConflictDoNothing(),
   );
-  return { statements, afterCommit: () => wakeEndpoints(env, endpoints.map((e) => e.id)) };
+  return {
+    statements,
+    afterCommit: () =>
+      wakeEndpoints(
+        env,
+        endpoints.map((e) => e.id),
+      ),
+  };
 };

@@ -6,7 +6,17 @@ import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } f
 import { PageQuery } from "../http/pagination";
 import { createRouter, described, secured } from "../http/router";
 import { TenantId } from "../tenants/schemas";
-import { createEndpoint, deleteEndpoint, findEndpoint, listAttempts, listEndpoints, redeliverEvent, rotateSecret, toEndpoint, updateEndpoint } from "./endpoints";
+import {
+  createEndpoint,
+  deleteEndpoint,
+  findEndpoint,
+  listAttempts,
+  listEndpoints,
+  redeliverEvent,
+  rotateSecret,
+  toEndpoint,
+  updateEndpoint,
+} from "./endpoints";
 import { findEvent, listEvents, toEvent } from "./events";
 import {
   CreateEndpoint,
@@ -45,7 +55,7 @@ export const webhooksRoutes = createRouter()
       operationId: "createWebhookEndpoint",
       summary: "Register a webhook endpoint (the answer carries its secret, shown only once)",
       ...write(
-        "Subscribes an https URL to event types (or `[\"*\"]` for all). The answer's `secret` (`whsec_…`) signs every delivery and is never shown again. URLs may not point at private, loopback or metadata addresses; at most 20 endpoints per tenant (409).",
+        'Subscribes an https URL to event types (or `["*"]` for all). The answer\'s `secret` (`whsec_…`) signs every delivery and is never shown again. URLs may not point at private, loopback or metadata addresses; at most 20 endpoints per tenant (409).',
       ),
       request: { params: TenantParams, ...jsonBody(CreateEndpoint) },
       responses: jsonResponses(envelope(EndpointWithSecret), "Created", 201),
@@ -115,7 +125,9 @@ export const webhooksRoutes = createRouter()
       tags,
       operationId: "rotateWebhookEndpointSecret",
       summary: "Rotate the signing secret; the old one keeps signing beside it for 24 hours",
-      ...write("A new secret, shown only in this answer. For 24 hours deliveries carry a signature by each secret, so receivers can switch without missing one."),
+      ...write(
+        "A new secret, shown only in this answer. For 24 hours deliveries carry a signature by each secret, so receivers can switch without missing one.",
+      ),
       request: { params: EndpointParams },
       responses: jsonResponses(envelope(RotatedSecret)),
     }),
@@ -128,7 +140,9 @@ export const webhooksRoutes = createRouter()
       tags,
       operationId: "listWebhookDeliveries",
       summary: "The endpoint's delivery log, newest attempt first",
-      ...read("Every delivery attempt: the event, attempt number, outcome, the receiver's status and first 1 KB of its answer, the error, duration and when the next attempt is due. Paginated."),
+      ...read(
+        "Every delivery attempt: the event, attempt number, outcome, the receiver's status and first 1 KB of its answer, the error, duration and when the next attempt is due. Paginated.",
+      ),
       request: { params: EndpointParams, query: PageQuery },
       responses: jsonResponses(pageEnvelope(DeliveryAttempt)),
     }),
@@ -175,7 +189,9 @@ export const webhooksRoutes = createRouter()
       tags,
       operationId: "redeliverEvent",
       summary: "Send an event again (same webhook-id), to one endpoint or all subscribed",
-      ...write("Queues a new delivery of the event, with the same `webhook-id`, to `endpointId` or to every enabled endpoint subscribed to its type, and answers 202 with what was queued."),
+      ...write(
+        "Queues a new delivery of the event, with the same `webhook-id`, to `endpointId` or to every enabled endpoint subscribed to its type, and answers 202 with what was queued.",
+      ),
       request: { params: EventParams, body: { required: false, content: { "application/json": { schema: Redeliver } } } },
       responses: jsonResponses(envelope(Redelivery), "Queued", 202),
     }),

@@ -26,7 +26,10 @@ export async function wakeDueEndpoints(env: Bindings, db: Db, now: number): Prom
       ),
     )
     .limit(1000);
-  await wakeEndpoints(env, rows.map((r) => r.id));
+  await wakeEndpoints(
+    env,
+    rows.map((r) => r.id),
+  );
   return rows.length;
 }
 

@@ -8,7 +8,10 @@ export const EventId = z.string().min(1).max(64).openapi({ example: "evt_3f9a0c1
 const Url = z
   .url({ protocol: /^https?$/ })
   .max(2048)
-  .openapi({ description: "https (http only for a loopback receiver in development); no private, link-local or metadata addresses", example: "https://example.com/hooks/billing" });
+  .openapi({
+    description: "https (http only for a loopback receiver in development); no private, link-local or metadata addresses",
+    example: "https://example.com/hooks/billing",
+  });
 
 const Events = z
   .array(z.union([EventTypeSchema, z.literal("*")]))
@@ -85,9 +88,7 @@ export const DeliveryAttempt = z
   })
   .openapi("WebhookDeliveryAttempt");
 
-export const Event = z
-  .object({ id: z.string(), type: z.string(), tenantId: z.string(), timestamp: z.string(), data: z.unknown() })
-  .openapi("WebhookEvent");
+export const Event = z.object({ id: z.string(), type: z.string(), tenantId: z.string(), timestamp: z.string(), data: z.unknown() }).openapi("WebhookEvent");
 
 export const EventsQuery = z.object({
   type: EventTypeSchema.optional(),

@@ -12,7 +12,9 @@ export const webhookEndpoints = sqliteTable("webhook_endpoints", {
   secret: text("secret").notNull(),
   previousSecret: text("previous_secret"),
   previousSecretExpiresAt: integer("previous_secret_expires_at"),
-  source: text("source", { enum: ["api", "alert"] }).notNull().default("api"),
+  source: text("source", { enum: ["api", "alert"] })
+    .notNull()
+    .default("api"),
   failingSince: integer("failing_since"),
   leaseUntil: integer("lease_until"),
   createdAt: integer("created_at").notNull(),

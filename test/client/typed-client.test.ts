@@ -49,7 +49,10 @@ describe("the generated TypeScript client", () => {
     });
 
     // … and meters 1,400 API calls (usage:write), stamped with the clock's time.
-    for (const [eventId, quantity] of [["calls-1", 1000], ["calls-2", 400]] as const) {
+    for (const [eventId, quantity] of [
+      ["calls-1", 1000],
+      ["calls-2", 400],
+    ] as const) {
       const { data: recorded } = await unwrap(
         tenant.POST("/api/v1/billing/tenants/{tenantId}/usage", { params: { path: { tenantId: TENANT } }, body: { eventId, metric: "apiCalls", quantity } }),
       );
@@ -64,7 +67,9 @@ describe("the generated TypeScript client", () => {
     // The preview of the period's bill at its end: $49.00 + 1,400 × 0.5 ¢ = $56.00. (Usage stamped
     // at the clock's time is not yet in a preview as of that same instant.)
     const { data: preview } = await unwrap(
-      tenant.GET("/api/v1/billing/tenants/{tenantId}/billing/preview", { params: { path: { tenantId: TENANT }, query: { at: subscription.currentPeriodEnd } } }),
+      tenant.GET("/api/v1/billing/tenants/{tenantId}/billing/preview", {
+        params: { path: { tenantId: TENANT }, query: { at: subscription.currentPeriodEnd } },
+      }),
     );
     expect(preview.lines.map((l) => [l.kind, l.quantity, l.amount.amount])).toEqual([
       ["base", "1", 4900],
@@ -114,7 +119,9 @@ describe("the generated TypeScript client", () => {
     expect(missing.error!.error.code).toBe("NOT_FOUND");
 
     // Another tenant's invoices: 403, thrown with its code and the response's request id.
-    const thrown = await unwrap(tenant.GET("/api/v1/billing/tenants/{tenantId}/invoices", { params: { path: { tenantId: "someone-else" } } })).catch((e: unknown) => e);
+    const thrown = await unwrap(tenant.GET("/api/v1/billing/tenants/{tenantId}/invoices", { params: { path: { tenantId: "someone-else" } } })).catch(
+      (e: unknown) => e,
+    );
     expect(thrown).toBeInstanceOf(BillingApiError);
     expect(thrown).toMatchObject({ status: 403, code: "FORBIDDEN" });
     expect((thrown as BillingApiError).requestId).toMatch(/\S/);
@@ -135,8 +142,12 @@ describe("the generated TypeScript client", () => {
       () => client.GET("/api/v1/billing/no-such-route"),
       // @ts-expect-error: the path parameter is required
       () => client.GET("/api/v1/billing/tenants/{tenantId}/invoices", {}),
-      // @ts-expect-error: quantity is a number
-      () => client.POST("/api/v1/billing/tenants/{tenantId}/usage", { params: { path: { tenantId: TENANT } }, body: { eventId: "e", metric: "apiCalls", quantity: "1" } }),
+      () =>
+        client.POST("/api/v1/billing/tenants/{tenantId}/usage", {
+          params: { path: { tenantId: TENANT } },
+          // @ts-expect-error: quantity is a number
+          body: { eventId: "e", metric: "apiCalls", quantity: "1" },
+        }),
       // @ts-expect-error: an invoice status the API does not have
       () => client.GET("/api/v1/billing/tenants/{tenantId}/invoices", { params: { path: { tenantId: TENANT }, query: { status: "unpaid" } } }),
     ];

@@ -33,8 +33,25 @@ const validate = (t: string, body: Record<string, unknown>) => call("POST", "cou
 
 describe("coupon administration", () => {
   it("admin creates, lists, gets (by id or code) and deactivates; codes are unique case-insensitively", async () => {
-    const created = await coupon({ code: "Admin20", name: "Launch", percentOff: 20, duration: "repeating", durationInMonths: 3, maxRedemptions: 100, planIds: ["basic-29"] });
-    expect(created).toMatchObject({ code: "Admin20", percentOff: 20, amountOff: null, durationInMonths: 3, timesRedeemed: 0, active: true, valid: true, planIds: ["basic-29"] });
+    const created = await coupon({
+      code: "Admin20",
+      name: "Launch",
+      percentOff: 20,
+      duration: "repeating",
+      durationInMonths: 3,
+      maxRedemptions: 100,
+      planIds: ["basic-29"],
+    });
+    expect(created).toMatchObject({
+      code: "Admin20",
+      percentOff: 20,
+      amountOff: null,
+      durationInMonths: 3,
+      timesRedeemed: 0,
+      active: true,
+      valid: true,
+      planIds: ["basic-29"],
+    });
     const dup = await call("POST", "coupons", { token: admin, body: { code: "ADMIN20", percentOff: 5 } });
     expect([dup.status, dup.json.error.code]).toEqual([409, "CONFLICT"]);
 

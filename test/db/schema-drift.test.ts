@@ -51,10 +51,13 @@ async function databaseShapes(db: D1Database): Promise<Record<string, TableShape
   for (const { name } of tables) {
     if (NOT_OURS.some((pattern) => pattern.test(name))) continue;
     const { results: info } = await db
-      .prepare("SELECT name, type, \"notnull\" AS required, pk FROM pragma_table_info(?) ORDER BY cid")
+      .prepare('SELECT name, type, "notnull" AS required, pk FROM pragma_table_info(?) ORDER BY cid')
       .bind(name)
       .all<{ name: string; type: string; required: number; pk: number }>();
-    const primaryKey = info.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+    const primaryKey = info
+      .filter((c) => c.pk > 0)
+      .sort((a, b) => a.pk - b.pk)
+      .map((c) => c.name);
     const columns: Record<string, ColumnShape> = {};
     for (const column of info) {
       const type = column.type.toLowerCase();
@@ -79,7 +82,8 @@ function drift(inCode: Record<string, TableShape>, inDb: Record<string, TableSha
       const have = db.columns[column];
       if (!have) continue;
       if (want.type !== have.type) found.push(`${table}.${column}: type ${want.type} in drizzle, ${have.type} in the migrations`);
-      if (want.notNull !== have.notNull) found.push(`${table}.${column}: ${want.notNull ? "NOT NULL" : "nullable"} in drizzle, ${have.notNull ? "NOT NULL" : "nullable"} in the migrations`);
+      if (want.notNull !== have.notNull)
+        found.push(`${table}.${column}: ${want.notNull ? "NOT NULL" : "nullable"} in drizzle, ${have.notNull ? "NOT NULL" : "nullable"} in the migrations`);
     }
     if (code.primaryKey.join(",") !== db.primaryKey.join(",")) {
       found.push(`${table}: primary key (${code.primaryKey.join(", ")}) in drizzle, (${db.primaryKey.join(", ")}) in the migrations`);

@@ -75,7 +75,13 @@ describe("entitlements of a plan", () => {
   it("a tenant without a subscription has none: planId null, no features, every key 404", async () => {
     const tenant = newTenant("ent-none");
     const t = await writer(tenant);
-    expect(await entitlements(tenant, t)).toEqual({ tenantId: tenant, planId: null, subscriptionId: null, features: [], wallet: { policy: null, balances: [] } });
+    expect(await entitlements(tenant, t)).toEqual({
+      tenantId: tenant,
+      planId: null,
+      subscriptionId: null,
+      features: [],
+      wallet: { policy: null, balances: [] },
+    });
     const res = await call("GET", `tenants/${tenant}/entitlements/sso`, { token: t });
     expect(res.status).toBe(404);
     expect(res.json.error).toMatchObject({ code: "NOT_FOUND", message: "Feature not found: sso" });
@@ -167,7 +173,10 @@ describe("entitlements of a plan", () => {
     expect(await feature(tenant, t, "apiCalls", "quantity=3")).toMatchObject({ allowed: false, reason: "QUOTA_EXCEEDED", limit: 10 });
 
     expect((await call("DELETE", `quotas/${own.json.data.id}`, { token: t })).status).toBe(200);
-    const operator = await call("POST", "quotas", { token: await adminToken(), body: { tenantId: tenant, metric: "apiCalls", limit: 1000, period: "billing_period" } });
+    const operator = await call("POST", "quotas", {
+      token: await adminToken(),
+      body: { tenantId: tenant, metric: "apiCalls", limit: 1000, period: "billing_period" },
+    });
     expect(operator.status, operator.text).toBe(201);
     expect(byKey(await entitlements(tenant, t)).apiCalls).toMatchObject({ limit: 1000, used: 8, remaining: 992 });
     expect(await feature(tenant, t, "apiCalls", "quantity=500")).toMatchObject({ allowed: true });
@@ -198,7 +207,12 @@ describe("entitlements follow the subscription at once", () => {
 
   it("an edit of the plan does not change a subscriber's entitlements until it moves to the new version", async () => {
     const admin = await adminToken();
-    const plan = { id: `ent-ver-${crypto.randomUUID().slice(0, 6)}`, name: "Versioned", basePrice: 0, features: [{ key: "sso", type: "boolean", value: false }] };
+    const plan = {
+      id: `ent-ver-${crypto.randomUUID().slice(0, 6)}`,
+      name: "Versioned",
+      basePrice: 0,
+      features: [{ key: "sso", type: "boolean", value: false }],
+    };
     expect((await call("POST", "plans", { token: admin, body: plan })).status).toBe(201);
     const { tenant, t } = await subscribed("ent-ver", plan.id);
     const updated = await call("PUT", `plans/${plan.id}`, { token: admin, body: { features: [{ key: "sso", type: "boolean", value: true }] } });
@@ -300,13 +314,26 @@ describe("feature definitions are validated", () => {
   const base = { name: "Bad", basePrice: 0, meters: [{ metric: "apiCalls", limit: 10 }] };
   const cases: Array<[string, unknown[], string, RegExp]> = [
     ["a key that is not a name", [{ key: "single sign-on", type: "boolean" }], "features.0.key", /letters, digits/],
-    ["a duplicate key", [{ key: "sso", type: "boolean" }, { key: "sso", type: "static", value: "x" }], "features.1.key", /duplicate feature key/],
+    [
+      "a duplicate key",
+      [
+        { key: "sso", type: "boolean" },
+        { key: "sso", type: "static", value: "x" },
+      ],
+      "features.1.key",
+      /duplicate feature key/,
+    ],
     ["an unknown type", [{ key: "sso", type: "toggle" }], "features.0.type", /boolean, static, metered/],
     ["a boolean with a string value", [{ key: "sso", type: "boolean", value: "yes" }], "features.0.value", /boolean/],
     ["a static feature without a value", [{ key: "support", type: "static" }], "features.0.value", /./],
     ["a static feature with an object value", [{ key: "support", type: "static", value: { tier: 1 } }], "features.0.value", /./],
     ["a metered feature without a metric", [{ key: "calls", type: "metered" }], "features.0.metric", /./],
-    ["a metered feature on a metric the plan does not meter", [{ key: "tokens", type: "metered", metric: "llmTokens" }], "features.0.metric", /one of the plan's meters \(apiCalls\)/],
+    [
+      "a metered feature on a metric the plan does not meter",
+      [{ key: "tokens", type: "metered", metric: "llmTokens" }],
+      "features.0.metric",
+      /one of the plan's meters \(apiCalls\)/,
+    ],
     ["a boolean with a metric", [{ key: "sso", type: "boolean", metric: "apiCalls" }], "features.0", /metric/],
     ["a metered feature with a value", [{ key: "calls", type: "metered", metric: "apiCalls", value: 3 }], "features.0", /value/],
   ];
@@ -335,7 +362,10 @@ describe("feature definitions are validated", () => {
     expect(badMeters.status).toBe(400);
     expect(badMeters.json.error.details[0].path).toBe("features.0.metric");
 
-    const both = await call("PUT", `plans/${id}`, { token: admin, body: { meters: [{ metric: "llmTokens" }], features: [{ key: "tokens", type: "metered", metric: "llmTokens" }] } });
+    const both = await call("PUT", `plans/${id}`, {
+      token: admin,
+      body: { meters: [{ metric: "llmTokens" }], features: [{ key: "tokens", type: "metered", metric: "llmTokens" }] },
+    });
     expect(both.status, both.text).toBe(200);
     expect(both.json.data).toMatchObject({ version: 2, features: [{ key: "tokens", metric: "llmTokens" }] });
     expect((await call("GET", `plans/${id}?version=1`, { token: admin })).json.data.features).toEqual([{ key: "calls", type: "metered", metric: "apiCalls" }]);
@@ -345,7 +375,10 @@ describe("feature definitions are validated", () => {
     const admin = await adminToken();
     const bare = await call("POST", "plans", { token: admin, body: { id: `ent-bare-${crypto.randomUUID().slice(0, 6)}`, ...base } });
     expect(bare.json.data.features).toEqual([]);
-    const on = await call("POST", "plans", { token: admin, body: { id: `ent-on-${crypto.randomUUID().slice(0, 6)}`, ...base, features: [{ key: "sso", type: "boolean" }] } });
+    const on = await call("POST", "plans", {
+      token: admin,
+      body: { id: `ent-on-${crypto.randomUUID().slice(0, 6)}`, ...base, features: [{ key: "sso", type: "boolean" }] },
+    });
     expect(on.json.data.features).toEqual([{ key: "sso", type: "boolean", value: true }]);
   });
 });

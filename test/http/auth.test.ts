@@ -60,7 +60,7 @@ describe("auth matrix", () => {
   it("answers 403 for another tenant", async () => {
     const res = await call("GET", "tenants/globex", { token: await token({ tenant: "acme" }) });
     expectError(res, 403, "FORBIDDEN");
-    expect(JSON.stringify(res.json)).not.toContain("globex\"");
+    expect(JSON.stringify(res.json)).not.toContain('globex"');
   });
 
   it("answers 403 for a missing scope", async () => {

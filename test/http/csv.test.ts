@@ -14,13 +14,22 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ",") row.push(cell), (cell = "");
-    else if (ch === "\r" && text[i + 1] === "\n") row.push(cell), rows.push(row), (row = []), (cell = ""), i++;
-    else cell += ch;
+    else if (ch === ",") {
+      row.push(cell);
+      cell = "";
+    } else if (ch === "\r" && text[i + 1] === "\n") {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = "";
+      i++;
+    } else cell += ch;
   }
   return rows;
 }
@@ -36,7 +45,7 @@ async function csv(path: string, t: string) {
 describe("the CSV writer", () => {
   it("quotes what needs quoting and defuses formulas, but leaves numbers alone", () => {
     expect(csvLine(["a", 'say "hi"', "x,y", "two\nlines", null, 12, -5, true])).toBe('a,"say ""hi""","x,y","two\nlines",,12,-5,true\r\n');
-    expect(csvCell("=HYPERLINK(\"http://evil\")")).toBe('"\'=HYPERLINK(""http://evil"")"');
+    expect(csvCell('=HYPERLINK("http://evil")')).toBe('"\'=HYPERLINK(""http://evil"")"');
     expect(csvCell("+1")).toBe("'+1");
     expect(csvCell("@SUM(A1)")).toBe("'@SUM(A1)");
     expect(csvCell("-12.5")).toBe("-12.5");
@@ -92,7 +101,10 @@ describe("CSV exports", () => {
     const rows = await csv(`tenants/${tenant}/usage/summary.csv?${q}`, t);
     expect(rows[0]).toEqual(["metric", "aggregation", "project", "quantity", "events", "rejected"]);
     expect(rows.slice(1)).toEqual(json.map((i: any) => [i.metric, i.aggregation, i.key ?? "", i.quantity, String(i.events), String(i.rejected)]));
-    expect(rows.slice(1).map((r) => [r[2], r[3]])).toEqual([["api", "2"], ["web", "4"]]);
+    expect(rows.slice(1).map((r) => [r[2], r[3]])).toEqual([
+      ["api", "2"],
+      ["web", "4"],
+    ]);
     expect((await call("GET", `tenants/${tenant}/usage/summary.csv?groupBy=nope`, { token: t })).status).toBe(400);
   });
 

@@ -69,7 +69,9 @@ describe("Idempotency-Key", () => {
   it("forgets a key once it has expired", async () => {
     const t = await token({ tenant: "idem-expiry" });
     await create("idem-expiry", t, "old-key");
-    await env.DB.prepare("UPDATE idempotency_keys SET expires_at = ? WHERE key = ?").bind(Date.now() - 1, "old-key").run();
+    await env.DB.prepare("UPDATE idempotency_keys SET expires_at = ? WHERE key = ?")
+      .bind(Date.now() - 1, "old-key")
+      .run();
     const reused = await create("idem-expiry", t, "old-key", { planId: "premium-99", projectId: "p1" });
     expect(reused.status).toBe(201);
     expect(reused.json.data.planId).toBe("premium-99");
@@ -99,8 +101,7 @@ describe("Idempotency-Key", () => {
 
   it("treats the same JSON with its keys in another order (or other whitespace) as the same request", async () => {
     const t = await token({ tenant: "idem-canonical" });
-    const send = (body: string) =>
-      call("POST", "tenants/idem-canonical/subscriptions", { token: t, body, headers: { "idempotency-key": "k-order" } });
+    const send = (body: string) => call("POST", "tenants/idem-canonical/subscriptions", { token: t, body, headers: { "idempotency-key": "k-order" } });
     const first = await send('{"planId":"basic-29","projectId":"p1","trial":false}');
     expect(first.status).toBe(201);
     const reordered = await send('{ "trial": false,\n  "projectId": "p1", "planId": "basic-29" }');

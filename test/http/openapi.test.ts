@@ -91,7 +91,10 @@ describe("OpenAPI document", () => {
       expect(op.security?.length, `${key} has no security`).toBeGreaterThan(0);
       for (const requirement of op.security!) {
         expect(Object.keys(requirement), key).toEqual(["bearerAuth"]);
-        expect(requirement.bearerAuth!.every((s) => scopes.has(s)), key).toBe(true);
+        expect(
+          requirement.bearerAuth!.every((s) => scopes.has(s)),
+          key,
+        ).toBe(true);
       }
     }
   });
@@ -104,7 +107,11 @@ describe("OpenAPI document", () => {
     expect([...used].filter((t) => !listed.includes(t))).toEqual([]);
     expect(listed.filter((t) => !used.has(t))).toEqual([]);
     expect(listed.filter((t) => /seed/i.test(t))).toEqual([]);
-    expect(operations().filter(({ op }) => !op.tags?.length).map(({ key }) => key)).toEqual([]);
+    expect(
+      operations()
+        .filter(({ op }) => !op.tags?.length)
+        .map(({ key }) => key),
+    ).toEqual([]);
   });
 
   it("enumerates every error code in each surface's error shape", () => {

@@ -56,7 +56,12 @@ describe("invoice PDF fonts", () => {
     expect(fonts.layout("Acme محمد GmbH").map((r) => r.text)).toEqual(["Acme ", "محمد", " GmbH"]);
     // Characters no bundled font has still print, as "?".
     expect(fonts.canRender("🙂")).toBe(false);
-    expect(fonts.layout("a🙂b").map((r) => r.text).join("")).toBe("a?b");
+    expect(
+      fonts
+        .layout("a🙂b")
+        .map((r) => r.text)
+        .join(""),
+    ).toBe("a?b");
   });
 
   it("embeds the fonts a finalized invoice's customer name needs, and only those", async () => {
@@ -74,7 +79,10 @@ describe("invoice PDF fonts", () => {
       const object = await env.INVOICES.get(`invoices/${tenant}/${id}.pdf`);
       const pdf = new Uint8Array(await object!.arrayBuffer());
       const fonts = await embeddedFonts(pdf);
-      expect(fonts.some((f) => f.includes(expected)), `${tenant}: ${fonts.join(", ")}`).toBe(true);
+      expect(
+        fonts.some((f) => f.includes(expected)),
+        `${tenant}: ${fonts.join(", ")}`,
+      ).toBe(true);
       expect(fonts.some((f) => f.includes("Helvetica"))).toBe(false);
       if (tenant !== "pdf-jp") expect(fonts.some((f) => f.includes("NotoSansJP"))).toBe(false);
       expect((await PDFDocument.load(pdf)).getSubject()).toContain(name);

@@ -52,24 +52,61 @@ beforeAll(async () => {
       {
         metric: "apiCalls",
         includedQuantity: 100,
-        price: { model: "graduated", tiers: [{ upTo: 1000, unitPrice: "2" }, { upTo: null, unitPrice: "1" }] },
+        price: {
+          model: "graduated",
+          tiers: [
+            { upTo: 1000, unitPrice: "2" },
+            { upTo: null, unitPrice: "1" },
+          ],
+        },
       },
     ] as CreatePlan["meters"],
   });
   await plan({
     id: "vol",
     basePrice: 0,
-    meters: [{ metric: "seats", price: { model: "volume", tiers: [{ upTo: 10, unitPrice: "500" }, { upTo: null, unitPrice: "400" }] } }] as CreatePlan["meters"],
+    meters: [
+      {
+        metric: "seats",
+        price: {
+          model: "volume",
+          tiers: [
+            { upTo: 10, unitPrice: "500" },
+            { upTo: null, unitPrice: "400" },
+          ],
+        },
+      },
+    ] as CreatePlan["meters"],
   });
   await plan({
     id: "pkg",
     basePrice: 0,
     meters: [{ metric: "storage", aggregation: "max", price: { model: "package", packageSize: 1000, packagePrice: 250 } }] as CreatePlan["meters"],
   });
-  await plan({ id: "small-29", name: "Small", basePrice: 2900, meters: [{ metric: "apiCalls", price: { model: "per_unit", unitPrice: "0.5" } }] as CreatePlan["meters"] });
-  await plan({ id: "big-99", name: "Big", basePrice: 9900, meters: [{ metric: "apiCalls", price: { model: "per_unit", unitPrice: "0.25" } }] as CreatePlan["meters"] });
-  await plan({ id: "jpy", basePrice: 1200, currency: "JPY", meters: [{ metric: "calls", price: { model: "per_unit", unitPrice: "0.5" } }] as CreatePlan["meters"] });
-  await plan({ id: "kwd", basePrice: 12345, currency: "KWD", meters: [{ metric: "calls", price: { model: "per_unit", unitPrice: "0.3333" } }] as CreatePlan["meters"] });
+  await plan({
+    id: "small-29",
+    name: "Small",
+    basePrice: 2900,
+    meters: [{ metric: "apiCalls", price: { model: "per_unit", unitPrice: "0.5" } }] as CreatePlan["meters"],
+  });
+  await plan({
+    id: "big-99",
+    name: "Big",
+    basePrice: 9900,
+    meters: [{ metric: "apiCalls", price: { model: "per_unit", unitPrice: "0.25" } }] as CreatePlan["meters"],
+  });
+  await plan({
+    id: "jpy",
+    basePrice: 1200,
+    currency: "JPY",
+    meters: [{ metric: "calls", price: { model: "per_unit", unitPrice: "0.5" } }] as CreatePlan["meters"],
+  });
+  await plan({
+    id: "kwd",
+    basePrice: 12345,
+    currency: "KWD",
+    meters: [{ metric: "calls", price: { model: "per_unit", unitPrice: "0.3333" } }] as CreatePlan["meters"],
+  });
 });
 
 describe("usage pricing on invoices (exact cents)", () => {

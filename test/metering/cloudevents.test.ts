@@ -13,8 +13,7 @@ const cloudEvent = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-const send = (path: string, t: string, body: unknown, contentType: string) =>
-  call("POST", path, { token: t, body, headers: { "content-type": contentType } });
+const send = (path: string, t: string, body: unknown, contentType: string) => call("POST", path, { token: t, body, headers: { "content-type": contentType } });
 
 describe("CloudEvents ingestion", () => {
   it("records an application/cloudevents+json event: id, type, subject, time and data map onto the usage event", async () => {
@@ -39,9 +38,7 @@ describe("CloudEvents ingestion", () => {
     const res = await send(`tenants/${tenant}/usage/batch`, t, batch, "application/cloudevents-batch+json");
     expect(res.status, res.text).toBe(202);
     expect(res.json.data.accepted).toBe(5);
-    await expect
-      .poll(async () => item(await summary(tenant, t, around()), "apiCalls")?.quantity, { timeout: 10_000 })
-      .toBe("30");
+    await expect.poll(async () => item(await summary(tenant, t, around()), "apiCalls")?.quantity, { timeout: 10_000 }).toBe("30");
     expect(item(await summary(tenant, t, around()), "llmTokens")).toMatchObject({ quantity: "20", events: 2 });
   });
 
@@ -78,7 +75,10 @@ describe("CloudEvents ingestion", () => {
 
   it("is listed in the OpenAPI document", async () => {
     const spec = (await call("GET", "/api/v1/billing/openapi.json")).json;
-    expect(Object.keys(spec.paths["/api/v1/billing/tenants/{tenantId}/usage"].post.requestBody.content)).toEqual(["application/json", "application/cloudevents+json"]);
+    expect(Object.keys(spec.paths["/api/v1/billing/tenants/{tenantId}/usage"].post.requestBody.content)).toEqual([
+      "application/json",
+      "application/cloudevents+json",
+    ]);
     expect(Object.keys(spec.paths["/api/v1/billing/tenants/{tenantId}/usage/batch"].post.requestBody.content)).toContain("application/cloudevents-batch+json");
   });
 });

@@ -134,7 +134,26 @@ describe("POST /tenants/:tenantId/usage", () => {
       ["epoch seconds instead of ms", { eventId: "b", metric: "apiCalls", quantity: 1, timestamp: Math.floor(now / 1000) }, "timestamp"],
       ["garbage timestamp", { eventId: "b", metric: "apiCalls", quantity: 1, timestamp: "yesterday" }, "timestamp"],
       ["unknown field", { eventId: "b", metric: "apiCalls", quantity: 1, tenant: "other" }, "(root)"],
-      ["oversized properties", { eventId: "b", metric: "apiCalls", quantity: 1, properties: { a: "x".repeat(256), b: "x".repeat(256), c: "x".repeat(256), d: "x".repeat(256), e: "x".repeat(256), f: "x".repeat(256), g: "x".repeat(256), h: "x".repeat(256), i: "x".repeat(256) } }, "properties"],
+      [
+        "oversized properties",
+        {
+          eventId: "b",
+          metric: "apiCalls",
+          quantity: 1,
+          properties: {
+            a: "x".repeat(256),
+            b: "x".repeat(256),
+            c: "x".repeat(256),
+            d: "x".repeat(256),
+            e: "x".repeat(256),
+            f: "x".repeat(256),
+            g: "x".repeat(256),
+            h: "x".repeat(256),
+            i: "x".repeat(256),
+          },
+        },
+        "properties",
+      ],
       ["nested property", { eventId: "b", metric: "apiCalls", quantity: 1, properties: { a: { b: 1 } } }, "properties.a"],
     ];
     for (const [name, body, path] of cases) {
@@ -152,7 +171,11 @@ describe("POST /tenants/:tenantId/usage", () => {
     it("malformed JSON, including bare NaN and Infinity", async () => {
       const tenant = newTenant("bad");
       const t = await writer(tenant);
-      for (const body of ['{"eventId": "x", "metric":', '{"eventId":"x","metric":"apiCalls","quantity":NaN}', '{"eventId":"x","metric":"apiCalls","quantity":Infinity}']) {
+      for (const body of [
+        '{"eventId": "x", "metric":',
+        '{"eventId":"x","metric":"apiCalls","quantity":NaN}',
+        '{"eventId":"x","metric":"apiCalls","quantity":Infinity}',
+      ]) {
         const res = await call("POST", `tenants/${tenant}/usage`, { token: t, body, headers: { "content-type": "application/json" } });
         expect(res.status, body).toBe(400);
       }

@@ -8,15 +8,12 @@ import { call } from "../helpers";
 import { around, item, meter, meterSpec, newTenant, recordEvent, subscribe, summary, writer } from "./support";
 
 const rollups = async (tenant: string) =>
-  (
-    await env.DB.prepare("SELECT * FROM usage_rollups WHERE tenant_id = ? ORDER BY bucket_start, metric, project_id, resource")
-      .bind(tenant)
-      .all()
-  ).results;
+  (await env.DB.prepare("SELECT * FROM usage_rollups WHERE tenant_id = ? ORDER BY bucket_start, metric, project_id, resource").bind(tenant).all()).results;
 
 const unflushed = (tenant: string) =>
-  runInDurableObject(meter(tenant), (_: TenantMeter, state) =>
-    state.storage.sql.exec("SELECT COUNT(*) AS n FROM buckets WHERE version > flushed_version").one().n,
+  runInDurableObject(
+    meter(tenant),
+    (_: TenantMeter, state) => state.storage.sql.exec("SELECT COUNT(*) AS n FROM buckets WHERE version > flushed_version").one().n,
   );
 
 describe("rollups in D1", () => {
@@ -55,9 +52,7 @@ describe("rollups in D1", () => {
     const tenant = newTenant("replay");
     const t = await writer(tenant);
     await recordEvent(tenant, t, { eventId: "a", metric: "apiCalls", quantity: 1 });
-    const stale = await runInDurableObject(meter(tenant), (_: TenantMeter, state) =>
-      state.storage.sql.exec("SELECT * FROM buckets").toArray(),
-    );
+    const stale = await runInDurableObject(meter(tenant), (_: TenantMeter, state) => state.storage.sql.exec("SELECT * FROM buckets").toArray());
     await recordEvent(tenant, t, { eventId: "b", metric: "apiCalls", quantity: 1 });
     await flushMeter(env, tenant);
     const flushed = await rollups(tenant);
@@ -116,7 +111,11 @@ describe("rollups in D1", () => {
 
     const from = now - 2 * HOUR_MS;
     const to = now + HOUR_MS;
-    const aggs = new Map([["apiCalls", "sum"], ["seats", "max"], ["storage", "latest"]] as const);
+    const aggs = new Map([
+      ["apiCalls", "sum"],
+      ["seats", "max"],
+      ["storage", "latest"],
+    ] as const);
     const totals = async (w: Partial<UsageWindow>) => Object.fromEntries(await billedUsage(env, tenant, [{ from, to, ...w }], aggs));
     expect(await totals({})).toEqual({ apiCalls: "2", seats: "9", storage: "100" });
     expect(await totals({ projectId: "a" })).toEqual({ apiCalls: "1", seats: "3", storage: "0" });
@@ -125,7 +124,19 @@ describe("rollups in D1", () => {
     expect(await totals({ from: to, to: to + HOUR_MS })).toEqual({ apiCalls: "0", seats: "0", storage: "0" });
     // Two windows are one set of usage: the max of both, the sum of both.
     const split = now - HOUR_MS / 2;
-    expect(Object.fromEntries(await billedUsage(env, tenant, [{ from, to: split }, { from: split, to }], aggs))).toEqual({ apiCalls: "2", seats: "9", storage: "100" });
+    expect(
+      Object.fromEntries(
+        await billedUsage(
+          env,
+          tenant,
+          [
+            { from, to: split },
+            { from: split, to },
+          ],
+          aggs,
+        ),
+      ),
+    ).toEqual({ apiCalls: "2", seats: "9", storage: "100" });
   });
 
   it("splits the hour at a billing-period boundary, so consecutive periods share no usage", async () => {
@@ -161,12 +172,25 @@ describe("rollups in D1", () => {
     for (const [i, e] of events.entries()) {
       await recordEvent(tenant, t, { eventId: `g${i}`, metric: "apiCalls", ...e, timestamp: new Date(e.timestamp).toISOString() });
     }
-    const q = (groupBy: string) =>
-      summary(tenant, t, `${around(now)}&groupBy=${groupBy}`).then((items) => items.map((i) => [i.key, i.quantity]));
-    expect(await q("project")).toEqual([[null, "8"], ["p1", "3"], ["p2", "4"]]);
-    expect(await q("resource")).toEqual([[null, "8"], ["r1", "5"], ["r2", "2"]]);
-    expect(await q("costCenter")).toEqual([[null, "10"], ["c1", "5"]]);
-    expect(await q("hour")).toEqual([[new Date(h - HOUR_MS).toISOString(), "1"], [new Date(h).toISOString(), "14"]]);
+    const q = (groupBy: string) => summary(tenant, t, `${around(now)}&groupBy=${groupBy}`).then((items) => items.map((i) => [i.key, i.quantity]));
+    expect(await q("project")).toEqual([
+      [null, "8"],
+      ["p1", "3"],
+      ["p2", "4"],
+    ]);
+    expect(await q("resource")).toEqual([
+      [null, "8"],
+      ["r1", "5"],
+      ["r2", "2"],
+    ]);
+    expect(await q("costCenter")).toEqual([
+      [null, "10"],
+      ["c1", "5"],
+    ]);
+    expect(await q("hour")).toEqual([
+      [new Date(h - HOUR_MS).toISOString(), "1"],
+      [new Date(h).toISOString(), "14"],
+    ]);
     const days = await q("day");
     expect(days.reduce((n, [, v]) => n + Number(v), 0)).toBe(15);
     expect(await summary(tenant, t, `${around(now)}&metric=llmTokens`)).toEqual([]);
@@ -175,12 +199,7 @@ describe("rollups in D1", () => {
   it("rejects a bad summary window", async () => {
     const tenant = newTenant("win");
     const t = await writer(tenant);
-    const bad = [
-      "from=2026-02-01&to=2026-01-01",
-      "from=2020-01-01&to=2026-01-01",
-      "from=yesterday",
-      "groupBy=week",
-    ];
+    const bad = ["from=2026-02-01&to=2026-01-01", "from=2020-01-01&to=2026-01-01", "from=yesterday", "groupBy=week"];
     for (const query of bad) {
       const res = await call("GET", `tenants/${tenant}/usage/summary?${query}`, { token: t });
       expect(res.status, query).toBe(400);

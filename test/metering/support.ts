@@ -29,8 +29,7 @@ export async function summary(tenant: string, t: string, query = ""): Promise<Su
   return res.json.data.items;
 }
 
-export const item = (items: SummaryItem[], metric: string, key: string | null = null) =>
-  items.find((i) => i.metric === metric && i.key === key);
+export const item = (items: SummaryItem[], metric: string, key: string | null = null) => items.find((i) => i.metric === metric && i.key === key);
 
 export function meterSpec(metric: string, over: Partial<PlanMeter> = {}): PlanMeter {
   return { metric, aggregation: "sum", includedQuantity: 0, limit: null, enforcement: "hard", price: null, ...over };
@@ -52,5 +51,4 @@ export async function subscribe(tenant: string, over: Partial<MeterPlanState> & 
 }
 
 /** ISO window around now wide enough for every test event, for summaries that must not depend on the month. */
-export const around = (now = Date.now()) =>
-  `from=${new Date(now - 40 * 86_400_000).toISOString()}&to=${new Date(now + 86_400_000).toISOString()}`;
+export const around = (now = Date.now()) => `from=${new Date(now - 40 * 86_400_000).toISOString()}&to=${new Date(now + 86_400_000).toISOString()}`;

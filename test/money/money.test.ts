@@ -50,8 +50,16 @@ describe("allocate (largest remainder)", () => {
 describe("half-even rounding", () => {
   it("rounds ties to the even neighbour, symmetric around zero", () => {
     const cases: [string, number][] = [
-      ["0.5", 0], ["1.5", 2], ["2.5", 2], ["2.5000001", 3], ["-0.5", 0], ["-1.5", -2], ["-2.5", -2],
-      ["1234.49999", 1234], ["0.002", 0], ["12", 12],
+      ["0.5", 0],
+      ["1.5", 2],
+      ["2.5", 2],
+      ["2.5000001", 3],
+      ["-0.5", 0],
+      ["-1.5", -2],
+      ["-2.5", -2],
+      ["1234.49999", 1234],
+      ["0.002", 0],
+      ["12", 12],
     ];
     for (const [text, expected] of cases) expect([text, roundDecimalToMinor(text, "half_even")]).toEqual([text, expected]);
   });
@@ -83,8 +91,16 @@ describe("half-up rounding (the default)", () => {
 
   it("rounds ties away from zero, symmetric around zero", () => {
     const cases: [string, number][] = [
-      ["0.5", 1], ["1.5", 2], ["2.5", 3], ["2.4999999", 2], ["-0.5", -1], ["-1.5", -2], ["-2.5", -3],
-      ["1234.49999", 1234], ["0.002", 0], ["12", 12],
+      ["0.5", 1],
+      ["1.5", 2],
+      ["2.5", 3],
+      ["2.4999999", 2],
+      ["-0.5", -1],
+      ["-1.5", -2],
+      ["-2.5", -3],
+      ["1234.49999", 1234],
+      ["0.002", 0],
+      ["12", 12],
     ];
     for (const [text, expected] of cases) expect([text, roundDecimalToMinor(text, "half_up")]).toEqual([text, expected]);
   });
@@ -105,7 +121,10 @@ describe("half-up rounding (the default)", () => {
       }),
     );
     expect([5, 7, -5, -7].map((a) => [mulDivRounded(a, 1, 2, "half_up"), mulDivRounded(a, 1, 2, "half_even")])).toEqual([
-      [3, 2], [4, 4], [-3, -2], [-4, -4],
+      [3, 2],
+      [4, 4],
+      [-3, -2],
+      [-4, -4],
     ]);
   });
 
@@ -129,8 +148,13 @@ describe("decimals", () => {
 describe("currencies", () => {
   it("knows the minor-unit exponents", () => {
     expect([
-      minorUnitExponent("USD"), minorUnitExponent("eur"), minorUnitExponent("GBP"), minorUnitExponent("JPY"),
-      minorUnitExponent("KRW"), minorUnitExponent("KWD"), minorUnitExponent("BHD"),
+      minorUnitExponent("USD"),
+      minorUnitExponent("eur"),
+      minorUnitExponent("GBP"),
+      minorUnitExponent("JPY"),
+      minorUnitExponent("KRW"),
+      minorUnitExponent("KWD"),
+      minorUnitExponent("BHD"),
     ]).toEqual([2, 2, 2, 0, 0, 3, 3]);
   });
 

@@ -12,13 +12,19 @@ const db = database(env.DB);
 const meter = (tenant: string) => env.TENANT_METER.getByName(tenant);
 
 async function hourlyQuota(tenant: string, limit: number) {
-  const res = await call("POST", "quotas", { token: await token({ tenant }), body: { tenantId: tenant, metric: "apiCalls", limit, period: "hour", enforcement: "hard" } });
+  const res = await call("POST", "quotas", {
+    token: await token({ tenant }),
+    body: { tenantId: tenant, metric: "apiCalls", limit, period: "hour", enforcement: "hard" },
+  });
   expect(res.status, res.text).toBe(201);
   return res.json.data.id as string;
 }
 
 const pending = (tenant: string) =>
-  db.select().from(outbox).where(and(eq(outbox.tenantId, tenant), eq(outbox.kind, "meter.quotas"), isNull(outbox.doneAt)));
+  db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.tenantId, tenant), eq(outbox.kind, "meter.quotas"), isNull(outbox.doneAt)));
 
 describe("the meter's quotas are pushed, through the outbox (it never reads D1)", () => {
   it("a quota write reaches the meter before the response, and its outbox row is done", async () => {

@@ -37,7 +37,9 @@ const useOnce = async (tenant: string, t: string) =>
 async function pauseWithoutPush(id: string) {
   const row = (await findSubscription(db, id))!;
   const now = Date.now();
-  return commitSubscription(db, row, { status: "paused", pausedAt: now, resumesAt: null }, now, [phaseStatement(db, row, now, { state: "paused", plan: planOf(row), fee: null }, now)]);
+  return commitSubscription(db, row, { status: "paused", pausedAt: now, resumesAt: null }, now, [
+    phaseStatement(db, row, now, { state: "paused", plan: planOf(row), fee: null }, now),
+  ]);
 }
 
 describe("the meter's subscription state goes through the outbox", () => {
@@ -54,7 +56,11 @@ describe("the meter's subscription state goes through the outbox", () => {
 
     await sweepOutbox(env, Date.now());
     expect(await useOnce(tenant, t)).toBe(402);
-    const done = await db.select().from(outbox).where(eq(outbox.id, `ms_${id}_${paused.version}`)).get();
+    const done = await db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.id, `ms_${id}_${paused.version}`))
+      .get();
     expect(done!.doneAt).not.toBeNull();
   });
 
@@ -62,7 +68,10 @@ describe("the meter's subscription state goes through the outbox", () => {
     const tenant = "ms-inline";
     const { t, id } = await subscribed(tenant);
     expect((await call("POST", `subscriptions/${id}/pause`, { token: t, body: {} })).status).toBe(200);
-    const rows = await db.select().from(outbox).where(and(eq(outbox.tenantId, tenant), eq(outbox.kind, "meter.state")));
+    const rows = await db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.tenantId, tenant), eq(outbox.kind, "meter.state")));
     expect(rows).toHaveLength(2);
     expect(rows.every((r) => r.doneAt !== null)).toBe(true);
     expect(await useOnce(tenant, t)).toBe(402);

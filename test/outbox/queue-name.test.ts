@@ -5,6 +5,12 @@ import { isOutboxQueue } from "../../src/outbox/runtime";
 describe("which queue batches go to the outbox dispatcher", () => {
   it("takes the outbox queue of every environment, and nothing else", () => {
     expect(["outbox", "outbox-staging", "outbox-preview"].map(isOutboxQueue)).toEqual([true, true, true]);
-    expect(["usage-events", "usage-events-staging", "usage-events-dlq", "my-outbox", "outboxes"].map(isOutboxQueue)).toEqual([false, false, false, false, false]);
+    expect(["usage-events", "usage-events-staging", "usage-events-dlq", "my-outbox", "outboxes"].map(isOutboxQueue)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });

@@ -46,7 +46,18 @@ describe("plans", () => {
       name: "Team",
       basePrice: 2900,
       currency: "eur",
-      meters: [{ metric: "seats", price: { model: "volume", tiers: [{ upTo: 10, unitPrice: 500 }, { upTo: null, unitPrice: "400" }] } }],
+      meters: [
+        {
+          metric: "seats",
+          price: {
+            model: "volume",
+            tiers: [
+              { upTo: 10, unitPrice: 500 },
+              { upTo: null, unitPrice: "400" },
+            ],
+          },
+        },
+      ],
     };
     const created = await call("POST", "plans", { token: admin, body });
     expect(created.status).toBe(201);
@@ -78,7 +89,23 @@ describe("plans", () => {
   it("validates tiers", async () => {
     const res = await call("POST", "plans", {
       token: await adminToken(),
-      body: { id: "bad", name: "Bad", basePrice: 0, meters: [{ metric: "m", price: { model: "graduated", tiers: [{ upTo: null, unitPrice: "1" }, { upTo: 5, unitPrice: "1" }] } }] },
+      body: {
+        id: "bad",
+        name: "Bad",
+        basePrice: 0,
+        meters: [
+          {
+            metric: "m",
+            price: {
+              model: "graduated",
+              tiers: [
+                { upTo: null, unitPrice: "1" },
+                { upTo: 5, unitPrice: "1" },
+              ],
+            },
+          },
+        ],
+      },
     });
     expect(res.status).toBe(400);
     expect(res.json.error.details[0].path).toMatch(/^meters\.0\.price\.tiers\.\d\.upTo$/);

@@ -13,17 +13,14 @@ async function createQuota(t: string, body: Record<string, unknown>) {
   return res.json.data;
 }
 
-const check = (tenant: string, t: string, query: string) =>
-  call("GET", `quotas/tenants/${tenant}/check?${query}`, { token: t }).then((r) => r.json.data);
+const check = (tenant: string, t: string, query: string) => call("GET", `quotas/tenants/${tenant}/check?${query}`, { token: t }).then((r) => r.json.data);
 
 describe("hard quotas", () => {
   it("200 concurrent single events against a hard limit of 100: exactly 100 accepted, 100 refused with 402", async () => {
     const tenant = newTenant("race");
     const t = await writer(tenant);
     await createQuota(t, { tenantId: tenant, metric: "apiCalls", limit: 100, period: "day", enforcement: "hard" });
-    const results = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => recordEvent(tenant, t, { eventId: `c${i}`, metric: "apiCalls", quantity: 1 })),
-    );
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => recordEvent(tenant, t, { eventId: `c${i}`, metric: "apiCalls", quantity: 1 })));
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(100);
     expect(statuses.filter((s) => s === 402)).toHaveLength(100);
@@ -112,8 +109,7 @@ describe("distinct-value quotas", () => {
     const tenant = newTenant("uq");
     const t = await writer(tenant);
     await subscribe(tenant, { meters: [meterSpec("activeUsers", { aggregation: "unique_count", uniqueProperty: "userId", limit: 2 })] });
-    const send = (eventId: string, userId: string) =>
-      recordEvent(tenant, t, { eventId, metric: "activeUsers", quantity: 1, properties: { userId } });
+    const send = (eventId: string, userId: string) => recordEvent(tenant, t, { eventId, metric: "activeUsers", quantity: 1, properties: { userId } });
     expect((await send("1", "alice")).status).toBe(200);
     expect((await send("2", "bob")).status).toBe(200);
     expect((await send("3", "alice")).status).toBe(200);

@@ -47,7 +47,17 @@ beforeAll(async () => {
     id: "rt-grad",
     basePrice: 1000,
     meters: [
-      { metric: "apiCalls", includedQuantity: 100, price: { model: "graduated", tiers: [{ upTo: 1000, unitPrice: "2" }, { upTo: null, unitPrice: "1" }] } },
+      {
+        metric: "apiCalls",
+        includedQuantity: 100,
+        price: {
+          model: "graduated",
+          tiers: [
+            { upTo: 1000, unitPrice: "2" },
+            { upTo: null, unitPrice: "1" },
+          ],
+        },
+      },
       { metric: "tokens", price: { model: "per_unit", unitPrice: "0.003" } },
     ] as CreatePlan["meters"],
   });
@@ -156,7 +166,9 @@ describe("cost timeline", () => {
     const amounts = days.buckets.map((b: { amount: { amount: number } }) => b.amount.amount).filter((a: number) => a !== 0);
     expect(amounts.reduce((a: number, b: number) => a + b, 0)).toBe(2102);
     expect(days.buckets[0].amount.amount).toBe(0);
-    expect(days.buckets.some((b: { meters: Array<{ metric: string; quantity: string }> }) => b.meters.some((m) => m.metric === "apiCalls" && m.quantity === "950"))).toBe(true);
+    expect(
+      days.buckets.some((b: { meters: Array<{ metric: string; quantity: string }> }) => b.meters.some((m) => m.metric === "apiCalls" && m.quantity === "950")),
+    ).toBe(true);
   });
 
   it("rejects an unknown interval", async () => {

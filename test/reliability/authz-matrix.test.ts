@@ -12,13 +12,7 @@ import { exampleOf, hints, type Spec } from "./openapi";
  */
 
 /** The routes anyone may call: Stripe authenticates its webhooks by signature, not by token. */
-const PUBLIC = new Set([
-  "GET /health",
-  "GET /docs",
-  "GET /api/v1/billing/openapi.json",
-  "POST /api/v1/billing/stripe/webhook",
-  "POST /billing/webhook",
-]);
+const PUBLIC = new Set(["GET /health", "GET /docs", "GET /api/v1/billing/openapi.json", "POST /api/v1/billing/stripe/webhook", "POST /billing/webhook"]);
 
 const routeTable = [
   ...new Set(

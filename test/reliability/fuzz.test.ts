@@ -49,7 +49,7 @@ interface Generated {
   body?: { text: string; contentType?: string };
 }
 
-const asText = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v) ?? "");
+const asText = (v: unknown) => (typeof v === "string" ? v : (JSON.stringify(v) ?? ""));
 
 function requestArbitrary({ path, op }: OperationRef): fc.Arbitrary<Generated> {
   const parameters = op.parameters ?? [];
@@ -62,22 +62,31 @@ function requestArbitrary({ path, op }: OperationRef): fc.Arbitrary<Generated> {
       { weight: 1, arbitrary: hostileString.filter((s) => s.length > 0) },
     );
   }
-  const query = fc.tuple(
-    ...parameters
-      .filter((p) => p.in === "query")
-      .map((p) =>
-        fc.oneof(
-          { weight: 3, arbitrary: fc.constant(undefined) },
-          { weight: 4, arbitrary: valid(spec, p.schema).map((v) => [p.name, asText(v)] as [string, string]) },
-          { weight: 1, arbitrary: hostileString.map((v) => [p.name, v] as [string, string]) },
+  const query = fc
+    .tuple(
+      ...parameters
+        .filter((p) => p.in === "query")
+        .map((p) =>
+          fc.oneof(
+            { weight: 3, arbitrary: fc.constant(undefined) },
+            { weight: 4, arbitrary: valid(spec, p.schema).map((v) => [p.name, asText(v)] as [string, string]) },
+            { weight: 1, arbitrary: hostileString.map((v) => [p.name, v] as [string, string]) },
+          ),
         ),
-      ),
-  ).map((pairs) => pairs.filter((x): x is [string, string] => x !== undefined));
+    )
+    .map((pairs) => pairs.filter((x): x is [string, string] => x !== undefined));
   const headers = fc.record(
     Object.fromEntries(
       parameters
         .filter((p) => p.in === "header")
-        .map((p) => [p.name, fc.oneof(valid(spec, p.schema).map(asText), fc.stringMatching(/^[\x21-\x7e]{1,40}$/), hostileString.filter((s) => /^[\x20-\x7e]*$/.test(s)))]),
+        .map((p) => [
+          p.name,
+          fc.oneof(
+            valid(spec, p.schema).map(asText),
+            fc.stringMatching(/^[\x21-\x7e]{1,40}$/),
+            hostileString.filter((s) => /^[\x20-\x7e]*$/.test(s)),
+          ),
+        ]),
     ),
     { requiredKeys: [] },
   );
@@ -131,7 +140,8 @@ function violation(ref: OperationRef, res: { status: number; text: string; conte
   if (!(String(res.status) in ref.op.responses) && !GENERIC_STATUSES.has(res.status)) return `undocumented status ${res.status}`;
   if (res.status < 400) {
     const schema = ref.op.responses[String(res.status)]?.content?.["application/json"]?.schema;
-    if (schema && res.contentType.includes("application/json") && !conforms(spec, schema, JSON.parse(res.text))) return "success body is not in the documented shape";
+    if (schema && res.contentType.includes("application/json") && !conforms(spec, schema, JSON.parse(res.text)))
+      return "success body is not in the documented shape";
     return null;
   }
   if (!res.contentType.includes("application/json")) return `error without a JSON body (${res.contentType})`;

@@ -49,9 +49,7 @@ function stringFor(s: Schema): fc.Arbitrary<string> {
   if (s.format === "email") return fc.constantFrom("billing@example.com", "ops@acme.test");
   if (s.format === "uri") return fc.constantFrom("https://app.example.com/done", "https://hooks.example.com/x");
   if (s.pattern) {
-    return fc
-      .stringMatching(new RegExp(s.pattern))
-      .filter((v) => v.length >= min && v.length <= max);
+    return fc.stringMatching(new RegExp(s.pattern)).filter((v) => v.length >= min && v.length <= max);
   }
   return fc.string({ minLength: min, maxLength: Math.min(max, 64) });
 }
@@ -107,7 +105,10 @@ function generated(spec: Spec, s: Schema, depth: number): fc.Arbitrary<unknown> 
       const required = new Set<string>(s.required ?? []);
       const record: Record<string, fc.Arbitrary<unknown>> = {};
       for (const [k, v] of Object.entries(props)) {
-        record[k] = k in hints ? fc.oneof({ weight: 3, arbitrary: fc.constant(hints[k]) }, { weight: 1, arbitrary: valid(spec, v, depth + 1) }) : valid(spec, v, depth + 1);
+        record[k] =
+          k in hints
+            ? fc.oneof({ weight: 3, arbitrary: fc.constant(hints[k]) }, { weight: 1, arbitrary: valid(spec, v, depth + 1) })
+            : valid(spec, v, depth + 1);
       }
       if (Object.keys(props).length === 0 && s.additionalProperties) {
         return fc.dictionary(fc.stringMatching(/^[a-z]{1,8}$/), valid(spec, s.additionalProperties, depth + 1), { maxKeys: 3 });
@@ -121,7 +122,25 @@ function generated(spec: Spec, s: Schema, depth: number): fc.Arbitrary<unknown> 
 
 /** Nasty strings: control and bidi characters, traversal, SQL and FTS syntax, huge, unicode. */
 export const hostileString = fc.oneof(
-  fc.constantFrom("", " ", "\u0000", "a\r\nb", "\u202eevil", "../../etc", "%00", "' OR 1=1 --", '"*" NEAR', "😀".repeat(40), "x".repeat(5000), "NaN", "-1", "1e309", "null", "[]", "{}"),
+  fc.constantFrom(
+    "",
+    " ",
+    "\u0000",
+    "a\r\nb",
+    "\u202eevil",
+    "../../etc",
+    "%00",
+    "' OR 1=1 --",
+    '"*" NEAR',
+    "😀".repeat(40),
+    "x".repeat(5000),
+    "NaN",
+    "-1",
+    "1e309",
+    "null",
+    "[]",
+    "{}",
+  ),
   fc.string({ unit: "binary", maxLength: 80 }),
 );
 
@@ -197,7 +216,7 @@ export function exampleOf(spec: Spec, raw: Schema | undefined, depth = 0): unkno
   if (s.enum) return s.enum[0];
   const alternatives = s.anyOf ?? s.oneOf;
   if (alternatives) return exampleOf(spec, alternatives[0], depth + 1);
-  const type = Array.isArray(s.type) ? s.type[0] : s.type ?? (s.properties ? "object" : undefined);
+  const type = Array.isArray(s.type) ? s.type[0] : (s.type ?? (s.properties ? "object" : undefined));
   switch (type) {
     case "object": {
       const out: Record<string, unknown> = {};

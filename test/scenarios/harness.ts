@@ -101,7 +101,15 @@ export async function runScenario(s: Scenario): Promise<void> {
     } else if ("usage" in step) {
       const u = step.usage;
       const result = await meter.record(
-        { eventId: u.id ?? `${s.tenant}-${n++}`, metric: u.metric, quantity: String(u.quantity), timestamp: now, projectId: u.projectId ?? null, resource: null, costCenterId: null },
+        {
+          eventId: u.id ?? `${s.tenant}-${n++}`,
+          metric: u.metric,
+          quantity: String(u.quantity),
+          timestamp: now,
+          projectId: u.projectId ?? null,
+          resource: null,
+          costCenterId: null,
+        },
         now,
       );
       expect(result.status, `${s.name}: usage at ${step.at}`).toBe("accepted");
@@ -138,7 +146,9 @@ export async function runScenario(s: Scenario): Promise<void> {
   const keyOf = new Map([...subs].map(([k, id]) => [id, k]));
   const issued = (await db.select().from(invoices).where(eq(invoices.tenantId, s.tenant))).filter((r) => r.status !== "draft");
   const principal = { sub: "scenario", tenant: s.tenant, scopes: new Set(["admin"]) } as const;
-  const actual = await Promise.all(issued.map(async (row) => ({ key: keyOf.get(row.subscriptionId!) ?? "?", invoice: toInvoice(await loadInvoice(db, row.id, principal)) })));
+  const actual = await Promise.all(
+    issued.map(async (row) => ({ key: keyOf.get(row.subscriptionId!) ?? "?", invoice: toInvoice(await loadInvoice(db, row.id, principal)) })),
+  );
   const summary = (inv: (typeof actual)[number]["invoice"]) => ({
     periodStart: inv.periodStart,
     lines: inv.lines.map((l) => [l.kind, l.description, l.amount.amount] as Line),
@@ -147,7 +157,11 @@ export async function runScenario(s: Scenario): Promise<void> {
 
   for (const want of s.invoices) {
     const found = actual.find((a) => a.key === (want.key ?? "main") && a.invoice.periodStart === new Date(want.periodStart).toISOString());
-    const context = `${s.name}: invoice of ${want.key ?? "main"} for the period from ${want.periodStart}; issued: ${JSON.stringify(actual.map((a) => ({ key: a.key, ...summary(a.invoice) })), null, 1)}`;
+    const context = `${s.name}: invoice of ${want.key ?? "main"} for the period from ${want.periodStart}; issued: ${JSON.stringify(
+      actual.map((a) => ({ key: a.key, ...summary(a.invoice) })),
+      null,
+      1,
+    )}`;
     expect(found, context).toBeDefined();
     const inv = found!.invoice;
     expect(inv.status, context).not.toBe("draft");
@@ -157,7 +171,9 @@ export async function runScenario(s: Scenario): Promise<void> {
     if (want.creditsApplied !== undefined) expect(inv.creditsApplied.amount, context).toBe(want.creditsApplied);
     if (want.amountDue !== undefined) expect(inv.amountDue.amount, context).toBe(want.amountDue);
     // Parts add up to the whole, and nothing is ever negative.
-    expect(inv.lines.reduce((t, l) => t + l.amount.amount, 0) + inv.tax.amount, context).toBe(inv.total.amount + (inv.subtotal.amount < 0 ? -inv.subtotal.amount : 0));
+    expect(inv.lines.reduce((t, l) => t + l.amount.amount, 0) + inv.tax.amount, context).toBe(
+      inv.total.amount + (inv.subtotal.amount < 0 ? -inv.subtotal.amount : 0),
+    );
     expect(inv.total.amount, context).toBeGreaterThanOrEqual(0);
 
     const preview = previews.get(`${inv.subscriptionId}:${Date.parse(inv.periodStart)}`);
@@ -169,5 +185,12 @@ export async function runScenario(s: Scenario): Promise<void> {
       }
     }
   }
-  expect(actual.length, `${s.name}: every issued invoice is expected: ${JSON.stringify(actual.map((a) => ({ key: a.key, ...summary(a.invoice) })), null, 1)}`).toBe(s.invoices.length);
+  expect(
+    actual.length,
+    `${s.name}: every issued invoice is expected: ${JSON.stringify(
+      actual.map((a) => ({ key: a.key, ...summary(a.invoice) })),
+      null,
+      1,
+    )}`,
+  ).toBe(s.invoices.length);
 }

@@ -126,8 +126,18 @@ const scenarios: Scenario[] = [
     covers: "issue 9 #3; max vs sum; zero base price",
     tenant: "gs-aggregations",
     plans: [
-      { id: "gs4-t", name: "Seats max", basePrice: 0, meters: [{ metric: "seats", aggregation: "max", price: { model: "per_unit", unitPrice: "100" } }] as never },
-      { id: "gs4-p", name: "Seats sum", basePrice: 0, meters: [{ metric: "seats", aggregation: "sum", price: { model: "per_unit", unitPrice: "10" } }] as never },
+      {
+        id: "gs4-t",
+        name: "Seats max",
+        basePrice: 0,
+        meters: [{ metric: "seats", aggregation: "max", price: { model: "per_unit", unitPrice: "100" } }] as never,
+      },
+      {
+        id: "gs4-p",
+        name: "Seats sum",
+        basePrice: 0,
+        meters: [{ metric: "seats", aggregation: "sum", price: { model: "per_unit", unitPrice: "10" } }] as never,
+      },
     ],
     steps: [
       { at: "2027-05-01T00:00:00Z", subscribe: { plan: "gs4-t" } },
@@ -217,7 +227,15 @@ const scenarios: Scenario[] = [
     name: "editing a plan creates a version; subscribers move only by a migration",
     covers: "issue 9 #5; plan versions; migration at period end",
     tenant: "gs-versions",
-    plans: [{ id: "gs7-e", name: "E", description: "keeps", basePrice: 4000, meters: [{ metric: "apiCalls", limit: 1000, price: { model: "per_unit", unitPrice: "2" } }] as never }],
+    plans: [
+      {
+        id: "gs7-e",
+        name: "E",
+        description: "keeps",
+        basePrice: 4000,
+        meters: [{ metric: "apiCalls", limit: 1000, price: { model: "per_unit", unitPrice: "2" } }] as never,
+      },
+    ],
     steps: [
       { at: "2027-07-01T00:00:00Z", subscribe: { plan: "gs7-e" } },
       { at: "2027-07-02T00:00:00Z", usage: { metric: "apiCalls", quantity: 100 } },

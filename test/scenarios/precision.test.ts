@@ -23,7 +23,11 @@ async function record(tenant: string, metric: string, quantity: number, at: stri
 
 beforeAll(async () => {
   const plan = (id: string, basePrice: number, unitPrice: string) =>
-    createPlan(db, CreatePlan.parse({ id, name: id, basePrice, meters: [{ metric: "apiCalls", price: { model: "per_unit", unitPrice } }] }), ms("2027-01-01T00:00:00Z"));
+    createPlan(
+      db,
+      CreatePlan.parse({ id, name: id, basePrice, meters: [{ metric: "apiCalls", price: { model: "per_unit", unitPrice } }] }),
+      ms("2027-01-01T00:00:00Z"),
+    );
   await plan("pr-a", 1000, "1");
   await plan("pr-b", 1000, "10");
 });
@@ -105,7 +109,14 @@ describe("plan versions through the API", () => {
     });
     expect(created.status, JSON.stringify(created.json)).toBe(201);
     const renamed = await call("PUT", "plans/pr-put", { token: t, body: { name: "Renamed" } });
-    expect(renamed.json.data).toMatchObject({ name: "Renamed", description: "Kept", trialDays: 7, basePrice: 1500, version: 2, meters: [{ metric: "apiCalls", limit: 100 }] });
+    expect(renamed.json.data).toMatchObject({
+      name: "Renamed",
+      description: "Kept",
+      trialDays: 7,
+      basePrice: 1500,
+      version: 2,
+      meters: [{ metric: "apiCalls", limit: 100 }],
+    });
     const retired = await call("PUT", "plans/pr-put", { token: t, body: { active: false } });
     expect(retired.json.data).toMatchObject({ active: false, version: 2 });
     const v1 = await call("GET", "plans/pr-put?version=1", { token: t });
@@ -119,10 +130,19 @@ describe("plan versions through the API", () => {
 
   it("migrating now cuts the period: the old version's fee and prices up to the migration, the new after", async () => {
     const tenant = "pr-migrate";
-    await createPlan(db, CreatePlan.parse({ id: "pr-mig", name: "Mig", basePrice: 3000, meters: [{ metric: "apiCalls", price: { model: "per_unit", unitPrice: "1" } }] }), ms("2027-01-01T00:00:00Z"));
+    await createPlan(
+      db,
+      CreatePlan.parse({ id: "pr-mig", name: "Mig", basePrice: 3000, meters: [{ metric: "apiCalls", price: { model: "per_unit", unitPrice: "1" } }] }),
+      ms("2027-01-01T00:00:00Z"),
+    );
     await createSubscription(db, env, tenant, { planId: "pr-mig" }, "test", ms("2027-06-01T00:00:00Z"));
     await record(tenant, "apiCalls", 10, "2027-06-05T00:00:00Z");
-    await updatePlan(db, "pr-mig", { basePrice: 6000, meters: [CreatePlan.shape.meters.parse([{ metric: "apiCalls", price: { model: "per_unit", unitPrice: "2" } }])[0]!] }, ms("2027-06-10T00:00:00Z"));
+    await updatePlan(
+      db,
+      "pr-mig",
+      { basePrice: 6000, meters: [CreatePlan.shape.meters.parse([{ metric: "apiCalls", price: { model: "per_unit", unitPrice: "2" } }])[0]!] },
+      ms("2027-06-10T00:00:00Z"),
+    );
     const t = await adminToken();
     const before = await previewInvoice(env, db, tenant, ms("2027-07-01T00:00:00Z"), ms("2027-06-11T00:00:00Z"));
     expect(before.totals.subtotal).toBe(3000 + 10);

@@ -45,7 +45,11 @@ describe("response headers", () => {
   it("keeps CSV exports out of caches too", async () => {
     const tenant = newTenant("csv-cache");
     const res = await call("GET", `tenants/${tenant}/invoices.csv`, { token: await token({ tenant }) });
-    expect([res.status, res.headers.get("content-type"), res.headers.get("cache-control")]).toEqual([200, "text/csv; charset=utf-8; header=present", "no-store"]);
+    expect([res.status, res.headers.get("content-type"), res.headers.get("cache-control")]).toEqual([
+      200,
+      "text/csv; charset=utf-8; header=present",
+      "no-store",
+    ]);
   });
 
   it("serves invoice PDFs private, no-store on both download routes", async () => {

@@ -8,7 +8,9 @@ const event = { eventId: "e-1", metric: "apiCalls", quantity: 1 };
 
 /** A POST with a body the JSON helper would not send as is (bytes, a stream). */
 async function rawPost(path: string, t: string, body: BodyInit, headers: Record<string, string>) {
-  const res = await exports.default.fetch(new Request(`https://billing.test${path}`, { method: "POST", body, headers: { authorization: `Bearer ${t}`, ...headers } }));
+  const res = await exports.default.fetch(
+    new Request(`https://billing.test${path}`, { method: "POST", body, headers: { authorization: `Bearer ${t}`, ...headers } }),
+  );
   return { status: res.status, json: await res.json<any>() };
 }
 
@@ -25,7 +27,11 @@ describe("request bodies: UTF-8, uncompressed, bounded, on every surface", () =>
     expect([seed002.status, seed002.json.error.code]).toEqual([415, "UNSUPPORTED_MEDIA_TYPE"]);
     // utf-8 in any spelling is fine.
     for (const [i, charset] of ["utf-8", "UTF-8", '"utf-8"', "utf8"].entries()) {
-      const res = await call("POST", "cost-centers", { token: t, body: { name: `cc ${charset} ${i}` }, headers: { "content-type": `application/json; charset=${charset}` } });
+      const res = await call("POST", "cost-centers", {
+        token: t,
+        body: { name: `cc ${charset} ${i}` },
+        headers: { "content-type": `application/json; charset=${charset}` },
+      });
       expect([charset, res.status]).toEqual([charset, 201]);
     }
   });
@@ -76,10 +82,18 @@ describe("control characters in names, ids and codes", () => {
     for (const [method, path, body, field] of cases) {
       const res = await call(method, path, { token: t, body });
       const details = res.json.error?.details ?? res.json.details;
-      expect([path, field, res.status, details?.[0]]).toEqual([path, field, 400, { path: field, message: expect.stringContaining("control characters"), code: "unsafe_characters" }]);
+      expect([path, field, res.status, details?.[0]]).toEqual([
+        path,
+        field,
+        400,
+        { path: field, message: expect.stringContaining("control characters"), code: "unsafe_characters" },
+      ]);
     }
     // A batch names the event; a query parameter and a path id are checked alike.
-    const batch = await call("POST", `tenants/${"acme"}/usage/batch`, { token: await token({ scope: "usage:write" }), body: { events: [event, { ...event, eventId: "e\u202d2" }] } });
+    const batch = await call("POST", `tenants/${"acme"}/usage/batch`, {
+      token: await token({ scope: "usage:write" }),
+      body: { events: [event, { ...event, eventId: "e\u202d2" }] },
+    });
     expect([batch.status, batch.json.error.details[0].path]).toEqual([400, "events.1.eventId"]);
     const query = await call("GET", "coupons?cursor=%00", { token: await adminToken() });
     expect([query.status, query.json.error.message]).toEqual([400, expect.stringMatching(/^Invalid cursor in query/)]);

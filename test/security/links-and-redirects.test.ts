@@ -7,7 +7,9 @@ import { useFakeStripe } from "../stripe/fake-stripe";
 
 /** A request as a client that lies about the host would send it. */
 const spoofed = (path: string, t: string) =>
-  exports.default.fetch(new Request(`https://evil.example${path}`, { headers: { authorization: `Bearer ${t}`, host: "evil.example" } })).then((r) => r.json<any>());
+  exports.default
+    .fetch(new Request(`https://evil.example${path}`, { headers: { authorization: `Bearer ${t}`, host: "evil.example" } }))
+    .then((r) => r.json<any>());
 
 describe("absolute links come from PUBLIC_BASE_URL, never from the Host header", () => {
   it("builds seed 003 pdfUrl, seed 002 pdf_url and the OpenAPI server from the configured base", async () => {

@@ -107,7 +107,9 @@ describe("rate limits", () => {
     const t = await token({ tenant });
     const guesses = [];
     for (let i = 0; i < 8; i++) {
-      guesses.push(await call("POST", "coupons/validate", { token: t, body: { code: `GUESS${i}`, tenantId: tenant }, env: tight("RATE_LIMIT_COUPON_VALIDATION") }));
+      guesses.push(
+        await call("POST", "coupons/validate", { token: t, body: { code: `GUESS${i}`, tenantId: tenant }, env: tight("RATE_LIMIT_COUPON_VALIDATION") }),
+      );
     }
     const refused = firstRefusal(guesses);
     expect(refused.json.error).toMatchObject({ code: "RATE_LIMITED", details: { policy: "coupon-validation", limit: 20 } });
@@ -137,9 +139,15 @@ describe("rate limits", () => {
       .sort((a, b) => a.binding.localeCompare(b.binding));
     // The top level ([[ratelimits]]) and [env.staging] ([[env.staging.ratelimits]]).
     for (const table of ["ratelimits", "env\\.staging\\.ratelimits"]) {
-      const pattern = new RegExp(`\\[\\[${table}\\]\\]\\s*name\\s*=\\s*"(\\w+)"[^[]*?simple\\s*=\\s*\\{\\s*limit\\s*=\\s*(\\d+)\\s*,\\s*period\\s*=\\s*(\\d+)\\s*\\}`, "g");
+      const pattern = new RegExp(
+        `\\[\\[${table}\\]\\]\\s*name\\s*=\\s*"(\\w+)"[^[]*?simple\\s*=\\s*\\{\\s*limit\\s*=\\s*(\\d+)\\s*,\\s*period\\s*=\\s*(\\d+)\\s*\\}`,
+        "g",
+      );
       const declared = [...wranglerToml.matchAll(pattern)].map(([, binding, limit, period]) => ({ binding, limit: Number(limit), period: Number(period) }));
-      expect(declared.sort((a, b) => a.binding!.localeCompare(b.binding!)), table).toEqual(expected);
+      expect(
+        declared.sort((a, b) => a.binding!.localeCompare(b.binding!)),
+        table,
+      ).toEqual(expected);
     }
     // Counters are per namespace in the account: staging must not share production's.
     const namespaces = [...wranglerToml.matchAll(/namespace_id\s*=\s*"(\d+)"/g)].map(([, id]) => id);

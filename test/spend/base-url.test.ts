@@ -14,9 +14,22 @@ describe("provider base URLs (options.baseUrl)", () => {
     const { token: t } = await tenantToken("baseurl");
     const cases = [
       { provider: "openai", token: "sk-admin-x", body: openaiPage([]), base: "https://gw.example.com/openai/", path: "/openai/v1/organization/costs" },
-      { provider: "anthropic", token: "sk-ant-admin01-x", body: anthropicPage([]), base: "https://gw.example.com/anthropic", path: "/anthropic/v1/organizations/cost_report" },
+      {
+        provider: "anthropic",
+        token: "sk-ant-admin01-x",
+        body: anthropicPage([]),
+        base: "https://gw.example.com/anthropic",
+        path: "/anthropic/v1/organizations/cost_report",
+      },
       { provider: "aws", token: AWS_TOKEN, body: awsPage([]), base: "https://ce.proxy.example.com", path: "/" },
-      { provider: "gcp", token: "ya29.x", body: bigQueryResponse([]), base: "https://bq-eu.example.com", path: "/bigquery/v2/projects/my-project/queries", extra: { projectId: "my-project" } },
+      {
+        provider: "gcp",
+        token: "ya29.x",
+        body: bigQueryResponse([]),
+        base: "https://bq-eu.example.com",
+        path: "/bigquery/v2/projects/my-project/queries",
+        extra: { projectId: "my-project" },
+      },
     ];
     for (const c of cases) {
       vi.restoreAllMocks();
@@ -39,7 +52,15 @@ describe("provider base URLs (options.baseUrl)", () => {
     const { token: t } = await tenantToken("baseurl-bad");
     const requests = stubFetch(() => Response.json(openaiPage([])));
     const sync = (baseUrl: string) => call("POST", "sync", { token: t, body: { provider: "openai", token: "sk-admin-x", ...range, baseUrl } });
-    for (const bad of ["http://gw.example.com", "ftp://gw.example.com", "https://user:pw@gw.example.com", "https://gw.example.com/?key=1", "https://gw.example.com/#x", "not a url", "javascript:alert(1)"]) {
+    for (const bad of [
+      "http://gw.example.com",
+      "ftp://gw.example.com",
+      "https://user:pw@gw.example.com",
+      "https://gw.example.com/?key=1",
+      "https://gw.example.com/#x",
+      "not a url",
+      "javascript:alert(1)",
+    ]) {
       const res = await sync(bad);
       expect(res.status, bad).toBe(400);
       expect(res.json.error.details[0].path, bad).toBe("baseUrl");
@@ -52,6 +73,10 @@ describe("provider base URLs (options.baseUrl)", () => {
   it("is listed among every adapter's options", async () => {
     const { token: t } = await tenantToken("baseurl-list");
     const adapters = (await call("GET", "sync/adapters", { token: t })).json.data;
-    for (const a of adapters) expect(a.options.map((o: { name: string }) => o.name), a.name).toContain("baseUrl");
+    for (const a of adapters)
+      expect(
+        a.options.map((o: { name: string }) => o.name),
+        a.name,
+      ).toContain("baseUrl");
   });
 });

@@ -21,8 +21,7 @@ async function tick(vars: Record<string, unknown>, cron = HOUR, scheduledTime = 
   await runScheduled(createScheduledController({ cron, scheduledTime }), { ...env, ...vars } as typeof env, createExecutionContext());
 }
 
-const jobs = async (tenant: string) =>
-  (await call("GET", "sync/jobs", { token: await token({ tenant, scope: "billing:read" }) })).json.data as any[];
+const jobs = async (tenant: string) => (await call("GET", "sync/jobs", { token: await token({ tenant, scope: "billing:read" }) })).json.data as any[];
 
 describe("scheduled spend sync", () => {
   it("syncs every configured source over its last days, idempotently, hour after hour", async () => {
@@ -44,9 +43,24 @@ describe("scheduled spend sync", () => {
     };
     await tick(vars);
     const [openaiJob] = await jobs(openaiTenant);
-    expect(openaiJob).toMatchObject({ provider: "openai", status: "completed", trigger: "scheduled", requestedBy: "scheduler", from: "2026-03-08", to: "2026-03-10", itemsCreated: 1 });
+    expect(openaiJob).toMatchObject({
+      provider: "openai",
+      status: "completed",
+      trigger: "scheduled",
+      requestedBy: "scheduler",
+      from: "2026-03-08",
+      to: "2026-03-10",
+      itemsCreated: 1,
+    });
     const [awsJob] = await jobs(awsTenant);
-    expect(awsJob).toMatchObject({ provider: "aws", status: "completed", from: "2026-03-06", to: "2026-03-10", itemsCreated: 1, options: { accountId: "123456789012" } });
+    expect(awsJob).toMatchObject({
+      provider: "aws",
+      status: "completed",
+      from: "2026-03-06",
+      to: "2026-03-10",
+      itemsCreated: 1,
+      options: { accountId: "123456789012" },
+    });
     expect(requests.find((r) => r.url.hostname === "api.openai.com")!.headers.get("authorization")).toBe("Bearer sk-admin-cron-secret");
 
     await tick(vars, HOUR, at + 3_600_000);

@@ -38,7 +38,10 @@ describe("exact decimals", () => {
   it("adds without drift and rounds once", () => {
     fc.assert(
       fc.property(fc.array(fc.bigInt({ min: -(10n ** 9n), max: 10n ** 9n }), { maxLength: 50 }), (millicents) => {
-        const sum = millicents.reduce((acc, m) => addDecimal(acc, parseDecimal(`${m < 0n ? "-" : ""}${(m < 0n ? -m : m) / 1000n}.${String((m < 0n ? -m : m) % 1000n).padStart(3, "0")}`)), ZERO);
+        const sum = millicents.reduce(
+          (acc, m) => addDecimal(acc, parseDecimal(`${m < 0n ? "-" : ""}${(m < 0n ? -m : m) / 1000n}.${String((m < 0n ? -m : m) % 1000n).padStart(3, "0")}`)),
+          ZERO,
+        );
         const exact = millicents.reduce((a, b) => a + b, 0n);
         expect(sum.units * 10n ** BigInt(3 - sum.scale)).toBe(exact);
       }),

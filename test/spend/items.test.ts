@@ -30,7 +30,15 @@ describe("spend items", () => {
 
     const updated = await call("PUT", `items/${id}`, { token: t, body: { amount: 250, service: null, tags: ["a", "a", " b "], category: null } });
     expect(updated.status).toBe(200);
-    expect(updated.json.data).toMatchObject({ amount: 250, service: null, tags: ["a", "b"], category: null, categoryId: null, name: "Thing", providerRef: "r-1" });
+    expect(updated.json.data).toMatchObject({
+      amount: 250,
+      service: null,
+      tags: ["a", "b"],
+      category: null,
+      categoryId: null,
+      name: "Thing",
+      providerRef: "r-1",
+    });
     expect(Date.parse(updated.json.data.updatedAt)).toBeGreaterThanOrEqual(Date.parse(created.json.data.updatedAt));
 
     const deleted = await call("DELETE", `items/${id}`, { token: t });
@@ -88,7 +96,10 @@ describe("spend items", () => {
     const ok = await call("POST", "items/batch", { token: t, body: { items: [item({ name: "one" }), item({ name: "two", category: "Ops" })] } });
     expect(ok.status).toBe(201);
     expect(ok.json.data.created).toBe(2);
-    expect(ok.json.data.items.map((i: any) => [i.name, i.category])).toEqual([["one", null], ["two", "Ops"]]);
+    expect(ok.json.data.items.map((i: any) => [i.name, i.category])).toEqual([
+      ["one", null],
+      ["two", "Ops"],
+    ]);
   });
 
   it("finds an item by provider reference, a path /items/{id} does not capture", async () => {
@@ -108,7 +119,16 @@ describe("spend items", () => {
   it("applies every filter", async () => {
     const { token: t } = await tenantToken("items-filters", { sub: "carol" });
     await seedItems(t, [
-      item({ name: "a", provider: "gcp", service: "Compute Engine", date: "2026-03-01", recurring: true, tags: ["compute", "prod"], stageApp: "prod/api", category: "Infra" }),
+      item({
+        name: "a",
+        provider: "gcp",
+        service: "Compute Engine",
+        date: "2026-03-01",
+        recurring: true,
+        tags: ["compute", "prod"],
+        stageApp: "prod/api",
+        category: "Infra",
+      }),
       item({ name: "b", provider: "gcp", service: "Cloud Storage", date: "2026-03-15T10:00:00Z", tags: ["storage", "prod"], category: "Infra" }),
       item({ name: "c", provider: "openai", service: "gpt-4o", date: "2026-03-31T23:59:59.999Z", tags: ["ai"], stageApp: "staging/api", category: "AI" }),
       item({ name: "d", provider: "aws", date: "2026-04-01", recurring: true, tags: ["compute"] }),
@@ -116,7 +136,10 @@ describe("spend items", () => {
     const names = async (query: string) => {
       const res = await call("GET", `items?${query}`, { token: t });
       expect(res.status, res.text).toBe(200);
-      return res.json.data.map((i: any) => i.name).sort().join("");
+      return res.json.data
+        .map((i: any) => i.name)
+        .sort()
+        .join("");
     };
     expect(await names("")).toBe("abcd");
     expect(await names("provider=gcp")).toBe("ab");
@@ -161,7 +184,12 @@ describe("spend items", () => {
     expect(pages).toBe(3);
     expect(seen).toHaveLength(7);
     expect(new Set(seen).size).toBe(7);
-    expect([...seen].sort().reverse().map((s) => s.slice(0, 10))).toEqual(seen.map((s) => s.slice(0, 10)));
+    expect(
+      [...seen]
+        .sort()
+        .reverse()
+        .map((s) => s.slice(0, 10)),
+    ).toEqual(seen.map((s) => s.slice(0, 10)));
     expect((await call("GET", "items?cursor=garbage", { token: t })).status).toBe(400);
   });
 

@@ -206,15 +206,32 @@ describe("monthly totals", () => {
           await env.DB.prepare("DELETE FROM spend_items WHERE tenant_id = ?").bind(tenant).run();
           const created = await seedItems(
             t,
-            specs.map((s, i) => ({ name: `i${i}`, amount: s.amount, provider: s.provider, service: s.service, category: s.category, currency: s.currency, recurring: s.recurring, date: `${day(s.day)}T12:00:00Z` })),
+            specs.map((s, i) => ({
+              name: `i${i}`,
+              amount: s.amount,
+              provider: s.provider,
+              service: s.service,
+              category: s.category,
+              currency: s.currency,
+              recurring: s.recurring,
+              date: `${day(s.day)}T12:00:00Z`,
+            })),
           );
           for (const [n, edit] of edits) {
             const item = created[n % created.length];
             if (edit === "delete") await call("DELETE", `items/${item.id}`, { token: t });
             else if (edit === "category") await call("DELETE", "categories/AI", { token: t });
-            else await call("PUT", `items/${item.id}`, { token: t, body: edit === "amount" ? { amount: n } : edit === "date" ? { date: day(n % 150) } : { provider: "azure" } });
+            else
+              await call("PUT", `items/${item.id}`, {
+                token: t,
+                body: edit === "amount" ? { amount: n } : edit === "date" ? { date: day(n % 150) } : { provider: "azure" },
+              });
           }
-          for (const query of [{}, { fromMs: Date.UTC(2025, 11, 1), toMs: Date.UTC(2026, 1, 1), provider: "gcp" }, { category: "Infra", service: "compute", recurring: true }]) {
+          for (const query of [
+            {},
+            { fromMs: Date.UTC(2025, 11, 1), toMs: Date.UTC(2026, 1, 1), provider: "gcp" },
+            { category: "Infra", service: "compute", recurring: true },
+          ]) {
             for (const currency of ["USD", "EUR"]) {
               const f = { tenantId: tenant, currency, ...query };
               expect(monthlyCovers(f)).toBe(true);

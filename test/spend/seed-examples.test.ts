@@ -32,7 +32,13 @@ describe("seed 000 examples", () => {
 
   it("lists items with provider, from, to and limit", async () => {
     const t = await token({ tenant: "seed-list" });
-    for (const [provider, date] of [["gcp", "2026-03-01"], ["gcp", "2026-03-31T23:59:59Z"], ["gcp", "2026-04-01"], ["openai", "2026-03-10"], ["gcp", "2026-02-28T23:59:59Z"]]) {
+    for (const [provider, date] of [
+      ["gcp", "2026-03-01"],
+      ["gcp", "2026-03-31T23:59:59Z"],
+      ["gcp", "2026-04-01"],
+      ["openai", "2026-03-10"],
+      ["gcp", "2026-02-28T23:59:59Z"],
+    ]) {
       expect((await call("POST", "items", { token: t, body: { name: `${provider} ${date}`, amount: 100, provider, date } })).status).toBe(201);
     }
     const res = await call("GET", "items?provider=gcp&from=2026-03-01&to=2026-03-31&limit=20", { token: t });
@@ -57,14 +63,25 @@ describe("seed 000 examples", () => {
       ...Array.from({ length: 8 }, (_, i) => ({ provider: "gcp", amount: 4375, date: `2026-03-${String(i + 2).padStart(2, "0")}` })),
       ...Array.from({ length: 7 }, (_, i) => ({ provider: "openai", amount: 2500, date: `2026-03-${String(i + 10).padStart(2, "0")}` })),
       ...Array.from({ length: 12 }, (_, i) => ({ provider: "gcp", amount: 3750, date: `2026-01-${String(i + 1).padStart(2, "0")}` })),
-      ...Array.from({ length: 14 }, (_, i) => ({ provider: i % 2 ? "gcp" : "openai", amount: i < 12 ? 3500 : 3000, date: `2026-02-${String(i + 1).padStart(2, "0")}` })),
+      ...Array.from({ length: 14 }, (_, i) => ({
+        provider: i % 2 ? "gcp" : "openai",
+        amount: i < 12 ? 3500 : 3000,
+        date: `2026-02-${String(i + 1).padStart(2, "0")}`,
+      })),
     ].map((i, n) => ({ name: `item ${n}`, ...i }));
     expect((await call("POST", "items/batch", { token: t, body: { items } })).status).toBe(201);
 
     const summary = await call("GET", "reports/summary?from=2026-03-01&to=2026-03-31", { token: t });
     expect(summary.json).toEqual({
       success: true,
-      data: { totalAmount: 52500, itemCount: 15, currency: "USD", from: "2026-03-01", to: "2026-03-31", byCurrency: [{ currency: "USD", totalAmount: 52500, itemCount: 15 }] },
+      data: {
+        totalAmount: 52500,
+        itemCount: 15,
+        currency: "USD",
+        from: "2026-03-01",
+        to: "2026-03-31",
+        byCurrency: [{ currency: "USD", totalAmount: 52500, itemCount: 15 }],
+      },
     });
 
     const breakdown = await call("GET", "reports/breakdown?by=provider&from=2026-03-01&to=2026-03-31", { token: t });

@@ -27,9 +27,9 @@ const GCP_TOKEN = "ya29.a0-GCP-access-token-secret-xyz";
 
 /** Every row of every table, as text: a credential must appear in none of them. */
 async function everyStoredRow(): Promise<string> {
-  const tables = await env.DB.prepare(
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
-  ).all<{ name: string }>();
+  const tables = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'").all<{
+    name: string;
+  }>();
   const dumps = await Promise.all(tables.results.map(async ({ name }) => JSON.stringify((await env.DB.prepare(`SELECT * FROM "${name}"`).all()).results)));
   return dumps.join("\n");
 }
@@ -62,7 +62,18 @@ describe("openai adapter", () => {
     );
     const res = await sync(t, { provider: "openai", token: OPENAI_KEY, from: "2026-03-01", to: "2026-03-02" });
     expect(res.status, res.text).toBe(200);
-    expect(res.json.data).toMatchObject({ provider: "openai", status: "completed", itemsCreated: 3, itemsUpdated: 0, itemsUnchanged: 1, error: null, from: "2026-03-01", to: "2026-03-02", trigger: "manual", requestedBy: "ops" });
+    expect(res.json.data).toMatchObject({
+      provider: "openai",
+      status: "completed",
+      itemsCreated: 3,
+      itemsUpdated: 0,
+      itemsUnchanged: 1,
+      error: null,
+      from: "2026-03-01",
+      to: "2026-03-02",
+      trigger: "manual",
+      requestedBy: "ops",
+    });
 
     expect(requests).toHaveLength(2);
     const first = requests[0]!;
@@ -146,7 +157,13 @@ describe("aws adapter", () => {
           ? awsPage([{ day: "2026-03-02", groups: [{ service: "Amazon Simple Storage Service", amount: "0.004" }] }])
           : awsPage(
               [
-                { day: "2026-03-01", groups: [{ service: "Amazon Elastic Compute Cloud - Compute", amount: "12.3456" }, { service: "Tax", amount: "0" }] },
+                {
+                  day: "2026-03-01",
+                  groups: [
+                    { service: "Amazon Elastic Compute Cloud - Compute", amount: "12.3456" },
+                    { service: "Tax", amount: "0" },
+                  ],
+                },
                 { day: "2026-03-02", groups: [{ service: "Amazon Elastic Compute Cloud - Compute", amount: "-1.005" }] },
               ],
               "tok-2",
@@ -156,7 +173,11 @@ describe("aws adapter", () => {
     });
     const res = await sync(t, { provider: "aws", token: `${AWS_TOKEN}:SESSIONTOKEN123`, from: "2026-03-01", to: "2026-03-02", accountId: "123456789012" });
     expect(res.status, res.text).toBe(200);
-    expect(res.json.data).toMatchObject({ status: "completed", itemsCreated: 2, options: { region: "us-east-1", metric: "UnblendedCost", accountId: "123456789012" } });
+    expect(res.json.data).toMatchObject({
+      status: "completed",
+      itemsCreated: 2,
+      options: { region: "us-east-1", metric: "UnblendedCost", accountId: "123456789012" },
+    });
 
     const first: Captured = requests[0]!;
     expect(first.method).toBe("POST");
@@ -254,7 +275,17 @@ describe("sync jobs", () => {
   it("re-syncs idempotently: nothing new, only revised amounts update, hand edits survive", async () => {
     const { token: t } = await tenantToken("sync-idem");
     stubFetch(() =>
-      Response.json(openaiPage([{ day: "2026-03-01", results: [{ value: 1, line_item: "a", project_id: "p" }, { value: 2, line_item: "b", project_id: "p" }] }])),
+      Response.json(
+        openaiPage([
+          {
+            day: "2026-03-01",
+            results: [
+              { value: 1, line_item: "a", project_id: "p" },
+              { value: 2, line_item: "b", project_id: "p" },
+            ],
+          },
+        ]),
+      ),
     );
     const body = { provider: "openai", token: OPENAI_KEY, from: "2026-03-01", to: "2026-03-01" };
     expect((await sync(t, body)).json.data).toMatchObject({ itemsCreated: 2, itemsUpdated: 0, itemsUnchanged: 0 });
@@ -265,7 +296,17 @@ describe("sync jobs", () => {
 
     vi.restoreAllMocks();
     stubFetch(() =>
-      Response.json(openaiPage([{ day: "2026-03-01", results: [{ value: 1.25, line_item: "a", project_id: "p" }, { value: 2, line_item: "b", project_id: "p" }] }])),
+      Response.json(
+        openaiPage([
+          {
+            day: "2026-03-01",
+            results: [
+              { value: 1.25, line_item: "a", project_id: "p" },
+              { value: 2, line_item: "b", project_id: "p" },
+            ],
+          },
+        ]),
+      ),
     );
     expect((await sync(t, body)).json.data).toMatchObject({ itemsCreated: 0, itemsUpdated: 1, itemsUnchanged: 1 });
     const after = (await items(t)).find((i) => i.id === itemA.id);
@@ -328,11 +369,16 @@ describe("sync jobs", () => {
     stubFetch(() => Response.json(bigQueryResponse([])));
     expect((await sync(t, { provider: "gcp", token: GCP_TOKEN, projectId: "my-gcp-project" })).status).toBe(200);
 
-    await env.DB.prepare("UPDATE spend_sync_jobs SET started_at = ? WHERE id = ?").bind(Date.now() - 16 * 60_000, `run-${tenant}`).run();
+    await env.DB.prepare("UPDATE spend_sync_jobs SET started_at = ? WHERE id = ?")
+      .bind(Date.now() - 16 * 60_000, `run-${tenant}`)
+      .run();
     vi.restoreAllMocks();
     stubFetch(openaiDay(1));
     expect((await sync(t, body)).status).toBe(200);
-    expect((await call("GET", `sync/jobs/run-${tenant}`, { token: t })).json.data).toMatchObject({ status: "failed", error: expect.stringContaining("Abandoned") });
+    expect((await call("GET", `sync/jobs/run-${tenant}`, { token: t })).json.data).toMatchObject({
+      status: "failed",
+      error: expect.stringContaining("Abandoned"),
+    });
   });
 
   it("defaults the range to the last seven days", async () => {
@@ -363,11 +409,21 @@ describe("sync jobs", () => {
     for (const [body, path] of cases) {
       const res = await sync(t, body);
       expect(res.status, JSON.stringify(body)).toBe(400);
-      expect(res.json.error.details.map((d: any) => d.path), JSON.stringify(body)).toContain(path);
+      expect(
+        res.json.error.details.map((d: any) => d.path),
+        JSON.stringify(body),
+      ).toContain(path);
       expect(res.text).not.toContain("not-a-key-pair-but-secret-ish");
     }
     expect(requests).toHaveLength(0);
-    expect((await call("POST", "sync", { token: await tenantToken("sync-bad-read", { scope: "billing:read" }).then((x) => x.token), body: { provider: "openai", token: "k" } })).status).toBe(403);
+    expect(
+      (
+        await call("POST", "sync", {
+          token: await tenantToken("sync-bad-read", { scope: "billing:read" }).then((x) => x.token),
+          body: { provider: "openai", token: "k" },
+        })
+      ).status,
+    ).toBe(403);
   });
 });
 
@@ -377,13 +433,25 @@ describe("provider failures", () => {
   const failures: [string, () => Response | Promise<Response>, RegExp][] = [
     [
       "401 with the key echoed back",
-      () => Response.json({ error: { message: `Incorrect API key provided: ${OPENAI_KEY}.`, type: "invalid_request_error", code: "invalid_api_key" } }, { status: 401 }),
+      () =>
+        Response.json(
+          { error: { message: `Incorrect API key provided: ${OPENAI_KEY}.`, type: "invalid_request_error", code: "invalid_api_key" } },
+          { status: 401 },
+        ),
       /HTTP 401: invalid_request_error: Incorrect API key provided: \[redacted\]\. \(check the token and its permissions\)/,
     ],
-    ["429 with Retry-After", () => Response.json({ error: { message: "Rate limit reached" } }, { status: 429, headers: { "retry-after": "30" } }), /HTTP 429.*rate limited; retry after 30 s/],
+    [
+      "429 with Retry-After",
+      () => Response.json({ error: { message: "Rate limit reached" } }, { status: 429, headers: { "retry-after": "30" } }),
+      /HTTP 429.*rate limited; retry after 30 s/,
+    ],
     ["503", () => new Response("upstream connect error", { status: 503 }), /answered HTTP 503/],
     ["a body that is not JSON", () => new Response("<html>oops</html>", { status: 200 }), /not JSON/],
-    ["a malformed body", () => Response.json({ object: "page", data: [{ start_time: 1, results: [{ amount: { value: "1.00", currency: "usd" } }] }], has_more: false }), /unexpected body: data\.0\.results\.0\.amount\.value/],
+    [
+      "a malformed body",
+      () => Response.json({ object: "page", data: [{ start_time: 1, results: [{ amount: { value: "1.00", currency: "usd" } }] }], has_more: false }),
+      /unexpected body: data\.0\.results\.0\.amount\.value/,
+    ],
     ["a network error", () => Promise.reject(new TypeError("fetch failed")), /network error/],
   ];
 
@@ -429,9 +497,18 @@ describe("provider failures", () => {
     const { token: t } = await tenantToken("sync-secrets");
     const logs = captureLogs();
     const runs: [Record<string, unknown>, () => Response][] = [
-      [{ provider: "anthropic", token: ANTHROPIC_KEY }, () => Response.json({ type: "error", error: { type: "authentication_error", message: `invalid x-api-key ${ANTHROPIC_KEY}` } }, { status: 401 })],
-      [{ provider: "aws", token: AWS_TOKEN }, () => Response.json({ __type: "UnrecognizedClientException", message: `The security token ${AWS_SECRET} is invalid.` }, { status: 400 })],
-      [{ provider: "gcp", token: GCP_TOKEN, projectId: "my-gcp-project" }, () => Response.json({ error: { code: 401, message: `Bad token ${GCP_TOKEN}`, status: "UNAUTHENTICATED" } }, { status: 401 })],
+      [
+        { provider: "anthropic", token: ANTHROPIC_KEY },
+        () => Response.json({ type: "error", error: { type: "authentication_error", message: `invalid x-api-key ${ANTHROPIC_KEY}` } }, { status: 401 }),
+      ],
+      [
+        { provider: "aws", token: AWS_TOKEN },
+        () => Response.json({ __type: "UnrecognizedClientException", message: `The security token ${AWS_SECRET} is invalid.` }, { status: 400 }),
+      ],
+      [
+        { provider: "gcp", token: GCP_TOKEN, projectId: "my-gcp-project" },
+        () => Response.json({ error: { code: 401, message: `Bad token ${GCP_TOKEN}`, status: "UNAUTHENTICATED" } }, { status: 401 }),
+      ],
       [{ provider: "anthropic", token: ANTHROPIC_KEY }, () => Response.json(anthropicPage([{ day: "2026-03-01", results: [{ amount: "100" }] }]))],
       [{ provider: "aws", token: AWS_TOKEN }, () => Response.json(awsPage([{ day: "2026-03-01", groups: [{ service: "EC2", amount: "1" }] }]))],
       [{ provider: "gcp", token: GCP_TOKEN, projectId: "my-gcp-project" }, () => Response.json(bigQueryResponse([["2026-03-01", "GCE", "USD", "1"]]))],

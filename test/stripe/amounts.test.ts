@@ -36,7 +36,13 @@ describe("Stripe amount rules", () => {
   it("every converted amount obeys Stripe's rule and is the nearest one to ours (property)", () => {
     const cases: Array<[string, number, number]> = [
       // currency, Stripe step in our minor units, Stripe multiple
-      ["USD", 1, 1], ["JPY", 1, 1], ["ISK", 1, 100], ["MGA", 100, 1], ["KWD", 10, 10], ["BHD", 10, 10], ["EUR", 1, 1],
+      ["USD", 1, 1],
+      ["JPY", 1, 1],
+      ["ISK", 1, 100],
+      ["MGA", 100, 1],
+      ["KWD", 10, 10],
+      ["BHD", 10, 10],
+      ["EUR", 1, 1],
     ];
     fc.assert(
       fc.property(fc.constantFrom(...cases), fc.integer({ min: 0, max: 1e12 }), ([currency, ourStep, multiple], amount) => {
@@ -105,7 +111,16 @@ describe("Stripe amounts end to end", () => {
   });
 
   it("an intent made before the conversion (4900 for 4900 ISK, i.e. 49 krónur) is not reused", async () => {
-    const old = { id: "pi_pre_conversion", object: "payment_intent", amount: 4900, amount_received: 0, currency: "isk", status: "requires_payment_method", client_secret: "pi_pre_conversion_secret_fake", metadata: {} };
+    const old = {
+      id: "pi_pre_conversion",
+      object: "payment_intent",
+      amount: 4900,
+      amount_received: 0,
+      currency: "isk",
+      status: "requires_payment_method",
+      client_secret: "pi_pre_conversion_secret_fake",
+      metadata: {},
+    };
     stripe.fake.paymentIntents.set(old.id, old);
     const invoice = await insertInvoice("amt-isk-old", { currency: "ISK", subtotal: 4900, total: 4900, amountDue: 4900, stripePaymentIntentId: old.id });
     const res = await call("POST", `invoices/${invoice.id}/payment-intent`, { token: await token({ tenant: "amt-isk-old" }) });

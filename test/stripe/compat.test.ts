@@ -50,7 +50,10 @@ describe("checkout and portal for the caller's own tenant (seed 003)", () => {
     expect(invalid.json).toMatchObject({ error: "Bad Request", code: "VALIDATION_ERROR", details: [{ path: "successUrl" }] });
     expect(invalid.json.message).toContain("successUrl");
 
-    expect((await call("POST", "/billing/portal", { body: { returnUrl: urls.successUrl } })).json).toMatchObject({ error: "Unauthorized", code: "UNAUTHORIZED" });
+    expect((await call("POST", "/billing/portal", { body: { returnUrl: urls.successUrl } })).json).toMatchObject({
+      error: "Unauthorized",
+      code: "UNAUTHORIZED",
+    });
     const reader = await token({ tenant: "s3-errors", scope: "billing:read" });
     expect((await call("POST", "/billing/portal", { token: reader, body: { returnUrl: urls.successUrl } })).status).toBe(403);
 
@@ -59,7 +62,10 @@ describe("checkout and portal for the caller's own tenant (seed 003)", () => {
     expect(off.json).toMatchObject({ error: "Service Unavailable", code: "NOT_CONFIGURED" });
 
     await call("POST", "/billing/portal", { token: t, body: { returnUrl: urls.successUrl } }); // the customer exists now
-    stripe.fake.failNext = { status: 402, body: { error: { type: "card_error", code: "card_declined", decline_code: "generic_decline", message: "Your card was declined." } } };
+    stripe.fake.failNext = {
+      status: 402,
+      body: { error: { type: "card_error", code: "card_declined", decline_code: "generic_decline", message: "Your card was declined." } },
+    };
     const declined = await call("POST", "/billing/portal", { token: t, body: { returnUrl: urls.successUrl } });
     expect(declined.status).toBe(402);
     expect(declined.json).toMatchObject({ error: "Payment Required", message: "Your card was declined.", code: "PAYMENT_REQUIRED" });

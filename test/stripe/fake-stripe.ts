@@ -87,116 +87,181 @@ export class FakeStripe {
   }
 
   private routes: [string, RegExp, Handler][] = [
-    ["POST", /^\/v1\/customers$/, (p) => {
-      const id = this.id("cus");
-      const customer = {
-        id,
-        object: "customer",
-        name: p.name ?? null,
-        email: p.email ?? null,
-        metadata: metadata(p),
-        invoice_settings: { default_payment_method: null },
-        created: 1_767_225_600,
-        livemode: false,
-      };
-      this.customers.set(id, customer);
-      return { body: customer };
-    }],
-    ["GET", /^\/v1\/customers\/([^/]+)$/, (_p, [id]) => {
-      const customer = this.customers.get(id!);
-      return customer ? { body: customer } : missing("customer", id!);
-    }],
-    ["POST", /^\/v1\/customers\/([^/]+)$/, (p, [id]) => {
-      const customer = this.customers.get(id!);
-      if (!customer) return missing("customer", id!);
-      if ("invoice_settings[default_payment_method]" in p) {
-        customer.invoice_settings.default_payment_method = p["invoice_settings[default_payment_method]"] || null;
-      }
-      return { body: customer };
-    }],
-    ["GET", /^\/v1\/customers\/([^/]+)\/payment_methods$/, (_p, [id]) => {
-      if (!this.customers.has(id!)) return missing("customer", id!);
-      const data = [...this.paymentMethods.values()].filter((pm) => pm.customer === id).reverse();
-      return { body: { object: "list", data, has_more: false, url: `/v1/customers/${id}/payment_methods` } };
-    }],
-    ["GET", /^\/v1\/payment_methods\/([^/]+)$/, (_p, [id]) => {
-      const pm = this.paymentMethods.get(id!);
-      return pm ? { body: pm } : missing("PaymentMethod", id!);
-    }],
-    ["POST", /^\/v1\/payment_methods\/([^/]+)\/attach$/, (p, [id]) => {
-      const pm = this.paymentMethods.get(id!);
-      if (!pm) return missing("PaymentMethod", id!);
-      if (!this.customers.has(p.customer!)) return missing("customer", p.customer!, "customer");
-      if (pm.customer && pm.customer !== p.customer) {
-        return stripeError(400, "invalid_request_error", "The payment method you provided has already been attached to a customer.");
-      }
-      pm.customer = p.customer;
-      return { body: pm };
-    }],
-    ["POST", /^\/v1\/payment_methods\/([^/]+)\/detach$/, (_p, [id]) => {
-      const pm = this.paymentMethods.get(id!);
-      if (!pm) return missing("PaymentMethod", id!);
-      if (!pm.customer) return stripeError(400, "invalid_request_error", "The payment method you provided is not attached to a customer so detachment is impossible.");
-      for (const c of this.customers.values()) {
-        if (c.id === pm.customer && c.invoice_settings.default_payment_method === id) c.invoice_settings.default_payment_method = null;
-      }
-      pm.customer = null;
-      return { body: pm };
-    }],
-    ["POST", /^\/v1\/checkout\/sessions$/, (p) => {
-      const bad = amountProblem(p["line_items[0][price_data][currency]"], p["line_items[0][price_data][unit_amount]"], "line_items[0][price_data][unit_amount]");
-      if (bad) return bad;
-      const id = this.id("cs_test");
-      return {
-        body: {
+    [
+      "POST",
+      /^\/v1\/customers$/,
+      (p) => {
+        const id = this.id("cus");
+        const customer = {
           id,
-          object: "checkout.session",
-          mode: p.mode,
-          customer: p.customer ?? null,
-          client_reference_id: p.client_reference_id ?? null,
+          object: "customer",
+          name: p.name ?? null,
+          email: p.email ?? null,
           metadata: metadata(p),
-          status: "open",
-          url: `https://checkout.stripe.com/c/pay/${id}`,
-          success_url: p.success_url,
-          cancel_url: p.cancel_url,
-        },
-      };
-    }],
-    ["POST", /^\/v1\/billing_portal\/sessions$/, (p) => {
-      const id = this.id("bps");
-      return { body: { id, object: "billing_portal.session", customer: p.customer, return_url: p.return_url, url: `https://billing.stripe.com/p/session/${id}` } };
-    }],
-    ["POST", /^\/v1\/payment_intents$/, (p) => {
-      const bad = amountProblem(p.currency, p.amount, "amount");
-      if (bad) return bad;
-      const id = this.id("pi");
-      const intent = {
-        id,
-        object: "payment_intent",
-        amount: Number(p.amount),
-        amount_received: 0,
-        currency: p.currency,
-        customer: p.customer ?? null,
-        description: p.description ?? null,
-        metadata: metadata(p),
-        payment_method: p.payment_method ?? null,
-        // Confirmed with a payment method (off-session), a test card succeeds at once; failNext declines it.
-        status: p.confirm === "true" && p.payment_method ? "succeeded" : "requires_payment_method",
-        client_secret: `${id}_secret_fake`,
-        livemode: false,
-      };
-      if (intent.status === "succeeded") intent.amount_received = intent.amount;
-      this.paymentIntents.set(id, intent);
-      return { body: intent };
-    }],
-    ["GET", /^\/v1\/payment_intents\/([^/]+)$/, (_p, [id]) => {
-      const intent = this.paymentIntents.get(id!);
-      return intent ? { body: intent } : missing("payment_intent", id!, "intent");
-    }],
-    ["POST", /^\/v1\/setup_intents$/, (p) => {
-      const id = this.id("seti");
-      return { body: { id, object: "setup_intent", customer: p.customer, usage: p.usage, status: "requires_payment_method", client_secret: `${id}_secret_fake`, metadata: metadata(p) } };
-    }],
+          invoice_settings: { default_payment_method: null },
+          created: 1_767_225_600,
+          livemode: false,
+        };
+        this.customers.set(id, customer);
+        return { body: customer };
+      },
+    ],
+    [
+      "GET",
+      /^\/v1\/customers\/([^/]+)$/,
+      (_p, [id]) => {
+        const customer = this.customers.get(id!);
+        return customer ? { body: customer } : missing("customer", id!);
+      },
+    ],
+    [
+      "POST",
+      /^\/v1\/customers\/([^/]+)$/,
+      (p, [id]) => {
+        const customer = this.customers.get(id!);
+        if (!customer) return missing("customer", id!);
+        if ("invoice_settings[default_payment_method]" in p) {
+          customer.invoice_settings.default_payment_method = p["invoice_settings[default_payment_method]"] || null;
+        }
+        return { body: customer };
+      },
+    ],
+    [
+      "GET",
+      /^\/v1\/customers\/([^/]+)\/payment_methods$/,
+      (_p, [id]) => {
+        if (!this.customers.has(id!)) return missing("customer", id!);
+        const data = [...this.paymentMethods.values()].filter((pm) => pm.customer === id).reverse();
+        return { body: { object: "list", data, has_more: false, url: `/v1/customers/${id}/payment_methods` } };
+      },
+    ],
+    [
+      "GET",
+      /^\/v1\/payment_methods\/([^/]+)$/,
+      (_p, [id]) => {
+        const pm = this.paymentMethods.get(id!);
+        return pm ? { body: pm } : missing("PaymentMethod", id!);
+      },
+    ],
+    [
+      "POST",
+      /^\/v1\/payment_methods\/([^/]+)\/attach$/,
+      (p, [id]) => {
+        const pm = this.paymentMethods.get(id!);
+        if (!pm) return missing("PaymentMethod", id!);
+        if (!this.customers.has(p.customer!)) return missing("customer", p.customer!, "customer");
+        if (pm.customer && pm.customer !== p.customer) {
+          return stripeError(400, "invalid_request_error", "The payment method you provided has already been attached to a customer.");
+        }
+        pm.customer = p.customer;
+        return { body: pm };
+      },
+    ],
+    [
+      "POST",
+      /^\/v1\/payment_methods\/([^/]+)\/detach$/,
+      (_p, [id]) => {
+        const pm = this.paymentMethods.get(id!);
+        if (!pm) return missing("PaymentMethod", id!);
+        if (!pm.customer)
+          return stripeError(400, "invalid_request_error", "The payment method you provided is not attached to a customer so detachment is impossible.");
+        for (const c of this.customers.values()) {
+          if (c.id === pm.customer && c.invoice_settings.default_payment_method === id) c.invoice_settings.default_payment_method = null;
+        }
+        pm.customer = null;
+        return { body: pm };
+      },
+    ],
+    [
+      "POST",
+      /^\/v1\/checkout\/sessions$/,
+      (p) => {
+        const bad = amountProblem(
+          p["line_items[0][price_data][currency]"],
+          p["line_items[0][price_data][unit_amount]"],
+          "line_items[0][price_data][unit_amount]",
+        );
+        if (bad) return bad;
+        const id = this.id("cs_test");
+        return {
+          body: {
+            id,
+            object: "checkout.session",
+            mode: p.mode,
+            customer: p.customer ?? null,
+            client_reference_id: p.client_reference_id ?? null,
+            metadata: metadata(p),
+            status: "open",
+            url: `https://checkout.stripe.com/c/pay/${id}`,
+            success_url: p.success_url,
+            cancel_url: p.cancel_url,
+          },
+        };
+      },
+    ],
+    [
+      "POST",
+      /^\/v1\/billing_portal\/sessions$/,
+      (p) => {
+        const id = this.id("bps");
+        return {
+          body: { id, object: "billing_portal.session", customer: p.customer, return_url: p.return_url, url: `https://billing.stripe.com/p/session/${id}` },
+        };
+      },
+    ],
+    [
+      "POST",
+      /^\/v1\/payment_intents$/,
+      (p) => {
+        const bad = amountProblem(p.currency, p.amount, "amount");
+        if (bad) return bad;
+        const id = this.id("pi");
+        const intent = {
+          id,
+          object: "payment_intent",
+          amount: Number(p.amount),
+          amount_received: 0,
+          currency: p.currency,
+          customer: p.customer ?? null,
+          description: p.description ?? null,
+          metadata: metadata(p),
+          payment_method: p.payment_method ?? null,
+          // Confirmed with a payment method (off-session), a test card succeeds at once; failNext declines it.
+          status: p.confirm === "true" && p.payment_method ? "succeeded" : "requires_payment_method",
+          client_secret: `${id}_secret_fake`,
+          livemode: false,
+        };
+        if (intent.status === "succeeded") intent.amount_received = intent.amount;
+        this.paymentIntents.set(id, intent);
+        return { body: intent };
+      },
+    ],
+    [
+      "GET",
+      /^\/v1\/payment_intents\/([^/]+)$/,
+      (_p, [id]) => {
+        const intent = this.paymentIntents.get(id!);
+        return intent ? { body: intent } : missing("payment_intent", id!, "intent");
+      },
+    ],
+    [
+      "POST",
+      /^\/v1\/setup_intents$/,
+      (p) => {
+        const id = this.id("seti");
+        return {
+          body: {
+            id,
+            object: "setup_intent",
+            customer: p.customer,
+            usage: p.usage,
+            status: "requires_payment_method",
+            client_secret: `${id}_secret_fake`,
+            metadata: metadata(p),
+          },
+        };
+      },
+    ],
   ];
 
   readonly fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
@@ -214,7 +279,9 @@ export class FakeStripe {
     const previous = idempotencyKey ? this.idempotent.get(idempotencyKey) : undefined;
     if (previous) {
       if (previous.fingerprint !== fingerprint) {
-        return reply(stripeError(400, "idempotency_error", "Keys for idempotent requests can only be used with the same parameters they were first used with."));
+        return reply(
+          stripeError(400, "idempotency_error", "Keys for idempotent requests can only be used with the same parameters they were first used with."),
+        );
       }
       return reply(previous, { "idempotent-replayed": "true" });
     }

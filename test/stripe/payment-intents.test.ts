@@ -4,7 +4,9 @@ import { adminToken, call, token } from "../helpers";
 import { insertInvoice, useFakeStripe, withoutStripe } from "./fake-stripe";
 
 async function storedIntent(invoiceId: string) {
-  const row = await env.DB.prepare("SELECT stripe_payment_intent_id FROM invoices WHERE id = ?").bind(invoiceId).first<{ stripe_payment_intent_id: string | null }>();
+  const row = await env.DB.prepare("SELECT stripe_payment_intent_id FROM invoices WHERE id = ?")
+    .bind(invoiceId)
+    .first<{ stripe_payment_intent_id: string | null }>();
   return row?.stripe_payment_intent_id ?? null;
 }
 

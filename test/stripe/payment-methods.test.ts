@@ -29,7 +29,16 @@ describe("payment methods (seed 002)", () => {
     expect(stripe.fake.customers.get(customerId)!.invoice_settings.default_payment_method).toBe(visa);
 
     const second = await call("POST", `${base("pm-org")}/create_and_attach`, { token: t, body: { payment_method_id: sepa } });
-    expect(second.json).toEqual({ id: sepa, payment_type: "sepa_debit", default: false, brand: null, last4: "3000", exp_month: null, exp_year: null, iban: "DE****3000" });
+    expect(second.json).toEqual({
+      id: sepa,
+      payment_type: "sepa_debit",
+      default: false,
+      brand: null,
+      last4: "3000",
+      exp_month: null,
+      exp_year: null,
+      iban: "DE****3000",
+    });
 
     const list = await call("GET", base("pm-org"), { token: t });
     expect(list.status).toBe(200);
@@ -133,6 +142,8 @@ describe("payment methods (seed 002)", () => {
     const t = await token({ tenant: "pm-off" });
     const res = await withoutStripe(() => call("GET", base("pm-off"), { token: t }));
     expect(res.status).toBe(503);
-    expect(res.json).toEqual({ error: { code: "NOT_CONFIGURED", message: "Payments are not configured (set STRIPE_SECRET_KEY)", requestId: expect.any(String) } });
+    expect(res.json).toEqual({
+      error: { code: "NOT_CONFIGURED", message: "Payments are not configured (set STRIPE_SECRET_KEY)", requestId: expect.any(String) },
+    });
   });
 });

@@ -13,9 +13,15 @@ async function invoiceRow(id: string) {
 }
 
 async function eventRow(id: string) {
-  return env.DB.prepare("SELECT type, object_id, tenant_id, outcome, attempts, last_error, processed_at FROM stripe_events WHERE id = ?")
-    .bind(id)
-    .first<{ type: string; object_id: string | null; tenant_id: string | null; outcome: string | null; attempts: number; last_error: string | null; processed_at: number | null }>();
+  return env.DB.prepare("SELECT type, object_id, tenant_id, outcome, attempts, last_error, processed_at FROM stripe_events WHERE id = ?").bind(id).first<{
+    type: string;
+    object_id: string | null;
+    tenant_id: string | null;
+    outcome: string | null;
+    attempts: number;
+    last_error: string | null;
+    processed_at: number | null;
+  }>();
 }
 
 const succeeded = (invoiceId: string, tenantId: string, fields: Record<string, unknown> = {}) => ({
@@ -105,7 +111,13 @@ describe("Stripe webhook", () => {
   it("settles on invoice.paid carrying our invoice id", async () => {
     const invoice = await insertInvoice("wh-inv", { currency: "JPY", amountDue: 5000, total: 5000, subtotal: 5000 });
     const res = await deliver(
-      stripeEvent("invoice.paid", { id: "in_1", object: "invoice", amount_paid: 5000, currency: "jpy", metadata: { invoiceId: invoice.id, tenantId: "wh-inv" } }),
+      stripeEvent("invoice.paid", {
+        id: "in_1",
+        object: "invoice",
+        amount_paid: 5000,
+        currency: "jpy",
+        metadata: { invoiceId: invoice.id, tenantId: "wh-inv" },
+      }),
     );
     expect(res.status).toBe(200);
     expect((await invoiceRow(invoice.id))!.status).toBe("paid");
@@ -114,7 +126,13 @@ describe("Stripe webhook", () => {
   it("links the customer to the tenant on checkout.session.completed", async () => {
     const t = await call("GET", "tenants/wh-checkout", { token: await token({ tenant: "wh-checkout" }) });
     expect(t.json.data.stripeCustomerId).toBeNull();
-    const session = { id: "cs_test_1", object: "checkout.session", client_reference_id: "wh-checkout", customer: "cus_fromcheckout", metadata: { tenantId: "wh-checkout" } };
+    const session = {
+      id: "cs_test_1",
+      object: "checkout.session",
+      client_reference_id: "wh-checkout",
+      customer: "cus_fromcheckout",
+      metadata: { tenantId: "wh-checkout" },
+    };
     expect((await deliver(stripeEvent("checkout.session.completed", session))).status).toBe(200);
     const row = await env.DB.prepare("SELECT stripe_customer_id FROM tenants WHERE id = 'wh-checkout'").first<{ stripe_customer_id: string }>();
     expect(row!.stripe_customer_id).toBe("cus_fromcheckout");
@@ -127,7 +145,11 @@ describe("Stripe webhook", () => {
 
   it("records a failed payment and leaves the invoice open", async () => {
     const invoice = await insertInvoice("wh-failed");
-    const intent = succeeded(invoice.id, "wh-failed", { status: "requires_payment_method", amount_received: 0, last_payment_error: { code: "card_declined", decline_code: "insufficient_funds" } });
+    const intent = succeeded(invoice.id, "wh-failed", {
+      status: "requires_payment_method",
+      amount_received: 0,
+      last_payment_error: { code: "card_declined", decline_code: "insufficient_funds" },
+    });
     const event = stripeEvent("payment_intent.payment_failed", intent);
     const res = await deliver(event);
     expect(res.json.data).toEqual({ received: true });
@@ -151,7 +173,9 @@ describe("Stripe webhook", () => {
     expect((await deliver(stripeEvent("payment_intent.payment_failed", failed))).status).toBe(200);
     expect(await status()).toBe("past_due");
 
-    const paid = await deliver(stripeEvent("payment_intent.succeeded", succeeded(invoice.id, tenant, { amount: invoice.amountDue, amount_received: invoice.amountDue })));
+    const paid = await deliver(
+      stripeEvent("payment_intent.succeeded", succeeded(invoice.id, tenant, { amount: invoice.amountDue, amount_received: invoice.amountDue })),
+    );
     expect(paid.status, JSON.stringify(paid.json)).toBe(200);
     expect((await invoiceRow(invoice.id))!.status).toBe("paid");
     expect(await status()).toBe("active");
@@ -201,7 +225,9 @@ describe("Stripe webhook", () => {
     const res = await deliver(event);
     expect(res.status).toBe(409);
     expect(res.json.error.code).toBe("CONFLICT");
-    await env.DB.prepare("UPDATE stripe_events SET claimed_until = ? WHERE id = ?").bind(Date.now() - 1, event.id).run();
+    await env.DB.prepare("UPDATE stripe_events SET claimed_until = ? WHERE id = ?")
+      .bind(Date.now() - 1, event.id)
+      .run();
     expect((await deliver(event)).status).toBe(200); // an expired claim (a crashed delivery) is taken over
   });
 

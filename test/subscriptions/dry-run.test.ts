@@ -13,13 +13,17 @@ async function clockTenant(tenantId: string, planId: string) {
 describe("change-plan with dryRun", () => {
   it("answers the prorations the change would make, and changes nothing", async () => {
     const admin = await adminToken();
-    for (const [id, basePrice] of [["dr-small", 3100], ["dr-big", 9300]] as const) {
+    for (const [id, basePrice] of [
+      ["dr-small", 3100],
+      ["dr-big", 9300],
+    ] as const) {
       await call("POST", "plans", { token: admin, body: { id, name: id, basePrice } });
     }
     const { clockId, sub } = await clockTenant("dr-tenant", "dr-small");
     // Day 11 of 31: 20 days left.
     await call("POST", `test-clocks/${clockId}/advance`, { token: admin, body: { frozenTime: "2027-05-12T00:00:00Z" } });
-    for (let i = 0; i < 100 && (await call("GET", `test-clocks/${clockId}`, { token: admin })).json.data.status !== "ready"; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && (await call("GET", `test-clocks/${clockId}`, { token: admin })).json.data.status !== "ready"; i++)
+      await new Promise((r) => setTimeout(r, 50));
 
     const dry = await call("POST", `subscriptions/${sub.id}/change-plan`, { token: admin, body: { planId: "dr-big", dryRun: true } });
     expect(dry.status, dry.text).toBe(200);

@@ -214,7 +214,12 @@ describe("discounts and credits", () => {
     const admin = await adminToken();
     const first = await post(`subscriptions/${id}/credits`, admin, { amount: 500, reason: "Outage goodwill" });
     expect(first.status).toBe(201);
-    expect(first.json.data).toMatchObject({ tenantId: "life-credits", currency: "USD", balance: 500, movement: { kind: "grant", amount: 500, reason: "Outage goodwill" } });
+    expect(first.json.data).toMatchObject({
+      tenantId: "life-credits",
+      currency: "USD",
+      balance: 500,
+      movement: { kind: "grant", amount: 500, reason: "Outage goodwill" },
+    });
     const expiresAt = new Date(Date.now() + 30 * 86_400_000).toISOString();
     const second = await post(`subscriptions/${id}/credits`, admin, { amount: 250, currency: "usd", reason: "Promo", expiresAt });
     expect(second.json.data.balance).toBe(750);

@@ -282,7 +282,14 @@ describe("trials and periods", () => {
 
   it("a migrated customer's periods follow from a past startAt", async () => {
     const { env } = recordingEnv();
-    const sub = await createSubscription(db, env, "scn-migrated", { planId: "trial-49", startAt: at("2025-06-15T08:00:00Z") }, "user-1", at("2026-04-10T00:00:00Z"));
+    const sub = await createSubscription(
+      db,
+      env,
+      "scn-migrated",
+      { planId: "trial-49", startAt: at("2025-06-15T08:00:00Z") },
+      "user-1",
+      at("2026-04-10T00:00:00Z"),
+    );
     // The 14-day trial ended long ago: active, anniversaries of the trial end (Jun 29).
     expect(sub).toMatchObject({
       status: "active",
@@ -346,7 +353,15 @@ describe("the tenant meter", () => {
     const paused = await pauseSubscription(db, realEnv, tenantCaller("scn-meter-real"), sub.id, {}, APRIL + DAY);
     expect(paused.status).toBe("paused");
     await expect(
-      pushPlanState(realEnv, "scn-meter-real", { subscriptionId: sub.id, projectId: null, planId: "basic-29", status: "paused", periodStart: APRIL, periodEnd: MAY, meters: [] }),
+      pushPlanState(realEnv, "scn-meter-real", {
+        subscriptionId: sub.id,
+        projectId: null,
+        planId: "basic-29",
+        status: "paused",
+        periodStart: APRIL,
+        periodEnd: MAY,
+        meters: [],
+      }),
     ).resolves.toBeUndefined();
   });
 });

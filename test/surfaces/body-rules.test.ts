@@ -13,12 +13,20 @@ const writes = operations(spec).filter((o) => !["get", "head", "options"].includ
 
 type Shape = "api envelope" | "organisation billing" | "app billing";
 const shapeOf = (path: string): Shape =>
-  path.startsWith("/api/") ? "api envelope" : /^\/(organizations|subscriptions|invoices)(\/|$)/.test(path) ? "organisation billing" : path.startsWith("/billing/") ? "app billing" : "api envelope";
+  path.startsWith("/api/")
+    ? "api envelope"
+    : /^\/(organizations|subscriptions|invoices)(\/|$)/.test(path)
+      ? "organisation billing"
+      : path.startsWith("/billing/")
+        ? "app billing"
+        : "api envelope";
 
 /** The body's error code if it is in `shape`, else a description of what it is instead. */
 function codeIn(shape: Shape, body: any): string {
-  if (shape === "api envelope") return body?.success === false && typeof body.error?.message === "string" ? body.error.code : `not an envelope: ${JSON.stringify(body)}`;
-  if (shape === "organisation billing") return !("success" in body) && typeof body.error?.message === "string" ? body.error.code : `not seed 002's shape: ${JSON.stringify(body)}`;
+  if (shape === "api envelope")
+    return body?.success === false && typeof body.error?.message === "string" ? body.error.code : `not an envelope: ${JSON.stringify(body)}`;
+  if (shape === "organisation billing")
+    return !("success" in body) && typeof body.error?.message === "string" ? body.error.code : `not seed 002's shape: ${JSON.stringify(body)}`;
   return typeof body?.error === "string" && typeof body.message === "string" ? body.code : `not seed 003's shape: ${JSON.stringify(body)}`;
 }
 

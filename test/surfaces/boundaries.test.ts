@@ -44,7 +44,8 @@ describe("the seed surfaces are adapters over the modules' public faces", () => 
 
   it("catches a table, a store and drizzle", () => {
     const file = "surfaces/app-billing/usage.ts";
-    const text = 'import { invoices } from "../../invoices/table";\nimport { listInvoices } from "../../invoices/store";\nimport { eq } from "drizzle-orm";\nimport { listInvoices as ok } from "../../invoices";\n';
+    const text =
+      'import { invoices } from "../../invoices/table";\nimport { listInvoices } from "../../invoices/store";\nimport { eq } from "drizzle-orm";\nimport { listInvoices as ok } from "../../invoices";\n';
     expect(violations(file, text)).toEqual([
       "surfaces/app-billing/usage.ts: imports src/invoices/table, not a module's index.ts",
       "surfaces/app-billing/usage.ts: imports src/invoices/store, not a module's index.ts",

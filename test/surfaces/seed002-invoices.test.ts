@@ -30,7 +30,10 @@ describe("seed 002 invoice surfaces", () => {
   it("names the product and project of the invoice's subscription on each item, the metric beside them", async () => {
     const tenant = "org-links";
     const t = await token({ tenant });
-    const sub = await call("POST", `tenants/${tenant}/subscriptions`, { token: t, body: { planId: "pro", trial: false, projectId: "proj-web", productId: "prod-analytics" } });
+    const sub = await call("POST", `tenants/${tenant}/subscriptions`, {
+      token: t,
+      body: { planId: "pro", trial: false, projectId: "proj-web", productId: "prod-analytics" },
+    });
     expect(sub.status, sub.text).toBe(201);
     const id = await insertDraft(tenant);
     await env.DB.prepare("UPDATE invoices SET subscription_id = ? WHERE id = ?").bind(sub.json.data.id, id).run();

@@ -19,7 +19,11 @@ describe("seed 003: subscription, usage against limits, tier enforcement, cancel
     const got = await call("GET", "/billing/subscription", { token: t });
     expect(got.json).toMatchObject({ id: sub.id, plan: "pro", status: "active", cancelAtPeriodEnd: false, currentPeriodEnd: sub.currentPeriodEnd });
 
-    for (const [metric, quantity] of [["apiCalls", 15420], ["llmTokens", 250000], ["storage", 1073741824]] as const) {
+    for (const [metric, quantity] of [
+      ["apiCalls", 15420],
+      ["llmTokens", 250000],
+      ["storage", 1073741824],
+    ] as const) {
       const r = await call("POST", `tenants/${tenant}/usage`, { token: t, body: { eventId: `${metric}-1`, metric, quantity } });
       expect(r.status, JSON.stringify(r.json)).toBe(200);
     }
@@ -76,7 +80,11 @@ describe("seed 003: subscription, usage against limits, tier enforcement, cancel
     const at = new Date().toISOString();
     const derived = await send({ metric: "apiCalls", quantity: 1, timestamp: at });
     expect(derived.json).toMatchObject({ duplicate: false, eventId: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), usage: { current: 8 } });
-    expect((await send({ timestamp: at, quantity: 1, metric: "apiCalls" })).json).toMatchObject({ duplicate: true, eventId: derived.json.eventId, usage: { current: 8 } });
+    expect((await send({ timestamp: at, quantity: 1, metric: "apiCalls" })).json).toMatchObject({
+      duplicate: true,
+      eventId: derived.json.eventId,
+      usage: { current: 8 },
+    });
     expect((await send({ metric: "apiCalls", quantity: 1, timestamp: Date.parse(at) + 1 })).json.usage.current).toBe(9);
 
     const usage = await call("GET", "/billing/usage", { token: t });
@@ -128,14 +136,23 @@ describe("seed 002: subscriptions and organisation usage", () => {
     const t = await token({ tenant });
     await subscribe(tenant, "scale", { projectId: "web", productId: "prod-web" });
     const now = Date.now();
-    for (const [id, projectId, q] of [["a", "web", 3], ["b", "web", 4], ["c", "api", 5]] as const) {
-      await call("POST", `tenants/${tenant}/usage`, { token: t, body: { eventId: id, metric: "apiCalls", quantity: q, projectId, timestamp: new Date(now - 1000).toISOString() } });
+    for (const [id, projectId, q] of [
+      ["a", "web", 3],
+      ["b", "web", 4],
+      ["c", "api", 5],
+    ] as const) {
+      await call("POST", `tenants/${tenant}/usage`, {
+        token: t,
+        body: { eventId: id, metric: "apiCalls", quantity: q, projectId, timestamp: new Date(now - 1000).toISOString() },
+      });
     }
     const from = new Date(now - 3600_000).toISOString();
     const res = await call("GET", `/billing/usage?organization_id=${tenant}&from=${from}&to=${new Date(now + 1000).toISOString()}`, { token: t });
     expect(res.status, JSON.stringify(res.json)).toBe(200);
     expect(res.json.organization_id).toBe(tenant);
-    const rows = Object.fromEntries(res.json.usage.map((u: { project_id: string; product_id: string; quantity: string }) => [u.project_id, [u.product_id, u.quantity]]));
+    const rows = Object.fromEntries(
+      res.json.usage.map((u: { project_id: string; product_id: string; quantity: string }) => [u.project_id, [u.product_id, u.quantity]]),
+    );
     expect(rows).toEqual({ web: ["prod-web", "7"], api: [null, "5"] });
     const hour = new Date(Math.floor((now - 1000) / 3600_000) * 3600_000).toISOString();
     expect(res.json.hourly).toEqual([
@@ -197,7 +214,9 @@ describe("seed 003: POST /billing/usage sent twice counts once", () => {
 
   it("derives the id per tenant: another tenant's identical request is its own event", async () => {
     const body = { metric: "apiCalls", quantity: 2, timestamp: at() };
-    const [a, b] = await Promise.all(["s3-derive-a", "s3-derive-b"].map(async (tenant) => call("POST", "/billing/usage", { token: await token({ tenant }), body })));
+    const [a, b] = await Promise.all(
+      ["s3-derive-a", "s3-derive-b"].map(async (tenant) => call("POST", "/billing/usage", { token: await token({ tenant }), body })),
+    );
     expect([a!.json.duplicate, b!.json.duplicate]).toEqual([false, false]);
     expect(a!.json.eventId).not.toBe(b!.json.eventId);
   });

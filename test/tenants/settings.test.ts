@@ -30,10 +30,7 @@ describe("unknown currencies are a 400 where they enter", () => {
     const admin = await adminToken();
     fieldError(await call("PUT", "tenants/cur-tenant", { token: admin, body: { currency: "XYZ" } }), "currency");
     fieldError(await call("POST", "plans", { token: admin, body: { id: "cur-plan", name: "P", basePrice: 100, currency: "ABC" } }), "currency");
-    fieldError(
-      await call("POST", "coupons", { token: admin, body: { code: "CURX", amountOff: 100, currency: "QQQ", duration: "once" } }),
-      "currency",
-    );
+    fieldError(await call("POST", "coupons", { token: admin, body: { code: "CURX", amountOff: 100, currency: "QQQ", duration: "once" } }), "currency");
     const t = await token({ tenant: "cur-tenant", scope: "billing:read billing:update" });
     fieldError(await call("POST", "items", { token: t, body: { name: "Thing", amount: 100, provider: "gcp", currency: "DOGE" } }), "currency");
     expect((await call("GET", "items?currency=ZZZ", { token: t })).status).toBe(400);

@@ -16,7 +16,11 @@ describe("test clock: the clock's time in every decision", () => {
     const sub = await subscribe(tenant, { planId: "tc-ct-idem" });
     const admin = await adminToken();
 
-    const credit = await call("POST", `subscriptions/${sub.id}/credits`, { token: admin, body: { amount: 100, reason: "keyed" }, headers: { "idempotency-key": "tc-ct-credit-1" } });
+    const credit = await call("POST", `subscriptions/${sub.id}/credits`, {
+      token: admin,
+      body: { amount: 100, reason: "keyed" },
+      headers: { "idempotency-key": "tc-ct-credit-1" },
+    });
     expect(credit.status, credit.text).toBe(201);
     expect(credit.json.data.movement.createdAt).toBe("2028-03-10T12:00:00.000Z");
 
@@ -42,11 +46,18 @@ describe("test clock: the clock's time in every decision", () => {
     expect(validated.status, validated.text).toBe(200);
     expect(validated.json.data).toMatchObject({ valid: false, reason: "expired", coupon: { valid: false } });
     for (const headers of [{}, { "idempotency-key": "tc-ct-redeem-1" }] as Record<string, string>[]) {
-      const redeemed = await call("POST", "coupons/redeem", { token: admin, body: { code: "TC-CT-REDEEMBY", tenantId: tenant, subscriptionId: sub.id }, headers });
+      const redeemed = await call("POST", "coupons/redeem", {
+        token: admin,
+        body: { code: "TC-CT-REDEEMBY", tenantId: tenant, subscriptionId: sub.id },
+        headers,
+      });
       expect(redeemed.status, `${JSON.stringify(headers)}: ${redeemed.text}`).toBe(409);
       expect(redeemed.json.error.details.reason).toBe("expired");
     }
-    const atSignup = await call("POST", "tenants/tc-ct-coupon-u/subscriptions", { token: admin, body: { planId: "tc-ct-coupon", couponCode: "TC-CT-REDEEMBY" } });
+    const atSignup = await call("POST", "tenants/tc-ct-coupon-u/subscriptions", {
+      token: admin,
+      body: { planId: "tc-ct-coupon", couponCode: "TC-CT-REDEEMBY" },
+    });
     // tc-ct-coupon-u is on real time: there the coupon is still valid.
     expect(atSignup.status, atSignup.text).toBe(201);
   });
@@ -56,7 +67,8 @@ describe("test clock: the clock's time in every decision", () => {
     const tenant = "tc-ct-ttl-t";
     const clockId = await clockWith("2028-04-01T00:00:00Z", [tenant]);
     const t = await token({ tenant });
-    const signup = () => call("POST", `tenants/${tenant}/subscriptions`, { token: t, body: { planId: "tc-ct-ttl" }, headers: { "idempotency-key": "tc-ct-signup" } });
+    const signup = () =>
+      call("POST", `tenants/${tenant}/subscriptions`, { token: t, body: { planId: "tc-ct-ttl" }, headers: { "idempotency-key": "tc-ct-signup" } });
     const first = await signup();
     expect(first.status, first.text).toBe(201);
     await advance(clockId, "2028-04-01T23:00:00Z", t);
@@ -82,7 +94,8 @@ describe("test clock: the clock's time in every decision", () => {
     await createPlan({ id: "tc-ct-purge", basePrice: 1000 });
     const real = "tc-ct-purge-real";
     const t = await token({ tenant: real });
-    const signup = () => call("POST", `tenants/${real}/subscriptions`, { token: t, body: { planId: "tc-ct-purge" }, headers: { "idempotency-key": "tc-ct-purge-signup" } });
+    const signup = () =>
+      call("POST", `tenants/${real}/subscriptions`, { token: t, body: { planId: "tc-ct-purge" }, headers: { "idempotency-key": "tc-ct-purge-signup" } });
     const first = await signup();
     expect(first.status, first.text).toBe(201);
     expect((await signup()).headers.get("idempotent-replayed")).toBe("true");
@@ -106,9 +119,15 @@ describe("test clock: the clock's time in every decision", () => {
     await clockWith("2028-03-10T12:00:00Z", [tenant]);
     await subscribe(tenant, { planId: "tc-ct-alert-batch" });
     const admin = await adminToken();
-    const alert = await call("POST", `realtime-cost/tenants/${tenant}/alerts`, { token: admin, body: { type: "usage", metric: "apiCalls", threshold: 10, period: "day" } });
+    const alert = await call("POST", `realtime-cost/tenants/${tenant}/alerts`, {
+      token: admin,
+      body: { type: "usage", metric: "apiCalls", threshold: 10, period: "day" },
+    });
     expect(alert.status, alert.text).toBe(201);
-    const batch = await call("POST", `tenants/${tenant}/usage/batch`, { token: admin, body: { events: [{ eventId: "ab-1", metric: "apiCalls", quantity: 12 }] } });
+    const batch = await call("POST", `tenants/${tenant}/usage/batch`, {
+      token: admin,
+      body: { events: [{ eventId: "ab-1", metric: "apiCalls", quantity: 12 }] },
+    });
     expect(batch.status, batch.text).toBe(202);
     await until(
       () => call("GET", `tenants/${tenant}/usage/summary`, { token: admin }),
@@ -120,7 +139,12 @@ describe("test clock: the clock's time in every decision", () => {
       (r) => r.json.data[0]?.state === "triggered",
       1_500,
     );
-    expect(listed.json.data[0]).toMatchObject({ state: "triggered", lastValue: 12, windowStart: "2028-03-10T00:00:00.000Z", windowEnd: "2028-03-11T00:00:00.000Z" });
+    expect(listed.json.data[0]).toMatchObject({
+      state: "triggered",
+      lastValue: 12,
+      windowStart: "2028-03-10T00:00:00.000Z",
+      windowEnd: "2028-03-11T00:00:00.000Z",
+    });
   });
 
   /**
@@ -133,7 +157,10 @@ describe("test clock: the clock's time in every decision", () => {
     const clockId = await clockWith("2028-03-10T12:00:00Z", [tenant]);
     await subscribe(tenant, { planId: "tc-ct-dismiss" });
     const admin = await adminToken();
-    const alert = await call("POST", `realtime-cost/tenants/${tenant}/alerts`, { token: admin, body: { type: "usage", metric: "apiCalls", threshold: 10, period: "day" } });
+    const alert = await call("POST", `realtime-cost/tenants/${tenant}/alerts`, {
+      token: admin,
+      body: { type: "usage", metric: "apiCalls", threshold: 10, period: "day" },
+    });
     expect(alert.status, alert.text).toBe(201);
     expect((await usage(tenant, { eventId: "d-1", metric: "apiCalls", quantity: 12 })).status).toBe(200);
     const listed = await call("GET", `realtime-cost/tenants/${tenant}/alerts`, { token: admin });
@@ -157,7 +184,10 @@ describe("test clock: the clock's time in every decision", () => {
     const tenant = "tc-ct-quota-t";
     await clockWith("2028-03-10T12:00:00Z", [tenant]);
     const admin = await adminToken();
-    const quota = await call("POST", "quotas", { token: admin, body: { tenantId: tenant, metric: "apiCalls", limit: 100, period: "month", enforcement: "hard" } });
+    const quota = await call("POST", "quotas", {
+      token: admin,
+      body: { tenantId: tenant, metric: "apiCalls", limit: 100, period: "month", enforcement: "hard" },
+    });
     expect(quota.status, quota.text).toBe(201);
     expect((await usage(tenant, { eventId: "q-1", metric: "apiCalls", quantity: 12 })).status).toBe(200);
     const listed = await call("GET", `quotas/tenants/${tenant}`, { token: admin });

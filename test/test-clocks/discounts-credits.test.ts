@@ -49,7 +49,12 @@ describe("test clock: discounts and credits over time", () => {
     expect(grant.status, grant.text).toBe(201);
     expect(grant.json.data).toMatchObject({ tenantId: tenant, currency: "USD", balance: 3000 });
     // Granted at the tenant's (the clock's) time.
-    expect(grant.json.data.movement).toMatchObject({ kind: "grant", amount: 3000, expiresAt: "2027-09-15T00:00:00.000Z", createdAt: "2027-08-01T00:00:00.000Z" });
+    expect(grant.json.data.movement).toMatchObject({
+      kind: "grant",
+      amount: 3000,
+      expiresAt: "2027-09-15T00:00:00.000Z",
+      createdAt: "2027-08-01T00:00:00.000Z",
+    });
 
     const balance = async () => {
       const res = await call("GET", `tenants/${tenant}/credits`, { token: admin });

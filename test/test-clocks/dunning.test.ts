@@ -64,8 +64,12 @@ describe("test clock: a failed payment", () => {
     const intent = await call("POST", `invoices/${inv.id}/payment-intent`, { token: await token({ tenant }) });
     expect(intent.status, intent.text).toBe(200);
     const sent = stripe.fake.paymentIntents.get(intent.json.data.paymentIntentId)!;
-    expect((await call("POST", WEBHOOK, await signed(stripeEvent("payment_intent.payment_failed", { ...sent, status: "requires_payment_method" })))).status).toBe(200);
-    expect((await call("POST", WEBHOOK, await signed(stripeEvent("payment_intent.succeeded", { ...sent, status: "succeeded", amount_received: 2500 })))).status).toBe(200);
+    expect(
+      (await call("POST", WEBHOOK, await signed(stripeEvent("payment_intent.payment_failed", { ...sent, status: "requires_payment_method" })))).status,
+    ).toBe(200);
+    expect(
+      (await call("POST", WEBHOOK, await signed(stripeEvent("payment_intent.succeeded", { ...sent, status: "succeeded", amount_received: 2500 })))).status,
+    ).toBe(200);
 
     const [paid] = await invoicesOf(tenant);
     expect(paid.status).toBe("paid");

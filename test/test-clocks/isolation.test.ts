@@ -24,8 +24,26 @@ describe("test clock: isolation and idempotency", () => {
     expect(clock.tenants).toEqual([a]);
     const listA = await invoicesOf(a);
     expect(listA.map(figures)).toEqual([
-      { periodStart: "2027-04-01T00:00:00.000Z", periodEnd: "2027-05-01T00:00:00.000Z", status: "open", subtotal: 1504, discounts: 0, total: 1504, creditsApplied: 0, amountDue: 1504 },
-      { periodStart: "2027-05-01T00:00:00.000Z", periodEnd: "2027-06-01T00:00:00.000Z", status: "open", subtotal: 1500, discounts: 0, total: 1500, creditsApplied: 0, amountDue: 1500 },
+      {
+        periodStart: "2027-04-01T00:00:00.000Z",
+        periodEnd: "2027-05-01T00:00:00.000Z",
+        status: "open",
+        subtotal: 1504,
+        discounts: 0,
+        total: 1504,
+        creditsApplied: 0,
+        amountDue: 1504,
+      },
+      {
+        periodStart: "2027-05-01T00:00:00.000Z",
+        periodEnd: "2027-06-01T00:00:00.000Z",
+        status: "open",
+        subtotal: 1500,
+        discounts: 0,
+        total: 1500,
+        creditsApplied: 0,
+        amountDue: 1500,
+      },
     ]);
     expect((await getSubscription(subA.id)).currentPeriodStart).toBe("2027-06-01T00:00:00.000Z");
 
@@ -78,7 +96,9 @@ describe("test clock: isolation and idempotency", () => {
 
     // Two advances at once: one starts, the other is 409 while it runs (or, if the first was
     // already done, starts after it). Either way each period is invoiced once.
-    const both = await Promise.all([0, 1].map(() => call("POST", `test-clocks/${clockId}/advance`, { token: admin, body: { frozenTime: "2027-07-15T00:00:00Z" } })));
+    const both = await Promise.all(
+      [0, 1].map(() => call("POST", `test-clocks/${clockId}/advance`, { token: admin, body: { frozenTime: "2027-07-15T00:00:00Z" } })),
+    );
     const statuses = both.map((r) => r.status).sort();
     expect([
       [202, 409],

@@ -51,11 +51,12 @@ describe("test clock: a subscription's lifecycle", () => {
     for (const tenant of [once, steps]) {
       const list = await invoicesOf(tenant);
       lists[tenant] = list;
-      expect(list.map((i) => [i.periodStart, i.periodEnd]), tenant).toEqual(MONTHLY_FROM_JAN_31);
+      expect(
+        list.map((i) => [i.periodStart, i.periodEnd]),
+        tenant,
+      ).toEqual(MONTHLY_FROM_JAN_31);
       // Gapless and in period order; the number's year is the year it was finalized (at the period end).
-      expect(list.map((i) => i.number)).toEqual(
-        MONTHLY_FROM_JAN_31.map(([, end], n) => `INV-${end.slice(0, 4)}-${String(n + 1).padStart(6, "0")}`),
-      );
+      expect(list.map((i) => i.number)).toEqual(MONTHLY_FROM_JAN_31.map(([, end], n) => `INV-${end.slice(0, 4)}-${String(n + 1).padStart(6, "0")}`));
       list.forEach((inv, n) => {
         expect(figures(inv), `${tenant} #${n + 1}`).toEqual({
           periodStart: MONTHLY_FROM_JAN_31[n]![0],
@@ -81,7 +82,13 @@ describe("test clock: a subscription's lifecycle", () => {
     }
     // Line by line the same invoices, however the clock got there.
     const shape = async (list: any[]) =>
-      Promise.all(list.map(async (i) => ({ number: i.number, ...figures(i), lines: (await invoice(i.id)).lines.map((l: any) => [l.kind, l.description, l.quantity, l.amount.amount]) })));
+      Promise.all(
+        list.map(async (i) => ({
+          number: i.number,
+          ...figures(i),
+          lines: (await invoice(i.id)).lines.map((l: any) => [l.kind, l.description, l.quantity, l.amount.amount]),
+        })),
+      );
     expect(await shape(lists[steps]!)).toEqual(await shape(lists[once]!));
   });
 
@@ -94,7 +101,16 @@ describe("test clock: a subscription's lifecycle", () => {
     expect(sub).toMatchObject({ currentPeriodStart: "2028-02-29T00:00:00.000Z", currentPeriodEnd: "2029-02-28T00:00:00.000Z" });
     await advance(clockId, "2029-03-01T00:00:00Z");
     expect((await invoicesOf(tenant)).map(figures)).toEqual([
-      { periodStart: "2028-02-29T00:00:00.000Z", periodEnd: "2029-02-28T00:00:00.000Z", status: "open", subtotal: 30000, discounts: 0, total: 30000, creditsApplied: 0, amountDue: 30000 },
+      {
+        periodStart: "2028-02-29T00:00:00.000Z",
+        periodEnd: "2029-02-28T00:00:00.000Z",
+        status: "open",
+        subtotal: 30000,
+        discounts: 0,
+        total: 30000,
+        creditsApplied: 0,
+        amountDue: 30000,
+      },
     ]);
     expect(await getSubscription(sub.id)).toMatchObject({ currentPeriodStart: "2029-02-28T00:00:00.000Z" });
   });
@@ -198,14 +214,22 @@ describe("test clock: a subscription's lifecycle", () => {
     const sub = await subscribe(tenant, { planId: "tc-life-premium" });
     await advance(clockId, "2027-05-20T12:00:00Z");
 
-    const change = await call("POST", `subscriptions/${sub.id}/change-plan`, { token: await adminToken(), body: { planId: "tc-life-basic", at: "period_end" } });
+    const change = await call("POST", `subscriptions/${sub.id}/change-plan`, {
+      token: await adminToken(),
+      body: { planId: "tc-life-basic", at: "period_end" },
+    });
     expect(change.status, change.text).toBe(200);
     expect(change.json.data).toMatchObject({ planId: "tc-life-premium", scheduledChange: { planId: "tc-life-basic", at: "2027-06-10T00:00:00.000Z" } });
 
     await advance(clockId, "2027-06-09T23:59:59Z");
     expect((await getSubscription(sub.id)).planId).toBe("tc-life-premium");
     await advance(clockId, "2027-07-11T00:00:00Z");
-    expect(await getSubscription(sub.id)).toMatchObject({ planId: "tc-life-basic", status: "active", scheduledChange: null, currentPeriodStart: "2027-07-10T00:00:00.000Z" });
+    expect(await getSubscription(sub.id)).toMatchObject({
+      planId: "tc-life-basic",
+      status: "active",
+      scheduledChange: null,
+      currentPeriodStart: "2027-07-10T00:00:00.000Z",
+    });
 
     const list = await invoicesOf(tenant);
     expect(list.map((i) => [i.periodStart, i.periodEnd, i.total.amount, i.number])).toEqual([
@@ -215,7 +239,9 @@ describe("test clock: a subscription's lifecycle", () => {
       ["2027-06-10T00:00:00.000Z", "2027-07-10T00:00:00.000Z", 2900, "INV-2027-000002"],
     ]);
     const second = await invoice(list[1].id);
-    expect(second.lines.filter((l: any) => l.kind === "base").map((l: any) => [l.description, l.amount.amount])).toEqual([["tc-life-basic (2027-06-10 – 2027-07-10)", 2900]]);
+    expect(second.lines.filter((l: any) => l.kind === "base").map((l: any) => [l.description, l.amount.amount])).toEqual([
+      ["tc-life-basic (2027-06-10 – 2027-07-10)", 2900],
+    ]);
   });
 
   it("cancels at the period end: the last period is billed, then nothing more", async () => {
@@ -226,7 +252,12 @@ describe("test clock: a subscription's lifecycle", () => {
     await advance(clockId, "2027-09-20T00:00:00Z");
     const canceled = await call("POST", `subscriptions/${sub.id}/cancel`, { token: await adminToken(), body: {} });
     expect(canceled.status, canceled.text).toBe(200);
-    expect(canceled.json.data).toMatchObject({ status: "active", cancelAtPeriodEnd: true, cancelAt: "2027-10-15T00:00:00.000Z", canceledAt: "2027-09-20T00:00:00.000Z" });
+    expect(canceled.json.data).toMatchObject({
+      status: "active",
+      cancelAtPeriodEnd: true,
+      cancelAt: "2027-10-15T00:00:00.000Z",
+      canceledAt: "2027-09-20T00:00:00.000Z",
+    });
 
     await advance(clockId, "2027-12-20T00:00:00Z");
     expect(await getSubscription(sub.id)).toMatchObject({ status: "canceled", endedAt: "2027-10-15T00:00:00.000Z" });

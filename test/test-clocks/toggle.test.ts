@@ -4,7 +4,7 @@ import { clockWith, createPlan } from "./support";
 
 const OFF = { TEST_CLOCKS: "" };
 
-describe("test clocks switched off (TEST_CLOCKS not \"true\")", () => {
+describe('test clocks switched off (TEST_CLOCKS not "true")', () => {
   it("answers 404 on every test-clock route, with an admin token, a tenant token and none", async () => {
     // A clock that exists (made while they are on) is not found either once they are off.
     const clockId = await clockWith("2028-06-01T00:00:00Z", ["tc-off-bound"]);

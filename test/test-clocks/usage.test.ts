@@ -21,7 +21,9 @@ describe("test clock: usage at the clock's time", () => {
       total: { quantity: "3", periodStart: "2027-03-10T12:00:00.000Z", periodEnd: "2027-04-10T12:00:00.000Z" },
     });
     // Up to 5 minutes after the clock is fine, beyond is refused, naming the field.
-    expect((await usage(tenant, { eventId: "ts-4min", metric: "apiCalls", quantity: 1, timestamp: new Date(clockTime + 4 * MINUTE).toISOString() })).status).toBe(200);
+    expect(
+      (await usage(tenant, { eventId: "ts-4min", metric: "apiCalls", quantity: 1, timestamp: new Date(clockTime + 4 * MINUTE).toISOString() })).status,
+    ).toBe(200);
     const ahead = await usage(tenant, { eventId: "ts-6min", metric: "apiCalls", quantity: 100, timestamp: new Date(clockTime + 6 * MINUTE).toISOString() });
     expect(ahead.status, ahead.text).toBe(400);
     expect(ahead.json.error.code).toBe("VALIDATION_ERROR");
@@ -33,14 +35,24 @@ describe("test clock: usage at the clock's time", () => {
     // In a batch, every event is checked against the clock too (and nothing is enqueued).
     const badBatch = await call("POST", `tenants/${tenant}/usage/batch`, {
       token: admin,
-      body: { events: [{ eventId: "b-ok", metric: "apiCalls", quantity: 1 }, { eventId: "b-ahead", metric: "apiCalls", quantity: 1, timestamp: clockTime + 6 * MINUTE }] },
+      body: {
+        events: [
+          { eventId: "b-ok", metric: "apiCalls", quantity: 1 },
+          { eventId: "b-ahead", metric: "apiCalls", quantity: 1, timestamp: clockTime + 6 * MINUTE },
+        ],
+      },
     });
     expect(badBatch.status, badBatch.text).toBe(400);
     expect(badBatch.json.error.details.map((d: any) => d.path)).toEqual(["events.1.timestamp"]);
     // A batch without timestamps is stamped with the clock's time as well.
     const batch = await call("POST", `tenants/${tenant}/usage/batch`, {
       token: admin,
-      body: { events: [{ eventId: "b1", metric: "apiCalls", quantity: 10 }, { eventId: "b2", metric: "apiCalls", quantity: 20 }] },
+      body: {
+        events: [
+          { eventId: "b1", metric: "apiCalls", quantity: 10 },
+          { eventId: "b2", metric: "apiCalls", quantity: 20 },
+        ],
+      },
     });
     expect(batch.status, batch.text).toBe(202);
     const summary = await until(
@@ -62,8 +74,26 @@ describe("test clock: usage at the clock's time", () => {
     const list = await invoicesOf(tenant);
     // March: $10.00 + 34 calls × 2 ¢; April: $10.00 + 5 calls × 2 ¢.
     expect(list.map(figures)).toEqual([
-      { periodStart: "2027-03-10T12:00:00.000Z", periodEnd: "2027-04-10T12:00:00.000Z", status: "open", subtotal: 1068, discounts: 0, total: 1068, creditsApplied: 0, amountDue: 1068 },
-      { periodStart: "2027-04-10T12:00:00.000Z", periodEnd: "2027-05-10T12:00:00.000Z", status: "open", subtotal: 1010, discounts: 0, total: 1010, creditsApplied: 0, amountDue: 1010 },
+      {
+        periodStart: "2027-03-10T12:00:00.000Z",
+        periodEnd: "2027-04-10T12:00:00.000Z",
+        status: "open",
+        subtotal: 1068,
+        discounts: 0,
+        total: 1068,
+        creditsApplied: 0,
+        amountDue: 1068,
+      },
+      {
+        periodStart: "2027-04-10T12:00:00.000Z",
+        periodEnd: "2027-05-10T12:00:00.000Z",
+        status: "open",
+        subtotal: 1010,
+        discounts: 0,
+        total: 1010,
+        creditsApplied: 0,
+        amountDue: 1010,
+      },
     ]);
     const march = await invoice(list[0].id);
     expect(march.lines.filter((l: any) => l.kind === "usage").map((l: any) => [l.meter, l.quantity, l.amount.amount])).toEqual([["apiCalls", "34", 68]]);

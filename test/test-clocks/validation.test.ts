@@ -128,7 +128,10 @@ describe("test clock: validation and access", () => {
     const sub = await subscribe(tenant, { planId: "tc-val-erase", couponCode: "TC-ERASE-10" });
     expect((await call("POST", `subscriptions/${sub.id}/credits`, { token: admin, body: { amount: 500, reason: "test" } })).status).toBe(201);
     expect((await usage(tenant, { eventId: "e1", metric: "apiCalls", quantity: 25 })).status).toBe(200);
-    expect((await call("POST", "quotas", { token: admin, body: { tenantId: tenant, metric: "llmTokens", limit: 1000, period: "month", enforcement: "hard" } })).status).toBe(201);
+    expect(
+      (await call("POST", "quotas", { token: admin, body: { tenantId: tenant, metric: "llmTokens", limit: 1000, period: "month", enforcement: "hard" } }))
+        .status,
+    ).toBe(201);
     await advance(clockId, "2028-04-02T00:00:00Z");
     const [inv] = await invoicesOf(tenant);
     // 4000 + 25 calls = 4025, 10 % off (402.5 → 403) = 3622, 500 of credit: 3122 due.

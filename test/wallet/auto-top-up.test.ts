@@ -14,11 +14,20 @@ describe("wallet auto top-up", () => {
     await createPlan({ id: `${tenant}-plan`, basePrice: 0, meters: [{ metric: "calls", price: { model: "per_unit", unitPrice: "1" } }] });
     await subscribe(tenant, { planId: `${tenant}-plan`, trial: false });
     const card = stripe.fake.addPaymentMethod("card");
-    const attached = await call("POST", `/organizations/${tenant}/payment_methods/create_and_attach`, { token: await token({ tenant }), body: { payment_method_id: card } });
+    const attached = await call("POST", `/organizations/${tenant}/payment_methods/create_and_attach`, {
+      token: await token({ tenant }),
+      body: { payment_method_id: card },
+    });
     expect(attached.status, attached.text).toBe(201);
-    const g = await call("POST", `tenants/${tenant}/wallet/grants`, { token: await adminToken(), body: { grantId: "start", amount: 1000, currency: "USD", reason: "prepaid" } });
+    const g = await call("POST", `tenants/${tenant}/wallet/grants`, {
+      token: await adminToken(),
+      body: { grantId: "start", amount: 1000, currency: "USD", reason: "prepaid" },
+    });
     expect(g.status, g.text).toBe(201);
-    const auto = await call("PUT", `tenants/${tenant}/wallet/auto-top-up`, { token: await token({ tenant }), body: { threshold: 500, amount: 2000, maxPerMonth: 2 } });
+    const auto = await call("PUT", `tenants/${tenant}/wallet/auto-top-up`, {
+      token: await token({ tenant }),
+      body: { threshold: 500, amount: 2000, maxPerMonth: 2 },
+    });
     expect(auto.status, auto.text).toBe(200);
     expect(auto.json.data.autoTopUp).toEqual({ threshold: 500, amount: 2000, maxPerMonth: 2, active: true, failure: null });
   }
@@ -41,7 +50,10 @@ describe("wallet auto top-up", () => {
     expect(charges()).toHaveLength(0);
     expect((await record(tenant, "a2", 200)).status).toBe(200); // 400: under 500
     expect((await record(tenant, "a3", 50)).status).toBe(200); // still under: no second charge
-    const [first] = await until(async () => charges(), (c) => c.length > 0);
+    const [first] = await until(
+      async () => charges(),
+      (c) => c.length > 0,
+    );
     expect(first!.params).toMatchObject({ amount: "2000", currency: "usd", off_session: "true", confirm: "true", "metadata[topUpAmount]": "2000" });
     expect(charges()).toHaveLength(1);
     // Charged, not yet granted.
@@ -54,7 +66,10 @@ describe("wallet auto top-up", () => {
     expect(w.grants.filter((g: any) => g.source === "top_up")).toMatchObject([{ amount: 2000, remaining: 2000 }]);
 
     expect((await record(tenant, "a4", 2000)).status).toBe(200); // 350 left: the second top-up
-    await until(async () => charges(), (c) => c.length > 1);
+    await until(
+      async () => charges(),
+      (c) => c.length > 1,
+    );
     expect((await succeed([...stripe.fake.paymentIntents.keys()][1]!)).status).toBe(200);
     expect((await wallet(tenant)).balances[0].available).toBe(2350);
     expect((await record(tenant, "a5", 2000)).status).toBe(200); // crossing again: the month's two are used
@@ -72,9 +87,15 @@ describe("wallet auto top-up", () => {
       body: { error: { type: "card_error", code: "card_declined", decline_code: "insufficient_funds", message: "Your card was declined." } },
     };
     expect((await record(tenant, "f1", 600)).status).toBe(200);
-    const stopped = await until(() => wallet(tenant), (w) => w.autoTopUp.active === false);
+    const stopped = await until(
+      () => wallet(tenant),
+      (w) => w.autoTopUp.active === false,
+    );
     expect(stopped.autoTopUp).toMatchObject({ active: false, failure: "Your card was declined." });
-    const failed = await until(() => events(tenant, "credits.top_up.failed"), (e) => e.length > 0);
+    const failed = await until(
+      () => events(tenant, "credits.top_up.failed"),
+      (e) => e.length > 0,
+    );
     expect(failed[0]).toMatchObject({ type: "credits.top_up.failed" });
     expect(stopped.balances[0].available).toBe(400);
     expect(stopped.grants.filter((g: any) => g.source === "top_up")).toEqual([]);
@@ -82,12 +103,21 @@ describe("wallet auto top-up", () => {
     expect(stripe.fake.paymentIntents.size).toBe(0);
 
     // Saving the settings again turns it back on: the next crossing charges.
-    const again = await call("PUT", `tenants/${tenant}/wallet/auto-top-up`, { token: await token({ tenant }), body: { threshold: 500, amount: 2000, maxPerMonth: 2 } });
+    const again = await call("PUT", `tenants/${tenant}/wallet/auto-top-up`, {
+      token: await token({ tenant }),
+      body: { threshold: 500, amount: 2000, maxPerMonth: 2 },
+    });
     expect(again.json.data.autoTopUp.active).toBe(true);
-    const g = await call("POST", `tenants/${tenant}/wallet/grants`, { token: await adminToken(), body: { grantId: "more", amount: 200, currency: "USD", reason: "r" } });
+    const g = await call("POST", `tenants/${tenant}/wallet/grants`, {
+      token: await adminToken(),
+      body: { grantId: "more", amount: 200, currency: "USD", reason: "r" },
+    });
     expect(g.status).toBe(201);
     expect((await record(tenant, "f2", 150)).status).toBe(200); // 600 → 450
-    await until(async () => charges(), (c) => c.length > 1);
+    await until(
+      async () => charges(),
+      (c) => c.length > 1,
+    );
     expect(charges()).toHaveLength(2);
   });
 });

@@ -38,10 +38,17 @@ describe("holds", () => {
     const first = results.findIndex((r) => r.status === 201);
     const done = await commit(tenant, `h${first}`, { quantity: 40 });
     expect(done.status, done.text).toBe(200);
-    expect(done.json.data).toMatchObject({ committed: "40", refused: "0", hold: { status: "committed", committedQuantity: "40", eventId: `hold:h${first}` }, event: { status: "accepted" } });
+    expect(done.json.data).toMatchObject({
+      committed: "40",
+      refused: "0",
+      hold: { status: "committed", committedQuantity: "40", eventId: `hold:h${first}` },
+      event: { status: "accepted" },
+    });
     const second = results.findIndex((r, i) => i > first && r.status === 201);
     expect((await release(tenant, `h${second}`)).json.data.status).toBe("released");
-    expect((await call("POST", `tenants/${tenant}/usage`, { token: await adminToken(), body: { eventId: "e2", metric: "tokens", quantity: 160 } })).status).toBe(200);
+    expect(
+      (await call("POST", `tenants/${tenant}/usage`, { token: await adminToken(), body: { eventId: "e2", metric: "tokens", quantity: 160 } })).status,
+    ).toBe(200);
     expect(await used(tenant)).toBe("200");
   });
 
@@ -86,7 +93,10 @@ describe("holds", () => {
     await createPlan({ id: "h-wallet", basePrice: 0, meters: [{ metric: "tokens", price: { model: "per_unit", unitPrice: "1" } }] });
     const tenant = "h-wallet-t";
     await subscribe(tenant, { planId: "h-wallet", trial: false });
-    const g = await call("POST", `tenants/${tenant}/wallet/grants`, { token: await adminToken(), body: { grantId: "g", amount: 1000, currency: "USD", reason: "prepaid" } });
+    const g = await call("POST", `tenants/${tenant}/wallet/grants`, {
+      token: await adminToken(),
+      body: { grantId: "g", amount: 1000, currency: "USD", reason: "prepaid" },
+    });
     expect(g.status, g.text).toBe(201);
     const admin = await adminToken();
     const calls = Array.from({ length: 50 }, (_, i) =>
@@ -137,7 +147,10 @@ describe("holds", () => {
       ["POST", `tenants/${tenant}/usage/holds/v/commit`],
       ["POST", `tenants/${tenant}/usage/holds/v/release`],
     ] as const) {
-      const res = await call(method, path, { token: other, body: method === "POST" ? { holdId: "v", metric: "tokens", quantity: 1, ttlSeconds: 60 } : undefined });
+      const res = await call(method, path, {
+        token: other,
+        body: method === "POST" ? { holdId: "v", metric: "tokens", quantity: 1, ttlSeconds: 60 } : undefined,
+      });
       expect([path, res.status]).toEqual([path, 403]);
     }
   });

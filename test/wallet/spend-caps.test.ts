@@ -15,7 +15,16 @@ describe("spend caps", () => {
       basePrice: 900,
       meters: [
         { metric: "calls", includedQuantity: 10, price: { model: "per_unit", unitPrice: "0.75" } },
-        { metric: "tokens", price: { model: "graduated", tiers: [{ upTo: 100, unitPrice: "0.1" }, { upTo: null, unitPrice: "0.05" }] } },
+        {
+          metric: "tokens",
+          price: {
+            model: "graduated",
+            tiers: [
+              { upTo: 100, unitPrice: "0.1" },
+              { upTo: null, unitPrice: "0.05" },
+            ],
+          },
+        },
       ],
     });
     const tenant = "cap-t";
@@ -29,7 +38,10 @@ describe("spend caps", () => {
     expect((await record(tenant, "c2", 60)).status).toBe(200); // 100 × 0.75 = 75 → 95 spent
     const refused = await record(tenant, "c3", 10); // 110 × 0.75 = 82.5 → 83: +8 would make 103
     expect(refused.status, refused.text).toBe(402);
-    expect(refused.json.error).toMatchObject({ code: "SPEND_CAP_EXCEEDED", details: { quotaId: cap.json.data.id, limit: 100, current: 95, needed: 8, currency: "USD" } });
+    expect(refused.json.error).toMatchObject({
+      code: "SPEND_CAP_EXCEEDED",
+      details: { quotaId: cap.json.data.id, limit: 100, current: 95, needed: 8, currency: "USD" },
+    });
     expect((await record(tenant, "c4", 6)).status).toBe(200); // 106 × 0.75 = 79.5 → 80: 100 spent, exactly the cap
     // A token more rounds to no more money (20.05 → 20), so it fits; twenty more cost a cent and do not.
     expect((await record(tenant, "t2", 1, "tokens")).status).toBe(200);

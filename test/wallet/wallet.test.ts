@@ -66,7 +66,13 @@ describe("wallet: real-time debits", () => {
         {
           metric: "calls",
           includedQuantity: 100,
-          price: { model: "graduated", tiers: [{ upTo: 1000, unitPrice: "0.3", flatFee: 50 }, { upTo: null, unitPrice: "0.125" }] },
+          price: {
+            model: "graduated",
+            tiers: [
+              { upTo: 1000, unitPrice: "0.3", flatFee: 50 },
+              { upTo: null, unitPrice: "0.125" },
+            ],
+          },
         },
       ],
     });
@@ -95,7 +101,18 @@ describe("wallet: real-time debits", () => {
     await createPlan({
       id: "w-volume",
       basePrice: 0,
-      meters: [{ metric: "calls", price: { model: "volume", tiers: [{ upTo: 10, unitPrice: "10" }, { upTo: null, unitPrice: "5" }] } }],
+      meters: [
+        {
+          metric: "calls",
+          price: {
+            model: "volume",
+            tiers: [
+              { upTo: 10, unitPrice: "10" },
+              { upTo: null, unitPrice: "5" },
+            ],
+          },
+        },
+      ],
     });
     const tenant = "w-volume-t";
     await subscribe(tenant, { planId: "w-volume", trial: false });
@@ -186,7 +203,10 @@ describe("wallet: invoices settle against it", () => {
     // A paid invoice cannot be voided; an open one can. Give the next one something to owe.
     expect((await record(tenant, "s2", 30)).status).toBe(200);
     await grant(tenant, { grantId: "g0", amount: 1 }); // idempotency check below
-    const again = await call("POST", `tenants/${tenant}/wallet/grants`, { token: await admin(), body: { grantId: "g0", amount: 999, currency: "USD", reason: "again" } });
+    const again = await call("POST", `tenants/${tenant}/wallet/grants`, {
+      token: await admin(),
+      body: { grantId: "g0", amount: 999, currency: "USD", reason: "again" },
+    });
     expect(again.status, again.text).toBe(200);
     expect(again.json.data.grant).toMatchObject({ grantId: "g0", amount: 1 });
     const settings = await call("PUT", `tenants/${tenant}/wallet/settings`, { token: await admin(), body: { policy: "overdraft" } });

@@ -90,7 +90,8 @@ describe("usage and subscription events", () => {
     await ensurePlan({ id: "wh-quota-plan", basePrice: 0, meters: [{ metric: "apiCalls", limit: 3 }] as never });
     const t = await token({ tenant });
     expect((await call("POST", `tenants/${tenant}/subscriptions`, { token: t, body: { planId: "wh-quota-plan", trial: false } })).status).toBe(201);
-    const use = async () => (await call("POST", `tenants/${tenant}/usage`, { token: t, body: { eventId: crypto.randomUUID(), metric: "apiCalls", quantity: 2 } })).status;
+    const use = async () =>
+      (await call("POST", `tenants/${tenant}/usage`, { token: t, body: { eventId: crypto.randomUUID(), metric: "apiCalls", quantity: 2 } })).status;
     expect(await use()).toBe(200);
     expect(await use()).toBe(402);
     expect(await use()).toBe(402);
@@ -144,7 +145,9 @@ describe("credit events", () => {
     const t = await token({ tenant });
     const sub = (await call("POST", `tenants/${tenant}/subscriptions`, { token: t, body: { planId: "wh-credit-plan", trial: false } })).json.data;
     const admin = await adminToken();
-    expect((await call("POST", `subscriptions/${sub.id}/credits`, { token: admin, body: { amount: 2500, currency: "USD", reason: "goodwill" } })).status).toBe(201);
+    expect((await call("POST", `subscriptions/${sub.id}/credits`, { token: admin, body: { amount: 2500, currency: "USD", reason: "goodwill" } })).status).toBe(
+      201,
+    );
     // Credits pay invoices of periods that end after they were granted.
     const period = { periodStart: Date.now() - 86_400_000, periodEnd: Date.now() + 86_400_000 };
     const first = await insertDraft(tenant, period); // 2000 due: 500 left, over the 250 threshold

@@ -25,10 +25,7 @@ export interface Received {
  * `answer` (given the 1-based call number); everything else goes to the real fetch. The real
  * queue consumer runs in this isolate too, so whoever delivers, the receiver sees it.
  */
-export function fakeReceiver(
-  origin: string,
-  answer: (n: number, r: Received, request: Request) => Response | Promise<Response> = () => new Response("ok"),
-) {
+export function fakeReceiver(origin: string, answer: (n: number, r: Received, request: Request) => Response | Promise<Response> = () => new Response("ok")) {
   const real = globalThis.fetch;
   const received: Received[] = [];
   vi.spyOn(globalThis, "fetch").mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {

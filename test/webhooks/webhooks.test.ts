@@ -356,7 +356,13 @@ describe("the outbox", () => {
     const { commitSubscription } = await import("../../src/subscriptions/store");
     const stale = (await findSubscription(db, sub.id))!;
     await pause(tenant, sub.id); // moves the version on
-    const events = async () => (await db.select().from(outbox).where(and(eq(outbox.tenantId, tenant), eq(outbox.kind, "event")))).length;
+    const events = async () =>
+      (
+        await db
+          .select()
+          .from(outbox)
+          .where(and(eq(outbox.tenantId, tenant), eq(outbox.kind, "event")))
+      ).length;
     const count = await events();
     await expect(commitSubscription(db, stale, { cancelAtPeriodEnd: true }, Date.now())).rejects.toMatchObject({ code: "CONFLICT" });
     expect(await events()).toBe(count);

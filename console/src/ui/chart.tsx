@@ -11,7 +11,19 @@ export interface ChartPoint {
   display: string;
 }
 
-export function Chart({ title, points, kind = "bars", yLabel, id }: { title: string; points: ChartPoint[]; kind?: "bars" | "line"; yLabel: string; id: string }) {
+export function Chart({
+  title,
+  points,
+  kind = "bars",
+  yLabel,
+  id,
+}: {
+  title: string;
+  points: ChartPoint[];
+  kind?: "bars" | "line";
+  yLabel: string;
+  id: string;
+}) {
   const host = useRef<HTMLDivElement>(null);
   // Redraw only when the figures change, not on every render of the page around it.
   const figures = JSON.stringify(points);

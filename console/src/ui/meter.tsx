@@ -1,7 +1,19 @@
 import { formatQuantity, metricLabel, percent } from "../format";
 
 /** One meter's usage against its limit (or its included quantity when it has no limit). */
-export function UsageBar({ metric, used, limit, included, enforcement }: { metric: string; used: string; limit: number | null; included: number; enforcement?: string }) {
+export function UsageBar({
+  metric,
+  used,
+  limit,
+  included,
+  enforcement,
+}: {
+  metric: string;
+  used: string;
+  limit: number | null;
+  included: number;
+  enforcement?: string;
+}) {
   const label = metricLabel(metric);
   const of = limit ?? (included > 0 ? included : null);
   const share = of === null ? 0 : percent(Number(used), of);

@@ -40,15 +40,22 @@ export function Unavailable({ what, path }: { what: string; path: string }) {
     <div class="notice" role="status" data-state="unavailable">
       <strong>{what} is not available on this server.</strong>
       <p>
-        The console asked <code>{path}</code> and the server answered 404: this deployment does not have that API yet. The view fills in
-        as soon as it does.
+        The console asked <code>{path}</code> and the server answered 404: this deployment does not have that API yet. The view fills in as soon as it does.
       </p>
     </div>
   );
 }
 
 /** Renders a resource: its loading and error states, else `children(data)`. */
-export function Show<T>({ resource, children, unavailable }: { resource: Resource<T>; children: (data: T) => ComponentChildren; unavailable?: { what: string; path: string } }) {
+export function Show<T>({
+  resource,
+  children,
+  unavailable,
+}: {
+  resource: Resource<T>;
+  children: (data: T) => ComponentChildren;
+  unavailable?: { what: string; path: string };
+}) {
   if (resource.data !== undefined) return <>{children(resource.data)}</>;
   if (resource.error) {
     if (unavailable && resource.error instanceof ApiError && resource.error.unavailable) return <Unavailable {...unavailable} />;

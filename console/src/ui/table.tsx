@@ -129,7 +129,19 @@ export function DataTable<T>({
  * Previous / Next stay in place (aria-disabled, never removed or `disabled`), so the focus
  * stays on the button that was pressed; the page number is a status that is announced.
  */
-function Pagination({ pager, nextCursor, busy, caption, controls }: { pager: Pager; nextCursor: string | null; busy: boolean; caption: string; controls: string }) {
+function Pagination({
+  pager,
+  nextCursor,
+  busy,
+  caption,
+  controls,
+}: {
+  pager: Pager;
+  nextCursor: string | null;
+  busy: boolean;
+  caption: string;
+  controls: string;
+}) {
   const hasPrevious = pager.page > 1;
   const hasNext = !!nextCursor;
   return (

@@ -26,7 +26,17 @@ export function SignIn({ reason, onToken }: { reason?: string; onToken: (token: 
       ) : null}
       <form onSubmit={submit} class="panel">
         <label for="token">API token</label>
-        <textarea id="token" name="token" rows={5} required spellcheck={false} autocomplete="off" value={token} onInput={(e) => setToken(e.currentTarget.value)} aria-describedby="token-help" />
+        <textarea
+          id="token"
+          name="token"
+          rows={5}
+          required
+          spellcheck={false}
+          autocomplete="off"
+          value={token}
+          onInput={(e) => setToken(e.currentTarget.value)}
+          aria-describedby="token-help"
+        />
         <p id="token-help" class="muted">
           Paste a bearer token (a JWT). It is kept in this tab's session storage only and sent to this server's API, nowhere else. Locally,{" "}
           <code>npm run dev</code> prints sign-in links.

@@ -17,13 +17,21 @@ import { sfntFromWoff } from "./woff";
 // it (whole: see ./woff.ts), so a Latin invoice carries two small fonts and a Japanese name
 // adds the few slices its characters are in.
 
-const LATIN = "U+0000-00FF,U+0131,U+0152-0153,U+02BB-02BC,U+02C6,U+02DA,U+02DC,U+0304,U+0308,U+0329,U+2000-206F,U+20AC,U+2122,U+2191,U+2193,U+2212,U+2215,U+FEFF,U+FFFD";
-const LATIN_EXT = "U+0100-02BA,U+02BD-02C5,U+02C7-02CC,U+02CE-02D7,U+02DD-02FF,U+0304,U+0308,U+0329,U+1D00-1DBF,U+1E00-1E9F,U+1EF2-1EFF,U+2020,U+20A0-20AB,U+20AD-20C0,U+2113,U+2C60-2C7F,U+A720-A7FF";
-const ARABIC = "U+0600-06FF,U+0750-077F,U+0870-088E,U+0890-0891,U+0897-08E1,U+08E3-08FF,U+200C-200E,U+2010-2011,U+204F,U+2E41,U+FB50-FDFF,U+FE70-FE74,U+FE76-FEFC";
+const LATIN =
+  "U+0000-00FF,U+0131,U+0152-0153,U+02BB-02BC,U+02C6,U+02DA,U+02DC,U+0304,U+0308,U+0329,U+2000-206F,U+20AC,U+2122,U+2191,U+2193,U+2212,U+2215,U+FEFF,U+FFFD";
+const LATIN_EXT =
+  "U+0100-02BA,U+02BD-02C5,U+02C7-02CC,U+02CE-02D7,U+02DD-02FF,U+0304,U+0308,U+0329,U+1D00-1DBF,U+1E00-1E9F,U+1EF2-1EFF,U+2020,U+20A0-20AB,U+20AD-20C0,U+2113,U+2C60-2C7F,U+A720-A7FF";
+const ARABIC =
+  "U+0600-06FF,U+0750-077F,U+0870-088E,U+0890-0891,U+0897-08E1,U+08E3-08FF,U+200C-200E,U+2010-2011,U+204F,U+2E41,U+FB50-FDFF,U+FE70-FE74,U+FE76-FEFC";
 
 const slice = (name: string, ranges: string, data: ArrayBuffer): FontSlice => ({ name, ranges, data });
 export const REGULAR: FontSlice[] = [slice("latin", LATIN, latin), slice("latin-ext", LATIN_EXT, latinExt), slice("arabic", ARABIC, arabic), ...JAPANESE];
-const BOLD: FontSlice[] = [slice("latin-bold", LATIN, latinBold), slice("latin-ext-bold", LATIN_EXT, latinExtBold), slice("arabic-bold", ARABIC, arabicBold), ...JAPANESE];
+const BOLD: FontSlice[] = [
+  slice("latin-bold", LATIN, latinBold),
+  slice("latin-ext-bold", LATIN_EXT, latinExtBold),
+  slice("arabic-bold", ARABIC, arabicBold),
+  ...JAPANESE,
+];
 
 interface Coverage {
   slice: FontSlice;

@@ -38,7 +38,10 @@ export const categoriesRoutes = createRouter()
       tags,
       operationId: "createSpendCategory",
       summary: "Create a category (names are unique per tenant, case-insensitively)",
-      ...described("A category with a name, a description and a color (`#RRGGBB`, stored upper-case). A name the tenant already has, in any case, is 409.", secured("billing:update")),
+      ...described(
+        "A category with a name, a description and a color (`#RRGGBB`, stored upper-case). A name the tenant already has, in any case, is 409.",
+        secured("billing:update"),
+      ),
       request: { query: TenantQuery, ...jsonBody(CreateCategory) },
       responses: jsonResponses(envelope(SpendCategory), "Created", 201),
     }),
@@ -72,16 +75,7 @@ export const categoriesRoutes = createRouter()
       responses: jsonResponses(envelope(SpendCategory)),
     }),
     async (c) =>
-      ok(
-        c,
-        await updateCategory(
-          c.var.db,
-          ...lookup(c, c.req.valid("query").tenantId),
-          c.req.valid("param").idOrName,
-          c.req.valid("json"),
-          Date.now(),
-        ),
-      ),
+      ok(c, await updateCategory(c.var.db, ...lookup(c, c.req.valid("query").tenantId), c.req.valid("param").idOrName, c.req.valid("json"), Date.now())),
   )
   .openapi(
     createRoute({
@@ -94,6 +88,5 @@ export const categoriesRoutes = createRouter()
       request: { params: CategoryParams, query: TenantQuery },
       responses: jsonResponses(envelope(CategoryDeleted)),
     }),
-    async (c) =>
-      ok(c, await deleteCategory(c.var.db, ...lookup(c, c.req.valid("query").tenantId), c.req.valid("param").idOrName)),
+    async (c) => ok(c, await deleteCategory(c.var.db, ...lookup(c, c.req.valid("query").tenantId), c.req.valid("param").idOrName)),
   );

@@ -47,5 +47,9 @@ export const CategoryDeleted = z
   .openapi("SpendCategoryDeleted");
 
 export const CategoryParams = z.object({
-  idOrName: z.string().min(1).max(120).openapi({ param: { name: "idOrName", in: "path" }, example: "Infrastructure" }),
+  idOrName: z
+    .string()
+    .min(1)
+    .max(120)
+    .openapi({ param: { name: "idOrName", in: "path" }, example: "Infrastructure" }),
 });

@@ -93,8 +93,7 @@ async function findRow(db: Db, tenantId: string | null, nameTenant: string, ref:
   return row;
 }
 
-export const getCategory = async (db: Db, tenantId: string | null, nameTenant: string, ref: string) =>
-  toCategory(await findRow(db, tenantId, nameTenant, ref));
+export const getCategory = async (db: Db, tenantId: string | null, nameTenant: string, ref: string) => toCategory(await findRow(db, tenantId, nameTenant, ref));
 
 export async function updateCategory(
   db: Db,

@@ -59,7 +59,10 @@ export const itemsRoutes = createRouter()
       tags,
       operationId: "createSpendItemsBatch",
       summary: "Create up to 500 items at once (all or none)",
-      ...described("Creates every item or none, for imports: one bad item is a 400 naming `items.N.field`, one taken provider reference a 409.", secured("billing:update")),
+      ...described(
+        "Creates every item or none, for imports: one bad item is a 400 naming `items.N.field`, one taken provider reference a 409.",
+        secured("billing:update"),
+      ),
       request: { query: TenantQuery, ...jsonBody(BulkCreateItems) },
       responses: jsonResponses(envelope(z.object({ created: z.number().int(), items: z.array(SpendItem) })), "Created", 201),
     }),
@@ -76,7 +79,10 @@ export const itemsRoutes = createRouter()
       tags,
       operationId: "findSpendItemByProviderRef",
       summary: "Find an item by provider and provider reference",
-      ...described("The item the tenant recorded under `(provider, providerRef)`, e.g. to check whether an import already has it; none is 404.", secured("billing:read")),
+      ...described(
+        "The item the tenant recorded under `(provider, providerRef)`, e.g. to check whether an import already has it; none is 404.",
+        secured("billing:read"),
+      ),
       request: { query: ProviderRefQuery },
       responses: jsonResponses(envelope(SpendItem)),
     }),
@@ -105,12 +111,14 @@ export const itemsRoutes = createRouter()
       tags,
       operationId: "updateSpendItem",
       summary: "Update an item (fields not sent stay as they are)",
-      ...described("Changes the fields sent; `null` clears an optional one. Moving onto a `(provider, providerRef)` pair the tenant already has is 409.", secured("billing:update")),
+      ...described(
+        "Changes the fields sent; `null` clears an optional one. Moving onto a `(provider, providerRef)` pair the tenant already has is 409.",
+        secured("billing:update"),
+      ),
       request: { params: ItemParams, ...jsonBody(UpdateItem) },
       responses: jsonResponses(envelope(SpendItem)),
     }),
-    async (c) =>
-      ok(c, await updateItem(c.var.db, readScope(c), c.req.valid("param").id, c.req.valid("json"), Date.now())),
+    async (c) => ok(c, await updateItem(c.var.db, readScope(c), c.req.valid("param").id, c.req.valid("json"), Date.now())),
   )
   .openapi(
     createRoute({

@@ -5,8 +5,7 @@ import { checkRange, InstantParam } from "../dates";
 import { TenantQuery } from "../scope";
 
 /** A query parameter sent empty (`?provider=`) means "not given". */
-const param = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (v === "" ? undefined : v), schema.optional()) as unknown as z.ZodOptional<T>;
+const param = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional()) as unknown as z.ZodOptional<T>;
 
 export const ProviderName = z
   .string()
@@ -138,7 +137,12 @@ export const FilterQuery = TenantQuery.extend({
     z
       .string()
       .max(1400)
-      .transform((s) => s.split(",").map((t) => t.trim()).filter(Boolean))
+      .transform((s) =>
+        s
+          .split(",")
+          .map((t) => t.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(Tag).max(20)),
   ).openapi({ type: "string", description: "Comma-separated; an item must carry every tag listed", example: "compute,production" }),
   stageApp: param(z.string().max(128)),

@@ -104,7 +104,10 @@ async function refConflict(db: Db, tenantId: string, inputs: CreateItem[]) {
         .where(
           and(
             eq(spendItems.tenantId, tenantId),
-            inJson(sql`${spendItems.provider} || char(31) || ${spendItems.providerRef}`, refs.map((r) => `${r.provider}\u001f${r.providerRef}`)),
+            inJson(
+              sql`${spendItems.provider} || char(31) || ${spendItems.providerRef}`,
+              refs.map((r) => `${r.provider}\u001f${r.providerRef}`),
+            ),
           ),
         )
     : [];
@@ -118,9 +121,7 @@ async function refConflict(db: Db, tenantId: string, inputs: CreateItem[]) {
 export async function listItems(db: Db, filter: SpendFilter, page: { limit: number; cursor?: string }) {
   const cursor = decodeCursor(page.cursor);
   const after =
-    cursor === undefined
-      ? undefined
-      : or(lt(spendItems.date, Number(cursor.k)), and(eq(spendItems.date, Number(cursor.k)), lt(spendItems.id, cursor.id)));
+    cursor === undefined ? undefined : or(lt(spendItems.date, Number(cursor.k)), and(eq(spendItems.date, Number(cursor.k)), lt(spendItems.id, cursor.id)));
   const rows = await selectItems(db)
     .where(and(itemWhere(filter), after))
     .orderBy(desc(spendItems.date), desc(spendItems.id))
@@ -159,7 +160,9 @@ export async function updateItem(db: Db, tenantId: string | null, id: string, in
     await transaction(db, [...(category ? [statement(db, ensureCategories(existing.tenantId, [category], now))] : []), statement(db, update)]);
   } catch (err) {
     if (violates(err, "UNIQUE constraint failed: spend_items.tenant_id")) {
-      throw conflict(`An item with provider ${input.provider ?? existing.provider} and providerRef ${input.providerRef ?? existing.providerRef} already exists`);
+      throw conflict(
+        `An item with provider ${input.provider ?? existing.provider} and providerRef ${input.providerRef ?? existing.providerRef} already exists`,
+      );
     }
     throw err;
   }

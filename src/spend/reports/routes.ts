@@ -12,8 +12,7 @@ import { BreakdownQuery, BreakdownRow, ReportQuery, Summary, TrendPoint, TrendQu
 import { breakdown, summary, trend } from "./service";
 
 const tags = ["Spend reports"];
-const CURRENCY_RULE =
-  " Amounts are never summed across currencies: a report covers one currency, `?currency=` or by default the tenant's.";
+const CURRENCY_RULE = " Amounts are never summed across currencies: a report covers one currency, `?currency=` or by default the tenant's.";
 
 /** The database, and the filter narrowed to the caller's tenant and the reporting currency. */
 async function reportScope(c: Context<AppEnv>, q: FilterQuery) {

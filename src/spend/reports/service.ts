@@ -108,13 +108,7 @@ export interface ReportOptions {
   prefer?: "items";
 }
 
-export async function summary(
-  db: Db,
-  filter: SpendFilter,
-  currency: string,
-  range: { from: string | null; to: string | null },
-  opts: ReportOptions = {},
-) {
+export async function summary(db: Db, filter: SpendFilter, currency: string, range: { from: string | null; to: string | null }, opts: ReportOptions = {}) {
   // Grouped by currency over every currency the filters allow: the headline is one currency,
   // byCurrency shows what else there is rather than adding it in.
   const all = { ...filter, currency: undefined };
@@ -144,7 +138,10 @@ async function tagGroups(db: Db, filter: SpendFilter): Promise<{ groups: Group[]
       .leftJoin(spendItemTags, eq(spendItemTags.itemSeq, spendItems.seq))
       .where(where)
       .groupBy(spendItemTags.tag),
-    db.select({ amount: sql<number>`COALESCE(SUM(${spendItems.amount}), 0)` }).from(spendItems).where(where),
+    db
+      .select({ amount: sql<number>`COALESCE(SUM(${spendItems.amount}), 0)` })
+      .from(spendItems)
+      .where(where),
   ]);
   return { groups: tagged, whole: all[0]?.amount ?? 0 };
 }

@@ -14,7 +14,10 @@ export const statusRoutes = createRouter().openapi(
     tags: ["Spend reports"],
     operationId: "getSpendStatus",
     summary: "Spend tracking status with storage stats",
-    ...described("Whether spend tracking is set up, its configuration, and counts of items, categories and sync jobs with the total amount in one currency (and per currency in `byCurrency`).", secured("billing:read")),
+    ...described(
+      "Whether spend tracking is set up, its configuration, and counts of items, categories and sync jobs with the total amount in one currency (and per currency in `byCurrency`).",
+      secured("billing:read"),
+    ),
     request: { query: TenantQuery.extend({ currency: Currency.optional() }) },
     responses: jsonResponses(envelope(SpendStatus)),
   }),

@@ -89,6 +89,7 @@ export const MAX_PAGES = 1_000;
 /** The message a provider put in an error body, in any of the shapes these four use. */
 function providerMessage(body: string): string | undefined {
   try {
+    // biome-ignore lint/suspicious/noExplicitAny: a provider's error body, read defensively field by field
     const json = JSON.parse(body) as Record<string, any>;
     const candidates = [json?.error?.message, json?.message, json?.Message, json?.error_description, typeof json?.error === "string" ? json.error : undefined];
     const message = candidates.find((m) => typeof m === "string" && m.trim());

@@ -41,7 +41,10 @@ const options = {
 };
 
 /** `ACCESS_KEY_ID:SECRET_ACCESS_KEY[:SESSION_TOKEN]`. */
-const AwsToken = z.string().max(4096).regex(/^[A-Z0-9]{16,128}:[^:\s]{16,}(:\S+)?$/, "must be ACCESS_KEY_ID:SECRET_ACCESS_KEY[:SESSION_TOKEN]");
+const AwsToken = z
+  .string()
+  .max(4096)
+  .regex(/^[A-Z0-9]{16,128}:[^:\s]{16,}(:\S+)?$/, "must be ACCESS_KEY_ID:SECRET_ACCESS_KEY[:SESSION_TOKEN]");
 
 function credentials(token: string) {
   const [accessKeyId, secretAccessKey, ...session] = token.split(":");

@@ -28,7 +28,11 @@ const options = {
     .regex(TABLE, "project.dataset.table (a trailing * selects a wildcard table)")
     .optional()
     .describe("Cloud Billing export table; default `<projectId>.billing_export.gcp_billing_export_v1_*`"),
-  location: z.string().regex(/^[A-Za-z0-9-]{2,32}$/).optional().describe("BigQuery location of the dataset (e.g. US, EU)"),
+  location: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{2,32}$/)
+    .optional()
+    .describe("BigQuery location of the dataset (e.g. US, EU)"),
   includeCredits: z.boolean().default(true).describe("Subtract credits (discounts, free tier) from cost, as the invoice does"),
   baseUrl: baseUrlOption(DEFAULT_BASE),
 };
@@ -99,13 +103,27 @@ export const gcpAdapter: SpendAdapter<typeof options> = {
       first = await results(first.jobReference);
     }
     const job = first.jobReference;
-    const pages = await allPages<QueryResponse>("GCP", (token) => (token ? results(job, token) : Promise.resolve(first)), (p) => p.pageToken || undefined);
+    const pages = await allPages<QueryResponse>(
+      "GCP",
+      (token) => (token ? results(job, token) : Promise.resolve(first)),
+      (p) => p.pageToken || undefined,
+    );
     return pages.flatMap((page) =>
       page.rows.flatMap(({ f }) => {
         const [day, service, currency, cost] = f.map((cell) => cell.v);
         if (!day || !currency || cost === null || cost === undefined) return [];
-        if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !isDecimal(cost)) throw new ProviderError(`GCP answered with an unexpected row: ${JSON.stringify(f).slice(0, 200)}`);
-        return [{ day, account: opts.projectId, service: service ?? "Unknown service", amount: parseDecimal(cost), unit: "major" as const, currency: currency.toUpperCase() }];
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !isDecimal(cost))
+          throw new ProviderError(`GCP answered with an unexpected row: ${JSON.stringify(f).slice(0, 200)}`);
+        return [
+          {
+            day,
+            account: opts.projectId,
+            service: service ?? "Unknown service",
+            amount: parseDecimal(cost),
+            unit: "major" as const,
+            currency: currency.toUpperCase(),
+          },
+        ];
       }),
     );
   },

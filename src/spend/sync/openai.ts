@@ -26,11 +26,7 @@ const CostsPage = z.looseObject({
 type CostsPage = z.infer<typeof CostsPage>;
 
 const options = {
-  projectIds: z
-    .array(z.string().min(1).max(128))
-    .max(100)
-    .optional()
-    .describe("Only these OpenAI project ids (default: the whole organization)"),
+  projectIds: z.array(z.string().min(1).max(128)).max(100).optional().describe("Only these OpenAI project ids (default: the whole organization)"),
   baseUrl: baseUrlOption(DEFAULT_BASE),
 };
 

@@ -11,11 +11,13 @@ export const ADAPTERS = {
   anthropic: anthropicAdapter,
   aws: awsAdapter,
   gcp: gcpAdapter,
+  // biome-ignore lint/suspicious/noExplicitAny: each adapter has its own options type
 } as const satisfies Record<string, SpendAdapter<any>>;
 
 export type SyncProvider = keyof typeof ADAPTERS;
 export const SYNC_PROVIDERS = Object.keys(ADAPTERS) as [SyncProvider, ...SyncProvider[]];
 
+// biome-ignore lint/suspicious/noExplicitAny: the caller validates options with the adapter's own schema
 export const adapterFor = (provider: SyncProvider): SpendAdapter<any> => ADAPTERS[provider];
 
 /** GET /sync/adapters: what each adapter is and the options it takes, from its own schema. */

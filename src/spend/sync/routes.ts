@@ -91,7 +91,10 @@ export const syncRoutes = createRouter()
       tags,
       operationId: "listSpendSyncAdapters",
       summary: "The provider adapters and the options each takes",
-      ...described("Each provider `POST /sync` knows (openai, anthropic, aws, gcp): the credential its `token` must be and the options it takes.", secured("billing:read")),
+      ...described(
+        "Each provider `POST /sync` knows (openai, anthropic, aws, gcp): the credential its `token` must be and the options it takes.",
+        secured("billing:read"),
+      ),
       responses: jsonResponses(envelope(z.array(AdapterInfo))),
     }),
     (c) => ok(c, describeAdapters()),

@@ -61,7 +61,15 @@ export async function runScheduledSyncs(db: Db, env: Record<string, unknown>, sc
   return Promise.all(
     sources.map(async (source) => {
       const from = addDays(to, -(source.days - 1));
-      const base = { tenantId: source.tenant, provider: source.provider, from, to, options: source.options, trigger: "scheduled" as const, requestedBy: "scheduler" };
+      const base = {
+        tenantId: source.tenant,
+        provider: source.provider,
+        from,
+        to,
+        options: source.options,
+        trigger: "scheduled" as const,
+        requestedBy: "scheduler",
+      };
       const token = env[source.secret];
       if (typeof token !== "string" || !token) {
         return recordFailedJob(db, base, `Secret ${source.secret} is not set`, deps.clock());

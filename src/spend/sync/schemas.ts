@@ -29,12 +29,7 @@ function checkSyncRange(v: { from?: string; to?: string }, ctx: z.RefinementCtx)
 }
 
 export const SyncBody = z
-  .discriminatedUnion("provider", [
-    bodyFor("openai"),
-    bodyFor("anthropic"),
-    bodyFor("aws"),
-    bodyFor("gcp"),
-  ])
+  .discriminatedUnion("provider", [bodyFor("openai"), bodyFor("anthropic"), bodyFor("aws"), bodyFor("gcp")])
   .superRefine(checkSyncRange)
   .openapi("SpendSyncRequest");
 export type SyncBody = z.infer<typeof SyncBody>;

@@ -18,7 +18,18 @@ import { eventStatement } from "../../webhooks";
 /** spend.sync.completed / spend.sync.failed, written with the job's final state. */
 function spendSyncEvent(
   db: Db,
-  job: { id: string; tenantId: string; provider: string; trigger: string; status: "completed" | "failed"; itemsCreated: number; itemsUpdated: number; error: string | null; startedAt: number; completedAt: number },
+  job: {
+    id: string;
+    tenantId: string;
+    provider: string;
+    trigger: string;
+    status: "completed" | "failed";
+    itemsCreated: number;
+    itemsUpdated: number;
+    error: string | null;
+    startedAt: number;
+    completedAt: number;
+  },
 ) {
   return eventStatement(db, {
     tenantId: job.tenantId,
@@ -110,12 +121,15 @@ export function aggregate(provider: string, lines: CostLine[]): SyncedItem[] {
       continue;
     }
     if (group.line.currency !== line.currency || group.line.unit !== line.unit) {
-      throw new ProviderError(`${provider} reported ${group.line.currency} and ${line.currency} for ${line.service} on ${line.day}; currencies are never added together`);
+      throw new ProviderError(
+        `${provider} reported ${group.line.currency} and ${line.currency} for ${line.service} on ${line.day}; currencies are never added together`,
+      );
     }
     group.total = add(group.total, line.amount);
   }
   return [...groups.values()].map(({ line, total }) => {
-    if (!isCurrency(line.currency)) throw new ProviderError(`${provider} reported an unknown currency ${JSON.stringify(line.currency)} for ${line.service} on ${line.day}`);
+    if (!isCurrency(line.currency))
+      throw new ProviderError(`${provider} reported an unknown currency ${JSON.stringify(line.currency)} for ${line.service} on ${line.day}`);
     const minor = roundScaled(total, line.unit === "major" ? minorUnitExponent(line.currency) : 0, "half_even");
     if (minor > BigInt(Number.MAX_SAFE_INTEGER) || -minor > BigInt(Number.MAX_SAFE_INTEGER)) {
       throw new ProviderError(`${provider} reported an amount out of range for ${line.service} on ${line.day}`);
@@ -151,7 +165,9 @@ async function upsertItems(db: Db, run: SyncRun, jobId: string, label: string, a
       date: dayStart(item.day)!,
     }));
     statements.push(
-      statement(db, sql`
+      statement(
+        db,
+        sql`
         INSERT INTO spend_items (id, tenant_id, name, amount, currency, provider, provider_ref, service, tags,
           description, recurring, author, date, sync_job_id, created_at, updated_at)
         SELECT j.value ->> '$.id', ${run.tenantId}, j.value ->> '$.name', j.value ->> '$.amount', j.value ->> '$.currency',
@@ -164,7 +180,8 @@ async function upsertItems(db: Db, run: SyncRun, jobId: string, label: string, a
         ON CONFLICT (tenant_id, provider, provider_ref) DO UPDATE
           SET amount = excluded.amount, currency = excluded.currency, updated_at = excluded.updated_at
           WHERE spend_items.amount <> excluded.amount OR spend_items.currency <> excluded.currency
-        RETURNING sync_job_id AS syncJobId`),
+        RETURNING sync_job_id AS syncJobId`,
+      ),
     );
   }
   if (!statements.length) return { created: 0, updated: 0 };
@@ -193,12 +210,15 @@ export async function runSync(db: Db, run: SyncRun, deps: SyncDeps): Promise<Syn
         .set({ status: "failed", error: "Abandoned: did not finish within 15 minutes", completedAt: startedAt })
         .where(and(mine, lt(spendSyncJobs.startedAt, startedAt - STALE_JOB_MS))),
     ),
-    statement(db, sql`
+    statement(
+      db,
+      sql`
       INSERT INTO spend_sync_jobs (id, tenant_id, provider, status, trigger, range_from, range_to, options, requested_by, started_at)
       SELECT ${jobId}, ${run.tenantId}, ${run.provider}, 'running', ${run.trigger}, ${run.from}, ${run.to},
         ${JSON.stringify(run.options)}, ${run.requestedBy}, ${startedAt}
       WHERE NOT EXISTS (SELECT 1 FROM spend_sync_jobs WHERE ${mine})
-      RETURNING id`),
+      RETURNING id`,
+    ),
   ]);
   if (started!.results.length === 0) throw conflict(`A ${run.provider} sync is already running for tenant ${run.tenantId}`);
 
@@ -230,7 +250,16 @@ export async function runSync(db: Db, run: SyncRun, deps: SyncDeps): Promise<Syn
       })
       .where(eq(spendSyncJobs.id, jobId))
       .returning(),
-    spendSyncEvent(db, { id: jobId, ...run, status: error ? "failed" : "completed", itemsCreated: counts.created, itemsUpdated: counts.updated, error, startedAt, completedAt }),
+    spendSyncEvent(db, {
+      id: jobId,
+      ...run,
+      status: error ? "failed" : "completed",
+      itemsCreated: counts.created,
+      itemsUpdated: counts.updated,
+      error,
+      startedAt,
+      completedAt,
+    }),
   ]);
   log(error ? "warn" : "info", "spend sync", {
     jobId,
@@ -281,10 +310,7 @@ export async function listJobs(db: Db, tenantId: string | null, provider: string
         provider === undefined ? undefined : eq(spendSyncJobs.provider, provider),
         cursor === undefined
           ? undefined
-          : or(
-              lt(spendSyncJobs.startedAt, Number(cursor.k)),
-              and(eq(spendSyncJobs.startedAt, Number(cursor.k)), lt(spendSyncJobs.id, cursor.id)),
-            ),
+          : or(lt(spendSyncJobs.startedAt, Number(cursor.k)), and(eq(spendSyncJobs.startedAt, Number(cursor.k)), lt(spendSyncJobs.id, cursor.id))),
       ),
     )
     .orderBy(desc(spendSyncJobs.startedAt), desc(spendSyncJobs.id))

@@ -16,7 +16,7 @@ export const AppErrorBody = z
     details: z.unknown().optional(),
     requestId: z.string().optional(),
   })
-  .openapi("AppBillingError", { description: "An error of the app billing API: `{error: \"<HTTP reason>\", message, code, details?}`" });
+  .openapi("AppBillingError", { description: 'An error of the app billing API: `{error: "<HTTP reason>", message, code, details?}`' });
 
 /** The error statuses of an app billing route, in its shape: spread into `responses`. */
 export const appErrorResponses = errorResponsesIn(AppErrorBody);
@@ -39,9 +39,5 @@ const REASON: Record<number, string> = {
 export const appBillingErrors: ErrorHandler<AppEnv> = (raw, c) => {
   const err = toApiError(c, raw);
   const details = err.details === undefined ? {} : { details: err.details };
-  return c.json(
-    { error: REASON[err.status] ?? "Error", message: err.message, code: err.code, ...details, ...requestIdFor(c, err) },
-    err.status,
-    err.headers,
-  );
+  return c.json({ error: REASON[err.status] ?? "Error", message: err.message, code: err.code, ...details, ...requestIdFor(c, err) }, err.status, err.headers);
 };

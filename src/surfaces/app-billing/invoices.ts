@@ -33,7 +33,10 @@ export const invoiceRoutes = createRouter().openapi(
       secured("billing:read", "billing:update"),
     ),
     request: { query: PageQuery },
-    responses: { 200: { description: "Invoices", content: { "application/json": { schema: z.object({ invoices: z.array(AppInvoice) }) } } }, ...appErrorResponses },
+    responses: {
+      200: { description: "Invoices", content: { "application/json": { schema: z.object({ invoices: z.array(AppInvoice) }) } } },
+      ...appErrorResponses,
+    },
   }),
   async (c) => {
     const { limit, cursor } = c.req.valid("query");

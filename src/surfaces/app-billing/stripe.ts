@@ -2,7 +2,16 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { principalOf } from "../../http/auth";
 import { createRouter, described, secured } from "../../http/router";
 import { PlanId } from "../../plans";
-import { assertAllowedRedirects, createCheckoutSession, createPortalSession, receiveStripeWebhook, RedirectUrl, stripeClient, StripePriceId, WebhookReceipt } from "../../stripe";
+import {
+  assertAllowedRedirects,
+  createCheckoutSession,
+  createPortalSession,
+  receiveStripeWebhook,
+  RedirectUrl,
+  stripeClient,
+  StripePriceId,
+  WebhookReceipt,
+} from "../../stripe";
 import { AppErrorBody, appErrorResponses } from "./errors";
 
 // Seed 003's Stripe routes: /billing/checkout, /billing/portal, /billing/webhook. They act on the

@@ -69,7 +69,10 @@ export const subscriptionRoutes = createRouter()
         secured("billing:update"),
       ),
       responses: {
-        200: { description: "Canceled at period end", content: { "application/json": { schema: z.object({ success: z.literal(true), cancelAt: z.string() }) } } },
+        200: {
+          description: "Canceled at period end",
+          content: { "application/json": { schema: z.object({ success: z.literal(true), cancelAt: z.string() }) } },
+        },
         ...appErrorResponses,
       },
     }),

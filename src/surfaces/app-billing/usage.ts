@@ -59,7 +59,9 @@ const DERIVED_ID_PREFIX = "sha256:";
  */
 async function eventIdOf(tenantId: string, body: EventBody, headerKey: string | undefined): Promise<string> {
   if (body.eventId !== undefined && headerKey !== undefined && body.eventId !== headerKey) {
-    throw badRequest("eventId and Idempotency-Key name different events", [{ path: "eventId", message: "must equal the Idempotency-Key header when both are sent", code: "custom" }]);
+    throw badRequest("eventId and Idempotency-Key name different events", [
+      { path: "eventId", message: "must equal the Idempotency-Key header when both are sent", code: "custom" },
+    ]);
   }
   const given = body.eventId ?? headerKey;
   if (given !== undefined) return given;
@@ -84,7 +86,7 @@ export const usageRoutes = createRouter().openapi(
     operationId: "billingRecordUsage",
     summary: "Track usage of the caller's tenant (tier enforcement)",
     ...described(
-      "Records one event for the token's tenant through its meter. The event id is `eventId`, else the `Idempotency-Key` header, else `sha256:` and the SHA-256 of the tenant and the canonical body (which then must carry the event's `timestamp`; with none of the three the answer is 400): a retry with the same id counts once (and answers `duplicate: true`). Over a hard limit it answers 402 `{error: \"Usage limit exceeded\", message: \"API call limit reached for current period\", usage: {current, limit}}`, where `current` is the total the event would have reached.",
+      'Records one event for the token\'s tenant through its meter. The event id is `eventId`, else the `Idempotency-Key` header, else `sha256:` and the SHA-256 of the tenant and the canonical body (which then must carry the event\'s `timestamp`; with none of the three the answer is 400): a retry with the same id counts once (and answers `duplicate: true`). Over a hard limit it answers 402 `{error: "Usage limit exceeded", message: "API call limit reached for current period", usage: {current, limit}}`, where `current` is the total the event would have reached.',
       rateLimitedAs("usage", secured("usage:write")),
     ),
     request: {
@@ -94,9 +96,24 @@ export const usageRoutes = createRouter().openapi(
     responses: {
       200: {
         description: "Recorded (or already recorded under this event id)",
-        content: { "application/json": { schema: z.object({ recorded: z.literal(true), duplicate: z.boolean(), eventId: z.string(), metric: z.string(), usage: z.object({ current: z.number() }) }) } },
+        content: {
+          "application/json": {
+            schema: z.object({
+              recorded: z.literal(true),
+              duplicate: z.boolean(),
+              eventId: z.string(),
+              metric: z.string(),
+              usage: z.object({ current: z.number() }),
+            }),
+          },
+        },
       },
-      402: { description: "Over the limit", content: { "application/json": { schema: z.object({ error: z.string(), message: z.string(), usage: z.object({ current: z.number(), limit: z.number() }) }) } } },
+      402: {
+        description: "Over the limit",
+        content: {
+          "application/json": { schema: z.object({ error: z.string(), message: z.string(), usage: z.object({ current: z.number(), limit: z.number() }) }) },
+        },
+      },
       ...appErrorResponses,
     },
   }),
@@ -107,13 +124,22 @@ export const usageRoutes = createRouter().openapi(
     try {
       const result = await recordUsage(c.env, tenantId, event, await clockNow(c));
       return c.json(
-        { recorded: true as const, duplicate: result.status === "duplicate", eventId: event.eventId, metric: event.metric, usage: { current: Number(result.total?.quantity ?? 0) } },
+        {
+          recorded: true as const,
+          duplicate: result.status === "duplicate",
+          eventId: event.eventId,
+          metric: event.metric,
+          usage: { current: Number(result.total?.quantity ?? 0) },
+        },
         200,
       );
     } catch (err) {
       if (!(err instanceof ApiError) || err.code !== "QUOTA_EXCEEDED") throw err;
       const d = err.details as { metric: string; current: number; limit: number };
-      return c.json({ error: "Usage limit exceeded", message: limitReachedMessage(d.metric), usage: { current: d.current + event.quantity, limit: d.limit } }, 402);
+      return c.json(
+        { error: "Usage limit exceeded", message: limitReachedMessage(d.metric), usage: { current: d.current + event.quantity, limit: d.limit } },
+        402,
+      );
     }
   },
 );

@@ -54,7 +54,11 @@ const EasyBillInvoice = z
   .openapi("OrganizationInvoice");
 
 /** The product and project of each invoice's subscription (seed 002 links products to projects through subscriptions). */
-const linksOf = (db: Db, list: readonly Invoice[]) => subscriptionLinks(db, list.map((i) => i.subscriptionId).filter((id): id is string => id !== null));
+const linksOf = (db: Db, list: readonly Invoice[]) =>
+  subscriptionLinks(
+    db,
+    list.map((i) => i.subscriptionId).filter((id): id is string => id !== null),
+  );
 
 /** The platform's metered view of an invoice (seed 002 `/invoices`), with `{cents, currency_iso}` money. */
 function internalInvoice(invoice: Invoice, links: Map<string, SubscriptionLink>): z.infer<typeof InternalInvoice> {
@@ -111,7 +115,13 @@ export const invoiceRoutes = createRouter()
         read,
       ),
       request: { query: PageQuery },
-      responses: { 200: { description: "Invoices", content: { "application/json": { schema: z.object({ invoices: z.array(InternalInvoice), next_cursor: z.string().nullable() }) } } }, ...organizationErrorResponses },
+      responses: {
+        200: {
+          description: "Invoices",
+          content: { "application/json": { schema: z.object({ invoices: z.array(InternalInvoice), next_cursor: z.string().nullable() }) } },
+        },
+        ...organizationErrorResponses,
+      },
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
@@ -145,9 +155,15 @@ export const invoiceRoutes = createRouter()
       tags,
       operationId: "organizationsDownloadInvoicePdf",
       summary: "Download invoice PDF",
-      ...described("The PDF of one of the organization's finalized invoices (`invoice_id`), as an attachment. A draft, or another organization's invoice, is 404.", read),
+      ...described(
+        "The PDF of one of the organization's finalized invoices (`invoice_id`), as an attachment. A draft, or another organization's invoice, is 404.",
+        read,
+      ),
       request: { params: OrgParams, query: z.object({ invoice_id: z.string().min(1).max(64) }) },
-      responses: { 200: { description: "PDF", content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } } }, ...organizationErrorResponses },
+      responses: {
+        200: { description: "PDF", content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } } },
+        ...organizationErrorResponses,
+      },
     }),
     async (c) => {
       const issued = await getIssuedInvoice(c.var.db, c.req.valid("param").tenantId, c.req.valid("query").invoice_id);
@@ -166,7 +182,10 @@ export const invoiceRoutes = createRouter()
         read,
       ),
       request: { params: OrgParams },
-      responses: { 200: { description: "Invoices", content: { "application/json": { schema: z.object({ invoices: z.array(EasyBillInvoice) }) } } }, ...organizationErrorResponses },
+      responses: {
+        200: { description: "Invoices", content: { "application/json": { schema: z.object({ invoices: z.array(EasyBillInvoice) }) } } },
+        ...organizationErrorResponses,
+      },
     }),
     async (c) => {
       const issued = await listIssuedInvoices(c.var.db, c.req.valid("param").tenantId);

@@ -52,10 +52,14 @@ export async function organisationUsageFor(env: Bindings, db: Db, principal: Pri
   assertTenantAccess(principal, q.organization_id);
   const missing = (["from", "to"] as const).filter((k) => q[k] === undefined);
   if (missing.length > 0) {
-    throw badRequest(`${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} required with organization_id`, missing.map((path) => ({ path, message: "required with organization_id", code: "invalid_type" })));
+    throw badRequest(
+      `${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} required with organization_id`,
+      missing.map((path) => ({ path, message: "required with organization_id", code: "invalid_type" })),
+    );
   }
   const [from, to] = [Date.parse(q.from!), Date.parse(q.to!)];
   if (from >= to) throw badRequest("from must be before to", [{ path: "from", message: "must be before to", code: "custom" }]);
-  if (to - from > MAX_WINDOW_MS) throw badRequest("A usage window may span at most 400 days", [{ path: "from", message: "at most 400 days before to", code: "too_big" }]);
+  if (to - from > MAX_WINDOW_MS)
+    throw badRequest("A usage window may span at most 400 days", [{ path: "from", message: "at most 400 days before to", code: "too_big" }]);
   return organisationUsage(env, db, q.organization_id, from, to, now);
 }

@@ -18,7 +18,11 @@ const tenantColumns = (): Column<TenantOverview>[] => [
     cell: (t) => <a href={tenantHref(t.id, "overview")}>{t.name ? `${t.name} (${t.id})` : t.id}</a>,
   },
   { key: "plan", header: "Plan", cell: (t) => t.subscription?.planId ?? <span class="muted">none</span> },
-  { key: "status", header: "Status", cell: (t) => (t.subscription ? <span class={`badge badge-${t.subscription.status}`}>{t.subscription.status}</span> : "—") },
+  {
+    key: "status",
+    header: "Status",
+    cell: (t) => (t.subscription ? <span class={`badge badge-${t.subscription.status}`}>{t.subscription.status}</span> : "—"),
+  },
   {
     key: "period",
     header: "Period",
@@ -110,7 +114,9 @@ export function Plans() {
                 {p.features?.length ? (
                   <p class="plan-features">
                     <span class="muted">Features: </span>
-                    {p.features.map((f) => (f.type === "metered" ? f.key : f.type === "boolean" ? `${f.key} ${f.value ? "on" : "off"}` : `${f.key} ${f.value}`)).join(", ")}
+                    {p.features
+                      .map((f) => (f.type === "metered" ? f.key : f.type === "boolean" ? `${f.key} ${f.value ? "on" : "off"}` : `${f.key} ${f.value}`))
+                      .join(", ")}
                   </p>
                 ) : null}
                 <PlanHistory plan={p} />
@@ -162,7 +168,9 @@ export function Coupons() {
                       </td>
                       <td>{formatDate(c.redeemBy)}</td>
                       <td>
-                        <span class={`badge badge-${c.valid ? "active" : "canceled"}`}>{c.valid ? "valid" : c.active ? "exhausted or expired" : "inactive"}</span>
+                        <span class={`badge badge-${c.valid ? "active" : "canceled"}`}>
+                          {c.valid ? "valid" : c.active ? "exhausted or expired" : "inactive"}
+                        </span>
                       </td>
                     </tr>
                   ))}
@@ -217,7 +225,16 @@ export function TestClocks() {
                     {c.advancingTo ? <> · moving to {formatDateTime(c.advancingTo)}</> : null}
                   </p>
                   {c.failure ? <p role="alert">The last advance failed: {c.failure}</p> : null}
-                  {c.tenants.length ? <p>Tenants: {c.tenants.map((t) => <a key={t} href={tenantHref(t, "invoices")}>{t} </a>)}</p> : null}
+                  {c.tenants.length ? (
+                    <p>
+                      Tenants:{" "}
+                      {c.tenants.map((t) => (
+                        <a key={t} href={tenantHref(t, "invoices")}>
+                          {t}{" "}
+                        </a>
+                      ))}
+                    </p>
+                  ) : null}
                   <div class="actions">
                     <button type="button" class="button" disabled={c.status === "advancing"} onClick={() => advance(c, addMonth(c.frozenTime))}>
                       Advance one month

@@ -11,7 +11,11 @@ import type { Plan, PlanFeature, PlanMeter } from "../../types";
 export const HISTORY_VERSIONS = 20;
 
 type Tier = { upTo: number | null; unitPrice: string; flatFee?: number };
-type Price = { model: "per_unit"; unitPrice: string } | { model: "package"; packageSize: number; packagePrice: number } | { model: "graduated" | "volume"; tiers: Tier[] } | null;
+type Price =
+  | { model: "per_unit"; unitPrice: string }
+  | { model: "package"; packageSize: number; packagePrice: number }
+  | { model: "graduated" | "volume"; tiers: Tier[] }
+  | null;
 
 /** Unit prices are decimal strings in minor units (sub-cent prices stay exact). */
 export function describePrice(price: unknown, currency: string): string {
@@ -19,12 +23,16 @@ export function describePrice(price: unknown, currency: string): string {
   if (!p) return "not charged";
   if (p.model === "per_unit") return `${p.unitPrice} minor units each`;
   if (p.model === "package") return `${formatMoney({ amount: p.packagePrice, currency })} per ${formatQuantity(p.packageSize)}`;
-  const tiers = p.tiers.map((t) => `${t.unitPrice}${t.upTo === null ? " above" : ` up to ${formatQuantity(t.upTo)}`}${t.flatFee ? ` + ${formatMoney({ amount: t.flatFee, currency })}` : ""}`);
+  const tiers = p.tiers.map(
+    (t) =>
+      `${t.unitPrice}${t.upTo === null ? " above" : ` up to ${formatQuantity(t.upTo)}`}${t.flatFee ? ` + ${formatMoney({ amount: t.flatFee, currency })}` : ""}`,
+  );
   return `${p.model} (minor units each): ${tiers.join("; ")}`;
 }
 
 const limitText = (m: PlanMeter) => (m.limit === null ? "no limit" : `${formatQuantity(m.limit)} (${m.enforcement})`);
-const featureText = (f: PlanFeature) => (f.type === "metered" ? `metered by ${metricLabel(f.metric)}` : f.type === "boolean" ? (f.value ? "on" : "off") : String(f.value));
+const featureText = (f: PlanFeature) =>
+  f.type === "metered" ? `metered by ${metricLabel(f.metric)}` : f.type === "boolean" ? (f.value ? "on" : "off") : String(f.value);
 
 /** What `next` changed from `prev`, in words, field by field. */
 export function planChanges(prev: Plan, next: Plan): string[] {
@@ -49,9 +57,11 @@ export function planChanges(prev: Plan, next: Plan): string[] {
       continue;
     }
     if (old.aggregation !== m.aggregation) out.push(`${label}: aggregation ${old.aggregation} → ${m.aggregation}`);
-    if (old.includedQuantity !== m.includedQuantity) out.push(`${label}: included ${formatQuantity(old.includedQuantity)} → ${formatQuantity(m.includedQuantity)}`);
+    if (old.includedQuantity !== m.includedQuantity)
+      out.push(`${label}: included ${formatQuantity(old.includedQuantity)} → ${formatQuantity(m.includedQuantity)}`);
     if (old.limit !== m.limit || old.enforcement !== m.enforcement) out.push(`${label}: limit ${limitText(old)} → ${limitText(m)}`);
-    if (JSON.stringify(old.price) !== JSON.stringify(m.price)) out.push(`${label}: price ${describePrice(old.price, prev.currency)} → ${describePrice(m.price, next.currency)}`);
+    if (JSON.stringify(old.price) !== JSON.stringify(m.price))
+      out.push(`${label}: price ${describePrice(old.price, prev.currency)} → ${describePrice(m.price, next.currency)}`);
   }
   for (const metric of before.keys()) if (!after.has(metric)) out.push(`Meter removed: ${metricLabel(metric)}`);
 
@@ -102,8 +112,7 @@ function Versions({ plan }: { plan: Plan }) {
             const written = v.version === plan.version ? plan.updatedAt : v.createdAt;
             return (
               <li key={v.version} data-version={v.version}>
-                <strong>Version {v.version}</strong>{" "}
-                {v.version === plan.version ? <span class="badge badge-active">current</span> : null}
+                <strong>Version {v.version}</strong> {v.version === plan.version ? <span class="badge badge-active">current</span> : null}
                 <span class="muted">written {formatDateTime(written)}</span>
                 {prev ? (
                   changes.length ? (

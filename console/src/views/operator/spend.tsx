@@ -29,7 +29,8 @@ export function Spend() {
         {(s) => (
           <div class="toolbar">
             <p>
-              {s.byCurrency.map((c) => `${formatMoney({ amount: c.totalAmount, currency: c.currency })} over ${c.itemCount} items`).join("; ") || "No spend recorded yet."}
+              {s.byCurrency.map((c) => `${formatMoney({ amount: c.totalAmount, currency: c.currency })} over ${c.itemCount} items`).join("; ") ||
+                "No spend recorded yet."}
             </p>
             {s.byCurrency.length > 1 ? (
               <label>
@@ -212,9 +213,7 @@ function SpendSearch() {
       </form>
       <Show resource={results}>
         {(items) =>
-          items === null ? (
-            <></>
-          ) : items.length === 0 ? (
+          items === null ? null : items.length === 0 ? (
             <p class="muted" role="status">
               Nothing matches “{query}”.
             </p>

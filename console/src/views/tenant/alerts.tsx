@@ -33,7 +33,8 @@ export function Alerts({ tenantId, canUpdate }: { tenantId: string; canUpdate: b
       setError(err as Error);
     }
   };
-  const threshold = (a: Alert) => (a.type === "cost" ? formatMoney({ amount: a.threshold, currency }) : `${formatQuantity(a.threshold)} ${a.metric ? metricLabel(a.metric) : ""}`);
+  const threshold = (a: Alert) =>
+    a.type === "cost" ? formatMoney({ amount: a.threshold, currency }) : `${formatQuantity(a.threshold)} ${a.metric ? metricLabel(a.metric) : ""}`;
   return (
     <section aria-labelledby="alerts-title">
       <h1 id="alerts-title">Alerts</h1>

@@ -40,7 +40,7 @@ export function Cost({ tenantId }: { tenantId: string }) {
               {c.discounts.amount ? <Card label="Discounts" value={formatMoney(c.discounts)} /> : null}
               <Card label={`Tax (${(c.tax.rateBps / 100).toFixed(2)}%)`} value={formatMoney(c.tax)} />
               <Show resource={estimate}>
-                {(e) => (e ? <Card label="Projected at period end" value={formatMoney(e.projected.total)} hint="linear estimate" /> : <></>)}
+                {(e) => (e ? <Card label="Projected at period end" value={formatMoney(e.projected.total)} hint="linear estimate" /> : null)}
               </Show>
             </div>
             {c.usage.length ? (
@@ -85,7 +85,11 @@ export function Cost({ tenantId }: { tenantId: string }) {
             id="cost-by-day"
             title="Usage charges per day (UTC) this period"
             yLabel={`Amount${tl.currency ? ` (${tl.currency})` : ""}`}
-            points={tl.buckets.map((b) => ({ label: b.start.slice(5, 10), value: chartValue(b.amount.amount, b.amount.currency), display: formatMoney(b.amount) }))}
+            points={tl.buckets.map((b) => ({
+              label: b.start.slice(5, 10),
+              value: chartValue(b.amount.amount, b.amount.currency),
+              display: formatMoney(b.amount),
+            }))}
           />
         )}
       </Show>

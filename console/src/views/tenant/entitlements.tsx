@@ -13,7 +13,7 @@ import { USAGE_POLL_MS } from "./usage";
 
 const TYPE_LABELS: Record<FeatureEntitlement["type"], string> = { boolean: "On/off", static: "Fixed value", metered: "Metered" };
 
-function valueOf(f: FeatureEntitlement) {
+function featureValue(f: FeatureEntitlement) {
   if (f.type === "boolean") return f.value === false ? "Off" : "On";
   if (f.type === "static") return typeof f.value === "number" ? formatQuantity(f.value) : String(f.value ?? "—");
   const used = f.used ?? 0;
@@ -38,7 +38,7 @@ const COLUMNS: Column<FeatureEntitlement>[] = [
     header: "Usable now",
     cell: (f) => <span class={`badge badge-${f.enabled ? "active" : "canceled"}`}>{f.enabled ? "yes" : "no"}</span>,
   },
-  { key: "value", header: "Value or usage", cell: valueOf },
+  { key: "value", header: "Value or usage", cell: featureValue },
   { key: "resets", header: "Resets", cell: (f) => (f.type === "metered" ? formatDateTime(f.resetsAt) : "—") },
 ];
 

@@ -21,53 +21,53 @@ export function Invoices({ tenantId }: { tenantId: string }) {
             <p class="muted">No invoices yet: the first one is drafted when the current period ends.</p>
           ) : (
             <>
-            <div class="table-wrap">
-              <table>
-                <caption class="sr-only">Invoices, newest first</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Invoice</th>
-                    <th scope="col">Period</th>
-                    <th scope="col">Status</th>
-                    <th scope="col" class="num">
-                      Total
-                    </th>
-                    <th scope="col" class="num">
-                      Due
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.map((inv) => (
-                    <tr key={inv.id}>
-                      <td>
-                        <a href={tenantHref(tenantId, "invoices", inv.id)}>{inv.number ?? `Draft ${inv.id}`}</a>
-                      </td>
-                      <td>
-                        {formatDate(inv.periodStart)} – {formatDate(inv.periodEnd)}
-                      </td>
-                      <td>
-                        <Status status={inv.status} />
-                      </td>
-                      <td class="num">{formatMoney(inv.total)}</td>
-                      <td class="num">{formatMoney(inv.amountDue)}</td>
+              <div class="table-wrap">
+                <table>
+                  <caption class="sr-only">Invoices, newest first</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Invoice</th>
+                      <th scope="col">Period</th>
+                      <th scope="col">Status</th>
+                      <th scope="col" class="num">
+                        Total
+                      </th>
+                      <th scope="col" class="num">
+                        Due
+                      </th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            <div class="actions">
-              {cursor ? (
-                <button type="button" class="button" onClick={() => setCursor(undefined)}>
-                  Newest
-                </button>
-              ) : null}
-              {nextCursor ? (
-                <button type="button" class="button" onClick={() => setCursor(nextCursor)}>
-                  Older invoices
-                </button>
-              ) : null}
-            </div>
+                  </thead>
+                  <tbody>
+                    {data.map((inv) => (
+                      <tr key={inv.id}>
+                        <td>
+                          <a href={tenantHref(tenantId, "invoices", inv.id)}>{inv.number ?? `Draft ${inv.id}`}</a>
+                        </td>
+                        <td>
+                          {formatDate(inv.periodStart)} – {formatDate(inv.periodEnd)}
+                        </td>
+                        <td>
+                          <Status status={inv.status} />
+                        </td>
+                        <td class="num">{formatMoney(inv.total)}</td>
+                        <td class="num">{formatMoney(inv.amountDue)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <div class="actions">
+                {cursor ? (
+                  <button type="button" class="button" onClick={() => setCursor(undefined)}>
+                    Newest
+                  </button>
+                ) : null}
+                {nextCursor ? (
+                  <button type="button" class="button" onClick={() => setCursor(nextCursor)}>
+                    Older invoices
+                  </button>
+                ) : null}
+              </div>
             </>
           )
         }

@@ -108,7 +108,9 @@ export function Overview({ tenantId, canUpdate }: { tenantId: string; canUpdate:
           ) : null}
         </>
       )}
-      {action ? <ActionDialog tenantId={tenantId} sub={current} plan={plan} action={action} now={now} onClose={() => setAction(undefined)} onDone={finish} /> : null}
+      {action ? (
+        <ActionDialog tenantId={tenantId} sub={current} plan={plan} action={action} now={now} onClose={() => setAction(undefined)} onDone={finish} />
+      ) : null}
     </section>
   );
 }
@@ -151,7 +153,17 @@ function Actions({ sub, plans, onAction }: { sub: Subscription; plans: Plan[]; o
   );
 }
 
-function PlanPicker({ plans, label, withTiming, onPick }: { plans: Plan[]; label: string; withTiming?: boolean; onPick: (p: Plan, at?: "now" | "period_end") => void }) {
+function PlanPicker({
+  plans,
+  label,
+  withTiming,
+  onPick,
+}: {
+  plans: Plan[];
+  label: string;
+  withTiming?: boolean;
+  onPick: (p: Plan, at?: "now" | "period_end") => void;
+}) {
   const [planId, setPlanId] = useState(plans[0]?.id ?? "");
   const [at, setAt] = useState<"now" | "period_end">("now");
   if (plans.length === 0) return <p class="muted">No other plan in this currency.</p>;
@@ -247,7 +259,10 @@ function ActionDialog({
           onClose={onClose}
           onConfirm={async () => {
             const changed = await post<SubscriptionChange>(`${path}/change-plan`, { planId: action.plan.id, at: action.at, prorate: true });
-            await onDone(immediate ? `Switched to ${action.plan.name}.` : `${action.plan.name} starts on ${formatDate(changed.currentPeriodEnd)}.`, changed.prorations);
+            await onDone(
+              immediate ? `Switched to ${action.plan.name}.` : `${action.plan.name} starts on ${formatDate(changed.currentPeriodEnd)}.`,
+              changed.prorations,
+            );
           }}
         >
           <p>
@@ -277,7 +292,9 @@ function ActionDialog({
           ) : immediate ? (
             <p>The trial continues on {action.plan.name}; nothing is prorated.</p>
           ) : (
-            <p>Nothing changes until {formatDate(sub?.currentPeriodEnd)}; the next period starts on {action.plan.name}. No proration.</p>
+            <p>
+              Nothing changes until {formatDate(sub?.currentPeriodEnd)}; the next period starts on {action.plan.name}. No proration.
+            </p>
           )}
           {so}
         </ConfirmDialog>
@@ -291,8 +308,14 @@ function ActionDialog({
           destructive
           onClose={onClose}
           onConfirm={async () => {
-            const changed = await post<SubscriptionChange>(`${path}/cancel`, action.atPeriodEnd ? { atPeriodEnd: true } : { atPeriodEnd: false, prorate: true });
-            await onDone(action.atPeriodEnd ? `The subscription ends on ${formatDate(changed.cancelAt)}.` : "The subscription is canceled.", changed.prorations);
+            const changed = await post<SubscriptionChange>(
+              `${path}/cancel`,
+              action.atPeriodEnd ? { atPeriodEnd: true } : { atPeriodEnd: false, prorate: true },
+            );
+            await onDone(
+              action.atPeriodEnd ? `The subscription ends on ${formatDate(changed.cancelAt)}.` : "The subscription is canceled.",
+              changed.prorations,
+            );
           }}
         >
           {action.atPeriodEnd ? (

@@ -14,8 +14,8 @@ export function PaymentMethods({ tenantId }: { tenantId: string }) {
         <div class="notice" role="status" data-state="not-configured">
           <strong>Payments are not configured on this server.</strong>
           <p>
-            Stripe has no secret key here (<code>STRIPE_SECRET_KEY</code>), so there are no payment methods to show and invoices are not charged. The
-            server said: {methods.error!.message}
+            Stripe has no secret key here (<code>STRIPE_SECRET_KEY</code>), so there are no payment methods to show and invoices are not charged. The server
+            said: {methods.error!.message}
           </p>
         </div>
       ) : methods.error ? (
@@ -46,8 +46,8 @@ export function PaymentMethods({ tenantId }: { tenantId: string }) {
       )}
       {!notConfigured ? (
         <p class="muted">
-          Adding a card uses Stripe's Payment Element, which loads Stripe.js from Stripe; this console loads nothing from outside its server, so new
-          methods are added through the customer portal (<code>POST /api/v1/billing/stripe/portal</code>).
+          Adding a card uses Stripe's Payment Element, which loads Stripe.js from Stripe; this console loads nothing from outside its server, so new methods are
+          added through the customer portal (<code>POST /api/v1/billing/stripe/portal</code>).
         </p>
       ) : null}
     </section>

@@ -39,14 +39,18 @@ export function Usage({ tenantId }: { tenantId: string }) {
             <>
               <p class="muted">
                 {sub ? `Billing period ${formatDate(summary.from)} – ${formatDate(summary.to)}` : "No subscription: this calendar month"}. Updated{" "}
-                <time dateTime={new Date(usage.updatedAt ?? Date.now()).toISOString()}>{formatDateTime(new Date(usage.updatedAt ?? Date.now()).toISOString())}</time>;
-                refreshes every {USAGE_POLL_MS / 1000} seconds.
+                <time dateTime={new Date(usage.updatedAt ?? Date.now()).toISOString()}>
+                  {formatDateTime(new Date(usage.updatedAt ?? Date.now()).toISOString())}
+                </time>
+                ; refreshes every {USAGE_POLL_MS / 1000} seconds.
               </p>
               <div class="meters">
                 {meters.map((m) => {
                   const quota = planQuota.get(m.metric);
                   const quantity = quota?.usage ? String(quota.usage.current) : (used.get(m.metric)?.quantity ?? "0");
-                  return <UsageBar key={m.metric} metric={m.metric} used={quantity} limit={m.limit} included={m.includedQuantity} enforcement={m.enforcement} />;
+                  return (
+                    <UsageBar key={m.metric} metric={m.metric} used={quantity} limit={m.limit} included={m.includedQuantity} enforcement={m.enforcement} />
+                  );
                 })}
                 {extra.map((i) => (
                   <UsageBar key={i.metric} metric={i.metric} used={i.quantity} limit={null} included={0} />

@@ -49,15 +49,18 @@ export function Wallet({ tenantId, canUpdate }: { tenantId: string; canUpdate: b
           return (
             <>
               <p class="muted">
-                Updated <time dateTime={new Date(wallet.updatedAt ?? Date.now()).toISOString()}>{formatDateTime(new Date(wallet.updatedAt ?? Date.now()).toISOString())}</time>
+                Updated{" "}
+                <time dateTime={new Date(wallet.updatedAt ?? Date.now()).toISOString()}>
+                  {formatDateTime(new Date(wallet.updatedAt ?? Date.now()).toISOString())}
+                </time>
                 ; refreshes every {WALLET_POLL_MS / 1000} seconds.
               </p>
               {!w.enabled ? (
                 <div class="notice" role="status" data-state="no-wallet">
                   <strong>No wallet yet.</strong>
                   <p>
-                    Usage is not debited in real time; credit granted on a subscription is used by its invoices. Choosing a policy below (or an
-                    operator's first wallet grant) gives this tenant a wallet.
+                    Usage is not debited in real time; credit granted on a subscription is used by its invoices. Choosing a policy below (or an operator's first
+                    wallet grant) gives this tenant a wallet.
                   </p>
                 </div>
               ) : null}
@@ -98,7 +101,13 @@ function Balances({ wallet }: { wallet: WalletData }) {
         <div class="card-value" data-testid="wallet-policy">
           {wallet.policy ?? "none"}
         </div>
-        <div class="card-hint muted">{wallet.policy === "block" ? "usage beyond the balance is refused" : wallet.policy === "overdraft" ? "usage beyond the balance is invoiced" : "not debited in real time"}</div>
+        <div class="card-hint muted">
+          {wallet.policy === "block"
+            ? "usage beyond the balance is refused"
+            : wallet.policy === "overdraft"
+              ? "usage beyond the balance is invoiced"
+              : "not debited in real time"}
+        </div>
       </li>
     </ul>
   );
@@ -129,7 +138,19 @@ function useSave(onSaved: () => Promise<void>) {
   return { busy, error, saved, run };
 }
 
-function PolicyForm({ tenantId, wallet, currency, canUpdate, onSaved }: { tenantId: string; wallet: WalletData; currency: string; canUpdate: boolean; onSaved: () => Promise<void> }) {
+function PolicyForm({
+  tenantId,
+  wallet,
+  currency,
+  canUpdate,
+  onSaved,
+}: {
+  tenantId: string;
+  wallet: WalletData;
+  currency: string;
+  canUpdate: boolean;
+  onSaved: () => Promise<void>;
+}) {
   // The form starts from the wallet as it was when the view opened; polling does not overwrite what is being typed.
   const [policy, setPolicy] = useState<WalletPolicy>(wallet.policy ?? "block");
   const [threshold, setThreshold] = useState(() => asText(wallet.lowBalanceThreshold, currency));
@@ -142,7 +163,13 @@ function PolicyForm({ tenantId, wallet, currency, canUpdate, onSaved }: { tenant
     });
   };
   return (
-    <form class="panel form-grid" onSubmit={submit} aria-labelledby="policy-title" aria-describedby={canUpdate ? undefined : "wallet-scope-note"} data-testid="policy-form">
+    <form
+      class="panel form-grid"
+      onSubmit={submit}
+      aria-labelledby="policy-title"
+      aria-describedby={canUpdate ? undefined : "wallet-scope-note"}
+      data-testid="policy-form"
+    >
       <h2 id="policy-title">Policy</h2>
       <fieldset>
         <legend>When the balance cannot pay for usage</legend>
@@ -155,7 +182,13 @@ function PolicyForm({ tenantId, wallet, currency, canUpdate, onSaved }: { tenant
       </fieldset>
       <label>
         Low-balance alert below ({currency})
-        <input inputMode="decimal" value={threshold} onInput={(e) => setThreshold(e.currentTarget.value)} pattern="[0-9]+([.][0-9]+)?" aria-describedby="threshold-hint" />
+        <input
+          inputMode="decimal"
+          value={threshold}
+          onInput={(e) => setThreshold(e.currentTarget.value)}
+          pattern="[0-9]+([.][0-9]+)?"
+          aria-describedby="threshold-hint"
+        />
       </label>
       <p class="muted hint" id="threshold-hint">
         <code>credits.balance_low</code> is sent when the balance falls under it. Empty: 10 % of the unexpired credit granted.
@@ -175,7 +208,19 @@ function PolicyForm({ tenantId, wallet, currency, canUpdate, onSaved }: { tenant
   );
 }
 
-function AutoTopUpForm({ tenantId, wallet, currency, canUpdate, onSaved }: { tenantId: string; wallet: WalletData; currency: string; canUpdate: boolean; onSaved: () => Promise<void> }) {
+function AutoTopUpForm({
+  tenantId,
+  wallet,
+  currency,
+  canUpdate,
+  onSaved,
+}: {
+  tenantId: string;
+  wallet: WalletData;
+  currency: string;
+  canUpdate: boolean;
+  onSaved: () => Promise<void>;
+}) {
   const top = wallet.autoTopUp;
   const [threshold, setThreshold] = useState(() => asText(top?.threshold, currency));
   const [amount, setAmount] = useState(() => asText(top?.amount, currency));
@@ -193,20 +238,29 @@ function AutoTopUpForm({ tenantId, wallet, currency, canUpdate, onSaved }: { ten
   };
   const money = (minor: number) => formatMoney({ amount: minor, currency });
   return (
-    <form class="panel form-grid" onSubmit={submit} aria-labelledby="top-up-title" aria-describedby={canUpdate ? "top-up-state" : "top-up-state wallet-scope-note"} data-testid="top-up-form">
+    <form
+      class="panel form-grid"
+      onSubmit={submit}
+      aria-labelledby="top-up-title"
+      aria-describedby={canUpdate ? "top-up-state" : "top-up-state wallet-scope-note"}
+      data-testid="top-up-form"
+    >
       <h2 id="top-up-title">Auto top-up</h2>
       <div id="top-up-state" class="form-note" data-testid="top-up-state">
         {!top ? (
-          <p>Off. When on, a debit that takes the available balance below the threshold charges the amount to the default payment method; the credit is granted once Stripe confirms the payment.</p>
+          <p>
+            Off. When on, a debit that takes the available balance below the threshold charges the amount to the default payment method; the credit is granted
+            once Stripe confirms the payment.
+          </p>
         ) : top.active ? (
           <p>
-            <span class="badge badge-active">active</span> Below {money(top.threshold)}, {money(top.amount)} is charged to the default payment method, at most {top.maxPerMonth}{" "}
-            {top.maxPerMonth === 1 ? "time" : "times"} a calendar month.
+            <span class="badge badge-active">active</span> Below {money(top.threshold)}, {money(top.amount)} is charged to the default payment method, at most{" "}
+            {top.maxPerMonth} {top.maxPerMonth === 1 ? "time" : "times"} a calendar month.
           </p>
         ) : (
           <p role="alert">
-            <span class="badge badge-failed">stopped</span> The last charge failed{top.failure ? `: ${top.failure}` : ""}. Auto top-up stays off until these settings are saved
-            again.
+            <span class="badge badge-failed">stopped</span> The last charge failed{top.failure ? `: ${top.failure}` : ""}. Auto top-up stays off until these
+            settings are saved again.
           </p>
         )}
       </div>

@@ -20,8 +20,8 @@ export function WebhookEndpoints({ tenantId }: { tenantId: string }) {
         {({ data }) =>
           data.length === 0 ? (
             <p class="muted" data-empty>
-              No endpoints registered. Register one with <code>POST /api/v1/billing/tenants/{tenantId}/webhook-endpoints</code>; its signing secret is shown only in
-              that answer.
+              No endpoints registered. Register one with <code>POST /api/v1/billing/tenants/{tenantId}/webhook-endpoints</code>; its signing secret is shown
+              only in that answer.
             </p>
           ) : (
             <ul class="endpoint-list">
@@ -150,7 +150,9 @@ const EVENT_COLUMNS: Column<WebhookEvent>[] = [
         <summary>
           Show<span class="sr-only"> the payload of {e.id}</span>
         </summary>
-        <pre class="payload" tabIndex={0}>{JSON.stringify(e.data, null, 2)}</pre>
+        <pre class="payload" tabIndex={0}>
+          {JSON.stringify(e.data, null, 2)}
+        </pre>
       </details>
     ),
   },

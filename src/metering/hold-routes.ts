@@ -25,7 +25,7 @@ export const holdRoutes = createRouter()
       operationId: "createUsageHold",
       summary: "Reserve usage before it is known",
       ...described(
-        "Reserves `quantity` of a `sum` or `count` metric for up to `ttlSeconds` (at most an hour) against the hard quotas and the wallet, in the meter's transaction: refused with 402 if it would pass any of them with what is counted and held already. While open it counts in every check, so concurrent holds can never together pass a limit. Commit it with the actual usage, or release it; it releases itself when it expires. The same `holdId` again answers the hold there is (200).",
+        "Reserves `quantity` of a `sum` metric for up to `ttlSeconds` (at most an hour) against the hard quotas and the wallet, in the meter's transaction: refused with 402 if it would pass any of them with what is counted and held already. While open it counts in every check, so concurrent holds can never together pass a limit. Commit it with the actual usage, or release it; it releases itself when it expires. The same `holdId` again answers the hold there is (200).",
         rateLimitedAs("usage", secured("usage:write")),
       ),
       request: { params: Params, ...jsonBody(CreateHold) },

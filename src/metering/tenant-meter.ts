@@ -405,7 +405,8 @@ export class TenantMeter extends DurableObject<Bindings> {
       const governing = this.governing(h.projectId);
       if (governing?.status === "paused") return { ok: false, error: "refused", refusal: paused(governing) };
       const meter = meterOf(this.meters, h.metric);
-      if (meter.aggregation !== "sum" && meter.aggregation !== "count") return { ok: false, error: "refused", refusal: notHoldable(meter) };
+      // A hold reserves a quantity to add: only a sum meter adds quantities (a count meter counts events).
+      if (meter.aggregation !== "sum") return { ok: false, error: "refused", refusal: notHoldable(meter) };
       const quantity = decimal(h.quantity);
       const event: MeterEvent = {
         eventId: `hold:${h.holdId}`,
@@ -690,7 +691,7 @@ export class TenantMeter extends DurableObject<Bindings> {
       if (!window) continue;
       const scope = rule.source === "plan" ? this.scopeOf(governing) : ALL;
       const counter = this.counter(metric, scope, window);
-      // Open holds count as used (they can only be on additive meters, whose value grows by their quantity).
+      // Open holds count as used (they can only be on sum meters, whose value grows by their quantity).
       const held = contains(window, now) ? this.holds.heldQuantity(metric, scope, now) : 0n;
       const before = meteredValue(counter.agg, meter.aggregation, counter.unique) + held;
       const after =
@@ -1148,8 +1149,8 @@ function paused(governing: MeterPlanState): Refusal {
 function notHoldable(meter: MeterDef): Refusal {
   return {
     code: "VALIDATION_ERROR",
-    message: `Metric ${meter.metric} aggregates by ${meter.aggregation}: only sum and count meters can be held`,
-    details: [{ path: "metric", message: "holds need a sum or count meter", code: "not_holdable" }],
+    message: `Metric ${meter.metric} aggregates by ${meter.aggregation}: only sum meters can be held`,
+    details: [{ path: "metric", message: "holds need a sum meter", code: "not_holdable" }],
   };
 }
 

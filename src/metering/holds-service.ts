@@ -1,15 +1,11 @@
 import type { Bindings } from "../env";
 import { ApiError, conflict, invalidState, notFound } from "../http/errors";
 import { iso } from "../lib/time";
-import { log } from "../http/logger";
-import { recordAlertCrossings } from "../realtime/alerts";
-import { tellWalletNotices } from "../wallet";
 import type { CreateHold } from "./hold-schemas";
 import type { Hold } from "./holds";
 import { formatDecimal, quantityFromNumber } from "./quantity";
+import { meterOf, storeNoticed } from "./service";
 import type { HoldCommitResult, HoldOutcome } from "./types";
-
-const meterOf = (env: Bindings, tenantId: string) => env.TENANT_METER.getByName(tenantId);
 
 export const toHold = (h: Hold) => ({
   holdId: h.holdId,
@@ -61,9 +57,7 @@ export async function commitHold(env: Bindings, tenantId: string, holdId: string
   );
   if (!result.ok) failure(result);
   const { alerts, notices, ...event } = result.event;
-  await tellWalletNotices(env, tenantId, notices);
-  if (alerts)
-    await recordAlertCrossings(env, tenantId, alerts).catch((err: Error) => log("warn", "alert.persist_deferred", { tenant: tenantId, error: err.message }));
+  await storeNoticed(env, tenantId, { alerts, notices });
   return { hold: toHold(result.hold), event, committed: result.committed, refused: result.refused, ...(result.reason ? { reason: result.reason } : {}) };
 }
 

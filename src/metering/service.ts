@@ -11,15 +11,24 @@ import type { RecordedEvent } from "./types";
 
 export const meterOf = (env: Bindings, tenantId: string) => env.TENANT_METER.getByName(tenantId);
 
+/**
+ * What a recording call of the meter noticed, stored in D1: alert crossings and wallet notices.
+ * The meter keeps both until they are stored, so a failure here leaves them to the hourly sweep
+ * and the meter's alarm.
+ */
+export async function storeNoticed(env: Bindings, tenantId: string, n: Pick<RecordedEvent, "alerts" | "notices">): Promise<void> {
+  await tellWalletNotices(env, tenantId, n.notices);
+  if (n.alerts) {
+    await recordAlertCrossings(env, tenantId, n.alerts).catch((err: Error) => log("warn", "alert.persist_deferred", { tenant: tenantId, error: err.message }));
+  }
+}
+
 /** Records one event synchronously; a refusal becomes the API error (402 with details, or 400). */
 export async function recordUsage(env: Bindings, tenantId: string, input: UsageEventInput, now: number): Promise<RecordedEvent> {
   const [event] = toMeterEvents([input], now);
   const result = await meterOf(env, tenantId).record(event!, now);
   const { alerts, notices, ...recorded } = result;
-  await tellWalletNotices(env, tenantId, notices);
-  // The meter keeps crossings until they are stored; a failure here leaves them to the hourly sweep.
-  if (alerts)
-    await recordAlertCrossings(env, tenantId, alerts).catch((err: Error) => log("warn", "alert.persist_deferred", { tenant: tenantId, error: err.message }));
+  await storeNoticed(env, tenantId, { alerts, notices });
   if (recorded.status === "rejected") {
     await noteQuotaRefusals(env, tenantId, [recorded], [event!]);
     throw new ApiError(recorded.reason.code, recorded.reason.message, recorded.reason.details);

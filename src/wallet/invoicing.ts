@@ -2,6 +2,7 @@ import type { Db } from "../db/client";
 import type { Bindings } from "../env";
 import { outboxStatement, type OutboxHandler, type Statement } from "../outbox";
 import type { Settlement, WalletNotice } from "./types";
+import { walletOf } from "./meter";
 
 /**
  * How invoices use the wallet (one model of credit: the wallet's grants). Real-time debits of
@@ -10,7 +11,6 @@ import type { Settlement, WalletNotice } from "./types";
  * remainder carried forward, a void) reaches the wallet through the outbox, in the batch of
  * the invoice's own change, so it cannot be lost.
  */
-const walletOf = (env: Bindings, tenantId: string) => env.TENANT_METER.getByName(tenantId);
 
 export const WALLET_GRANT_KIND = "wallet.grant";
 export const WALLET_RESTORE_KIND = "wallet.restore";

@@ -4,6 +4,7 @@ import { outboxStatement, wakeOutbox, type Statement } from "../outbox";
 import { eventStatement } from "../webhooks";
 import { log } from "../http/logger";
 import type { WalletNotice } from "./types";
+import { walletOf } from "./meter";
 
 /** The outbox kind of a top-up to charge (src/wallet/top-up.ts delivers it). */
 export const TOP_UP_KIND = "wallet.top_up";
@@ -44,7 +45,7 @@ export async function tellWalletNotices(env: Bindings, tenantId: string, notices
   if (!notices?.length) return;
   try {
     await writeWalletNotices(env, tenantId, notices, { wake: false });
-    await env.TENANT_METER.getByName(tenantId).ackWalletNotices(notices.map((n) => n.id));
+    await walletOf(env, tenantId).ackWalletNotices(notices.map((n) => n.id));
   } catch (err) {
     log("warn", "wallet.notices_deferred", { tenant: tenantId, error: (err as Error).message });
   }

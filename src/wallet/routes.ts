@@ -1,4 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../env";
 import { principalOf } from "../http/auth";
 import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } from "../http/envelope";
 import { PageQuery } from "../http/pagination";
@@ -12,6 +13,36 @@ import { creditBalances, getWallet, grantCredit, listTransactions, operatorGrant
 const tags = ["Wallet"];
 const TransactionsQuery = PageQuery.extend({ currency: Currency.optional() });
 const Params = z.object({ tenantId: TenantId });
+
+/** The transaction list, under its name and under the credit ledger's older one. */
+const transactionsRoute = (path: string, operationId: string, summary: string, description: string) =>
+  createRoute({
+    method: "get",
+    path,
+    tags,
+    operationId,
+    summary,
+    ...described(description, secured("billing:read", "billing:update")),
+    request: { params: Params, query: TransactionsQuery },
+    responses: jsonResponses(pageEnvelope(WalletTransaction)),
+  });
+const walletTransactions = transactionsRoute(
+  "/tenants/{tenantId}/wallet/transactions",
+  "listWalletTransactions",
+  "Wallet transactions, newest first",
+  "Every movement of the wallet's grants: grants, real-time usage debits (with the event and metric), repricing returns, what invoices consumed and gave back, restores when an invoice is voided. Paginated; `currency` filters.",
+);
+const creditMovements = transactionsRoute(
+  "/tenants/{tenantId}/credits/movements",
+  "listCreditMovements",
+  "Credit movements, newest first",
+  "The wallet's transactions under their older name: the same list as `GET …/wallet/transactions`.",
+);
+const transactionsPage: RouteHandler<typeof walletTransactions, AppEnv> = async (c) => {
+  const { limit, cursor, currency } = c.req.valid("query");
+  const page = await listTransactions(c.env, c.req.valid("param").tenantId, { limit, cursor, currency });
+  return okPage(c, page.items, page.nextCursor, limit);
+};
 
 export const walletRoutes = createRouter()
   .openapi(
@@ -57,26 +88,7 @@ export const walletRoutes = createRouter()
     }),
     async (c) => ok(c, await getWallet(c.env, c.req.valid("param").tenantId, await clockNow(c))),
   )
-  .openapi(
-    createRoute({
-      method: "get",
-      path: "/tenants/{tenantId}/wallet/transactions",
-      tags,
-      operationId: "listWalletTransactions",
-      summary: "Wallet transactions, newest first",
-      ...described(
-        "Every movement of the wallet's grants: grants, real-time usage debits (with the event and metric), repricing returns, what invoices consumed and gave back, restores when an invoice is voided. Paginated; `currency` filters.",
-        secured("billing:read", "billing:update"),
-      ),
-      request: { params: Params, query: TransactionsQuery },
-      responses: jsonResponses(pageEnvelope(WalletTransaction)),
-    }),
-    async (c) => {
-      const { limit, cursor, currency } = c.req.valid("query");
-      const page = await listTransactions(c.env, c.req.valid("param").tenantId, { limit, cursor, currency });
-      return okPage(c, page.items, page.nextCursor, limit);
-    },
-  )
+  .openapi(walletTransactions, transactionsPage)
   .openapi(
     createRoute({
       method: "put",
@@ -126,23 +138,4 @@ export const walletRoutes = createRouter()
       return ok(c, { tenantId, balances: await creditBalances(c.env, tenantId, await clockNow(c)) });
     },
   )
-  .openapi(
-    createRoute({
-      method: "get",
-      path: "/tenants/{tenantId}/credits/movements",
-      tags,
-      operationId: "listCreditMovements",
-      summary: "Credit movements, newest first",
-      ...described(
-        "The wallet's transactions under their older name: the same list as `GET …/wallet/transactions`.",
-        secured("billing:read", "billing:update"),
-      ),
-      request: { params: Params, query: TransactionsQuery },
-      responses: jsonResponses(pageEnvelope(WalletTransaction)),
-    }),
-    async (c) => {
-      const { limit, cursor, currency } = c.req.valid("query");
-      const page = await listTransactions(c.env, c.req.valid("param").tenantId, { limit, cursor, currency });
-      return okPage(c, page.items, page.nextCursor, limit);
-    },
-  );
+  .openapi(creditMovements, transactionsPage);

@@ -5,9 +5,7 @@ import { iso } from "../lib/time";
 import type { CreateGrant, Wallet, WalletTransaction } from "./schemas";
 export type { CreditGrant } from "./schemas";
 import type { AutoTopUp, Grant, GrantInput, WalletEntry, WalletSettings, WalletView } from "./types";
-
-/** The tenant's wallet lives in its meter (src/metering/tenant-meter.ts), which debits it as usage is counted. */
-const walletOf = (env: Bindings, tenantId: string) => env.TENANT_METER.getByName(tenantId);
+import { walletOf } from "./meter";
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 

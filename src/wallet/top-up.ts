@@ -5,6 +5,7 @@ import { log } from "../http/logger";
 import type { OutboxHandler } from "../outbox";
 import { chargeOffSession } from "../stripe";
 import { eventStatement } from "../webhooks";
+import { walletOf } from "./meter";
 
 /**
  * Automatic top-ups. The meter asks for one in the debit that takes the balance under the
@@ -17,8 +18,6 @@ interface TopUp {
   currency: string;
   amount: number;
 }
-
-const walletOf = (env: Bindings, tenantId: string) => env.TENANT_METER.getByName(tenantId);
 
 export const deliverTopUp: OutboxHandler = async (env, db, row, now) => {
   const t = row.payload as unknown as TopUp;

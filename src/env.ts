@@ -1,5 +1,4 @@
 import type { Db } from "./db/client";
-import type { RateLimitClass } from "./http/rate-limit";
 
 /** wrangler.toml's [secrets] required. */
 type Secret = "JWT_SECRET" | "STRIPE_SECRET_KEY" | "STRIPE_WEBHOOK_SECRET";
@@ -25,6 +24,13 @@ export interface Bindings extends Omit<Env, Secret> {
   LOG_LEVEL?: string;
   INVOICE_GRACE_HOURS?: string;
 }
+
+/**
+ * What a route counts against. `api` (the default): the token and its tenant. `usage`
+ * (ingestion): only the tenant's own, higher ingestion limit. `coupon-validation`: `api`
+ * plus a tight per-tenant limit, since the answer tells whether a code exists.
+ */
+export type RateLimitClass = "api" | "usage" | "coupon-validation";
 
 export type Scope = "billing:read" | "billing:update" | "usage:write" | "admin";
 

@@ -4,7 +4,8 @@ declare module "*?raw" {
   export default text;
 }
 
-// Vite's `import.meta.glob`, as test/surfaces/boundaries.test.ts uses it (eager, each file's text).
+// Vite's `import.meta.glob`, as the tests use it: eager, each file's text
+// (test/surfaces/boundaries.test.ts) or its module (test/db/schema-drift.test.ts).
 interface ImportMeta {
-  glob<T>(pattern: string, options: { query: "?raw"; import: "default"; eager: true }): Record<string, T>;
+  glob<T>(pattern: string | string[], options: { query: "?raw"; import: "default"; eager: true } | { eager: true }): Record<string, T>;
 }

@@ -1,6 +1,6 @@
 import { eq, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { Context } from "hono";
-import { drizzle } from "drizzle-orm/d1";
+import { database } from "../db/client";
 import type { AppEnv, Bindings } from "../env";
 import { testClocks, testClockTenants } from "./table";
 
@@ -22,8 +22,7 @@ export async function tenantNow(env: Bindings, tenantId: string, realTime = Date
 /** The test clock the tenant lives on, or null (always null where test clocks are off). */
 export async function tenantClock(env: Bindings, tenantId: string): Promise<{ id: string; frozenTime: number } | null> {
   if (!testClocksEnabled(env)) return null;
-  // Schema-less client: the db schema imports the idempotency table, which asks for the time here.
-  const [row] = await drizzle(env.DB)
+  const [row] = await database(env.DB)
     .select({ id: testClocks.id, frozenTime: testClocks.frozenTime })
     .from(testClockTenants)
     .innerJoin(testClocks, eq(testClocks.id, testClockTenants.clockId))

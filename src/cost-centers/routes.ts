@@ -3,7 +3,7 @@ import { actingTenant, principalOf } from "../http/auth";
 import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } from "../http/envelope";
 import { PageQuery } from "../http/pagination";
 import { createRouter, described, secured } from "../http/router";
-import { TenantId } from "../tenants/schemas";
+import { TenantId } from "../http/fields";
 import { CostCenter, CreateCostCenter, UpdateCostCenter } from "./schemas";
 import { createCostCenter, deleteCostCenter, getCostCenter, listCostCenters, updateCostCenter } from "./service";
 

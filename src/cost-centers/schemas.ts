@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { Currency } from "../lib/currency";
-import { TenantId } from "../tenants/schemas";
+import { TenantId } from "../http/fields";
 
 const Budget = z
   .object({ amount: z.number().int().nonnegative().max(1e13).describe("Minor units per month"), currency: Currency })

@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { PlanId } from "../plans/schemas";
-import { TenantId } from "../tenants/schemas";
-import { CouponCode, Discount, Instant, SubscriptionId, discountTerms, refineTerms } from "../subscriptions/schemas";
+import { TenantId } from "../http/fields";
+import { CouponCode, Discount, SubscriptionId, discountTerms, refineTerms } from "../subscriptions/schemas";
+import { Instant } from "../http/fields";
 
 export const CreateCoupon = z
   .object({

@@ -3,7 +3,7 @@ import { clockNow } from "../clock";
 import { ENTITLEMENT_CHECK, ENTITLEMENTS } from "../docs/examples";
 import { envelope, jsonResponses, ok, okExample } from "../http/envelope";
 import { createRouter, described, secured } from "../http/router";
-import { TenantId } from "../tenants/schemas";
+import { TenantId } from "../http/fields";
 import { EntitlementCheck, EntitlementQuery, EntitlementsQuery, FeatureKeyParams, TenantEntitlements } from "./schemas";
 import { tenantEntitlement, tenantEntitlements } from "./service";
 

@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv, Bindings, Principal, Scope } from "../env";
-import { TenantId } from "../tenants/schemas";
+import { TenantId } from "./fields";
 import { ApiError } from "./errors";
 import { countAuthFailure, enforceRateLimits } from "./rate-limit";
 import { isSafeText } from "./safe-text";

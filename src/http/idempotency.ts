@@ -2,7 +2,6 @@ import { z } from "@hono/zod-openapi";
 import { and, eq, lte, sql } from "drizzle-orm";
 import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { MiddlewareHandler } from "hono";
-import { drizzle } from "drizzle-orm/d1";
 import type { Db } from "../db/client";
 import type { AppEnv, Scope } from "../env";
 import { principalOf } from "./auth";
@@ -87,8 +86,7 @@ export function idempotent(): MiddlewareHandler<AppEnv> {
     const principal = principalOf(c);
     const scope = [principal.tenant, principal.sub, `${c.req.method} ${c.req.routePath}`].join("\n");
     const fingerprint = await sha256Hex(`${c.req.method}\n${new URL(c.req.url).pathname}\n${canonicalBody(await c.req.text())}`);
-    // Schema-less client: importing db/client here would make schema.ts import itself.
-    const db = drizzle(c.env.DB);
+    const db = c.var.db;
     // Retention runs on the tenant's time: on a test clock, a key is forgotten once the clock passes its 24 hours.
     const now = await clockNow(c);
 

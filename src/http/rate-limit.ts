@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
-import type { AppEnv, Bindings, Principal } from "../env";
+import type { AppEnv, Bindings, Principal, RateLimitClass } from "../env";
 import { ApiError } from "./errors";
 import { log } from "./logger";
 
@@ -26,13 +26,6 @@ export const RATE_POLICIES = {
   couponValidation: { name: "coupon-validation", binding: "RATE_LIMIT_COUPON_VALIDATION", limit: 20, period: 60 },
   authFailures: { name: "auth-failures", binding: "RATE_LIMIT_AUTH_FAILURES", limit: 30, period: 60 },
 } as const satisfies Record<string, RatePolicy>;
-
-/**
- * What a route counts against. `api` (the default): the token and its tenant. `usage`
- * (ingestion): only the tenant's own, higher ingestion limit. `coupon-validation`: `api`
- * plus a tight per-tenant limit, since the answer tells whether a code exists.
- */
-export type RateLimitClass = "api" | "usage" | "coupon-validation";
 
 interface Check {
   policy: RatePolicy;

@@ -1,7 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { AppEnv, Scope } from "../env";
+import type { AppEnv, RateLimitClass, Scope } from "../env";
 import { requireScope } from "./auth";
-import { limitAs, type RateLimitClass } from "./rate-limit";
+import { limitAs } from "./rate-limit";
 import { validationHook } from "./validation";
 
 /** A router whose zod failures become 400 envelopes; every module builds its routes on one. */

@@ -4,7 +4,7 @@ import { envelope, errorResponses, jsonResponses, ok, okExample, okPage, okWith,
 import { PageQuery } from "../http/pagination";
 import { createRouter, described, secured } from "../http/router";
 import { BILLING_PREVIEW, INVOICE } from "../docs/examples";
-import { TenantId } from "../tenants/schemas";
+import { TenantId } from "../http/fields";
 import { finalizeInvoice, invoicePdf, voidInvoice } from "./lifecycle";
 import { generateInvoice } from "./generate";
 import { draftView, estimateInvoice, previewInvoice } from "./preview";

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ErrorBody, envelope, jsonBody, jsonResponses, ok, okWith } from "../http/envelope";
 import { createRouter, described, rateLimitedAs, secured } from "../http/router";
-import { TenantId } from "../tenants/schemas";
+import { TenantId } from "../http/fields";
 import { clockNow } from "../clock";
 import { CommitHold, CreateHold, HoldCommitted, UsageHold } from "./hold-schemas";
 import { commitHold, createHold, listHolds, releaseHold } from "./holds-service";

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { TenantId } from "../tenants/schemas";
+import { TenantId } from "../http/fields";
 import { envelope, jsonBody, jsonResponses, ok, okExample, okWith } from "../http/envelope";
 import { createRouter, described, rateLimitedAs, secured } from "../http/router";
 import { RECORD_USAGE_BATCH_REQUEST, RECORD_USAGE_BATCH_RESPONSE, RECORD_USAGE_REQUEST, RECORD_USAGE_RESPONSE } from "../docs/examples";

@@ -5,7 +5,7 @@ import { assertTenantAccess, principalOf } from "../http/auth";
 import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } from "../http/envelope";
 import { decodeCursor, paginate, PageQuery } from "../http/pagination";
 import { createRouter, described, secured } from "../http/router";
-import { TenantId } from "../tenants/schemas";
+import { TenantId } from "../http/fields";
 import { CheckQuery, CreateQuota, Quota, QuotaCheck, QuotaId, UpdateQuota } from "./schemas";
 import { checkQuota, createQuota, deleteQuota, listQuotas, quotaTenant, updateQuota } from "./service";
 

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { MetricName, Quantity } from "../metering/schemas";
-import { TenantId } from "../tenants/schemas";
+import { TenantId } from "../http/fields";
 
 export const QuotaPeriodSchema = z.enum(["hour", "day", "month", "billing_period"]).openapi({
   description: "hour/day/month are UTC calendar windows; billing_period is the subscription's current period (the calendar month without one)",

@@ -3,7 +3,7 @@ import { principalOf } from "../http/auth";
 import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } from "../http/envelope";
 import { decodeCursor, PageQuery } from "../http/pagination";
 import { createRouter, described, secured } from "../http/router";
-import { TenantId } from "../tenants/schemas";
+import { TenantId } from "../http/fields";
 import { alertTenant, createAlert, dismissAlert, listAlerts } from "./alerts";
 import { costByResource } from "./by-resource";
 import { currentCost } from "./current";

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { actingTenant, assertTenantAccess, isAdmin, principalOf } from "../http/auth";
-import { TenantId } from "../tenants/schemas";
+import { TenantId } from "../http/fields";
 
 /**
  * Spend belongs to the token's tenant. Admins read across every tenant unless they name one

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { PlanId } from "../plans/schemas";
-import { TenantId } from "../tenants/schemas";
+import { TenantId } from "../http/fields";
 
 /** An absolute http(s) URL Stripe sends the browser to (Stripe's `{CHECKOUT_SESSION_ID}` template is allowed). */
 export const RedirectUrl = z

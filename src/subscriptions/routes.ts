@@ -12,7 +12,7 @@ import { PageQuery } from "../http/pagination";
 import { createRouter, described, secured } from "../http/router";
 import { CHANGE_PLAN_REQUEST, CHANGE_PLAN_RESPONSE, CREATE_SUBSCRIPTION_REQUEST, SUBSCRIPTION } from "../docs/examples";
 import { PlanId } from "../plans/schemas";
-import { TenantId } from "../tenants/schemas";
+import { TenantId } from "../http/fields";
 import {
   AddCredits,
   ApplyDiscount,

@@ -1,13 +1,8 @@
 import { z } from "@hono/zod-openapi";
+import { Instant } from "../http/fields";
 import { Currency } from "../lib/currency";
 import { PlanId } from "../plans/schemas";
 import { SUBSCRIPTION_STATUSES } from "./table";
-
-/** An ISO 8601 instant on the wire, epoch milliseconds inside. */
-export const Instant = z.iso
-  .datetime({ offset: true })
-  .transform((s) => Date.parse(s))
-  .openapi({ type: "string", format: "date-time", example: "2026-04-10T00:00:00Z" });
 
 const ExternalId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, "letters, digits, _ . : - (max 128)");
 export const SubscriptionId = z.string().min(1).max(64).openapi({ example: "sub_01kbz3q2x8a7m4c9d2e5f6g7h8" });

@@ -2,7 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { envelope, jsonBody, jsonResponses, ok, okPage, pageEnvelope } from "../http/envelope";
 import { createRouter, described, secured } from "../http/router";
 import { listTenantOverviews } from "./overview";
-import { Tenant, TenantId, TenantListQuery, TenantOverview, UpdateTenant } from "./schemas";
+import { Tenant, TenantListQuery, TenantOverview, UpdateTenant } from "./schemas";
+import { TenantId } from "../http/fields";
 import { getTenant, updateTenant } from "./service";
 import { clockNow } from "../clock";
 

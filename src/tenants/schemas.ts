@@ -2,11 +2,6 @@ import { z } from "@hono/zod-openapi";
 import { Currency } from "../lib/currency";
 import { ROUNDING_MODES } from "../lib/decimal";
 
-export const TenantId = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "letters, digits, _ . - (max 64)")
-  .openapi({ example: "acme" });
-
 const Address = z
   .object({
     line1: z.string().max(200).optional(),

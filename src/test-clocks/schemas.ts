@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { CLOCK_STATUSES } from "../clock";
-import { Instant } from "../subscriptions/schemas";
-import { TenantId } from "../tenants/schemas";
+import { Instant } from "../http/fields";
+import { TenantId } from "../http/fields";
 
 export const ClockId = z.string().min(1).max(64).openapi({ example: "clk_01kbz3q2x8a7m4c9d2e5f6g7h8" });
 

@@ -5,7 +5,7 @@ import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } f
 import { PageQuery } from "../http/pagination";
 import { createRouter, described, secured } from "../http/router";
 import { Currency } from "../lib/currency";
-import { TenantId } from "../tenants/schemas";
+import { TenantId } from "../http/fields";
 import { clockNow } from "../clock";
 import { AutoTopUpInput, CreateGrant, CreditBalances, GrantCreated, Wallet, WalletSettingsInput, WalletTransaction } from "./schemas";
 import { creditBalances, getWallet, grantCredit, listTransactions, operatorGrant, saveAutoTopUp, saveWalletSettings } from "./service";

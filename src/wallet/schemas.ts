@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { Currency } from "../lib/currency";
-import { Instant } from "../subscriptions/schemas";
+import { Instant } from "../http/fields";
 import { ENTRY_KINDS } from "./types";
 
 const Metric = z.string().regex(/^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/, "letters, digits, _ . : - (max 64)");

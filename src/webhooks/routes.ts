@@ -5,7 +5,7 @@ import { isAdmin, principalOf } from "../http/auth";
 import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } from "../http/envelope";
 import { PageQuery } from "../http/pagination";
 import { createRouter, described, secured } from "../http/router";
-import { TenantId } from "../tenants/schemas";
+import { TenantId } from "../http/fields";
 import {
   createEndpoint,
   deleteEndpoint,

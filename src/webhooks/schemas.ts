@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Instant } from "../subscriptions/schemas";
+import { Instant } from "../http/fields";
 import { EventTypeSchema } from "./catalog";
 
 export const EndpointId = z.string().min(1).max(64).openapi({ example: "whe_3f9a0c1e2d4b5a6978877665" });

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Db } from "../../db/client";
 import { log } from "../../http/logger";
-import { TenantId } from "../../tenants/schemas";
+import { TenantId } from "../../http/fields";
 import { isoDay } from "../../lib/time";
 import { addDays } from "../dates";
 import { SYNC_PROVIDERS } from "./registry";

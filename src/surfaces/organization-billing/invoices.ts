@@ -5,7 +5,7 @@ import { publicBase } from "../../http/public-url";
 import { createRouter, described, secured } from "../../http/router";
 import { getInvoice, getIssuedInvoice, invoicePdf, listInvoices, listIssuedInvoices, pdfDownload, type Invoice, type IssuedInvoice } from "../../invoices";
 import { subscriptionLinks, type SubscriptionLink } from "../../subscriptions";
-import { TenantId } from "../../tenants";
+import { TenantId } from "../../http/fields";
 import type { Db } from "../../db/client";
 import { organizationErrorResponses } from "./errors";
 

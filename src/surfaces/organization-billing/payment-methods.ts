@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter, described, secured } from "../../http/router";
 import { attachPaymentMethod, createSetupIntent, detachPaymentMethod, listPaymentMethods, setDefaultPaymentMethod, stripeClient } from "../../stripe";
-import { TenantId } from "../../tenants";
+import { TenantId } from "../../http/fields";
 import { OrganizationErrorBody, organizationErrorResponses } from "./errors";
 
 // Seed 002's payment methods: /organizations/{id}/payment_methods…, where the organization is

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { clockNow } from "../clock";
-import { ENTITLEMENT_CHECK, ENTITLEMENTS } from "../docs/examples";
+import { ENTITLEMENT_CHECK, ENTITLEMENTS } from "./examples";
 import { envelope, jsonResponses, ok, okExample } from "../http/envelope";
 import { createRouter, described, secured } from "../http/router";
 import { TenantId } from "../http/fields";

@@ -3,7 +3,7 @@ import { principalOf } from "../http/auth";
 import { envelope, errorResponses, jsonResponses, ok, okExample, okPage, okWith, pageEnvelope, pageExample } from "../http/envelope";
 import { PageQuery } from "../http/pagination";
 import { createRouter, described, secured } from "../http/router";
-import { BILLING_PREVIEW, INVOICE } from "../docs/examples";
+import { BILLING_PREVIEW, INVOICE } from "./examples";
 import { TenantId } from "../http/fields";
 import { finalizeInvoice, invoicePdf, voidInvoice } from "./lifecycle";
 import { generateInvoice } from "./generate";

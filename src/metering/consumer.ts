@@ -2,7 +2,7 @@ import type { Bindings } from "../env";
 import { log } from "../http/logger";
 import { recordAlertCrossings } from "../realtime/alerts";
 import { tellWalletNotices } from "../wallet";
-import { noteQuotaRefusals } from "../webhooks/quota-events";
+import { noteQuotaRefusals } from "./quota-events";
 import { asUsageMessage } from "./enqueue";
 import { tenantNow } from "../clock";
 

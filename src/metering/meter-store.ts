@@ -1,7 +1,7 @@
 import { addEvent, emptyAggregate, mergeAggregate, type Aggregate } from "./aggregate";
 import type { MeterPlanState } from "./plan-state";
 import { decimal, formatDecimal } from "./quantity";
-import type { QuotaDefinition } from "../quotas/rules";
+import type { QuotaDefinition } from "./quota-rules";
 import type { Window } from "./periods";
 import { scopeSql, type Scope } from "./scope";
 import type { RollupRow, RollupValue } from "./types";

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { TenantId } from "../http/fields";
 import { envelope, jsonBody, jsonResponses, ok, okExample, okWith } from "../http/envelope";
 import { createRouter, described, rateLimitedAs, secured } from "../http/router";
-import { RECORD_USAGE_BATCH_REQUEST, RECORD_USAGE_BATCH_RESPONSE, RECORD_USAGE_REQUEST, RECORD_USAGE_RESPONSE } from "../docs/examples";
+import { RECORD_USAGE_BATCH_REQUEST, RECORD_USAGE_BATCH_RESPONSE, RECORD_USAGE_REQUEST, RECORD_USAGE_RESPONSE } from "./examples";
 import { ErrorBody } from "../http/envelope";
 import { BatchAccepted, RecordedEvent, SummaryQuery, UsageBatchInput, UsageEventInput, UsageSummary } from "./schemas";
 import { enqueueBatch, recordUsage } from "./service";

@@ -2,7 +2,7 @@ import type { Bindings } from "../env";
 import { recordAlertCrossings } from "../realtime/alerts";
 import { ApiError } from "../http/errors";
 import { log } from "../http/logger";
-import { noteQuotaRefusals } from "../webhooks/quota-events";
+import { noteQuotaRefusals } from "./quota-events";
 import { tellWalletNotices } from "../wallet";
 import { enqueueUsage, type UsageMessage } from "./enqueue";
 import { toMeterEvents } from "./events";

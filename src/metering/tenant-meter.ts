@@ -1,8 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
-import { entitlementOf, entitlementsOf, type EntitlementCheck, type Entitlements, type MetricProbe } from "../entitlements/evaluate";
+import { entitlementOf, entitlementsOf, type EntitlementCheck, type Entitlements, type MetricProbe } from "./entitlements";
 import type { Bindings } from "../env";
 import { log } from "../http/logger";
-import { COST_METRIC, rulesFor, type QuotaDefinition, type QuotaRule } from "../quotas/rules";
+import { COST_METRIC, rulesFor, type QuotaDefinition, type QuotaRule } from "./quota-rules";
 import { addEvent, copyAggregate, meteredValue, type Aggregate } from "./aggregate";
 import type { AlertCrossing, MeterAlertRule } from "./alert-rules";
 import { writeRollups } from "./flush";

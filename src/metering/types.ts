@@ -1,6 +1,6 @@
 import type { Aggregation } from "../plans/schemas";
 import type { AlertCrossing } from "./alert-rules";
-import type { QuotaPeriod, QuotaSource } from "../quotas/rules";
+import type { QuotaPeriod, QuotaSource } from "./quota-rules";
 import type { Hold } from "./holds";
 import type { WalletNotice } from "../wallet/types";
 

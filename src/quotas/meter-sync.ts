@@ -3,7 +3,7 @@ import type { Db } from "../db/client";
 import type { Bindings } from "../env";
 import { log } from "../http/logger";
 import { outbox, outboxStatement, type OutboxHandler, type Statement } from "../outbox";
-import type { QuotaDefinition } from "./rules";
+import type { QuotaDefinition } from "../metering/quota-rules";
 import { quotas } from "./table";
 
 /**

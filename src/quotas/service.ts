@@ -10,7 +10,7 @@ import type { CheckResult, QuotaUsage } from "../metering/types";
 import { newId } from "../lib/ids";
 import { outboxSelectStatement } from "../outbox";
 import { METER_QUOTAS_KIND, meterQuotasStatement, syncMeterQuotas } from "./meter-sync";
-import { COST_METRIC } from "./rules";
+import { COST_METRIC } from "../metering/quota-rules";
 import type { CreateQuota, Quota, UpdateQuota } from "./schemas";
 import { quotas, type QuotaRow } from "./table";
 

@@ -1,5 +1,5 @@
 import { index, integer, sqliteTable, text, unique } from "drizzle-orm/sqlite-core";
-import type { Enforcement, QuotaPeriod } from "./rules";
+import type { Enforcement, QuotaPeriod } from "../metering/quota-rules";
 
 /** Explicit quotas (migration 0011). The plan's limits are the defaults and are not stored here. */
 export const quotas = sqliteTable(

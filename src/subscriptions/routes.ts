@@ -10,7 +10,7 @@ import { envelope, jsonBody, jsonResponses, ok, okExample, okPage, okWith, pageE
 import { IdempotencyHeaders, securedIdempotent } from "../http/idempotency";
 import { PageQuery } from "../http/pagination";
 import { createRouter, described, secured } from "../http/router";
-import { CHANGE_PLAN_REQUEST, CHANGE_PLAN_RESPONSE, CREATE_SUBSCRIPTION_REQUEST, SUBSCRIPTION } from "../docs/examples";
+import { CHANGE_PLAN_REQUEST, CHANGE_PLAN_RESPONSE, CREATE_SUBSCRIPTION_REQUEST, SUBSCRIPTION } from "./examples";
 import { PlanId } from "../plans/schemas";
 import { TenantId } from "../http/fields";
 import {

@@ -7,7 +7,7 @@ import { envelope, jsonBody, jsonResponses, ok, okExample, okPage, okWith, pageE
 import { notFound } from "../http/errors";
 import { decodeCursor, encodeCursor, PageQuery } from "../http/pagination";
 import { createRouter, described as describedAs, secured } from "../http/router";
-import { ADVANCE_TEST_CLOCK_REQUEST, ADVANCING_TEST_CLOCK, CREATE_TEST_CLOCK_REQUEST, TEST_CLOCK } from "../docs/examples";
+import { ADVANCE_TEST_CLOCK_REQUEST, ADVANCING_TEST_CLOCK, CREATE_TEST_CLOCK_REQUEST, TEST_CLOCK } from "./examples";
 import { AddClockTenant, AdvanceTestClock, ClockId, CreateTestClock, DeletedTestClock, TestClock } from "./schemas";
 import { addTenant, createClock, deleteClock, getClock, listClocks, startAdvance } from "./service";
 

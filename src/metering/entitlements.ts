@@ -1,7 +1,7 @@
-import type { MeterPlanState } from "../metering/plan-state";
-import { maxOf, toNumber } from "../metering/quantity";
+import type { MeterPlanState } from "./plan-state";
+import { maxOf, toNumber } from "./quantity";
 import type { PlanFeature } from "../plans/schemas";
-import type { Enforcement } from "../quotas/rules";
+import type { Enforcement } from "./quota-rules";
 import { iso } from "../lib/time";
 
 /**

@@ -1,8 +1,8 @@
 import { database } from "../db/client";
 import type { Bindings } from "../env";
 import { log } from "../http/logger";
-import type { EventOutcome, MeterEvent } from "../metering/types";
-import { eventStatement, onceEventId } from "./events";
+import type { EventOutcome, MeterEvent } from "./types";
+import { eventStatement, onceEventId } from "../webhooks";
 
 type Refused = Extract<EventOutcome, { status: "rejected" }>;
 

@@ -1,5 +1,5 @@
-import type { MeterPlanState } from "../metering/plan-state";
-import { decimal, quantityFromNumber, SCALE } from "../metering/quantity";
+import type { MeterPlanState } from "./plan-state";
+import { decimal, quantityFromNumber, SCALE } from "./quantity";
 
 export type QuotaPeriod = "hour" | "day" | "month" | "billing_period";
 export type Enforcement = "hard" | "soft";

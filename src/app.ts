@@ -17,6 +17,7 @@ import { createRouter } from "./http/router";
 import { newNonce, pageCsp, securityHeaders } from "./http/security-headers";
 import { invoicesRoutes } from "./invoices/routes";
 import { usageRoutes } from "./metering/routes";
+import { usageSummaryRoutes } from "./usage-summary/routes";
 import { holdRoutes } from "./metering/hold-routes";
 import { plansRoutes } from "./plans/routes";
 import { quotasRoutes } from "./quotas/routes";
@@ -25,6 +26,7 @@ import { stripeRoutes } from "./stripe/routes";
 import { subscriptionsRoutes } from "./subscriptions/routes";
 import { spendRoutes } from "./spend/routes";
 import { errorsBySurface, mountSurfaces, notFoundBySurface } from "./surfaces";
+import { tenantOverviewRoutes } from "./tenant-overview/routes";
 import { tenantsRoutes } from "./tenants/routes";
 import { testClocksRoutes } from "./test-clocks/routes";
 import { collectingOutboxWrites, wakeOutbox } from "./outbox";
@@ -57,6 +59,7 @@ export function buildApp() {
 
   const api = createRouter();
   api.route("/", plansRoutes);
+  api.route("/", tenantOverviewRoutes);
   api.route("/", tenantsRoutes);
   api.route("/", costCentersRoutes);
   api.route("/", invoicesRoutes);
@@ -68,6 +71,7 @@ export function buildApp() {
   api.route("/", couponsRoutes);
   api.route("/", walletRoutes);
   api.route("/", usageRoutes);
+  api.route("/", usageSummaryRoutes);
   api.route("/", holdRoutes);
   api.route("/", quotasRoutes);
   api.route("/", entitlementsRoutes);
@@ -125,6 +129,7 @@ type RoutesOf<R> = R extends OpenAPIHono<AppEnv, infer S, string> ? S : never;
  */
 export type ApiRoutes = MergeSchemaPath<
   | RoutesOf<typeof plansRoutes>
+  | RoutesOf<typeof tenantOverviewRoutes>
   | RoutesOf<typeof tenantsRoutes>
   | RoutesOf<typeof costCentersRoutes>
   | RoutesOf<typeof invoicesRoutes>
@@ -134,6 +139,7 @@ export type ApiRoutes = MergeSchemaPath<
   | RoutesOf<typeof walletRoutes>
   | RoutesOf<typeof entitlementsRoutes>
   | RoutesOf<typeof usageRoutes>
+  | RoutesOf<typeof usageSummaryRoutes>
   | RoutesOf<typeof holdRoutes>
   | RoutesOf<typeof quotasRoutes>
   | RoutesOf<typeof spendRoutes>

@@ -4,11 +4,8 @@ import { envelope, jsonBody, jsonResponses, ok, okExample, okWith } from "../htt
 import { createRouter, described, rateLimitedAs, secured } from "../http/router";
 import { RECORD_USAGE_BATCH_REQUEST, RECORD_USAGE_BATCH_RESPONSE, RECORD_USAGE_REQUEST, RECORD_USAGE_RESPONSE } from "./examples";
 import { ErrorBody } from "../http/envelope";
-import { BatchAccepted, RecordedEvent, SummaryQuery, UsageBatchInput, UsageEventInput, UsageSummary } from "./schemas";
+import { BatchAccepted, RecordedEvent, UsageBatchInput, UsageEventInput } from "./schemas";
 import { enqueueBatch, recordUsage } from "./service";
-import { lateUsage } from "../invoices/late-usage";
-import { summaryCsv, usageSummary } from "./summary";
-import { csvResponse, csvResponses } from "../http/csv";
 import { withCloudEvents } from "./cloudevents";
 import { clockNow } from "../clock";
 
@@ -59,43 +56,4 @@ export const usageRoutes = createRouter()
       "batch",
     ),
     async (c) => okWith(c, await enqueueBatch(c.env, c.req.valid("param").tenantId, c.req.valid("json").events, await clockNow(c)), 202),
-  )
-  .openapi(
-    createRoute({
-      method: "get",
-      path: "/tenants/{tenantId}/usage/summary",
-      tags,
-      operationId: "getUsageSummary",
-      summary: "Usage totals for a window, per metric or grouped",
-      ...described(
-        "Totals per metric, aggregated as the tenant's plan says, for `[from, to)` (default: the current billing period; at most 400 days), optionally grouped by project, resource, cost center, hour or day and filtered by `metric` and `projectId`. Includes what the meter has not flushed yet, so a client sees its own writes at once, and `lateUsage`: usage that arrived after its period was invoiced.",
-        secured("billing:read", "usage:write"),
-      ),
-      request: { params: Params, query: SummaryQuery },
-      responses: jsonResponses(envelope(UsageSummary)),
-    }),
-    async (c) => {
-      const { tenantId } = c.req.valid("param");
-      const summary = await usageSummary(c.env, tenantId, c.req.valid("query"), await clockNow(c));
-      const late = await lateUsage(c.env, c.var.db, tenantId, { from: Date.parse(summary.from), to: Date.parse(summary.to) });
-      return ok(c, { ...summary, lateUsage: late });
-    },
-  )
-  .openapi(
-    createRoute({
-      method: "get",
-      path: "/tenants/{tenantId}/usage/summary.csv",
-      tags,
-      operationId: "exportUsageSummaryCsv",
-      summary: "Export the usage summary as CSV (same window, filters and grouping)",
-      ...described("The usage summary's rows as an RFC 4180 CSV attachment, the group column named after `groupBy`.", secured("billing:read", "usage:write")),
-      request: { params: Params, query: SummaryQuery },
-      responses: csvResponses("One row per metric (and group): metric, aggregation, the group key, quantity, events, rejected"),
-    }),
-    async (c) => {
-      const { tenantId } = c.req.valid("param");
-      const summary = await usageSummary(c.env, tenantId, c.req.valid("query"), await clockNow(c));
-      const { columns, rows } = summaryCsv(summary);
-      return csvResponse(`usage-${tenantId}-${summary.from.slice(0, 10)}-${summary.to.slice(0, 10)}.csv`, columns, rows);
-    },
   );

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, isNull, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, isNull, lt, sql } from "drizzle-orm";
 import { inJson } from "../db/in-json";
 import type { Db } from "../db/client";
 import { iso } from "../lib/time";
@@ -125,6 +125,17 @@ export const liveSubscriptionId = (id: string) =>
   sql<string>`(SELECT ${subscriptions.id} FROM ${subscriptions} WHERE ${subscriptions.id} = ${id} AND ${subscriptions.status} <> 'canceled')`;
 
 export { subscriptionWriteError } from "./store";
+
+/** Ids of the tenants with a subscription (of any status), after `after`, in id order. */
+export async function subscribedTenantIdsAfter(db: Db, after: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ id: subscriptions.tenantId })
+    .from(subscriptions)
+    .where(gt(subscriptions.tenantId, after))
+    .orderBy(asc(subscriptions.tenantId))
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
 
 /** The tenant's newest subscription, live or not. */
 export async function latestSubscription(db: Db, tenantId: string): Promise<SubscriptionRow | undefined> {

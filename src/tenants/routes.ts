@@ -1,8 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { envelope, jsonBody, jsonResponses, ok, okPage, pageEnvelope } from "../http/envelope";
+import { envelope, jsonBody, jsonResponses, ok } from "../http/envelope";
 import { createRouter, described, secured } from "../http/router";
-import { listTenantOverviews } from "./overview";
-import { Tenant, TenantListQuery, TenantOverview, UpdateTenant } from "./schemas";
+import { Tenant, UpdateTenant } from "./schemas";
 import { TenantId } from "../http/fields";
 import { getTenant, updateTenant } from "./service";
 import { clockNow } from "../clock";
@@ -12,26 +11,6 @@ const Params = z.object({ tenantId: TenantId });
 
 // Not in the seeds: the settings invoices and reports need (name, address, currency, tax rate, rounding mode).
 export const tenantsRoutes = createRouter()
-  .openapi(
-    createRoute({
-      method: "get",
-      path: "/tenants",
-      tags,
-      operationId: "listTenants",
-      summary: "List tenants with their plan and period-to-date invoice total (operator)",
-      ...described(
-        "Every tenant that has settings or a subscription, by id: its name and currency, its live subscription (plan, status, current period) and `periodToDate`, the billing preview's total for that period. Each row prices a period, so pages are smaller than elsewhere (`limit` 1–50, default 20).",
-        secured("admin"),
-      ),
-      request: { query: TenantListQuery },
-      responses: jsonResponses(pageEnvelope(TenantOverview)),
-    }),
-    async (c) => {
-      const query = c.req.valid("query");
-      const page = await listTenantOverviews(c.env, c.var.db, query, Date.now());
-      return okPage(c, page.items, page.nextCursor, query.limit);
-    },
-  )
   .openapi(
     createRoute({
       method: "get",

@@ -1,4 +1,4 @@
-import { and, eq, isNull, or } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, or } from "drizzle-orm";
 import { tenantClock } from "../clock";
 import type { Db } from "../db/client";
 import type { Bindings } from "../env";
@@ -48,6 +48,17 @@ export async function updateTenant(env: Bindings, db: Db, id: string, input: Upd
     .where(eq(tenants.id, id))
     .returning();
   return toTenant(rows[0]!, await tenantClock(env, id));
+}
+
+/** The tenant's settings row, if it has one (no defaults written). */
+export async function findTenant(db: Db, id: string): Promise<TenantRow | undefined> {
+  return db.select().from(tenants).where(eq(tenants.id, id)).get();
+}
+
+/** Ids of the tenants with a settings row, after `after`, in id order. */
+export async function tenantIdsAfter(db: Db, after: string, limit: number): Promise<string[]> {
+  const rows = await db.select({ id: tenants.id }).from(tenants).where(gt(tenants.id, after)).orderBy(asc(tenants.id)).limit(limit);
+  return rows.map((r) => r.id);
 }
 
 /** The tenant's rounding mode; the default for a tenant that has no row yet. */

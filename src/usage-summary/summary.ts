@@ -3,7 +3,7 @@ import type { Bindings } from "../env";
 import { badRequest } from "../http/errors";
 import { DAY_MS } from "../lib/time";
 import type { SummaryQuery, UsageSummary } from "./schemas";
-import { readUsage } from "./usage";
+import { readUsage } from "../metering/usage";
 import type { CsvCell } from "../http/csv";
 
 /** The longest window one summary may cover. */

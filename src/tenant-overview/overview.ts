@@ -1,11 +1,11 @@
-import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { iso } from "../lib/time";
 import type { Bindings } from "../env";
 import { encodeCursor, decodeCursor } from "../http/pagination";
 import { previewInvoice } from "../invoices/preview";
-import { findLiveSubscription } from "../subscriptions/queries";
+import { findLiveSubscription, subscribedTenantIdsAfter } from "../subscriptions/queries";
 import { catchUp } from "../subscriptions/rollover";
+import { findTenant, tenantIdsAfter } from "../tenants/service";
 import type { TenantOverview } from "./schemas";
 import { tenantClock } from "../clock";
 
@@ -16,19 +16,23 @@ import { tenantClock } from "../clock";
  */
 export async function listTenantOverviews(env: Bindings, db: Db, page: { limit: number; cursor?: string }, now: number) {
   const after = decodeCursor(page.cursor)?.id ?? "";
-  const ids = await db.all<{ id: string }>(sql`
-    SELECT id FROM (SELECT id FROM tenants UNION SELECT tenant_id AS id FROM subscriptions)
-    WHERE id > ${after} ORDER BY id LIMIT ${page.limit + 1}`);
+  const ids = await tenantIdsToList(db, after, page.limit + 1);
   const more = ids.length > page.limit;
-  const items = await Promise.all(ids.slice(0, page.limit).map(async ({ id }) => overview(env, db, id, await tenantClock(env, id), now)));
+  const items = await Promise.all(ids.slice(0, page.limit).map(async (id) => overview(env, db, id, await tenantClock(env, id), now)));
   const last = items[items.length - 1];
   return { items, nextCursor: more && last ? encodeCursor({ k: last.id, id: last.id }) : null };
+}
+
+/** The next `limit` ids, after `after`, of the tenants with settings or a subscription (a keyset page over both). */
+async function tenantIdsToList(db: Db, after: string, limit: number): Promise<string[]> {
+  const [configured, subscribed] = await Promise.all([tenantIdsAfter(db, after, limit), subscribedTenantIdsAfter(db, after, limit)]);
+  return [...new Set([...configured, ...subscribed])].sort().slice(0, limit);
 }
 
 /** `clock`: the test clock the tenant lives on (its time is then the clock's, not `realTime`). */
 async function overview(env: Bindings, db: Db, tenantId: string, clock: { id: string; frozenTime: number } | null, realTime: number): Promise<TenantOverview> {
   const now = clock?.frozenTime ?? realTime;
-  const [settings] = await db.all<{ name: string | null; currency: string }>(sql`SELECT name, currency FROM tenants WHERE id = ${tenantId}`);
+  const settings = await findTenant(db, tenantId);
   const found = await findLiveSubscription(db, tenantId);
   // Rolled forward to now first, as the preview does: a trial may have ended, a cancellation taken effect.
   const live = found && (await catchUp(db, env, found, now));

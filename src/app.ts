@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import type { MergeSchemaPath } from "hono/types";
 import { costCentersRoutes } from "./cost-centers/routes";
 import { couponsRoutes } from "./coupons/routes";
+import { couponRedemptionRoutes } from "./subscriptions/coupon-routes";
 import { walletRoutes } from "./wallet";
 import { database } from "./db/client";
 import { docsPage } from "./docs/page";
@@ -68,6 +69,7 @@ export function buildApp() {
   // app's through chained .route() calls: mount it untyped. `AppType` below, for hono/client,
   // is put together from the routers' own types instead.
   api.route("/", subscriptionsRoutes as OpenAPIHono<AppEnv>);
+  api.route("/", couponRedemptionRoutes);
   api.route("/", couponsRoutes);
   api.route("/", walletRoutes);
   api.route("/", usageRoutes);
@@ -135,6 +137,7 @@ export type ApiRoutes = MergeSchemaPath<
   | RoutesOf<typeof invoicesRoutes>
   | RoutesOf<typeof stripeRoutes>
   | RoutesOf<typeof subscriptionsRoutes>
+  | RoutesOf<typeof couponRedemptionRoutes>
   | RoutesOf<typeof couponsRoutes>
   | RoutesOf<typeof walletRoutes>
   | RoutesOf<typeof entitlementsRoutes>

@@ -1,9 +1,8 @@
-import { and, asc, eq, inArray, isNull, or, gt, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, or, gt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { iso } from "../lib/time";
-import type { Interval } from "../subscriptions/periods";
-import type { Discount } from "../subscriptions/schemas";
-import { liveSubscriptionId } from "../subscriptions/queries";
+import type { Plan } from "../plans/schemas";
+import type { Discount } from "./schemas";
 import { subscriptionDiscounts, type DiscountRow, type Duration } from "./table";
 
 /** A discount's terms as stored: percent in basis points, or an amount in minor units. */
@@ -36,7 +35,7 @@ export const toDiscount = (row: DiscountRow): Discount => ({
  * → the periods that start within `durationInMonths` (3 months of a monthly plan → 3
  * invoices; of a yearly plan → 1).
  */
-export function remainingPeriodsFor(terms: Pick<DiscountTerms, "duration" | "durationInMonths">, interval: Interval): number | null {
+export function remainingPeriodsFor(terms: Pick<DiscountTerms, "duration" | "durationInMonths">, interval: Plan["interval"]): number | null {
   if (terms.duration === "once") return 1;
   if (terms.duration === "forever") return null;
   return Math.ceil((terms.durationInMonths ?? 1) / (interval === "year" ? 12 : 1));
@@ -49,15 +48,16 @@ export function describeTerms(terms: DiscountTerms): string {
 }
 
 /**
- * Inserts a discount on a live subscription. The subscription id is written from a
- * subquery that yields NULL once it is canceled, so a concurrent cancel aborts the batch.
+ * Inserts a discount on a live subscription. The subscription id is written from the
+ * subscriptions module's subquery (`liveSubscriptionId`), which yields NULL once it is
+ * canceled, so a concurrent cancel aborts the batch.
  */
 export function insertDiscount(
   db: Db,
   d: {
     id: string;
     tenantId: string;
-    subscriptionId: string;
+    liveSubscriptionId: SQL<string>;
     couponId: string | null;
     description: string;
     terms: DiscountTerms;
@@ -69,7 +69,7 @@ export function insertDiscount(
   return db.insert(subscriptionDiscounts).values({
     id: d.id,
     tenantId: d.tenantId,
-    subscriptionId: liveSubscriptionId(d.subscriptionId),
+    subscriptionId: d.liveSubscriptionId,
     couponId: d.couponId,
     description: d.description,
     ...d.terms,

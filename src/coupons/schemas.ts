@@ -1,8 +1,57 @@
 import { z } from "@hono/zod-openapi";
 import { PlanId } from "../plans/schemas";
 import { TenantId } from "../http/fields";
-import { CouponCode, Discount, SubscriptionId, discountTerms, refineTerms } from "../subscriptions/schemas";
+import { Currency } from "../lib/currency";
 import { Instant } from "../http/fields";
+
+export const CouponCode = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$/, "3 to 64 letters, digits, _ or -")
+  .openapi({ example: "LAUNCH20" });
+
+const PercentOff = z
+  .number()
+  .positive()
+  .max(100)
+  .refine((p) => Math.abs(p * 100 - Math.round(p * 100)) < 1e-9, "at most two decimals")
+  .describe("Percent off, up to two decimals (12.5 = 12.5 %)");
+const AmountOff = z.number().int().positive().max(1e12).describe("Minor units off each invoice");
+
+/** A discount's terms, shared by coupons and ad-hoc discounts. */
+export const DurationEnum = z.enum(["once", "repeating", "forever"]);
+
+export const discountTerms = {
+  percentOff: PercentOff.optional(),
+  amountOff: AmountOff.optional(),
+  currency: Currency.optional(),
+  duration: DurationEnum.default("once"),
+  durationInMonths: z.number().int().min(1).max(120).optional().describe("Required for repeating"),
+};
+
+export function refineTerms(t: { percentOff?: number; amountOff?: number; duration?: string; durationInMonths?: number }, ctx: z.RefinementCtx) {
+  if ((t.percentOff === undefined) === (t.amountOff === undefined)) {
+    ctx.addIssue({ code: "custom", path: ["percentOff"], message: "give exactly one of percentOff and amountOff" });
+  }
+  if ((t.duration === "repeating") !== (t.durationInMonths !== undefined)) {
+    ctx.addIssue({ code: "custom", path: ["durationInMonths"], message: "required for repeating, and only for it" });
+  }
+}
+
+export const Discount = z
+  .object({
+    id: z.string(),
+    couponId: z.string().nullable(),
+    description: z.string(),
+    percentOff: z.number().nullable(),
+    amountOff: z.number().int().nullable(),
+    currency: z.string().nullable(),
+    duration: z.enum(["once", "repeating", "forever"]),
+    durationInMonths: z.number().int().nullable(),
+    remainingPeriods: z.number().int().nullable().describe("Invoices it still applies to; null = forever"),
+    createdAt: z.string(),
+  })
+  .openapi("Discount");
+export type Discount = z.infer<typeof Discount>;
 
 export const CreateCoupon = z
   .object({
@@ -87,22 +136,3 @@ export const CouponValidation = z
   })
   .openapi("CouponValidation");
 export type CouponValidation = z.infer<typeof CouponValidation>;
-
-export const RedeemCoupon = z
-  .object({ code: z.string().trim().min(1).max(64), tenantId: TenantId, subscriptionId: SubscriptionId })
-  .strict()
-  .openapi("RedeemCoupon");
-export type RedeemCoupon = z.infer<typeof RedeemCoupon>;
-
-export const Redemption = z
-  .object({
-    id: z.string(),
-    couponId: z.string(),
-    code: z.string(),
-    tenantId: z.string(),
-    subscriptionId: z.string(),
-    discount: Discount,
-    createdAt: z.string(),
-  })
-  .openapi("CouponRedemption");
-export type Redemption = z.infer<typeof Redemption>;

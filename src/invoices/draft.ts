@@ -1,4 +1,4 @@
-import { applicableDiscounts } from "../coupons/discounts";
+import { applicableDiscounts } from "../coupons";
 import type { Db } from "../db/client";
 import type { Bindings } from "../env";
 import { billedUsage, type Aggregation, type UsageWindow } from "../metering/usage";

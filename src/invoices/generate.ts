@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { consumeDiscountPeriod } from "../coupons/discounts";
+import { consumeDiscountPeriod } from "../coupons";
 import type { Db } from "../db/client";
 import type { Bindings, Principal } from "../env";
 import { isAdmin } from "../http/auth";

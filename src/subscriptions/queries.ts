@@ -4,8 +4,8 @@ import type { Db } from "../db/client";
 import { iso } from "../lib/time";
 import { notFound } from "../http/errors";
 import { afterCursor, decodeCursor, paginate } from "../http/pagination";
-import { discountsBySubscription, toDiscount } from "../coupons/discounts";
-import type { DiscountRow } from "../coupons/discounts";
+import { discountsBySubscription, toDiscount } from "../coupons";
+import type { DiscountRow } from "../coupons";
 import type { Subscription } from "./schemas";
 import { subscriptionPeriods, subscriptions, type PeriodRow, type SubscriptionRow, type SubscriptionStatus } from "./table";
 

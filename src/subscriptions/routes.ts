@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { applyDiscount } from "../coupons/redeem";
+import { applyDiscount } from "./discounts";
 import { CreditGrantSchema as CreditGrant } from "../wallet";
 import { addCredits } from "./credits";
 import { clockNow, tenantNow } from "../clock";

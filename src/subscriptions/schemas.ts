@@ -2,14 +2,12 @@ import { z } from "@hono/zod-openapi";
 import { Instant } from "../http/fields";
 import { Currency } from "../lib/currency";
 import { PlanId } from "../plans/schemas";
+import { TenantId } from "../http/fields";
+import { CouponCode, Discount, DurationEnum, discountTerms, refineTerms } from "../coupons/schemas";
 import { SUBSCRIPTION_STATUSES } from "./table";
 
 const ExternalId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, "letters, digits, _ . : - (max 128)");
 export const SubscriptionId = z.string().min(1).max(64).openapi({ example: "sub_01kbz3q2x8a7m4c9d2e5f6g7h8" });
-export const CouponCode = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$/, "3 to 64 letters, digits, _ or -")
-  .openapi({ example: "LAUNCH20" });
 
 export const CreateSubscription = z
   .object({
@@ -94,34 +92,6 @@ export type PauseSubscription = z.infer<typeof PauseSubscription>;
 
 export const EmptyBody = z.object({}).strict().openapi("EmptyBody");
 
-const PercentOff = z
-  .number()
-  .positive()
-  .max(100)
-  .refine((p) => Math.abs(p * 100 - Math.round(p * 100)) < 1e-9, "at most two decimals")
-  .describe("Percent off, up to two decimals (12.5 = 12.5 %)");
-const AmountOff = z.number().int().positive().max(1e12).describe("Minor units off each invoice");
-
-/** A discount's terms, shared by coupons and ad-hoc discounts. */
-const DurationEnum = z.enum(["once", "repeating", "forever"]);
-
-export const discountTerms = {
-  percentOff: PercentOff.optional(),
-  amountOff: AmountOff.optional(),
-  currency: Currency.optional(),
-  duration: DurationEnum.default("once"),
-  durationInMonths: z.number().int().min(1).max(120).optional().describe("Required for repeating"),
-};
-
-export function refineTerms(t: { percentOff?: number; amountOff?: number; duration?: string; durationInMonths?: number }, ctx: z.RefinementCtx) {
-  if ((t.percentOff === undefined) === (t.amountOff === undefined)) {
-    ctx.addIssue({ code: "custom", path: ["percentOff"], message: "give exactly one of percentOff and amountOff" });
-  }
-  if ((t.duration === "repeating") !== (t.durationInMonths !== undefined)) {
-    ctx.addIssue({ code: "custom", path: ["durationInMonths"], message: "required for repeating, and only for it" });
-  }
-}
-
 export const ApplyDiscount = z
   .object({
     couponCode: CouponCode.optional().describe("Apply a coupon; or give ad-hoc terms instead (admin only)"),
@@ -151,22 +121,6 @@ export const AddCredits = z
   .strict()
   .openapi("AddCredits");
 export type AddCredits = z.infer<typeof AddCredits>;
-
-export const Discount = z
-  .object({
-    id: z.string(),
-    couponId: z.string().nullable(),
-    description: z.string(),
-    percentOff: z.number().nullable(),
-    amountOff: z.number().int().nullable(),
-    currency: z.string().nullable(),
-    duration: z.enum(["once", "repeating", "forever"]),
-    durationInMonths: z.number().int().nullable(),
-    remainingPeriods: z.number().int().nullable().describe("Invoices it still applies to; null = forever"),
-    createdAt: z.string(),
-  })
-  .openapi("Discount");
-export type Discount = z.infer<typeof Discount>;
 
 export const Proration = z
   .object({
@@ -215,3 +169,22 @@ export const SubscriptionChange = Subscription.extend({
     .describe("What the change does to this period's base fee: the old fee's rest credited, the new one's charged (the invoice bills the same split)"),
 }).openapi("SubscriptionChange");
 export type SubscriptionChange = z.infer<typeof SubscriptionChange>;
+
+export const RedeemCoupon = z
+  .object({ code: z.string().trim().min(1).max(64), tenantId: TenantId, subscriptionId: SubscriptionId })
+  .strict()
+  .openapi("RedeemCoupon");
+export type RedeemCoupon = z.infer<typeof RedeemCoupon>;
+
+export const Redemption = z
+  .object({
+    id: z.string(),
+    couponId: z.string(),
+    code: z.string(),
+    tenantId: z.string(),
+    subscriptionId: z.string(),
+    discount: Discount,
+    createdAt: z.string(),
+  })
+  .openapi("CouponRedemption");
+export type Redemption = z.infer<typeof Redemption>;

@@ -7,14 +7,14 @@ import { getPlan, getPlanVersion } from "../plans/service";
 import type { Plan } from "../plans/schemas";
 import { splitPeriod } from "../pricing/proration";
 import { ensureTenantStatement } from "../tenants/service";
-import { redeemableCoupon, redemptionFailure, redemptionStatements } from "../coupons/service";
+import { redeemableCoupon, redemptionFailure, redemptionStatements } from "../coupons";
 import { newId } from "../lib/ids";
 import { subscriptionCreatedStatements } from "./events";
 import { assertTransition } from "./lifecycle";
 import { syncMeter } from "./meter-sync";
 import { addInterval, periodContaining } from "./periods";
 import { cutMeter, phaseAt, phaseStatement, planOf, feeOf, type PlanRef } from "./phases";
-import { findLiveSubscription, findOwnedSubscription, listSubscriptionRows, presentSubscription, presentSubscriptions } from "./queries";
+import { findLiveSubscription, findOwnedSubscription, listSubscriptionRows, liveSubscriptionId, presentSubscription, presentSubscriptions } from "./queries";
 import { catchUp, resumeRow } from "./rollover";
 import type {
   CancelSubscription,
@@ -152,7 +152,15 @@ export async function createSubscription(
   const ref = planOf(row);
   const coupon = input.couponCode ? await redeemableCoupon(db, input.couponCode, tenantId, plan, now) : undefined;
   const redemption = coupon
-    ? redemptionStatements(db, { coupon, tenantId, subscriptionId: row.id, interval: plan.interval, createdBy: actor, now })
+    ? redemptionStatements(db, {
+        coupon,
+        tenantId,
+        subscriptionId: row.id,
+        liveSubscriptionId: liveSubscriptionId(row.id),
+        interval: plan.interval,
+        createdBy: actor,
+        now,
+      })
     : undefined;
   await cutMeter(env, tenantId, period.start);
   try {

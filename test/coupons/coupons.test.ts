@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CreateCoupon } from "../../src/coupons/schemas";
-import { createCoupon } from "../../src/coupons/service";
+import { createCoupon } from "../../src/coupons";
 import { couponRedemptions, subscriptionDiscounts } from "../../src/coupons/table";
 import { createSubscription } from "../../src/subscriptions/service";
 import { adminToken, call, token } from "../helpers";

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import { createCoupon } from "../../src/coupons/service";
+import { createCoupon } from "../../src/coupons";
 import { CreateCoupon } from "../../src/coupons/schemas";
 import { addCredits } from "../../src/subscriptions/credits";
 import { database } from "../../src/db/client";

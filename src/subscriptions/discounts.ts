@@ -4,14 +4,23 @@ import type { Bindings } from "../env";
 import { ApiError, badRequest } from "../http/errors";
 import { getPlan } from "../plans/service";
 import { newId } from "../lib/ids";
-import { assertTransition } from "../subscriptions/lifecycle";
-import { findOwnedSubscription, presentSubscription, subscriptionWriteError, type SubscriptionRow } from "../subscriptions/queries";
-import { catchUp } from "../subscriptions/rollover";
-import type { ApplyDiscount, Subscription } from "../subscriptions/schemas";
-import type { Caller } from "../subscriptions/service";
-import { describeTerms, discountsBySubscription, insertDiscount, remainingPeriodsFor, toBps, toDiscount, type DiscountTerms } from "./discounts";
-import type { RedeemCoupon, Redemption } from "./schemas";
-import { redeemableCoupon, redemptionFailure, redemptionStatements } from "./service";
+import {
+  describeTerms,
+  discountsBySubscription,
+  insertDiscount,
+  redeemableCoupon,
+  redemptionFailure,
+  redemptionStatements,
+  remainingPeriodsFor,
+  toBps,
+  toDiscount,
+  type DiscountTerms,
+} from "../coupons";
+import { assertTransition } from "./lifecycle";
+import { findOwnedSubscription, liveSubscriptionId, presentSubscription, subscriptionWriteError, type SubscriptionRow } from "./queries";
+import { catchUp } from "./rollover";
+import type { ApplyDiscount, RedeemCoupon, Redemption, Subscription } from "./schemas";
+import type { Caller } from "./service";
 
 /** Putting discounts on subscriptions: coupons redeemed by code, and ad-hoc discounts. */
 
@@ -22,7 +31,15 @@ import { redeemableCoupon, redemptionFailure, redemptionStatements } from "./ser
 export async function redeemOnto(db: Db, row: SubscriptionRow, code: string, actor: string, now: number) {
   const plan = await getPlan(db, row.planId);
   const coupon = await redeemableCoupon(db, code, row.tenantId, plan, now);
-  const redemption = redemptionStatements(db, { coupon, tenantId: row.tenantId, subscriptionId: row.id, interval: plan.interval, createdBy: actor, now });
+  const redemption = redemptionStatements(db, {
+    coupon,
+    tenantId: row.tenantId,
+    subscriptionId: row.id,
+    liveSubscriptionId: liveSubscriptionId(row.id),
+    interval: plan.interval,
+    createdBy: actor,
+    now,
+  });
   try {
     await db.batch(redemption.statements);
   } catch (err) {
@@ -55,7 +72,7 @@ export async function applyDiscount(db: Db, env: Bindings, caller: Caller, id: s
       await insertDiscount(db, {
         id: newId("disc"),
         tenantId: row.tenantId,
-        subscriptionId: row.id,
+        liveSubscriptionId: liveSubscriptionId(row.id),
         couponId: null,
         description: input.description ?? `Discount: ${describeTerms(terms)}`,
         terms,

@@ -32,6 +32,8 @@ import { tenantsRoutes } from "./tenants/routes";
 import { testClocksRoutes } from "./test-clocks/routes";
 import { collectingOutboxWrites, wakeOutbox } from "./outbox";
 import { registerEventCatalog, webhooksRoutes } from "./webhooks";
+import { SUBSCRIPTION_EVENT_DATA } from "./subscriptions/event-data";
+import { ALERT_EVENT_DATA } from "./realtime/event-data";
 
 export const API_PREFIX = "/api/v1/billing";
 
@@ -91,7 +93,7 @@ export function buildApp() {
     bearerFormat: "JWT",
     description: "JWT with claims sub, tenant and scope (space-separated: billing:read billing:update usage:write admin)",
   });
-  registerEventCatalog(app.openAPIRegistry);
+  registerEventCatalog(app.openAPIRegistry, { ...SUBSCRIPTION_EVENT_DATA, ...ALERT_EVENT_DATA });
   app.doc31(`${API_PREFIX}/openapi.json`, (c) => ({
     openapi: "3.1.0",
     info: {

@@ -1,11 +1,16 @@
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
-import { Alert } from "../realtime/schemas";
-import { Subscription } from "../subscriptions/schemas";
 
 /**
  * Every event an endpoint can subscribe to, with the schema of its `data`. The body of a
  * delivery is `{type, timestamp, data}` (Standard Webhooks' recommended shape); the event id
  * travels in the `webhook-id` header and is the same on every attempt.
+ *
+ * Events whose data is the webhooks module's own shape are declared here. Those whose data is
+ * another module's resource (a subscription, an alert) are declared by that module: it adds
+ * their type to `EventDataMap` (TypeScript declaration merging, as Hono's ContextVariableMap)
+ * and hands their schemas to `registerEventCatalog` from src/app.ts. So every producer imports
+ * webhooks and webhooks imports none of them, and every emitted event is type-checked against
+ * its data all the same.
  */
 
 const Instant = z.string().describe("ISO 8601, UTC");
@@ -43,15 +48,6 @@ const PaymentFailedData = z.object({
   }),
 });
 
-export const SubscriptionSnapshot = Subscription.omit({ discounts: true }).openapi("WebhookSubscription");
-const SubscriptionData = z.object({ subscription: SubscriptionSnapshot });
-const SubscriptionUpdatedData = z.object({
-  subscription: SubscriptionSnapshot,
-  previousAttributes: z.record(z.string(), z.unknown()).describe("The changed fields, with their values before the change"),
-});
-const TrialWillEndData = z.object({ subscription: SubscriptionSnapshot, trialEnd: Instant });
-
-const AlertData = z.object({ alert: Alert });
 const QuotaData = z.object({
   quota: z.object({
     quotaId: z.string(),
@@ -94,34 +90,57 @@ const EndpointDisabledData = z.object({
   failingSince: Instant,
 });
 
-export const EVENT_CATALOG = {
-  "invoice.created": { data: InvoiceData, summary: "A draft invoice was created for a closed period" },
-  "invoice.finalized": { data: InvoiceData, summary: "An invoice was numbered and frozen (open, or paid when nothing is due)" },
-  "invoice.paid": { data: InvoiceData, summary: "An invoice was paid" },
-  "invoice.payment_failed": { data: PaymentFailedData, summary: "A payment attempt for an invoice failed" },
-  "invoice.voided": { data: InvoiceData, summary: "An open invoice was voided" },
-  "subscription.created": { data: SubscriptionData, summary: "A subscription was created (or reactivated as a new one)" },
-  "subscription.updated": {
-    data: SubscriptionUpdatedData,
-    summary: "A subscription changed: plan change (now or scheduled), pause, resume, cancellation scheduled or withdrawn, past due, renewal",
-  },
-  "subscription.canceled": { data: SubscriptionData, summary: "A subscription ended" },
-  "subscription.trial_will_end": { data: TrialWillEndData, summary: "A trial ends in three days (once per trial)" },
-  "usage.alert.triggered": { data: AlertData, summary: "A usage or cost alert reached its threshold (once per alert window)" },
-  "quota.exceeded": { data: QuotaData, summary: "A hard quota refused usage for the first time in its period" },
-  "credits.balance_low": { data: CreditsLowData, summary: "The tenant's credit balance in a currency fell under the threshold" },
-  "credits.depleted": { data: CreditsDepletedData, summary: "The tenant's credit balance in a currency reached zero" },
-  "credits.top_up.succeeded": { data: TopUpData, summary: "An automatic top-up was paid and its credit granted" },
-  "credits.top_up.failed": { data: TopUpData, summary: "An automatic top-up charge failed; auto top-up is off until its settings are saved again" },
-  "spend.sync.completed": { data: SpendSyncData, summary: "A provider spend sync completed" },
-  "spend.sync.failed": { data: SpendSyncData, summary: "A provider spend sync failed" },
-  "webhook.endpoint.disabled": { data: EndpointDisabledData, summary: "An endpoint was disabled after failing every attempt for five days" },
-} as const;
+/** What each event means (every type, the produced ones too: the compiler holds the list complete). */
+const SUMMARIES: Record<EventType, string> = {
+  "invoice.created": "A draft invoice was created for a closed period",
+  "invoice.finalized": "An invoice was numbered and frozen (open, or paid when nothing is due)",
+  "invoice.paid": "An invoice was paid",
+  "invoice.payment_failed": "A payment attempt for an invoice failed",
+  "invoice.voided": "An open invoice was voided",
+  "subscription.created": "A subscription was created (or reactivated as a new one)",
+  "subscription.updated": "A subscription changed: plan change (now or scheduled), pause, resume, cancellation scheduled or withdrawn, past due, renewal",
+  "subscription.canceled": "A subscription ended",
+  "subscription.trial_will_end": "A trial ends in three days (once per trial)",
+  "usage.alert.triggered": "A usage or cost alert reached its threshold (once per alert window)",
+  "quota.exceeded": "A hard quota refused usage for the first time in its period",
+  "credits.balance_low": "The tenant's credit balance in a currency fell under the threshold",
+  "credits.depleted": "The tenant's credit balance in a currency reached zero",
+  "credits.top_up.succeeded": "An automatic top-up was paid and its credit granted",
+  "credits.top_up.failed": "An automatic top-up charge failed; auto top-up is off until its settings are saved again",
+  "spend.sync.completed": "A provider spend sync completed",
+  "spend.sync.failed": "A provider spend sync failed",
+  "webhook.endpoint.disabled": "An endpoint was disabled after failing every attempt for five days",
+};
 
-export type EventType = keyof typeof EVENT_CATALOG;
-export const EVENT_TYPES = Object.keys(EVENT_CATALOG) as EventType[];
+/** The data of the events whose shape this module owns. */
+const OWN_DATA = {
+  "invoice.created": InvoiceData,
+  "invoice.finalized": InvoiceData,
+  "invoice.paid": InvoiceData,
+  "invoice.payment_failed": PaymentFailedData,
+  "invoice.voided": InvoiceData,
+  "quota.exceeded": QuotaData,
+  "credits.balance_low": CreditsLowData,
+  "credits.depleted": CreditsDepletedData,
+  "credits.top_up.succeeded": TopUpData,
+  "credits.top_up.failed": TopUpData,
+  "spend.sync.completed": SpendSyncData,
+  "spend.sync.failed": SpendSyncData,
+  "webhook.endpoint.disabled": EndpointDisabledData,
+};
+type OwnEventType = keyof typeof OWN_DATA;
+type OwnEventData = { [T in OwnEventType]: z.infer<(typeof OWN_DATA)[T]> };
+
+/** The `data` of every event type; producing modules add theirs (see above). */
+export interface EventDataMap extends OwnEventData {}
+
+export type EventType = keyof EventDataMap;
+export type EventData<T extends EventType> = EventDataMap[T];
+/** The data schemas of the events other modules produce, one per type. */
+export type ProducedEventData = { [T in Exclude<EventType, OwnEventType>]: z.ZodType<EventDataMap[T]> };
+
+export const EVENT_TYPES = Object.keys(SUMMARIES) as EventType[];
 export const EventTypeSchema = z.enum(EVENT_TYPES as [EventType, ...EventType[]]);
-export type EventData<T extends EventType> = z.infer<(typeof EVENT_CATALOG)[T]["data"]>;
 
 /** The body every delivery carries. */
 export const eventBody = <T extends z.ZodType>(type: string, data: T) =>
@@ -141,14 +160,14 @@ const webhookOperationId = (type: string) =>
     .join("")}Event`;
 
 /** Puts the catalog in the OpenAPI document's `webhooks` section. */
-export function registerEventCatalog(registry: OpenAPIHono["openAPIRegistry"]): void {
+export function registerEventCatalog(registry: OpenAPIHono["openAPIRegistry"], produced: ProducedEventData): void {
+  const data: Record<EventType, z.ZodType> = { ...OWN_DATA, ...produced };
   for (const type of EVENT_TYPES) {
-    const entry = EVENT_CATALOG[type];
     registry.registerWebhook({
       method: "post",
       path: type,
       operationId: webhookOperationId(type),
-      summary: entry.summary,
+      summary: SUMMARIES[type],
       description:
         `Sent to every enabled endpoint of the tenant subscribed to \`${type}\` (or to \`*\`), through the outbox after the change commits: at least once, in order per endpoint, 5 s per attempt, retried for about 3 days. ` +
         "Verify `webhook-signature` with the endpoint's secret (Standard Webhooks 1.0) and deduplicate on `webhook-id`.",
@@ -157,7 +176,7 @@ export function registerEventCatalog(registry: OpenAPIHono["openAPIRegistry"]): 
       security: [],
       request: {
         headers: signatureHeaders,
-        body: { required: true, content: { "application/json": { schema: eventBody(type, entry.data) } } },
+        body: { required: true, content: { "application/json": { schema: eventBody(type, data[type]) } } },
       },
       responses: {
         200: { description: "Any 2xx acknowledges the event; anything else (or no answer within 5 s) is retried" },

@@ -1,8 +1,9 @@
 import { violates } from "../db/constraints";
+import { ownedBy } from "../db/owned";
 import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { iso } from "../lib/time";
-import { isAdmin } from "../http/auth";
+import { ownerOf } from "../http/auth";
 import { conflict, notFound } from "../http/errors";
 import { afterCursor, decodeCursor, paginate } from "../http/pagination";
 import type { Principal } from "../env";
@@ -58,7 +59,7 @@ async function findRow(db: Db, id: string, principal: Principal): Promise<CostCe
   const row = await db
     .select()
     .from(costCenters)
-    .where(and(eq(costCenters.id, id), isAdmin(principal) ? undefined : eq(costCenters.tenantId, principal.tenant)))
+    .where(and(eq(costCenters.id, id), ownedBy(costCenters.tenantId, ownerOf(principal))))
     .get();
   if (!row) throw notFound("Cost center", id);
   return row;

@@ -158,6 +158,13 @@ async function authenticateCounted(c: Context<AppEnv>): Promise<Principal> {
 
 export const isAdmin = (p: Principal) => p.scopes.has("admin");
 
+/**
+ * Whose data the caller reaches: null for an admin (every tenant's), else its token's tenant.
+ * Services take it as `owner` and scope their rows with `ownedBy` (src/db/owned.ts), so an id
+ * of another tenant's row is simply not found.
+ */
+export const ownerOf = (p: Principal): string | null => (isAdmin(p) ? null : p.tenant);
+
 /** `admin` implies every scope; otherwise the token must carry one of `scopes`. */
 export function hasScope(p: Principal, scopes: readonly Scope[]): boolean {
   return isAdmin(p) || scopes.some((s) => p.scopes.has(s));

@@ -3,7 +3,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { consumeDiscountPeriod } from "../coupons";
 import type { Db } from "../db/client";
 import type { Bindings, Principal } from "../env";
-import { isAdmin } from "../http/auth";
+import { ownerOf } from "../http/auth";
 import { invalidState } from "../http/errors";
 import { newId } from "../lib/ids";
 import {
@@ -126,7 +126,7 @@ export async function generateInvoice(
   now: number,
 ): Promise<{ id: string; created: boolean }> {
   const found = input.subscriptionId
-    ? await findOwnedSubscription(db, input.subscriptionId, isAdmin(principal) ? null : principal.tenant)
+    ? await findOwnedSubscription(db, input.subscriptionId, ownerOf(principal))
     : ((await findLiveSubscription(db, tenantId)) ?? (await latestSubscription(db, tenantId)));
   if (!found || found.tenantId !== tenantId) {
     throw invalidState(`Tenant ${tenantId} has no subscription to invoice`);

@@ -1,9 +1,10 @@
 import { and, asc, desc, eq, gte, lt, ne } from "drizzle-orm";
+import { ownedBy } from "../db/owned";
 import type { Db } from "../db/client";
 import { inJson } from "../db/in-json";
 import { iso } from "../lib/time";
 import type { Principal } from "../env";
-import { isAdmin } from "../http/auth";
+import { ownerOf } from "../http/auth";
 import { notFound } from "../http/errors";
 import { afterCursor, decodeCursor, paginate } from "../http/pagination";
 import type { Invoice } from "./schemas";
@@ -80,7 +81,7 @@ export async function loadInvoice(db: Db, id: string, principal: Principal): Pro
   const row = await db
     .select()
     .from(invoices)
-    .where(and(eq(invoices.id, id), isAdmin(principal) ? undefined : eq(invoices.tenantId, principal.tenant)))
+    .where(and(eq(invoices.id, id), ownedBy(invoices.tenantId, ownerOf(principal))))
     .get();
   if (!row) throw notFound("Invoice", id);
   return { row, lines: await readLines(db, id) };

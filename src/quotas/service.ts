@@ -1,9 +1,10 @@
 import { violates } from "../db/constraints";
+import { ownedBy } from "../db/owned";
 import { and, eq, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { iso } from "../lib/time";
 import type { Bindings, Principal } from "../env";
-import { isAdmin } from "../http/auth";
+import { isAdmin, ownerOf } from "../http/auth";
 import { ApiError, badRequest, conflict, notFound } from "../http/errors";
 import { formatDecimal, quantityFromNumber, toNumber, decimal } from "../metering/quantity";
 import type { CheckResult, QuotaUsage } from "../metering/types";
@@ -122,7 +123,7 @@ async function ownedQuota(env: Bindings, principal: Principal, id: string): Prom
   const row = await db
     .select()
     .from(quotas)
-    .where(isAdmin(principal) ? eq(quotas.id, id) : and(eq(quotas.id, id), eq(quotas.tenantId, principal.tenant)))
+    .where(and(eq(quotas.id, id), ownedBy(quotas.tenantId, ownerOf(principal))))
     .get();
   if (!row) throw notFound("Quota", id);
   if (row.source === "operator" && !isAdmin(principal)) {

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
-import { actingTenant, assertTenantAccess, isAdmin, principalOf } from "../http/auth";
+import { actingTenant, assertTenantAccess, ownerOf, principalOf } from "../http/auth";
 import { TenantId } from "../http/fields";
 
 /**
@@ -22,7 +22,7 @@ export function readScope(c: Context<AppEnv>, requested?: string): string | null
     assertTenantAccess(p, requested);
     return requested;
   }
-  return isAdmin(p) ? null : p.tenant;
+  return ownerOf(p);
 }
 
 /** The tenant a write lands in. */

@@ -5,7 +5,7 @@ import { CreditGrantSchema as CreditGrant } from "../wallet";
 import { addCredits } from "./credits";
 import { clockNow, tenantNow } from "../clock";
 import type { AppEnv } from "../env";
-import { isAdmin, principalOf } from "../http/auth";
+import { isAdmin, ownerOf, principalOf } from "../http/auth";
 import { envelope, jsonBody, jsonResponses, ok, okExample, okPage, okWith, pageEnvelope } from "../http/envelope";
 import { IdempotencyHeaders, securedIdempotent } from "../http/idempotency";
 import { PageQuery } from "../http/pagination";
@@ -54,8 +54,7 @@ const subscriptionNow = (c: Context<AppEnv>) => clockNow(c, () => subscriptionTe
 
 function callerOf(c: Context<AppEnv>): Caller {
   const p = principalOf(c);
-  const admin = isAdmin(p);
-  return { owner: admin ? null : p.tenant, admin, actor: p.sub };
+  return { owner: ownerOf(p), admin: isAdmin(p), actor: p.sub };
 }
 
 interface TransitionDoc {

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import { testClocksEnabled } from "../clock";
 import type { AppEnv } from "../env";
-import { isAdmin, principalOf } from "../http/auth";
+import { ownerOf, principalOf } from "../http/auth";
 import { envelope, jsonBody, jsonResponses, ok, okExample, okPage, okWith, pageEnvelope } from "../http/envelope";
 import { notFound } from "../http/errors";
 import { decodeCursor, encodeCursor, PageQuery } from "../http/pagination";
@@ -22,10 +22,7 @@ const enabled: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 /** A tenant token reaches only the clock its tenant is on. */
-const ownerOf = (c: Context<AppEnv>) => {
-  const p = principalOf(c);
-  return isAdmin(p) ? null : p.tenant;
-};
+const callerOwner = (c: Context<AppEnv>) => ownerOf(principalOf(c));
 
 /** A guard with the `enabled` check in front of it. */
 const gated = <G extends ReturnType<typeof secured>>(guard: G): G => ({ ...guard, middleware: [enabled, ...guard.middleware] });
@@ -67,7 +64,7 @@ export const testClocksRoutes = createRouter()
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
-      const page = await listClocks(c.var.db, ownerOf(c), { limit, after: decodeCursor(cursor)?.id });
+      const page = await listClocks(c.var.db, callerOwner(c), { limit, after: decodeCursor(cursor)?.id });
       const last = page.items[page.items.length - 1];
       return okPage(c, page.items, page.more && last ? encodeCursor({ k: last.id, id: last.id }) : null, limit);
     },
@@ -83,7 +80,7 @@ export const testClocksRoutes = createRouter()
       request: { params: Params },
       responses: jsonResponses(envelope(TestClock)),
     }),
-    async (c) => ok(c, await getClock(c.var.db, ownerOf(c), c.req.valid("param").clockId)),
+    async (c) => ok(c, await getClock(c.var.db, callerOwner(c), c.req.valid("param").clockId)),
   )
   .openapi(
     createRoute({
@@ -128,5 +125,5 @@ export const testClocksRoutes = createRouter()
       request: { params: Params, ...jsonBody(AdvanceTestClock, ADVANCE_TEST_CLOCK_REQUEST) },
       responses: jsonResponses(envelope(TestClock), "Accepted", 202, okExample(ADVANCING_TEST_CLOCK)),
     }),
-    async (c) => okWith(c, await startAdvance(c.env, c.var.db, ownerOf(c), c.req.valid("param").clockId, c.req.valid("json").frozenTime, Date.now()), 202),
+    async (c) => okWith(c, await startAdvance(c.env, c.var.db, callerOwner(c), c.req.valid("param").clockId, c.req.valid("json").frozenTime, Date.now()), 202),
   );

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
-import { isAdmin, principalOf } from "../http/auth";
+import { ownerOf, principalOf } from "../http/auth";
 import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } from "../http/envelope";
 import { PageQuery } from "../http/pagination";
 import { createRouter, described, secured } from "../http/router";
@@ -41,10 +41,7 @@ const read = (what: string) => described(what, secured("billing:read", "billing:
 const write = (what: string) => described(what, secured("billing:update"));
 
 /** Whose objects the caller may reach: its own tenant's, or (admin) anyone's. */
-const ownerOf = (c: Context<AppEnv>) => {
-  const p = principalOf(c);
-  return isAdmin(p) ? null : p.tenant;
-};
+const callerOwner = (c: Context<AppEnv>) => ownerOf(principalOf(c));
 
 export const webhooksRoutes = createRouter()
   .openapi(
@@ -90,7 +87,7 @@ export const webhooksRoutes = createRouter()
       request: { params: EndpointParams },
       responses: jsonResponses(envelope(Endpoint)),
     }),
-    async (c) => ok(c, toEndpoint(await findEndpoint(c.var.db, c.req.valid("param").endpointId, ownerOf(c)), Date.now())),
+    async (c) => ok(c, toEndpoint(await findEndpoint(c.var.db, c.req.valid("param").endpointId, callerOwner(c)), Date.now())),
   )
   .openapi(
     createRoute({
@@ -103,7 +100,7 @@ export const webhooksRoutes = createRouter()
       request: { params: EndpointParams, ...jsonBody(UpdateEndpoint) },
       responses: jsonResponses(envelope(Endpoint)),
     }),
-    async (c) => ok(c, await updateEndpoint(c.env, c.var.db, c.req.valid("param").endpointId, ownerOf(c), c.req.valid("json"), Date.now())),
+    async (c) => ok(c, await updateEndpoint(c.env, c.var.db, c.req.valid("param").endpointId, callerOwner(c), c.req.valid("json"), Date.now())),
   )
   .openapi(
     createRoute({
@@ -116,7 +113,7 @@ export const webhooksRoutes = createRouter()
       request: { params: EndpointParams },
       responses: jsonResponses(envelope(z.object({ id: z.string(), deleted: z.literal(true) }))),
     }),
-    async (c) => ok(c, await deleteEndpoint(c.var.db, c.req.valid("param").endpointId, ownerOf(c))),
+    async (c) => ok(c, await deleteEndpoint(c.var.db, c.req.valid("param").endpointId, callerOwner(c))),
   )
   .openapi(
     createRoute({
@@ -131,7 +128,7 @@ export const webhooksRoutes = createRouter()
       request: { params: EndpointParams },
       responses: jsonResponses(envelope(RotatedSecret)),
     }),
-    async (c) => ok(c, await rotateSecret(c.var.db, c.req.valid("param").endpointId, ownerOf(c), Date.now())),
+    async (c) => ok(c, await rotateSecret(c.var.db, c.req.valid("param").endpointId, callerOwner(c), Date.now())),
   )
   .openapi(
     createRoute({
@@ -148,7 +145,7 @@ export const webhooksRoutes = createRouter()
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
-      const page = await listAttempts(c.var.db, c.req.valid("param").endpointId, ownerOf(c), { limit, cursor });
+      const page = await listAttempts(c.var.db, c.req.valid("param").endpointId, callerOwner(c), { limit, cursor });
       return okPage(c, page.items, page.nextCursor, limit);
     },
   )
@@ -180,7 +177,7 @@ export const webhooksRoutes = createRouter()
       request: { params: EventParams },
       responses: jsonResponses(envelope(Event)),
     }),
-    async (c) => ok(c, toEvent(await findEvent(c.var.db, c.req.valid("param").eventId, ownerOf(c)))),
+    async (c) => ok(c, toEvent(await findEvent(c.var.db, c.req.valid("param").eventId, callerOwner(c)))),
   )
   .openapi(
     createRoute({
@@ -197,7 +194,7 @@ export const webhooksRoutes = createRouter()
     }),
     async (c) => {
       const body = c.req.header("content-type")?.includes("json") ? c.req.valid("json") : {};
-      const result = await redeliverEvent(c.env, c.var.db, c.req.valid("param").eventId, ownerOf(c), body?.endpointId, Date.now());
+      const result = await redeliverEvent(c.env, c.var.db, c.req.valid("param").eventId, callerOwner(c), body?.endpointId, Date.now());
       return okWith(c, result, 202);
     },
   );

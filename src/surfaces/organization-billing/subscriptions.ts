@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { clockNow } from "../../clock";
-import { isAdmin, principalOf } from "../../http/auth";
+import { ownerOf, principalOf } from "../../http/auth";
 import { PageQuery } from "../../http/pagination";
 import { createRouter, described, secured } from "../../http/router";
 import { getSubscription, listSubscriptions, type Subscription } from "../../subscriptions";
@@ -74,7 +74,7 @@ export const subscriptionRoutes = createRouter()
     }),
     async (c) => {
       const p = principalOf(c);
-      const sub = await getSubscription(c.var.db, c.env, isAdmin(p) ? null : p.tenant, c.req.valid("param").id, await clockNow(c));
+      const sub = await getSubscription(c.var.db, c.env, ownerOf(p), c.req.valid("param").id, await clockNow(c));
       return c.json(view(sub), 200);
     },
   );

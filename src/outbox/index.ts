@@ -4,6 +4,7 @@
  * dispatcher (the `outbox` queue consumer, woken after the write, and the minutely sweep)
  * runs the handler of the row's kind at least once and marks it done.
  */
-export { outbox, type OutboxRow } from "./table";
+export type { OutboxRow } from "./table";
+export { findOfKind, markCoveredDone, newestOfKindQuery, pageOfKind, tenantsWithKind } from "./queries";
 export { outboxStatement, outboxSelectStatement, collectingOutboxWrites, type OutboxMessage, type Statement } from "./statement";
 export { dispatchOutbox, markOutboxDone, pruneOutbox, wakeOutbox, type OutboxHandler, type OutboxQueueMessage } from "./dispatcher";

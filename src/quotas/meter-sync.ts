@@ -1,8 +1,8 @@
-import { and, asc, desc, eq, isNull, lte, sql } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { Bindings } from "../env";
 import { log } from "../http/logger";
-import { outbox, outboxStatement, type OutboxHandler, type Statement } from "../outbox";
+import { markCoveredDone, newestOfKindQuery, outboxStatement, tenantsWithKind, type OutboxHandler, type Statement } from "../outbox";
 import type { QuotaDefinition } from "../metering/quota-rules";
 import { quotas } from "./table";
 
@@ -30,12 +30,7 @@ export function meterQuotasStatement(db: Db, tenantId: string, now: number): Sta
 export async function meterQuotasOf(db: Db, tenantId: string): Promise<MeterQuotas> {
   const [rows, newest] = await db.batch([
     db.select().from(quotas).where(eq(quotas.tenantId, tenantId)).orderBy(asc(quotas.id)),
-    db
-      .select({ seq: outbox.seq })
-      .from(outbox)
-      .where(and(eq(outbox.kind, METER_QUOTAS_KIND), eq(outbox.tenantId, tenantId)))
-      .orderBy(desc(outbox.seq))
-      .limit(1),
+    newestOfKindQuery(db, METER_QUOTAS_KIND, tenantId),
   ]);
   return {
     quotas: rows.map((row) => ({
@@ -65,11 +60,9 @@ export async function syncMeterQuotas(db: Db, env: Bindings, tenantId: string): 
     log("warn", "meter.quotas_push_deferred", { tenant: tenantId, error: (err as Error).message });
     return;
   }
-  await db
-    .update(outbox)
-    .set({ doneAt: Date.now() })
-    .where(and(eq(outbox.kind, METER_QUOTAS_KIND), eq(outbox.tenantId, tenantId), isNull(outbox.doneAt), lte(outbox.seq, version)))
-    .catch((err: Error) => log("warn", "meter.quotas_mark_failed", { tenant: tenantId, error: err.message }));
+  await markCoveredDone(db, METER_QUOTAS_KIND, tenantId, { throughSeq: version }, Date.now()).catch((err: Error) =>
+    log("warn", "meter.quotas_mark_failed", { tenant: tenantId, error: err.message }),
+  );
 }
 
 /** The outbox handler: pushes the set D1 holds now. */
@@ -95,16 +88,15 @@ export async function reconcileMeterQuotas(env: Bindings, db: Db, tenantId: stri
 
 /** Hourly: reconciles every tenant that has quotas, or had a quota write in the last day. */
 export async function reconcileAllMeterQuotas(env: Bindings, db: Db): Promise<{ tenants: number; repaired: number }> {
-  const tenants = await db.all<{ tenantId: string }>(
-    sql`SELECT tenant_id AS tenantId FROM ${quotas} UNION SELECT tenant_id FROM ${outbox} WHERE ${outbox.kind} = ${METER_QUOTAS_KIND}`,
-  );
+  const withQuotas = await db.selectDistinct({ tenantId: quotas.tenantId }).from(quotas);
+  const tenants = new Set([...withQuotas.map((r) => r.tenantId), ...(await tenantsWithKind(db, METER_QUOTAS_KIND))]);
   let repaired = 0;
-  for (const { tenantId } of tenants) {
+  for (const tenantId of tenants) {
     const fixed = await reconcileMeterQuotas(env, db, tenantId).catch((err: Error) => {
       log("error", "meter.quotas_reconcile_failed", { tenant: tenantId, error: err.message });
       return false;
     });
     if (fixed) repaired++;
   }
-  return { tenants: tenants.length, repaired };
+  return { tenants: tenants.size, repaired };
 }

@@ -1,10 +1,9 @@
-import { and, eq, isNull, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { Bindings } from "../env";
 import { log } from "../http/logger";
 import type { MeterPlanState } from "../metering/plan-state";
 import { pushPlanState } from "../metering/plan-state";
-import { outbox, outboxStatement, type OutboxHandler, type Statement } from "../outbox";
+import { markCoveredDone, outboxStatement, type OutboxHandler, type Statement } from "../outbox";
 import { findPlanVersion } from "../plans/service";
 import { tenantRoundingMode } from "../tenants/service";
 import { findSubscription } from "./queries";
@@ -80,19 +79,9 @@ export async function syncMeter(db: Db, env: Bindings, row: SubscriptionRow): Pr
     log("warn", "meter.state_push_deferred", { tenant: row.tenantId, subscriptionId: row.id, error: (err as Error).message });
     return;
   }
-  await db
-    .update(outbox)
-    .set({ doneAt: Date.now() })
-    .where(
-      and(
-        eq(outbox.kind, METER_STATE_KIND),
-        eq(outbox.tenantId, row.tenantId),
-        isNull(outbox.doneAt),
-        sql`json_extract(${outbox.payload}, '$.subscriptionId') = ${row.id}`,
-        lte(sql`json_extract(${outbox.payload}, '$.version')`, row.version),
-      ),
-    )
-    .catch((err: Error) => log("warn", "meter.state_mark_failed", { subscriptionId: row.id, error: err.message }));
+  await markCoveredDone(db, METER_STATE_KIND, row.tenantId, { payload: { key: "subscriptionId", is: row.id, versionAtMost: row.version } }, Date.now()).catch(
+    (err: Error) => log("warn", "meter.state_mark_failed", { subscriptionId: row.id, error: err.message }),
+  );
 }
 
 /** The outbox handler: pushes the state D1 holds now (never an older one than the row named). */

@@ -4,9 +4,9 @@ import { iso } from "../lib/time";
 import type { Bindings } from "../env";
 import { log } from "../http/logger";
 import { newId } from "../lib/ids";
-import { outbox, type OutboxRow, type Statement } from "../outbox";
+import { findOfKind, type OutboxRow, type Statement } from "../outbox";
 import { destinationProblem } from "./destinations";
-import { eventStatement } from "./events";
+import { EVENT_KIND, eventStatement } from "./events";
 import { ATTEMPT_TIMEOUT_MS, DISABLE_AFTER_MS, nextAttemptAt } from "./schedule";
 import { signedHeaders } from "./signing";
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookDeliveryRow, type WebhookEndpointRow } from "./table";
@@ -60,7 +60,7 @@ export async function deliverEndpoint(env: Bindings, db: Db, endpointId: string,
         .orderBy(asc(webhookDeliveries.eventSeq))
         .get();
       if (!head || (head.nextAttemptAt ?? at) > at) return { attempted, more: false };
-      const event = await db.select().from(outbox).where(eq(outbox.id, head.eventId)).get();
+      const event = await findOfKind(db, head.eventId, EVENT_KIND, null);
       if (!event) {
         // Past the event log's retention (an endpoint disabled for a month): nothing left to send.
         await db.update(webhookDeliveries).set({ status: "failed", nextAttemptAt: null, updatedAt: at }).where(eq(webhookDeliveries.id, head.id));

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
-import { and, desc, eq, gte, sql, type SQL } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { iso } from "../lib/time";
 import { notFound } from "../http/errors";
-import { afterCursor, decodeCursor, paginate } from "../http/pagination";
-import { outbox, outboxSelectStatement, outboxStatement, type OutboxRow, type Statement } from "../outbox";
+import { decodeCursor, paginate } from "../http/pagination";
+import { findOfKind, outboxSelectStatement, outboxStatement, pageOfKind, type OutboxRow, type Statement } from "../outbox";
 import type { EventData, EventType } from "./catalog";
 
 /** Events live in the outbox (kind "event"): the row that is delivered is the event log. */
@@ -77,31 +77,14 @@ export const toEvent = (row: OutboxRow): EventView => ({
 /** The tenant's events, newest first, optionally of one type and from an instant on (30 days are kept). */
 export async function listEvents(db: Db, tenantId: string, q: { type?: string; from?: number; limit: number; cursor?: string }) {
   const after = decodeCursor(q.cursor);
-  const rows = await db
-    .select()
-    .from(outbox)
-    .where(
-      and(
-        eq(outbox.kind, EVENT_KIND),
-        eq(outbox.tenantId, tenantId),
-        q.type ? eq(outbox.type, q.type) : undefined,
-        q.from !== undefined ? gte(outbox.createdAt, q.from) : undefined,
-        afterCursor(after, outbox.createdAt, outbox.id, "desc"),
-      ),
-    )
-    .orderBy(desc(outbox.createdAt), desc(outbox.id))
-    .limit(q.limit + 1);
+  const rows = await pageOfKind(db, EVENT_KIND, tenantId, { type: q.type, from: q.from, after, limit: q.limit });
   const page = paginate(rows, q.limit, (r) => ({ k: r.createdAt, id: r.id }));
   return { items: page.items.map(toEvent), nextCursor: page.nextCursor };
 }
 
 /** One event the caller may see (`owner` null: an admin, any tenant); another tenant's is not found. */
 export async function findEvent(db: Db, eventId: string, owner: string | null): Promise<OutboxRow> {
-  const row = await db
-    .select()
-    .from(outbox)
-    .where(and(eq(outbox.id, eventId), eq(outbox.kind, EVENT_KIND), owner === null ? undefined : eq(outbox.tenantId, owner)))
-    .get();
+  const row = await findOfKind(db, eventId, EVENT_KIND, owner);
   if (!row) throw notFound("Event", eventId);
   return row;
 }

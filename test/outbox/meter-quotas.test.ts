@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { and, eq, isNull } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { database } from "../../src/db/client";
-import { outbox } from "../../src/outbox";
+import { outbox } from "../../src/outbox/table";
 import { sweepOutbox } from "../../src/outbox/runtime";
 import { meterQuotasStatement, reconcileMeterQuotas } from "../../src/quotas/meter-sync";
 import { quotas } from "../../src/quotas/table";

@@ -2,7 +2,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { env } from "cloudflare:workers";
 import { and, eq, isNull } from "drizzle-orm";
 import { database } from "../../src/db/client";
-import { outbox } from "../../src/outbox";
+import { outbox } from "../../src/outbox/table";
 import { sweepOutbox } from "../../src/outbox/runtime";
 import { meterStateOf } from "../../src/subscriptions/meter-sync";
 import { reconcileMeters } from "../../src/subscriptions/meter-reconcile";

@@ -4,7 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { generateInvoice } from "../../src/invoices/generate";
 import { markInvoicePaid } from "../../src/invoices/lifecycle";
 import { invoices } from "../../src/invoices/table";
-import { outbox } from "../../src/outbox";
+import { outbox } from "../../src/outbox/table";
 import { emitTrialReminders } from "../../src/subscriptions/trial-reminders";
 import { EVENT_TYPES } from "../../src/webhooks";
 import { ensurePlan } from "../subscriptions/fixtures";

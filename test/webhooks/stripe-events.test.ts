@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { outbox } from "../../src/outbox";
+import { outbox } from "../../src/outbox/table";
 import { call } from "../helpers";
 import { insertInvoice, signed, stripeEvent, useFakeStripe } from "../stripe/fake-stripe";
 import { db } from "./support";

@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { Webhook } from "standardwebhooks";
 import { and, eq } from "drizzle-orm";
-import { outbox } from "../../src/outbox";
+import { outbox } from "../../src/outbox/table";
 import { RETRY_DELAYS_MS } from "../../src/webhooks/schedule";
 import { webhookEndpoints } from "../../src/webhooks/table";
 import { ensurePlan } from "../subscriptions/fixtures";

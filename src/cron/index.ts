@@ -9,7 +9,7 @@ import { runSubscriptionJobs } from "../subscriptions/jobs";
 import { reconcileMeters } from "../subscriptions/meter-reconcile";
 import { reconcileAllMeterQuotas } from "../quotas/meter-sync";
 import { OUTBOX_CRON, sweepOutbox } from "../outbox/runtime";
-import { sweepAlertCrossings } from "../realtime/alerts";
+import { sweepAlertCrossings } from "../alerts";
 import { emitTrialReminders } from "../subscriptions/trial-reminders";
 
 import { HOUR_MS } from "../lib/time";

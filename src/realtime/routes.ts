@@ -4,10 +4,11 @@ import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } f
 import { decodeCursor, PageQuery } from "../http/pagination";
 import { createRouter, described, secured } from "../http/router";
 import { TenantId } from "../http/fields";
-import { alertTenant, createAlert, dismissAlert, listAlerts } from "./alerts";
+import { Alert, alertTenant, dismissAlert } from "../alerts";
+import { createAlert, listAlerts } from "./alerts";
 import { costByResource } from "./by-resource";
 import { currentCost } from "./current";
-import { Alert, AlertId, ByResourceQuery, CostByResource, CostTimeline, CreateAlert, CurrentCost, TimelineQuery } from "./schemas";
+import { AlertId, ByResourceQuery, CostByResource, CostTimeline, CreateAlert, CurrentCost, TimelineQuery } from "./schemas";
 import { costTimeline } from "./timeline";
 import { clockNow } from "../clock";
 

@@ -1,5 +1,5 @@
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
-import { Alert } from "../realtime/schemas";
+import { Alert } from "../alerts/schemas";
 import { Subscription } from "../subscriptions/schemas";
 
 /**

@@ -33,7 +33,7 @@ import { testClocksRoutes } from "./test-clocks/routes";
 import { collectingOutboxWrites, wakeOutbox } from "./outbox";
 import { registerEventCatalog, webhooksRoutes } from "./webhooks";
 import { SUBSCRIPTION_EVENT_DATA } from "./subscriptions/event-data";
-import { ALERT_EVENT_DATA } from "./realtime/event-data";
+import { ALERT_EVENT_DATA } from "./alerts/event-data";
 
 export const API_PREFIX = "/api/v1/billing";
 

@@ -4,12 +4,12 @@ import type { Bindings } from "../env";
 import { log } from "../http/logger";
 import { closePeriods, PERIOD_CLOSE_CRON } from "../invoices/period-close";
 import { runScheduledSyncs, SPEND_SYNC_CRON } from "../spend/sync/scheduled";
-import { runCostAlerts } from "../realtime/alerts";
+import { runCostAlerts } from "../realtime/cost-alerts";
 import { runSubscriptionJobs } from "../subscriptions/jobs";
 import { reconcileMeters } from "../subscriptions/meter-reconcile";
 import { reconcileAllMeterQuotas } from "../quotas/meter-sync";
 import { OUTBOX_CRON, sweepOutbox } from "../outbox/runtime";
-import { sweepAlertCrossings } from "../realtime/alerts";
+import { sweepAlertCrossings } from "../alerts";
 import { emitTrialReminders } from "../subscriptions/trial-reminders";
 
 import { HOUR_MS } from "../lib/time";

@@ -1,6 +1,6 @@
 import type { Bindings } from "../env";
 import { log } from "../http/logger";
-import { recordAlertCrossings } from "../realtime/alerts";
+import { recordAlertCrossings } from "../alerts";
 import { tellWalletNotices } from "../wallet";
 import { noteQuotaRefusals } from "./quota-events";
 import { asUsageMessage } from "./enqueue";

@@ -1,5 +1,5 @@
 import type { Bindings } from "../env";
-import { recordAlertCrossings } from "../realtime/alerts";
+import { recordAlertCrossings } from "../alerts";
 import { ApiError } from "../http/errors";
 import { log } from "../http/logger";
 import { noteQuotaRefusals } from "./quota-events";

@@ -4,7 +4,7 @@ import type { Bindings } from "../env";
 import { log } from "../http/logger";
 import { COST_METRIC, rulesFor, type QuotaDefinition, type QuotaRule } from "./quota-rules";
 import { addEvent, copyAggregate, meteredValue, type Aggregate } from "./aggregate";
-import type { AlertCrossing, MeterAlertRule } from "./alert-rules";
+import type { AlertCrossing, MeterAlertRule } from "../alerts";
 import { writeRollups } from "./flush";
 import { HoldStore, inForce } from "./holds";
 import { bucketKey, MeterStore, newBucket, type Bucket, type BucketDims } from "./meter-store";
@@ -359,7 +359,7 @@ export class TenantMeter extends DurableObject<Bindings> {
     return [...this.states.values()];
   }
 
-  /** The tenant's usage alerts (replaces the previous set; contract in ./alert-rules.ts). */
+  /** The tenant's usage alerts (replaces the previous set; contract in src/alerts/meter.ts). */
   setAlerts(rules: MeterAlertRule[]): void {
     this.ctx.storage.transactionSync(() => this.store.setMeta("alerts", JSON.stringify(rules)));
     this.applyAlerts(rules);

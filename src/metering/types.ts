@@ -1,5 +1,5 @@
 import type { Aggregation } from "../plans/schemas";
-import type { AlertCrossing } from "./alert-rules";
+import type { AlertCrossing } from "../alerts";
 import type { QuotaPeriod, QuotaSource } from "./quota-rules";
 import type { Hold } from "./holds";
 import type { WalletNotice } from "../wallet/types";
@@ -67,7 +67,7 @@ export interface RecordedEvent {
   /** The metric in the event's billing period, for the events its subscription governs (all events without one). */
   total?: { metric: string; aggregation: Aggregation; quantity: string; periodStart: string; periodEnd: string };
   quotas?: QuotaUsage[];
-  /** Usage alerts crossed and not yet acknowledged as stored (src/realtime stores them; not part of the HTTP answer). */
+  /** Usage alerts crossed and not yet acknowledged as stored (src/alerts stores them; not part of the HTTP answer). */
   alerts?: AlertCrossing[];
   /** Wallet notices of this call (thresholds crossed, a top-up to charge), for the caller to write to D1. */
   notices?: WalletNotice[];

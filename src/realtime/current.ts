@@ -3,7 +3,7 @@ import { iso } from "../lib/time";
 import type { Bindings } from "../env";
 import { draftView, previewInvoice } from "../invoices/preview";
 import { readUsage } from "../metering/usage";
-import { evaluateCostAlerts } from "./alerts";
+import { evaluateCostAlerts } from "./cost-alerts";
 import { costContext, subscriptionRef } from "./context";
 
 /**

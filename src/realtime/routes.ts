@@ -4,10 +4,12 @@ import { envelope, jsonBody, jsonResponses, ok, okPage, okWith, pageEnvelope } f
 import { decodeCursor, PageQuery } from "../http/pagination";
 import { createRouter, described, secured } from "../http/router";
 import { TenantId } from "../http/fields";
-import { alertTenant, createAlert, dismissAlert, listAlerts } from "./alerts";
+import { Alert, alertTenant, dismissAlert, listAlerts } from "../alerts";
+import { evaluateCostAlerts } from "./cost-alerts";
+import { createAlert } from "./create-alert";
 import { costByResource } from "./by-resource";
 import { currentCost } from "./current";
-import { Alert, AlertId, ByResourceQuery, CostByResource, CostTimeline, CreateAlert, CurrentCost, TimelineQuery } from "./schemas";
+import { AlertId, ByResourceQuery, CostByResource, CostTimeline, CreateAlert, CurrentCost, TimelineQuery } from "./schemas";
 import { costTimeline } from "./timeline";
 import { clockNow } from "../clock";
 
@@ -117,7 +119,10 @@ export const realtimeRoutes = createRouter()
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
-      const page = await listAlerts(c.env, c.var.db, c.req.valid("param").tenantId, { limit, after: decodeCursor(cursor) }, await clockNow(c));
+      const { tenantId } = c.req.valid("param");
+      const now = await clockNow(c);
+      await evaluateCostAlerts(c.env, c.var.db, tenantId, now);
+      const page = await listAlerts(c.var.db, tenantId, { limit, after: decodeCursor(cursor) }, now);
       return okPage(c, page.items, page.nextCursor, limit);
     },
   )

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { env } from "cloudflare:workers";
-import { sweepAlertCrossings } from "../../src/realtime/alerts";
+import { sweepAlertCrossings } from "../../src/alerts";
 import { ensurePlan } from "../subscriptions/fixtures";
 import { call, token } from "../helpers";
 import { fakeReceiver, hang } from "./support";

@@ -45,6 +45,6 @@ export const RECORD_USAGE_BATCH_REQUEST = {
 } satisfies z.input<typeof UsageBatchInput>;
 
 export const RECORD_USAGE_BATCH_RESPONSE = {
-  batchId: "batch_b7a6cc15-d07a-4d02-b5ae-57350f3ff7e1",
+  batchId: "batch_01kbz3q5r7w2m9c4d8e1f6g3h5",
   accepted: 3,
 } satisfies z.infer<typeof BatchAccepted>;

@@ -1,4 +1,5 @@
 import type { Bindings } from "../env";
+import { newId } from "../lib/ids";
 import { recordAlertCrossings } from "../alerts";
 import { ApiError } from "../http/errors";
 import { log } from "../http/logger";
@@ -44,7 +45,7 @@ export async function enqueueBatch(
   now: number,
 ): Promise<{ batchId: string; accepted: number }> {
   const events = toMeterEvents(inputs, now, "events");
-  const batchId = `batch_${crypto.randomUUID()}`;
+  const batchId = newId("batch");
   await enqueueUsage(env.USAGE_EVENTS as Queue<UsageMessage>, tenantId, batchId, events);
   return { batchId, accepted: events.length };
 }

@@ -42,7 +42,7 @@ export const UpdateQuota = z
   .openapi("UpdateQuota");
 export type UpdateQuota = z.infer<typeof UpdateQuota>;
 
-export const QuotaId = z.string().min(1).max(200).openapi({ example: "qt_2b7c0e3f9a1d4c6e8f0a1b2c3d4e5f60" });
+export const QuotaId = z.string().min(1).max(200).openapi({ example: "qt_01kbz3q2x8a7m4c9d2e5f6g7h9" });
 
 export const Quota = z
   .object({

@@ -72,7 +72,7 @@ async function withUsage(env: Bindings, row: QuotaRow, now: number): Promise<Quo
  */
 export async function createQuota(env: Bindings, principal: Principal, input: CreateQuota, now: number): Promise<Quota> {
   const source = isAdmin(principal) ? "operator" : "tenant";
-  const id = `qt_${crypto.randomUUID().replaceAll("-", "")}`;
+  const id = newId("qt");
   const metric = input.type === "cost" ? COST_METRIC : input.metric!;
   const db = database(env.DB);
   // One conditional statement: the per-tenant cap holds under concurrent creates. The meter's

@@ -1,4 +1,5 @@
 import type { Db } from "../db/client";
+import { newId } from "../lib/ids";
 import type { Bindings } from "../env";
 import { badRequest } from "../http/errors";
 import { grantCredit, type CreditGrant } from "../wallet";
@@ -16,7 +17,7 @@ export async function addCredits(db: Db, env: Bindings, subscriptionId: string, 
   if (currency !== row.currency) {
     throw badRequest(`The subscription bills in ${row.currency}`, [{ path: "currency", message: `must be ${row.currency}`, code: "custom" }]);
   }
-  const grantId = `cred_${crypto.randomUUID()}`;
+  const grantId = newId("cred");
   const { grant, wallet, movement } = await grantCredit(
     env,
     row.tenantId,

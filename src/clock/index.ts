@@ -67,6 +67,6 @@ export const onClock =
   (column) =>
     sql`${column} IN (SELECT ${testClockTenants.tenantId} FROM ${testClockTenants} WHERE ${testClockTenants.clockId} = ${clockId})`;
 
-export { testClocks, testClockTenants };
+export * as clockStore from "./store";
 export type { TestClockRow, ClockStatus } from "./table";
 export { CLOCK_STATUSES } from "./table";

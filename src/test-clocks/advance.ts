@@ -1,5 +1,4 @@
-import { and, eq } from "drizzle-orm";
-import { onClock, testClocks, testClockTenants } from "../clock";
+import { clockStore, onClock } from "../clock";
 import { invoiceGraceMs, runTenantJobsAt } from "../cron";
 import { database } from "../db/client";
 import type { Bindings } from "../env";
@@ -25,22 +24,19 @@ export async function advanceClock(env: Bindings, clockId: string): Promise<"don
   const grace = invoiceGraceMs(env);
   const started = Date.now();
   for (;;) {
-    const clock = await db.select().from(testClocks).where(eq(testClocks.id, clockId)).get();
+    const clock = await clockStore.findClockRow(db, clockId);
     if (clock?.status !== "advancing" || clock.advancingTo === null) return "done";
     const due = [await nextSubscriptionEvent(db, tenants, clock.frozenTime), await nextFinalization(db, tenants, clock.frozenTime, grace)].filter(
       (t): t is number => t !== null,
     );
     const at = Math.max(clock.frozenTime, Math.min(clock.advancingTo, ...due));
 
-    const members = await db.select({ id: testClockTenants.tenantId }).from(testClockTenants).where(eq(testClockTenants.clockId, clockId));
-    for (const { id } of members) await env.TENANT_METER.getByName(id).setClock(at);
+    const members = (await clockStore.tenantsOnClocks(db, [clockId])).get(clockId)!;
+    for (const id of members) await env.TENANT_METER.getByName(id).setClock(at);
     await runTenantJobsAt(env, at, tenants);
 
     const arrived = at >= clock.advancingTo;
-    await db
-      .update(testClocks)
-      .set({ frozenTime: at, updatedAt: Date.now(), ...(arrived ? { status: "ready" as const, advancingTo: null } : {}) })
-      .where(and(eq(testClocks.id, clockId), eq(testClocks.status, "advancing")));
+    await clockStore.stepClock(db, clockId, at, arrived, Date.now());
     log("debug", "test_clock.step", { clockId, at: iso(at), arrived });
     if (arrived) return "done";
     if (Date.now() - started > SLICE_MS) return "more";

@@ -1,5 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, ne, or, sql } from "drizzle-orm";
-import { testClocks, testClockTenants, type TestClockRow } from "../clock";
+import { clockStore, type TestClockRow } from "../clock";
 import type { Db } from "../db/client";
 import { violates } from "../db/constraints";
 import type { Bindings } from "../env";
@@ -27,25 +26,9 @@ function present(row: TestClockRow, tenantIds: string[]): TestClock {
   };
 }
 
-async function tenantsOn(db: Db, clockIds: string[]): Promise<Map<string, string[]>> {
-  const rows = clockIds.length
-    ? await db.select().from(testClockTenants).where(inArray(testClockTenants.clockId, clockIds)).orderBy(asc(testClockTenants.tenantId))
-    : [];
-  const by = new Map<string, string[]>(clockIds.map((id) => [id, []]));
-  for (const r of rows) by.get(r.clockId)!.push(r.tenantId);
-  return by;
-}
-
 async function findClock(db: Db, owner: Owner, id: string): Promise<TestClockRow> {
-  const row = await db.select().from(testClocks).where(eq(testClocks.id, id)).get();
-  const mine =
-    row &&
-    (owner === null ||
-      (await db
-        .select({ id: testClockTenants.tenantId })
-        .from(testClockTenants)
-        .where(and(eq(testClockTenants.clockId, id), eq(testClockTenants.tenantId, owner)))
-        .get()));
+  const row = await clockStore.findClockRow(db, id);
+  const mine = row && (owner === null || (await clockStore.isOnClock(db, id, owner)));
   if (!row || !mine) throw notFound("Test clock", id);
   return row;
 }
@@ -61,31 +44,19 @@ export async function createClock(db: Db, input: CreateTestClock, now: number): 
     createdAt: now,
     updatedAt: now,
   };
-  await db.insert(testClocks).values(row);
+  await clockStore.insertClockRow(db, row);
   return present(row, []);
 }
 
 export async function getClock(db: Db, owner: Owner, id: string): Promise<TestClock> {
   const row = await findClock(db, owner, id);
-  return present(row, (await tenantsOn(db, [id])).get(id)!);
+  return present(row, (await clockStore.tenantsOnClocks(db, [id])).get(id)!);
 }
 
 export async function listClocks(db: Db, owner: Owner, page: { limit: number; after?: string }) {
-  const rows = await db
-    .select()
-    .from(testClocks)
-    .where(
-      and(
-        page.after ? gt(testClocks.id, page.after) : undefined,
-        owner === null
-          ? undefined
-          : sql`${testClocks.id} IN (SELECT ${testClockTenants.clockId} FROM ${testClockTenants} WHERE ${testClockTenants.tenantId} = ${owner})`,
-      ),
-    )
-    .orderBy(asc(testClocks.id))
-    .limit(page.limit + 1);
+  const rows = await clockStore.clockRowsAfter(db, owner, page.after, page.limit);
   const items = rows.slice(0, page.limit);
-  const on = await tenantsOn(
+  const on = await clockStore.tenantsOnClocks(
     db,
     items.map((r) => r.id),
   );
@@ -99,15 +70,15 @@ export async function listClocks(db: Db, owner: Owner, page: { limit: number; af
  */
 export async function addTenant(env: Bindings, db: Db, clockId: string, tenantId: string, now: number): Promise<TestClock> {
   const clock = await findClock(db, null, clockId);
-  const bound = await db.select().from(testClockTenants).where(eq(testClockTenants.tenantId, tenantId)).get();
-  if (bound) throw conflict(`Tenant ${tenantId} is already on test clock ${bound.clockId}`, { tenantId, clockId: bound.clockId });
+  const bound = await clockStore.boundClockId(db, tenantId);
+  if (bound) throw conflict(`Tenant ${tenantId} is already on test clock ${bound}`, { tenantId, clockId: bound });
   if (await tenantHasData(env, tenantId)) {
     throw conflict(`Tenant ${tenantId} already has data; only a new tenant can be put on a test clock`, { tenantId });
   }
   await env.TENANT_METER.getByName(tenantId).setClock(clock.frozenTime);
   await ensureTenant(db, tenantId, clock.frozenTime);
   try {
-    await db.insert(testClockTenants).values({ tenantId, clockId, createdAt: now });
+    await clockStore.bindTenant(db, tenantId, clockId, now);
   } catch (err) {
     // Put on a clock by a concurrent request between the check and the write.
     // drizzle wraps D1's error: the constraint's message is on a `cause` down the chain.
@@ -130,11 +101,7 @@ export async function startAdvance(env: Bindings, db: Db, owner: Owner, id: stri
       { path: "frozenTime", code: "before_frozen_time", message: `is before the clock's time ${iso(clock.frozenTime)}` },
     ]);
   }
-  const [started] = await db
-    .update(testClocks)
-    .set({ status: "advancing", advancingTo: to, failure: null, updatedAt: now })
-    .where(and(eq(testClocks.id, id), ne(testClocks.status, "advancing"), or(isNull(testClocks.failure), ne(testClocks.failure, DELETING))))
-    .returning();
+  const started = await clockStore.claimAdvance(db, id, to, DELETING, now);
   if (!started && clock.failure === DELETING) throw conflict("The test clock is being deleted", { clockId: id });
   if (!started)
     throw conflict("The test clock is advancing; wait until it is ready", { clockId: id, advancingTo: clock.advancingTo && iso(clock.advancingTo) });
@@ -150,15 +117,11 @@ export async function startAdvance(env: Bindings, db: Db, owner: Owner, id: stri
 export async function deleteClock(env: Bindings, db: Db, id: string, now: number) {
   await findClock(db, null, id);
   // Claimed first, so no advance can start while its tenants are being erased.
-  const [claimed] = await db
-    .update(testClocks)
-    .set({ status: "failed", failure: DELETING, updatedAt: now })
-    .where(and(eq(testClocks.id, id), ne(testClocks.status, "advancing")))
-    .returning();
+  const claimed = await clockStore.claimUnlessAdvancing(db, id, DELETING, now);
   if (!claimed) throw conflict("The test clock is advancing; delete it when it is ready", { clockId: id });
-  const tenantIds = (await tenantsOn(db, [id])).get(id)!;
+  const tenantIds = (await clockStore.tenantsOnClocks(db, [id])).get(id)!;
   for (const tenantId of tenantIds) await eraseTenant(env, tenantId);
-  await db.delete(testClocks).where(eq(testClocks.id, id));
+  await clockStore.deleteClockRow(db, id);
   return { id, deleted: true as const, tenants: tenantIds };
 }
 
@@ -167,8 +130,5 @@ const DELETING = "The test clock is being deleted";
 
 /** The advance stopped: the clock keeps the time it reached, and says why. */
 export async function failAdvance(db: Db, id: string, reason: string, now: number): Promise<void> {
-  await db
-    .update(testClocks)
-    .set({ status: "failed", advancingTo: null, failure: reason.slice(0, 1000), updatedAt: now })
-    .where(eq(testClocks.id, id));
+  await clockStore.markClockFailed(db, id, reason.slice(0, 1000), now);
 }

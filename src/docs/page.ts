@@ -12,8 +12,8 @@ import { DOCS_SCRIPT } from "./page-script";
  *
  * Why not Scalar's API reference (@scalar/api-reference, bundled locally)? Weight and the CSP.
  * Its standalone bundle is about 3.5 MB (1 MB gzipped) of JavaScript that the Worker would have
- * to carry (or the build to copy into the static assets) for one developer page, against some
- * 30 KB here. It injects `<style>` elements at run time without a nonce, so the page would need
+ * to carry (or the build to copy into the static assets) for one developer page, against under
+ * 40 KB here. It injects `<style>` elements at run time without a nonce, so the page would need
  * `style-src 'unsafe-inline'`, and it points at fonts.scalar.com and a request proxy on
  * api.scalar.com unless configured away. This page keeps the strict policy of every page the
  * Worker serves (src/http/security-headers.ts `pageCsp`): script and style by a per-response

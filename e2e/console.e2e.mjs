@@ -1,12 +1,14 @@
 // The billing console in a real browser (Debian's Chromium, headless) against the Worker
 // served locally: sign-in, live usage, the wallet's balance following usage debits, the
 // entitlements, webhook deliveries, plan versions, an invoice PDF, the spend chart, the
-// operator guard, and axe-core on every page (screenshots of each under test-results/console/).
+// operator guard, and axe-core on every page (screenshots of each under test-results/console/);
+// then the API reference at /docs (e2e/docs.mjs).
 import assert from "node:assert/strict";
 import { writeFileSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { after, before, describe, it } from "node:test";
 import { seedClockDemo, seedDemoData } from "../scripts/demo-data.mjs";
+import { docsReferenceTests } from "./docs.mjs";
 import { RESULTS, apiClient, ensureChromium, launchBrowser, screenshot, seriousViolations, settled, startServer } from "./harness.mjs";
 
 const DAY = 86_400_000;
@@ -407,4 +409,7 @@ describe("billing console", { skip: browserFound.skip ?? false, timeout: 180_000
     writeFileSync(`${RESULTS}/axe.txt`, `${failures.join("\n")}\n`);
     assert.deepEqual(failures, []);
   });
+
+  // The API reference at /docs, on this suite's Worker and browser (e2e/docs.mjs says why).
+  describe("API reference at /docs", () => docsReferenceTests(() => ({ server, browser })));
 });

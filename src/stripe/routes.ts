@@ -4,6 +4,7 @@ import { envelope, ErrorBody, errorResponses, jsonBody, jsonResponses, ok } from
 import { createRouter, described, secured } from "../http/router";
 import { createCheckoutSession } from "./checkout";
 import { stripeClient } from "./client";
+import type { StripeHandlerTable } from "./events";
 import { createInvoicePaymentIntent } from "./payment-intents";
 import { createPortalSession } from "./portal";
 import { assertAllowedRedirects } from "./redirects";
@@ -78,8 +79,11 @@ export const stripeRoutes = createRouter()
       responses: { ...jsonResponses(envelope(InvoicePayment)), ...stripeFailures },
     }),
     async (c) => ok(c, await createInvoicePaymentIntent(c.var.db, stripeClient(c.env), c.req.valid("param").invoiceId, principalOf(c), Date.now())),
-  )
-  .openapi(
+  );
+
+/** Seed 001's Stripe webhook, mounted under /api/v1/billing, running `handlers`. */
+export const stripeWebhookRoutes = (handlers: StripeHandlerTable) =>
+  createRouter().openapi(
     createRoute({
       method: "post",
       path: "/stripe/webhook",
@@ -103,5 +107,5 @@ export const stripeRoutes = createRouter()
         503: failure("STRIPE_WEBHOOK_SECRET is not set"),
       },
     }),
-    async (c) => ok(c, await receiveStripeWebhook(c.env, await c.req.text(), c.req.header("stripe-signature"), Date.now())),
+    async (c) => ok(c, await receiveStripeWebhook(c.env, handlers, await c.req.text(), c.req.header("stripe-signature"), Date.now())),
   );

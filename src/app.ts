@@ -17,6 +17,7 @@ import { requestBodyRules } from "./http/request-body";
 import { createRouter } from "./http/router";
 import { newNonce, pageCsp, securityHeaders } from "./http/security-headers";
 import { invoicesRoutes } from "./invoices/routes";
+import { invoicePaymentRoutes } from "./invoices/payment-intent-routes";
 import { usageRoutes } from "./metering/routes";
 import { usageSummaryRoutes } from "./usage-summary/routes";
 import { holdRoutes } from "./metering/hold-routes";
@@ -74,6 +75,8 @@ export function buildApp({ stripeHandlers = appStripeHandlers }: AppOptions = {}
   api.route("/", costCentersRoutes);
   api.route("/", invoicesRoutes);
   api.route("/", stripeRoutes);
+  // Between the Stripe routes, where the document has always listed it (it is tagged Stripe).
+  api.route("/", invoicePaymentRoutes);
   api.route("/", stripeWebhookRoutes(stripeHandlers));
   // Its typed route schema (every status of every route) is too large for tsc to merge into the
   // app's through chained .route() calls: mount it untyped. `AppType` below, for hono/client,
@@ -146,6 +149,7 @@ export type ApiRoutes = MergeSchemaPath<
   | RoutesOf<typeof costCentersRoutes>
   | RoutesOf<typeof invoicesRoutes>
   | RoutesOf<typeof stripeRoutes>
+  | RoutesOf<typeof invoicePaymentRoutes>
   | RoutesOf<ReturnType<typeof stripeWebhookRoutes>>
   | RoutesOf<typeof subscriptionsRoutes>
   | RoutesOf<typeof couponRedemptionRoutes>

@@ -17,13 +17,15 @@ import { requestBodyRules } from "./http/request-body";
 import { createRouter } from "./http/router";
 import { newNonce, pageCsp, securityHeaders } from "./http/security-headers";
 import { invoicesRoutes } from "./invoices/routes";
+import { invoicePaymentRoutes } from "./invoices/payment-intent-routes";
 import { usageRoutes } from "./metering/routes";
 import { usageSummaryRoutes } from "./usage-summary/routes";
 import { holdRoutes } from "./metering/hold-routes";
 import { plansRoutes } from "./plans/routes";
 import { quotasRoutes } from "./quotas/routes";
 import { realtimeRoutes } from "./realtime/routes";
-import { stripeRoutes } from "./stripe/routes";
+import type { StripeHandlerTable } from "./stripe";
+import { stripeRoutes, stripeWebhookRoutes } from "./stripe/routes";
 import { subscriptionsRoutes } from "./subscriptions/routes";
 import { spendRoutes } from "./spend/routes";
 import { errorsBySurface, mountSurfaces, notFoundBySurface } from "./surfaces";
@@ -34,6 +36,7 @@ import { collectingOutboxWrites, wakeOutbox } from "./outbox";
 import { registerEventCatalog, webhooksRoutes } from "./webhooks";
 import { SUBSCRIPTION_EVENT_DATA } from "./subscriptions/event-data";
 import { ALERT_EVENT_DATA } from "./alerts/event-data";
+import { stripeHandlers as appStripeHandlers } from "./wiring/stripe-events";
 
 export const API_PREFIX = "/api/v1/billing";
 
@@ -46,7 +49,12 @@ function afterResponse(c: Context, work: Promise<unknown>): void {
   }
 }
 
-export function buildApp() {
+export interface AppOptions {
+  /** What both Stripe webhooks run (a test swaps in its own). */
+  stripeHandlers?: StripeHandlerTable;
+}
+
+export function buildApp({ stripeHandlers = appStripeHandlers }: AppOptions = {}) {
   const app = createRouter();
   // Before routing, so every route of every surface (and an unknown path) meets the same body
   // rules; what they refuse is answered by the one error handler below, in the surface's shape.
@@ -67,6 +75,9 @@ export function buildApp() {
   api.route("/", costCentersRoutes);
   api.route("/", invoicesRoutes);
   api.route("/", stripeRoutes);
+  // Between the Stripe routes, where the document has always listed it (it is tagged Stripe).
+  api.route("/", invoicePaymentRoutes);
+  api.route("/", stripeWebhookRoutes(stripeHandlers));
   // Its typed route schema (every status of every route) is too large for tsc to merge into the
   // app's through chained .route() calls: mount it untyped. `AppType` below, for hono/client,
   // is put together from the routers' own types instead.
@@ -85,7 +96,7 @@ export function buildApp() {
   api.route("/", testClocksRoutes);
   app.route(API_PREFIX, api);
   // The seed 002 / 003 surfaces: outside /api, at their own paths and in their own shapes.
-  mountSurfaces(app);
+  mountSurfaces(app, stripeHandlers);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
@@ -138,6 +149,8 @@ export type ApiRoutes = MergeSchemaPath<
   | RoutesOf<typeof costCentersRoutes>
   | RoutesOf<typeof invoicesRoutes>
   | RoutesOf<typeof stripeRoutes>
+  | RoutesOf<typeof invoicePaymentRoutes>
+  | RoutesOf<ReturnType<typeof stripeWebhookRoutes>>
   | RoutesOf<typeof subscriptionsRoutes>
   | RoutesOf<typeof couponRedemptionRoutes>
   | RoutesOf<typeof couponsRoutes>

@@ -3,7 +3,7 @@ import type { Bindings } from "./env";
 import { runScheduled } from "./cron";
 import { consumeUsageBatch } from "./metering/consumer";
 import { collectingOutboxWrites, wakeOutbox } from "./outbox";
-import { consumeOutboxBatch, isOutboxQueue } from "./outbox/runtime";
+import { consumeOutboxBatch, isOutboxQueue } from "./wiring/outbox";
 
 export { TenantMeter } from "./metering/tenant-meter";
 export { TestClockRunner } from "./test-clocks/runner";

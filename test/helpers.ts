@@ -1,7 +1,7 @@
 import { SignJWT } from "jose";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import { buildApp } from "../src/app";
+import { buildApp, type App } from "../src/app";
 
 export const BASE = "https://billing.test/api/v1/billing";
 
@@ -33,14 +33,15 @@ export interface CallOptions {
   headers?: Record<string, string>;
   /** Bindings or vars to replace for this call (the app then runs in this isolate, not through exports). */
   env?: Partial<Cloudflare.Env>;
+  /** An app built for the test (e.g. with other Stripe handlers) instead of the worker's; it runs in this isolate. */
+  app?: App;
 }
 
 let app: ReturnType<typeof buildApp> | undefined;
 
-async function fetchWith(request: Request, overrides: Partial<Cloudflare.Env>): Promise<Response> {
-  app ??= buildApp();
+async function fetchWith(request: Request, overrides: Partial<Cloudflare.Env>, target = (app ??= buildApp())): Promise<Response> {
   const ctx = createExecutionContext();
-  const res = await app.fetch(request, { ...env, ...overrides }, ctx);
+  const res = await target.fetch(request, { ...env, ...overrides }, ctx);
   await waitOnExecutionContext(ctx);
   return res;
 }
@@ -61,7 +62,7 @@ export async function call(method: string, path: string, opts: CallOptions = {})
     headers["content-type"] ??= "application/json";
   }
   const request = new Request(url, { method, headers, body });
-  const res = opts.env ? await fetchWith(request, opts.env) : await exports.default.fetch(request);
+  const res = opts.env || opts.app ? await fetchWith(request, opts.env ?? {}, opts.app) : await exports.default.fetch(request);
   const text = await res.text();
   let json: any;
   try {

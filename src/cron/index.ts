@@ -8,7 +8,7 @@ import { runCostAlerts } from "../realtime/cost-alerts";
 import { runSubscriptionJobs } from "../subscriptions/jobs";
 import { reconcileMeters } from "../subscriptions/meter-reconcile";
 import { reconcileAllMeterQuotas } from "../quotas/meter-sync";
-import { OUTBOX_CRON, sweepOutbox } from "../outbox/runtime";
+import { OUTBOX_CRON, sweepOutbox } from "../wiring/outbox";
 import { sweepAlertCrossings } from "../alerts";
 import { emitTrialReminders } from "../subscriptions/trial-reminders";
 

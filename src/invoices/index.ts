@@ -4,3 +4,4 @@ export { attachPaymentIntent, findInvoice, getInvoice, getIssuedInvoice, listInv
 export { invoicePdf } from "./lifecycle";
 export { pdfDownload } from "./download";
 export type { Invoice } from "./schemas";
+export { invoiceStripeHandlers } from "./stripe-events";

@@ -2,6 +2,7 @@ import type { Db } from "../db/client";
 import { log } from "../http/logger";
 import { ensureTenant, setTenantStripeCustomer, tenantStripeCustomer } from "../tenants/service";
 import { upstream, type Stripe } from "./client";
+import type { StripeHandlers } from "./events";
 
 /** The tenant's Stripe customer id if it has one yet (reads never create Stripe objects). */
 export async function existingCustomer(db: Db, tenantId: string): Promise<string | null> {
@@ -41,3 +42,13 @@ export async function linkCustomer(db: Db, tenantId: string, customerId: string,
   }
   return stored ?? customerId;
 }
+
+/** A completed Checkout links the tenant to the customer it created (if the tenant has none yet). */
+export const customerStripeHandlers: StripeHandlers = {
+  "checkout.session.completed": async (event, ctx) => {
+    const session = event.data.object;
+    const tenantId = session.client_reference_id ?? session.metadata?.tenantId;
+    const customer = typeof session.customer === "string" ? session.customer : session.customer?.id;
+    if (tenantId && customer) await linkCustomer(ctx.db, tenantId, customer, ctx.now);
+  },
+};

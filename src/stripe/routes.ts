@@ -1,23 +1,18 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { actingTenant, principalOf } from "../http/auth";
+import { createRoute } from "@hono/zod-openapi";
+import { actingTenant } from "../http/auth";
 import { envelope, ErrorBody, errorResponses, jsonBody, jsonResponses, ok } from "../http/envelope";
 import { createRouter, described, secured } from "../http/router";
 import { createCheckoutSession } from "./checkout";
 import { stripeClient } from "./client";
-import { createInvoicePaymentIntent } from "./payment-intents";
+import type { StripeHandlerTable } from "./events";
 import { createPortalSession } from "./portal";
 import { assertAllowedRedirects } from "./redirects";
-import { HostedSession, InvoicePayment, StripeCheckoutRequest, StripePortalRequest, WebhookReceipt } from "./schemas";
+import { HostedSession, StripeCheckoutRequest, StripePortalRequest, stripeFailures, WebhookReceipt } from "./schemas";
 import { receiveStripeWebhook } from "./webhook";
 
 const tags = ["Stripe"];
 const write = secured("billing:update");
 const failure = (description: string) => ({ description, content: { "application/json": { schema: ErrorBody } } });
-const stripeFailures = {
-  402: failure("The card was declined"),
-  502: failure("Stripe failed; retry later"),
-  503: failure("Stripe is not configured"),
-};
 
 /** Seed 001's Stripe routes, mounted under /api/v1/billing. */
 export const stripeRoutes = createRouter()
@@ -62,24 +57,11 @@ export const stripeRoutes = createRouter()
       const tenantId = actingTenant(c, input.tenantId);
       return ok(c, await createPortalSession(c.var.db, stripeClient(c.env), tenantId, input.returnUrl, Date.now()));
     },
-  )
-  .openapi(
-    createRoute({
-      method: "post",
-      path: "/invoices/{invoiceId}/payment-intent",
-      tags,
-      operationId: "createInvoicePaymentIntent",
-      summary: "Create payment intent",
-      ...described(
-        "A Stripe PaymentIntent for an open invoice's amount due, to confirm with Stripe.js; the answer's amount is what the intent charges, in our minor units. Asking again returns the same intent (a new one only after Stripe canceled the old). An invoice that is not open or owes nothing is 409 `INVALID_STATE`; another tenant's is 404.",
-        write,
-      ),
-      request: { params: z.object({ invoiceId: z.string().min(1).max(64) }) },
-      responses: { ...jsonResponses(envelope(InvoicePayment)), ...stripeFailures },
-    }),
-    async (c) => ok(c, await createInvoicePaymentIntent(c.var.db, stripeClient(c.env), c.req.valid("param").invoiceId, principalOf(c), Date.now())),
-  )
-  .openapi(
+  );
+
+/** Seed 001's Stripe webhook, mounted under /api/v1/billing, running `handlers`. */
+export const stripeWebhookRoutes = (handlers: StripeHandlerTable) =>
+  createRouter().openapi(
     createRoute({
       method: "post",
       path: "/stripe/webhook",
@@ -103,5 +85,5 @@ export const stripeRoutes = createRouter()
         503: failure("STRIPE_WEBHOOK_SECRET is not set"),
       },
     }),
-    async (c) => ok(c, await receiveStripeWebhook(c.env, await c.req.text(), c.req.header("stripe-signature"), Date.now())),
+    async (c) => ok(c, await receiveStripeWebhook(c.env, handlers, await c.req.text(), c.req.header("stripe-signature"), Date.now())),
   );

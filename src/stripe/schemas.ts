@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { PlanId } from "../plans/schemas";
+import { ErrorBody } from "../http/envelope";
 import { TenantId } from "../http/fields";
 
 /** An absolute http(s) URL Stripe sends the browser to (Stripe's `{CHECKOUT_SESSION_ID}` template is allowed). */
@@ -41,15 +42,15 @@ export const HostedSession = z
   .object({ sessionId: z.string(), url: z.string().openapi({ example: "https://checkout.stripe.com/c/pay/cs_test_a1b2" }) })
   .openapi("StripeHostedSession");
 
-export const InvoicePayment = z
-  .object({
-    clientSecret: z.string().describe("For Stripe.js confirmPayment"),
-    paymentIntentId: z.string(),
-    amount: z.number().int().describe("Minor units the intent charges: the amount due, to the nearest amount Stripe can charge in the currency"),
-    currency: z.string().openapi({ example: "USD" }),
-  })
-  .openapi("InvoicePaymentIntent");
-
 export const WebhookReceipt = z
   .object({ received: z.literal(true), duplicate: z.literal(true).optional(), ignored: z.literal(true).optional() })
   .openapi("StripeWebhookReceipt");
+
+const failure = (description: string) => ({ description, content: { "application/json": { schema: ErrorBody } } });
+
+/** The answers of a route that calls Stripe, besides its own. */
+export const stripeFailures = {
+  402: failure("The card was declined"),
+  502: failure("Stripe failed; retry later"),
+  503: failure("Stripe is not configured"),
+};

@@ -4,9 +4,8 @@ import { database, type Db } from "../db/client";
 import type { Bindings } from "../env";
 import { ApiError, badRequest, conflict } from "../http/errors";
 import { log } from "../http/logger";
-import { handlersFor } from "./events";
+import type { StripeEventHandler, StripeHandlerTable } from "./events";
 import { stripeEvents } from "./table";
-import "./handlers";
 
 /** How long one delivery owns an event before another delivery may run it (a crashed run's lease expires). */
 const LEASE_MS = 60_000;
@@ -21,9 +20,15 @@ export interface WebhookReceipt {
 
 /**
  * Verifies a webhook delivery against the endpoint's signing secret (Stripe's default
- * five-minute tolerance for the timestamp), then processes the event once.
+ * five-minute tolerance for the timestamp), then processes the event once with `handlers`.
  */
-export async function receiveStripeWebhook(env: Bindings, rawBody: string, signature: string | undefined, now: number): Promise<WebhookReceipt> {
+export async function receiveStripeWebhook(
+  env: Bindings,
+  handlers: StripeHandlerTable,
+  rawBody: string,
+  signature: string | undefined,
+  now: number,
+): Promise<WebhookReceipt> {
   const secret = env.STRIPE_WEBHOOK_SECRET;
   if (!secret) throw new ApiError("NOT_CONFIGURED", "Stripe webhooks are not configured (set STRIPE_WEBHOOK_SECRET)");
   if (!signature) throw badRequest("Missing Stripe-Signature header");
@@ -33,7 +38,7 @@ export async function receiveStripeWebhook(env: Bindings, rawBody: string, signa
   } catch {
     throw badRequest("Invalid Stripe signature");
   }
-  return processStripeEvent(database(env.DB), env, event, now);
+  return processStripeEvent(database(env.DB), env, handlers, event, now);
 }
 
 /**
@@ -42,7 +47,7 @@ export async function receiveStripeWebhook(env: Bindings, rawBody: string, signa
  * still running answers 409 (Stripe retries). A handler failure releases the claim and is
  * rethrown (500), so Stripe delivers it again.
  */
-export async function processStripeEvent(db: Db, env: Bindings, event: Stripe.Event, now: number): Promise<WebhookReceipt> {
+export async function processStripeEvent(db: Db, env: Bindings, table: StripeHandlerTable, event: Stripe.Event, now: number): Promise<WebhookReceipt> {
   const object = event.data.object as { id?: unknown; metadata?: Record<string, string> | null };
   const [, claimed] = await db.batch([
     db
@@ -69,7 +74,8 @@ export async function processStripeEvent(db: Db, env: Bindings, event: Stripe.Ev
     throw conflict("This event is being processed by another delivery; retry later");
   }
 
-  const handlers = handlersFor(event.type);
+  // Own keys only: a type named like an Object.prototype member is just a type without handlers.
+  const handlers = (Object.hasOwn(table, event.type) ? (table[event.type] ?? []) : []) as readonly StripeEventHandler[];
   try {
     for (const handler of handlers) await handler(event, { db, env, now });
   } catch (err) {

@@ -3,3 +3,4 @@
 export { cancelSubscription, getLiveSubscription, getSubscription, listSubscriptions, liveSubscriptionPeriod, type Caller } from "./service";
 export { subscriptionLinks, tenantSubscriptionLinks, type SubscriptionLink } from "./queries";
 export type { Subscription } from "./schemas";
+export { subscriptionStripeHandlers } from "./stripe-events";

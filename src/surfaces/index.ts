@@ -3,7 +3,8 @@ import type { ErrorHandler, NotFoundHandler } from "hono";
 import type { AppEnv } from "../env";
 import { envelopeError, toApiError } from "../http/error-handler";
 import { ApiError } from "../http/errors";
-import { appBilling } from "./app-billing";
+import type { StripeHandlerTable } from "../stripe";
+import { appBilling, appBillingWebhookRoutes } from "./app-billing";
 import { billingUsageRoutes } from "./billing-usage";
 import { organizationBilling } from "./organization-billing";
 
@@ -13,8 +14,10 @@ import { organizationBilling } from "./organization-billing";
 /** In order of precedence: organisation billing claims GET /billing/usage?organization_id= inside app billing's /billing/. */
 const surfaces = [organizationBilling, appBilling] as const;
 
-export function mountSurfaces(app: OpenAPIHono<AppEnv>): void {
-  for (const routes of [...organizationBilling.routes, billingUsageRoutes, ...appBilling.routes]) app.route("/", routes);
+/** `stripeHandlers` are what seed 003's webhook runs: the app's table, which no surface may build itself. */
+export function mountSurfaces(app: OpenAPIHono<AppEnv>, stripeHandlers: StripeHandlerTable): void {
+  for (const routes of [...organizationBilling.routes, billingUsageRoutes, ...appBilling.routes, appBillingWebhookRoutes(stripeHandlers)])
+    app.route("/", routes);
 }
 
 /**

@@ -17,4 +17,5 @@ export {
 export { grantCredit, type CreditGrant } from "./service";
 export type { GrantInput, Settlement, WalletBalance, WalletEntry, WalletNotice, WalletSettings, WalletView } from "./types";
 export { CreditGrant as CreditGrantSchema } from "./schemas";
-export { completeTopUp, deliverTopUp, failTopUp, topUpOf } from "./top-up";
+export { deliverTopUp } from "./top-up";
+export { walletStripeHandlers } from "./stripe-events";

@@ -3,7 +3,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { database } from "../../src/db/client";
 import { outbox } from "../../src/outbox/table";
-import { sweepOutbox } from "../../src/outbox/runtime";
+import { sweepOutbox } from "../../src/wiring/outbox";
 import { meterQuotasStatement, reconcileMeterQuotas } from "../../src/quotas/meter-sync";
 import { quotas } from "../../src/quotas/table";
 import { call, token } from "../helpers";

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { and, eq, isNull } from "drizzle-orm";
 import { database } from "../../src/db/client";
 import { outbox } from "../../src/outbox/table";
-import { sweepOutbox } from "../../src/outbox/runtime";
+import { sweepOutbox } from "../../src/wiring/outbox";
 import { meterStateOf } from "../../src/subscriptions/meter-sync";
 import { reconcileMeters } from "../../src/subscriptions/meter-reconcile";
 import { findSubscription } from "../../src/subscriptions/queries";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isOutboxQueue } from "../../src/outbox/runtime";
+import { isOutboxQueue } from "../../src/wiring/outbox";
 
 // wrangler.toml: the outbox queue is `outbox`, and `outbox-staging` in [env.staging].
 describe("which queue batches go to the outbox dispatcher", () => {

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { onStripeEvent } from "../../src/stripe/events";
+import { buildApp, type App } from "../../src/app";
+import { stripeHandlers } from "../../src/wiring/stripe-events";
 import { call, token } from "../helpers";
 import { insertInvoice, signed, stripeEvent, useFakeStripe, withoutStripe } from "./fake-stripe";
 
@@ -35,8 +36,8 @@ const succeeded = (invoiceId: string, tenantId: string, fields: Record<string, u
   ...fields,
 });
 
-async function deliver(event: object, path = WEBHOOK) {
-  return call("POST", path, await signed(event));
+async function deliver(event: object, path = WEBHOOK, app?: App) {
+  return call("POST", path, { ...(await signed(event)), app });
 }
 
 describe("Stripe webhook", () => {
@@ -192,29 +193,32 @@ describe("Stripe webhook", () => {
   it("answers 500 when a handler fails, so Stripe retries, and processes the redelivery", async () => {
     let failures = 1;
     const calls: string[] = [];
-    const off = onStripeEvent("customer.updated", async (event) => {
-      calls.push(event.id);
-      if (failures-- > 0) throw new Error("database unavailable");
+    const app = buildApp({
+      stripeHandlers: {
+        ...stripeHandlers,
+        "customer.updated": [
+          async (event) => {
+            calls.push(event.id);
+            if (failures-- > 0) throw new Error("database unavailable");
+          },
+        ],
+      },
     });
-    try {
-      const event = stripeEvent("customer.updated", { id: "cus_h", object: "customer", metadata: {} });
-      const failed = await deliver(event);
-      expect(failed.status).toBe(500);
-      expect(failed.json.error.code).toBe("INTERNAL");
-      expect(failed.text).not.toContain("database unavailable");
-      expect(await eventRow(event.id)).toMatchObject({ processed_at: null, attempts: 1, last_error: "database unavailable" });
+    const event = stripeEvent("customer.updated", { id: "cus_h", object: "customer", metadata: {} });
+    const failed = await deliver(event, WEBHOOK, app);
+    expect(failed.status).toBe(500);
+    expect(failed.json.error.code).toBe("INTERNAL");
+    expect(failed.text).not.toContain("database unavailable");
+    expect(await eventRow(event.id)).toMatchObject({ processed_at: null, attempts: 1, last_error: "database unavailable" });
 
-      const seed003 = await call("POST", "/billing/webhook", await signed({ ...event, id: `${event.id}_b` }));
-      expect(seed003.status).toBe(200); // the handler's one failure is used up
+    const seed003 = await deliver({ ...event, id: `${event.id}_b` }, "/billing/webhook", app);
+    expect(seed003.status).toBe(200); // the handler's one failure is used up
 
-      const retried = await deliver(event);
-      expect(retried.status).toBe(200);
-      expect(retried.json.data).toEqual({ received: true });
-      expect(await eventRow(event.id)).toMatchObject({ outcome: "handled", attempts: 2, last_error: null });
-      expect(calls).toEqual([event.id, `${event.id}_b`, event.id]);
-    } finally {
-      off();
-    }
+    const retried = await deliver(event, WEBHOOK, app);
+    expect(retried.status).toBe(200);
+    expect(retried.json.data).toEqual({ received: true });
+    expect(await eventRow(event.id)).toMatchObject({ outcome: "handled", attempts: 2, last_error: null });
+    expect(calls).toEqual([event.id, `${event.id}_b`, event.id]);
   });
 
   it("answers 409 while another delivery of the same event is still running", async () => {

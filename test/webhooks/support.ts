@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { database } from "../../src/db/client";
 import { dispatchOutbox } from "../../src/outbox";
-import { OUTBOX_HANDLERS } from "../../src/outbox/runtime";
+import { OUTBOX_HANDLERS } from "../../src/wiring/outbox";
 import { deliverEndpoint } from "../../src/webhooks";
 import { webhookDeliveries, webhookEndpoints } from "../../src/webhooks/table";
 import { call, token } from "../helpers";

@@ -11,7 +11,9 @@ import { usageRoutes } from "./usage";
 
 export { AppErrorBody } from "./errors";
 export { currentUsageAgainstLimits } from "./usage";
+export { stripeWebhookRoutes as appBillingWebhookRoutes } from "./stripe";
 
+/** Its webhook is mounted apart (appBillingWebhookRoutes): it runs the Stripe handler table the app passes in. */
 export const appBilling: Surface = {
   routes: [subscriptionRoutes, usageRoutes, invoiceRoutes, stripeRoutes],
   owns: (c) => c.req.path.startsWith("/billing/"),

@@ -10,6 +10,7 @@ import {
   RedirectUrl,
   stripeClient,
   StripePriceId,
+  type StripeHandlerTable,
   WebhookReceipt,
 } from "../../stripe";
 import { AppErrorBody, appErrorResponses } from "./errors";
@@ -80,8 +81,11 @@ export const stripeRoutes = createRouter()
       const session = await createPortalSession(c.var.db, stripeClient(c.env), principalOf(c).tenant, returnUrl, Date.now());
       return c.json({ url: session.url }, 200);
     },
-  )
-  .openapi(
+  );
+
+/** Seed 003's /billing/webhook: the same handling (and record of events) as /api/v1/billing/stripe/webhook. */
+export const stripeWebhookRoutes = (handlers: StripeHandlerTable) =>
+  createRouter().openapi(
     createRoute({
       method: "post",
       path: "/billing/webhook",
@@ -105,5 +109,5 @@ export const stripeRoutes = createRouter()
         503: json(AppErrorBody, "STRIPE_WEBHOOK_SECRET is not set"),
       },
     }),
-    async (c) => c.json(await receiveStripeWebhook(c.env, await c.req.text(), c.req.header("stripe-signature"), Date.now()), 200),
+    async (c) => c.json(await receiveStripeWebhook(c.env, handlers, await c.req.text(), c.req.header("stripe-signature"), Date.now()), 200),
   );

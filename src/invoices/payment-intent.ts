@@ -1,15 +1,13 @@
 import type { Db } from "../db/client";
 import type { Principal } from "../env";
 import { ApiError, invalidState } from "../http/errors";
-import { attachPaymentIntent, loadInvoice } from "../invoices";
-import { fromStripeAmount, stripeCurrency, toStripeAmount } from "./amounts";
-import { upstream, type Stripe } from "./client";
-import { ensureCustomer } from "./customers";
+import { ensureCustomer, fromStripeAmount, stripeCurrency, toStripeAmount, upstream, type Stripe } from "../stripe";
+import { attachPaymentIntent, loadInvoice } from "./store";
 
 export interface InvoicePayment {
   clientSecret: string;
   paymentIntentId: string;
-  /** Minor units the intent charges: the amount due, to the nearest amount Stripe can charge in the currency (see amounts.ts). */
+  /** Minor units the intent charges: the amount due, to the nearest amount Stripe can charge in the currency (see src/stripe/amounts.ts). */
   amount: number;
   currency: string;
 }

@@ -1,3 +1,6 @@
+// The outbox's runtime: its handler table, the `outbox` queue consumer and the minutely sweep.
+// Here and not in src/outbox because the handlers belong to the modules that write the rows,
+// all of which import the outbox.
 import { database } from "../db/client";
 import type { Bindings } from "../env";
 import { log } from "../http/logger";
@@ -5,7 +8,7 @@ import { deliverMeterQuotas, METER_QUOTAS_KIND } from "../quotas/meter-sync";
 import { deliverMeterState, METER_STATE_KIND } from "../subscriptions/meter-sync";
 import { deliverCarryForward, deliverRestore, deliverTopUp, TOP_UP_KIND, WALLET_GRANT_KIND, WALLET_RESTORE_KIND } from "../wallet";
 import { deliverEndpoint, EVENT_KIND, EVENT_RETENTION_MS, fanOutEvent, pruneDeliveries, wakeDueEndpoints, wakeEndpoints } from "../webhooks";
-import { dispatchOutbox, pruneOutbox, SWEEP_LIMIT, type OutboxHandler, type OutboxQueueMessage } from "./dispatcher";
+import { dispatchOutbox, pruneOutbox, SWEEP_LIMIT, type OutboxHandler, type OutboxQueueMessage } from "../outbox";
 
 /** Every kind of outbox row and who delivers it. */
 export const OUTBOX_HANDLERS: Record<string, OutboxHandler> = {

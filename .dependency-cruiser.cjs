@@ -1,9 +1,18 @@
 // Module boundaries (README "Architecture"), checked by `npm run lint:boundaries` in `npm test`.
 // A module is a folder under src/; its tables (table.ts) and their queries (store.ts) are its
-// own: other modules call its functions instead.
+// own: other modules call its functions instead. The modules form layers: no module reaches,
+// through any chain of imports (type-only ones included), back to itself.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
+    {
+      name: "no-module-cycles",
+      severity: "error",
+      comment: "Modules depend on each other in one direction only (README \"Architecture\" shows the layers). Move the code to the module it belongs to, or invert the dependency (a function argument, a table handed in by src/wiring).",
+      scope: "folder",
+      from: { path: "^src/[^/]+/?$" },
+      to: { circular: true },
+    },
     {
       name: "no-foreign-tables",
       severity: "error",

@@ -131,7 +131,7 @@ export async function generateInvoice(
   if (!found || found.tenantId !== tenantId) {
     throw invalidState(`Tenant ${tenantId} has no subscription to invoice`);
   }
-  const sub = await catchUp(db, env, found, now);
+  const sub = await catchUp(env, db, found, now);
   const period = await closedPeriod(db, sub, input.periodStart);
   return invoicePeriod(env, db, sub, period, now);
 }

@@ -21,7 +21,7 @@ export const PAYMENT_TERMS_DAYS = 30;
 export const pdfPrefix = (tenantId: string) => `invoices/${tenantId}/`;
 export const pdfKey = (row: Pick<InvoiceRow, "tenantId" | "id">) => `${pdfPrefix(row.tenantId)}${row.id}.pdf`;
 
-async function snapshot(db: Db, env: Bindings, tenantId: string, now: number): Promise<BillingSnapshot> {
+async function snapshot(env: Bindings, db: Db, tenantId: string, now: number): Promise<BillingSnapshot> {
   const tenant = await ensureTenant(db, tenantId, now);
   const a = tenant.billingAddress ?? {};
   return {
@@ -62,7 +62,7 @@ export async function finalizeInvoice(env: Bindings, id: string, principal: Prin
  * statements after it may rewrite lines and book credits unconditionally.
  */
 export async function finalizeDraft(env: Bindings, db: Db, draft: InvoiceRow, now: number, attempt = 1): Promise<boolean> {
-  const billing = await snapshot(db, env, draft.tenantId, now);
+  const billing = await snapshot(env, db, draft.tenantId, now);
   const plan = await finalizationStatements(env, db, draft, now);
   const amountDue = plan.columns.amountDue ?? draft.total;
   const prefix = `INV-${new Date(now).getUTCFullYear()}-`;

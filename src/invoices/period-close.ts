@@ -33,7 +33,7 @@ export interface PeriodCloseResult {
  */
 export async function closePeriods(env: Bindings, now: number, graceMs = 0, tenants: TenantFilter = onRealTime): Promise<PeriodCloseResult> {
   const db = database(env.DB);
-  const { advanced } = await advanceSubscriptions(db, env, now, tenants);
+  const { advanced } = await advanceSubscriptions(env, db, now, tenants);
   const generated = await draftClosedPeriods(env, db, now, tenants);
   const finalized = await finalizeDueDrafts(env, db, now - graceMs, now, tenants);
   log("info", "period close", { advanced, generated, finalized });

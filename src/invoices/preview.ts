@@ -56,7 +56,7 @@ export type DraftView = ReturnType<typeof draftView>;
 async function currentSubscription(env: Bindings, db: Db, tenantId: string, now: number): Promise<SubscriptionRow> {
   const sub = await findLiveSubscription(db, tenantId);
   if (!sub) throw notFound("Active subscription for tenant", tenantId);
-  return catchUp(db, env, sub, now);
+  return catchUp(env, db, sub, now);
 }
 
 /**

@@ -52,7 +52,7 @@ async function push(env: Bindings, db: Db, tenantId: string): Promise<number> {
 }
 
 /** After a quota write committed: the meter enforces it before the response; a failure is left to the outbox. */
-export async function syncMeterQuotas(db: Db, env: Bindings, tenantId: string): Promise<void> {
+export async function syncMeterQuotas(env: Bindings, db: Db, tenantId: string): Promise<void> {
   let version: number;
   try {
     version = await push(env, db, tenantId);

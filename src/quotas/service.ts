@@ -107,7 +107,7 @@ export async function createQuota(env: Bindings, principal: Principal, input: Cr
     }
     throw conflict(`A tenant may have at most ${MAX_QUOTAS_PER_TENANT} quotas`);
   }
-  await syncMeterQuotas(db, env, input.tenantId);
+  await syncMeterQuotas(env, db, input.tenantId);
   const created = (await db.select().from(quotas).where(eq(quotas.id, id)).get())!;
   return withUsage(env, created, now);
 }
@@ -159,7 +159,7 @@ export async function updateQuota(env: Bindings, principal: Principal, id: strin
     throw err;
   }
   if (!updated) throw notFound("Quota", id);
-  await syncMeterQuotas(db, env, row.tenantId);
+  await syncMeterQuotas(env, db, row.tenantId);
   return withUsage(env, updated, now);
 }
 
@@ -177,7 +177,7 @@ export async function deleteQuota(env: Bindings, principal: Principal, id: strin
   const row = await ownedQuota(env, principal, id);
   const db = database(env.DB);
   await db.batch([db.delete(quotas).where(eq(quotas.id, id)), meterQuotasStatement(db, row.tenantId, now)]);
-  await syncMeterQuotas(db, env, row.tenantId);
+  await syncMeterQuotas(env, db, row.tenantId);
   return { id, deleted: true };
 }
 

@@ -30,7 +30,7 @@ export interface CostContext {
 export async function costContext(env: Bindings, db: Db, tenantId: string, now: number): Promise<CostContext> {
   const [live, roundingMode] = await Promise.all([findLiveSubscription(db, tenantId), tenantRoundingMode(db, tenantId)]);
   if (!live) return { tenantId, sub: null, plan: undefined, scope: {}, period: calendarWindow("month", now), currency: null, roundingMode };
-  const sub = await catchUp(db, env, live, now);
+  const sub = await catchUp(env, db, live, now);
   const [plan, scope] = await Promise.all([findPlanVersion(db, sub.planId, sub.planVersion), usageScopeAt(db, sub, now)]);
   return { tenantId, sub, plan, scope, period: { start: sub.currentPeriodStart, end: sub.currentPeriodEnd }, currency: sub.currency, roundingMode };
 }

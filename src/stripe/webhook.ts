@@ -38,7 +38,7 @@ export async function receiveStripeWebhook(
   } catch {
     throw badRequest("Invalid Stripe signature");
   }
-  return processStripeEvent(database(env.DB), env, handlers, event, now);
+  return processStripeEvent(env, database(env.DB), handlers, event, now);
 }
 
 /**
@@ -47,7 +47,7 @@ export async function receiveStripeWebhook(
  * still running answers 409 (Stripe retries). A handler failure releases the claim and is
  * rethrown (500), so Stripe delivers it again.
  */
-export async function processStripeEvent(db: Db, env: Bindings, table: StripeHandlerTable, event: Stripe.Event, now: number): Promise<WebhookReceipt> {
+export async function processStripeEvent(env: Bindings, db: Db, table: StripeHandlerTable, event: Stripe.Event, now: number): Promise<WebhookReceipt> {
   const object = event.data.object as { id?: unknown; metadata?: Record<string, string> | null };
   const [, claimed] = await db.batch([
     db

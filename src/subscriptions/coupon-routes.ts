@@ -53,6 +53,6 @@ export const couponRedemptionRoutes = createRouter()
       const input = c.req.valid("json");
       const principal = principalOf(c);
       assertTenantAccess(principal, input.tenantId);
-      return okWith(c, await redeemCoupon(c.var.db, c.env, input, principal.sub, await clockNow(c, input.tenantId)), 201);
+      return okWith(c, await redeemCoupon(c.env, c.var.db, input, principal.sub, await clockNow(c, input.tenantId)), 201);
     },
   );

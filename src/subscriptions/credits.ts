@@ -11,7 +11,7 @@ import type { AddCredits } from "./schemas";
  * invoices can use): a wallet grant that leaves the wallet's policy alone, so a tenant without
  * a wallet has it used by invoices only.
  */
-export async function addCredits(db: Db, env: Bindings, subscriptionId: string, input: AddCredits, actor: string, now: number): Promise<CreditGrant> {
+export async function addCredits(env: Bindings, db: Db, subscriptionId: string, input: AddCredits, actor: string, now: number): Promise<CreditGrant> {
   const row = await findOwnedSubscription(db, subscriptionId, null);
   const currency = input.currency ?? row.currency;
   if (currency !== row.currency) {

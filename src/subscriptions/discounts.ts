@@ -49,8 +49,8 @@ export async function redeemOnto(db: Db, row: SubscriptionRow, code: string, act
 }
 
 /** A coupon by code (billing:update), or ad-hoc terms (admin only: a tenant cannot grant itself a discount). */
-export async function applyDiscount(db: Db, env: Bindings, caller: Caller, id: string, input: ApplyDiscount, now: number): Promise<Subscription> {
-  const row = await catchUp(db, env, await findOwnedSubscription(db, id, caller.owner), now);
+export async function applyDiscount(env: Bindings, db: Db, caller: Caller, id: string, input: ApplyDiscount, now: number): Promise<Subscription> {
+  const row = await catchUp(env, db, await findOwnedSubscription(db, id, caller.owner), now);
   assertTransition("discount", row.status);
   if (input.couponCode !== undefined) {
     await redeemOnto(db, row, input.couponCode, caller.actor, now);
@@ -88,8 +88,8 @@ export async function applyDiscount(db: Db, env: Bindings, caller: Caller, id: s
 }
 
 /** `POST /coupons/redeem`: the subscription must belong to `tenantId` (else 404). */
-export async function redeemCoupon(db: Db, env: Bindings, input: RedeemCoupon, actor: string, now: number): Promise<Redemption> {
-  const row = await catchUp(db, env, await findOwnedSubscription(db, input.subscriptionId, input.tenantId), now);
+export async function redeemCoupon(env: Bindings, db: Db, input: RedeemCoupon, actor: string, now: number): Promise<Redemption> {
+  const row = await catchUp(env, db, await findOwnedSubscription(db, input.subscriptionId, input.tenantId), now);
   assertTransition("discount", row.status);
   const { coupon, redemptionId, discountId } = await redeemOnto(db, row, input.code, actor, now);
   const discounts = await discountsBySubscription(db, [row.id]);

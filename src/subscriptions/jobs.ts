@@ -12,7 +12,7 @@ import { advanceSubscriptions } from "./rollover";
  */
 export async function runSubscriptionJobs(env: Bindings, now: number, tenants: TenantFilter = onRealTime): Promise<void> {
   const db = database(env.DB);
-  const { advanced } = await advanceSubscriptions(db, env, now, tenants);
+  const { advanced } = await advanceSubscriptions(env, db, now, tenants);
   // Keys of every tenant share one table and expire on real time: only the real-time run
   // forgets them (a clock's run at its own time would forget everyone else's).
   const purged = tenants === onRealTime ? await purgeExpiredIdempotencyKeys(db, now) : 0;

@@ -72,7 +72,7 @@ function pricedFrom(segments: readonly Segment[], row: SubscriptionRow, trialUsa
  * mark its outbox rows done. A failure is only logged: the outbox row stays and the
  * dispatcher delivers it.
  */
-export async function syncMeter(db: Db, env: Bindings, row: SubscriptionRow): Promise<void> {
+export async function syncMeter(env: Bindings, db: Db, row: SubscriptionRow): Promise<void> {
   try {
     await pushPlanState(env, row.tenantId, await meterStateOf(db, row));
   } catch (err) {

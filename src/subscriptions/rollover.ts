@@ -40,7 +40,7 @@ const MAX_CATCH_UP = 240;
  * auto-resume that is due. Mutations and reads call it first, so nobody acts on a period
  * that is already over while the cron has not run yet.
  */
-export async function catchUp(db: Db, env: Bindings, row: SubscriptionRow, now: number): Promise<SubscriptionRow> {
+export async function catchUp(env: Bindings, db: Db, row: SubscriptionRow, now: number): Promise<SubscriptionRow> {
   let current = row;
   let changed = false;
   for (let i = 0; i < MAX_CATCH_UP && isDue(current, now); i++) {
@@ -55,7 +55,7 @@ export async function catchUp(db: Db, env: Bindings, row: SubscriptionRow, now: 
     });
     changed = true;
   }
-  if (changed) await syncMeter(db, env, current);
+  if (changed) await syncMeter(env, db, current);
   return current;
 }
 
@@ -153,7 +153,7 @@ export async function listPeriodsToInvoice(db: Db, limit = 100, tenants: string 
  * The scheduled job: rolls over every due subscription of `tenants` and resumes every pause
  * whose `resumesAt` has come. Safe to run as often as wanted, and concurrently.
  */
-export async function advanceSubscriptions(db: Db, env: Bindings, now: number, tenants: TenantFilter = onRealTime): Promise<{ advanced: number }> {
+export async function advanceSubscriptions(env: Bindings, db: Db, now: number, tenants: TenantFilter = onRealTime): Promise<{ advanced: number }> {
   const PAGE = 100;
   let advanced = 0;
   let after = "";
@@ -173,7 +173,7 @@ export async function advanceSubscriptions(db: Db, env: Bindings, now: number, t
       .limit(PAGE);
     for (const row of due) {
       // One subscription that cannot be advanced must not hold up the others.
-      await catchUp(db, env, row, now).catch((err: Error) =>
+      await catchUp(env, db, row, now).catch((err: Error) =>
         log("error", "subscription roll-over failed", { subscriptionId: row.id, tenant: row.tenantId, error: err.message }),
       );
     }

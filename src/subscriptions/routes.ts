@@ -104,7 +104,7 @@ export const subscriptionsRoutes = createRouter()
     }),
     async (c) => {
       const { tenantId } = c.req.valid("param");
-      return ok(c, await getLiveSubscription(c.var.db, c.env, tenantId, c.req.valid("query").projectId, await clockNow(c)));
+      return ok(c, await getLiveSubscription(c.env, c.var.db, tenantId, c.req.valid("query").projectId, await clockNow(c)));
     },
   )
   .openapi(
@@ -161,7 +161,7 @@ export const subscriptionsRoutes = createRouter()
       request: { params: SubscriptionParams },
       responses: jsonResponses(envelope(Subscription)),
     }),
-    async (c) => ok(c, await getSubscription(c.var.db, c.env, callerOf(c).owner, c.req.valid("param").subscriptionId, await subscriptionNow(c))),
+    async (c) => ok(c, await getSubscription(c.env, c.var.db, callerOf(c).owner, c.req.valid("param").subscriptionId, await subscriptionNow(c))),
   )
   .openapi(
     createRoute({
@@ -178,7 +178,7 @@ export const subscriptionsRoutes = createRouter()
       responses: jsonResponses(envelope(z.array(Segment))),
     }),
     async (c) => {
-      const segments = await currentSegments(c.var.db, c.env, callerOf(c).owner, c.req.valid("param").subscriptionId, await subscriptionNow(c));
+      const segments = await currentSegments(c.env, c.var.db, callerOf(c).owner, c.req.valid("param").subscriptionId, await subscriptionNow(c));
       return ok(
         c,
         segments.map((s) => ({ ...s, from: new Date(s.from).toISOString(), to: new Date(s.to).toISOString() })),
@@ -199,7 +199,7 @@ export const subscriptionsRoutes = createRouter()
       request: { params: z.object({ planId: PlanId }), ...jsonBody(MigratePlan) },
       responses: jsonResponses(envelope(PlanMigration)),
     }),
-    async (c) => ok(c, await migrateSubscriptions(c.var.db, c.env, c.req.valid("param").planId, c.req.valid("json"), (tenantId) => tenantNow(c.env, tenantId))),
+    async (c) => ok(c, await migrateSubscriptions(c.env, c.var.db, c.req.valid("param").planId, c.req.valid("json"), (tenantId) => tenantNow(c.env, tenantId))),
   )
   .openapi(
     transition(
@@ -215,7 +215,7 @@ export const subscriptionsRoutes = createRouter()
       true,
       SubscriptionChange,
     ),
-    async (c) => ok(c, await changePlan(c.var.db, c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), await subscriptionNow(c))),
+    async (c) => ok(c, await changePlan(c.env, c.var.db, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), await subscriptionNow(c))),
   )
   .openapi(
     transition(
@@ -246,7 +246,7 @@ export const subscriptionsRoutes = createRouter()
       false,
       Subscription,
     ),
-    async (c) => ok(c, await reactivateSubscription(c.var.db, c.env, callerOf(c), c.req.valid("param").subscriptionId, await subscriptionNow(c))),
+    async (c) => ok(c, await reactivateSubscription(c.env, c.var.db, callerOf(c), c.req.valid("param").subscriptionId, await subscriptionNow(c))),
   )
   .openapi(
     transition(
@@ -262,7 +262,7 @@ export const subscriptionsRoutes = createRouter()
       Subscription,
     ),
     async (c) =>
-      ok(c, await pauseSubscription(c.var.db, c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), await subscriptionNow(c))),
+      ok(c, await pauseSubscription(c.env, c.var.db, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), await subscriptionNow(c))),
   )
   .openapi(
     transition(
@@ -276,7 +276,7 @@ export const subscriptionsRoutes = createRouter()
       false,
       Subscription,
     ),
-    async (c) => ok(c, await resumeSubscription(c.var.db, c.env, callerOf(c), c.req.valid("param").subscriptionId, await subscriptionNow(c))),
+    async (c) => ok(c, await resumeSubscription(c.env, c.var.db, callerOf(c), c.req.valid("param").subscriptionId, await subscriptionNow(c))),
   )
   .openapi(
     transition(
@@ -291,7 +291,7 @@ export const subscriptionsRoutes = createRouter()
       true,
       Subscription,
     ),
-    async (c) => ok(c, await applyDiscount(c.var.db, c.env, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), await subscriptionNow(c))),
+    async (c) => ok(c, await applyDiscount(c.env, c.var.db, callerOf(c), c.req.valid("param").subscriptionId, c.req.valid("json"), await subscriptionNow(c))),
   )
   .openapi(
     createRoute({
@@ -308,7 +308,7 @@ export const subscriptionsRoutes = createRouter()
       responses: jsonResponses(envelope(CreditGrant), "Created", 201),
     }),
     async (c) => {
-      const grant = await addCredits(c.var.db, c.env, c.req.valid("param").subscriptionId, c.req.valid("json"), principalOf(c).sub, await subscriptionNow(c));
+      const grant = await addCredits(c.env, c.var.db, c.req.valid("param").subscriptionId, c.req.valid("json"), principalOf(c).sub, await subscriptionNow(c));
       return okWith(c, grant, 201);
     },
   );

@@ -50,18 +50,18 @@ async function activePlan(db: Db, planId: string): Promise<Plan> {
 }
 
 /** A subscription the caller may see, brought up to `now` (ended periods rolled over). */
-async function loadCurrent(db: Db, env: Bindings, owner: string | null, id: string, now: number): Promise<SubscriptionRow> {
-  return catchUp(db, env, await findOwnedSubscription(db, id, owner), now);
+async function loadCurrent(env: Bindings, db: Db, owner: string | null, id: string, now: number): Promise<SubscriptionRow> {
+  return catchUp(env, db, await findOwnedSubscription(db, id, owner), now);
 }
 
 /** After every state change: the meter learns the new state, the caller gets the result. */
-async function settle(db: Db, env: Bindings, row: SubscriptionRow): Promise<Subscription> {
-  await syncMeter(db, env, row);
+async function settle(env: Bindings, db: Db, row: SubscriptionRow): Promise<Subscription> {
+  await syncMeter(env, db, row);
   return presentSubscription(db, row);
 }
 
-async function settleChange(db: Db, env: Bindings, row: SubscriptionRow, prorations: Proration[] = []): Promise<SubscriptionChange> {
-  return { ...(await settle(db, env, row)), prorations };
+async function settleChange(env: Bindings, db: Db, row: SubscriptionRow, prorations: Proration[] = []): Promise<SubscriptionChange> {
+  return { ...(await settle(env, db, row)), prorations };
 }
 
 /** A dry run's answer: the subscription as `patch` would leave it (nothing is written). */
@@ -174,18 +174,18 @@ export async function createSubscription(
   } catch (err) {
     throw (coupon && (await redemptionFailure(db, err, coupon, now))) ?? subscriptionWriteError(err);
   }
-  return settle(db, env, row);
+  return settle(env, db, row);
 }
 
-export async function getSubscription(db: Db, env: Bindings, owner: string | null, id: string, now: number): Promise<Subscription> {
-  return presentSubscription(db, await loadCurrent(db, env, owner, id, now));
+export async function getSubscription(env: Bindings, db: Db, owner: string | null, id: string, now: number): Promise<Subscription> {
+  return presentSubscription(db, await loadCurrent(env, db, owner, id, now));
 }
 
 /** The tenant's live subscription (see findLiveSubscription), or 404. */
-export async function getLiveSubscription(db: Db, env: Bindings, tenantId: string, projectId: string | undefined, now: number): Promise<Subscription> {
+export async function getLiveSubscription(env: Bindings, db: Db, tenantId: string, projectId: string | undefined, now: number): Promise<Subscription> {
   const row = await findLiveSubscription(db, tenantId, projectId);
   if (!row) throw notFound("Active subscription for tenant", projectId ? `${tenantId} (project ${projectId})` : tenantId);
-  const current = await catchUp(db, env, row, now);
+  const current = await catchUp(env, db, row, now);
   if (current.status === "canceled") throw notFound("Active subscription for tenant", tenantId);
   return presentSubscription(db, current);
 }
@@ -204,10 +204,10 @@ export interface LivePeriod {
  * when it has none. Unlike getLiveSubscription it does not refuse one that the catch-up has
  * just ended: its last period is still the one `now` is measured against.
  */
-export async function liveSubscriptionPeriod(db: Db, env: Bindings, tenantId: string, now: number): Promise<LivePeriod | undefined> {
+export async function liveSubscriptionPeriod(env: Bindings, db: Db, tenantId: string, now: number): Promise<LivePeriod | undefined> {
   const row = await findLiveSubscription(db, tenantId);
   if (!row) return undefined;
-  const current = await catchUp(db, env, row, now);
+  const current = await catchUp(env, db, row, now);
   return {
     subscriptionId: current.id,
     planId: current.planId,
@@ -225,7 +225,7 @@ export async function listSubscriptions(
   now: number,
 ): Promise<{ items: Subscription[]; nextCursor: string | null }> {
   const page = await listSubscriptionRows(db, tenantId, opts);
-  const rows = await Promise.all(page.rows.map((r) => (r.status !== "canceled" && r.currentPeriodEnd <= now ? catchUp(db, env, r, now) : r)));
+  const rows = await Promise.all(page.rows.map((r) => (r.status !== "canceled" && r.currentPeriodEnd <= now ? catchUp(env, db, r, now) : r)));
   return { items: await presentSubscriptions(db, rows), nextCursor: page.nextCursor };
 }
 
@@ -237,8 +237,8 @@ export async function listSubscriptions(
  * now, the new one's after: see billing.ts); without it the old fee runs to the period end.
  * `at: "period_end"` schedules the change (pinned to the plan's version now) for the roll-over.
  */
-export async function changePlan(db: Db, env: Bindings, caller: Caller, id: string, input: ChangePlan, now: number): Promise<SubscriptionChange> {
-  const row = await loadCurrent(db, env, caller.owner, id, now);
+export async function changePlan(env: Bindings, db: Db, caller: Caller, id: string, input: ChangePlan, now: number): Promise<SubscriptionChange> {
+  const row = await loadCurrent(env, db, caller.owner, id, now);
   assertTransition("change-plan", row.status);
   const target = await getPlan(db, input.planId);
 
@@ -254,12 +254,12 @@ export async function changePlan(db: Db, env: Bindings, caller: Caller, id: stri
       // Scheduling the plan it is on withdraws the scheduled change.
       const withdraw = { scheduledPlanId: null, scheduledPlanVersion: null, scheduledChangeAt: null };
       if (input.dryRun) return wouldBe(db, row, withdraw);
-      return settleChange(db, env, await commitSubscription(db, row, withdraw, now));
+      return settleChange(env, db, await commitSubscription(db, row, withdraw, now));
     }
     assertCompatible(row, target);
     const patch = { scheduledPlanId: target.id, scheduledPlanVersion: target.version, scheduledChangeAt: row.currentPeriodEnd };
     if (input.dryRun) return wouldBe(db, row, patch);
-    return settleChange(db, env, await commitSubscription(db, row, patch, now));
+    return settleChange(env, db, await commitSubscription(db, row, patch, now));
   }
 
   if (target.id === row.planId) throw conflict(`The subscription is already on plan ${target.id}`);
@@ -286,7 +286,7 @@ export async function changePlan(db: Db, env: Bindings, caller: Caller, id: stri
   if (input.dryRun) return wouldBe(db, row, patch, prorations);
   await cutMeter(env, row.tenantId, now);
   const phase = phaseStatement(db, row, now, { state: trialing ? "trial" : "active", plan: next, fee }, now);
-  return settleChange(db, env, await commitSubscription(db, row, patch, now, [phase]), prorations);
+  return settleChange(env, db, await commitSubscription(db, row, patch, now, [phase]), prorations);
 }
 
 /** Whose base fee accrues at `at` (null: none, as in a trial or a pause). */
@@ -319,7 +319,7 @@ export async function cancelSubscription(
   if (input.atPeriodEnd !== false && input.prorate === true) {
     throw badRequest("prorate applies to an immediate cancel only", [{ path: "prorate", message: "needs atPeriodEnd: false", code: "custom" }]);
   }
-  const row = await loadCurrent(db, env, caller.owner, id, now);
+  const row = await loadCurrent(env, db, caller.owner, id, now);
   assertTransition("cancel", row.status);
 
   if (input.atPeriodEnd !== false) {
@@ -330,7 +330,7 @@ export async function cancelSubscription(
       });
     }
     const patch = { cancelAtPeriodEnd: true, canceledAt: now, scheduledPlanId: null, scheduledPlanVersion: null, scheduledChangeAt: null };
-    return settleChange(db, env, await commitSubscription(db, row, patch, now));
+    return settleChange(env, db, await commitSubscription(db, row, patch, now));
   }
 
   const trialing = row.status === "trialing";
@@ -365,7 +365,7 @@ export async function cancelSubscription(
     scheduledPlanVersion: null,
     scheduledChangeAt: null,
   };
-  return settleChange(db, env, await commitSubscription(db, row, patch, now, extra), prorations);
+  return settleChange(env, db, await commitSubscription(db, row, patch, now, extra), prorations);
 }
 
 /**
@@ -374,8 +374,8 @@ export async function cancelSubscription(
  * new subscription on the plan's current version starts now with a fresh period and no
  * trial, linked by `reactivatedFrom`. Its discounts are not carried over.
  */
-export async function reactivateSubscription(db: Db, env: Bindings, caller: Caller, id: string, now: number): Promise<Subscription> {
-  const row = await loadCurrent(db, env, caller.owner, id, now);
+export async function reactivateSubscription(env: Bindings, db: Db, caller: Caller, id: string, now: number): Promise<Subscription> {
+  const row = await loadCurrent(env, db, caller.owner, id, now);
   assertTransition("reactivate", row.status);
   if (row.status !== "canceled") {
     if (!row.cancelAtPeriodEnd) {
@@ -385,7 +385,7 @@ export async function reactivateSubscription(db: Db, env: Bindings, caller: Call
       });
     }
     const updated = await commitSubscription(db, row, { cancelAtPeriodEnd: false, canceledAt: null }, now);
-    return settle(db, env, updated);
+    return settle(env, db, updated);
   }
 
   const plan = await activePlan(db, row.planId);
@@ -423,31 +423,31 @@ export async function reactivateSubscription(db: Db, env: Bindings, caller: Call
   } catch (err) {
     throw subscriptionWriteError(err);
   }
-  return settle(db, env, fresh);
+  return settle(env, db, fresh);
 }
 
 /**
  * Paused: no base fee accrues and the tenant's meter refuses usage with 402
  * SUBSCRIPTION_PAUSED. The period keeps running.
  */
-export async function pauseSubscription(db: Db, env: Bindings, caller: Caller, id: string, input: PauseSubscription, now: number): Promise<Subscription> {
+export async function pauseSubscription(env: Bindings, db: Db, caller: Caller, id: string, input: PauseSubscription, now: number): Promise<Subscription> {
   if (input.resumesAt !== undefined && input.resumesAt <= now) {
     throw badRequest("resumesAt must lie in the future", [{ path: "resumesAt", message: "must lie in the future", code: "custom" }]);
   }
-  const row = await loadCurrent(db, env, caller.owner, id, now);
+  const row = await loadCurrent(env, db, caller.owner, id, now);
   assertTransition("pause", row.status);
   const patch = { status: "paused" as const, pausedAt: now, resumesAt: input.resumesAt ?? null };
   await cutMeter(env, row.tenantId, now);
   const phase = phaseStatement(db, row, now, { state: "paused", plan: planOf(row), fee: null }, now);
-  return settle(db, env, await commitSubscription(db, row, patch, now, [phase]));
+  return settle(env, db, await commitSubscription(db, row, patch, now, [phase]));
 }
 
 /** Continues the same period on its plan, fee included, from now. */
-export async function resumeSubscription(db: Db, env: Bindings, caller: Caller, id: string, now: number): Promise<Subscription> {
-  const row = await loadCurrent(db, env, caller.owner, id, now);
+export async function resumeSubscription(env: Bindings, db: Db, caller: Caller, id: string, now: number): Promise<Subscription> {
+  const row = await loadCurrent(env, db, caller.owner, id, now);
   assertTransition("resume", row.status);
   await cutMeter(env, row.tenantId, now);
-  return settle(db, env, await resumeRow(db, row, now, now));
+  return settle(env, db, await resumeRow(db, row, now, now));
 }
 
 /**
@@ -456,7 +456,7 @@ export async function resumeSubscription(db: Db, env: Bindings, caller: Caller, 
  * `period_end` schedules it for each one's renewal. One subscription at a time, each in its
  * own batch; running it again moves only what is still on the old version.
  */
-export async function migrateSubscriptions(db: Db, env: Bindings, planId: string, input: MigratePlan, clock: number | ((tenantId: string) => Promise<number>)) {
+export async function migrateSubscriptions(env: Bindings, db: Db, planId: string, input: MigratePlan, clock: number | ((tenantId: string) => Promise<number>)) {
   const target = await getPlan(db, planId);
   const from = await getPlanVersion(db, planId, input.fromVersion);
   if (from.version === target.version) throw conflict(`Version ${from.version} is plan ${planId}'s current version: there is nothing to migrate to`);
@@ -470,7 +470,7 @@ export async function migrateSubscriptions(db: Db, env: Bindings, planId: string
   for (const candidate of await subscriptionsOnVersion(db, planId, from.version)) {
     // Each subscription moves at its tenant's time (a tenant on a test clock lives at the clock's).
     const now = typeof clock === "number" ? clock : await clock(candidate.tenantId);
-    const row = await catchUp(db, env, candidate, now);
+    const row = await catchUp(env, db, candidate, now);
     if (row.status === "canceled" || row.planVersion !== from.version) continue;
     if (input.at === "period_end") {
       if (row.cancelAtPeriodEnd) continue;
@@ -479,7 +479,7 @@ export async function migrateSubscriptions(db: Db, env: Bindings, planId: string
       const state = row.status === "trialing" ? "trial" : row.status === "paused" ? "paused" : "active";
       await cutMeter(env, row.tenantId, now);
       const phase = phaseStatement(db, row, now, { state, plan: next, fee: state === "active" ? next : null }, now);
-      await settle(db, env, await commitSubscription(db, row, { planVersion: target.version }, now, [phase]));
+      await settle(env, db, await commitSubscription(db, row, { planVersion: target.version }, now, [phase]));
     }
     moved.push(row.id);
   }
@@ -495,20 +495,20 @@ async function subscriptionsOnVersion(db: Db, planId: string, version: number): 
 }
 
 /** The segments of the subscription's current period as things stand (what its invoice will bill). */
-export async function currentSegments(db: Db, env: Bindings, owner: string | null, id: string, now: number): Promise<Segment[]> {
-  const row = await loadCurrent(db, env, owner, id, now);
+export async function currentSegments(env: Bindings, db: Db, owner: string | null, id: string, now: number): Promise<Segment[]> {
+  const row = await loadCurrent(env, db, owner, id, now);
   return periodSegments(db, row, { periodStart: row.currentPeriodStart, periodEnd: row.currentPeriodEnd });
 }
 
 /** Payments (Stripe) report a failed or recovered payment through these two. */
-export async function markPastDue(db: Db, env: Bindings, id: string, now: number): Promise<Subscription> {
-  const row = await loadCurrent(db, env, null, id, now);
+export async function markPastDue(env: Bindings, db: Db, id: string, now: number): Promise<Subscription> {
+  const row = await loadCurrent(env, db, null, id, now);
   assertTransition("mark-past-due", row.status);
-  return settle(db, env, await commitSubscription(db, row, { status: "past_due" }, now));
+  return settle(env, db, await commitSubscription(db, row, { status: "past_due" }, now));
 }
 
-export async function recoverFromPastDue(db: Db, env: Bindings, id: string, now: number): Promise<Subscription> {
-  const row = await loadCurrent(db, env, null, id, now);
+export async function recoverFromPastDue(env: Bindings, db: Db, id: string, now: number): Promise<Subscription> {
+  const row = await loadCurrent(env, db, null, id, now);
   assertTransition("recover", row.status);
-  return settle(db, env, await commitSubscription(db, row, { status: "active" }, now));
+  return settle(env, db, await commitSubscription(db, row, { status: "active" }, now));
 }

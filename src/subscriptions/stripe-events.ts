@@ -27,12 +27,12 @@ export function subscriptionStripeHandlers(findInvoice: InvoiceLookup): StripeHa
     "payment_intent.payment_failed": async (event, ctx) => {
       const found = await invoiceSubscription(ctx, event.data.object.metadata?.invoiceId);
       if (found?.sub.status === "active" && found.invoiceStatus === "open")
-        await markPastDue(ctx.db, ctx.env, found.sub.id, await tenantNow(ctx.env, found.sub.tenantId, ctx.now));
+        await markPastDue(ctx.env, ctx.db, found.sub.id, await tenantNow(ctx.env, found.sub.tenantId, ctx.now));
     },
     "payment_intent.succeeded": async (event, ctx) => {
       const found = await invoiceSubscription(ctx, event.data.object.metadata?.invoiceId);
       if (found?.sub.status === "past_due" && found.invoiceStatus === "paid")
-        await recoverFromPastDue(ctx.db, ctx.env, found.sub.id, await tenantNow(ctx.env, found.sub.tenantId, ctx.now));
+        await recoverFromPastDue(ctx.env, ctx.db, found.sub.id, await tenantNow(ctx.env, found.sub.tenantId, ctx.now));
     },
   };
 }

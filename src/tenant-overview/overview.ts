@@ -35,7 +35,7 @@ async function overview(env: Bindings, db: Db, tenantId: string, clock: { id: st
   const settings = await findTenant(db, tenantId);
   const found = await findLiveSubscription(db, tenantId);
   // Rolled forward to now first, as the preview does: a trial may have ended, a cancellation taken effect.
-  const live = found && (await catchUp(db, env, found, now));
+  const live = found && (await catchUp(env, db, found, now));
   const base = {
     id: tenantId,
     name: settings?.name ?? null,

@@ -115,22 +115,22 @@ export async function runScenario(s: Scenario): Promise<void> {
       expect(result.status, `${s.name}: usage at ${step.at}`).toBe("accepted");
     } else if ("changePlan" in step) {
       const c = step.changePlan;
-      await changePlan(db, env, admin, subId(c.key), { planId: c.plan, prorate: c.prorate, at: c.when }, now);
+      await changePlan(env, db, admin, subId(c.key), { planId: c.plan, prorate: c.prorate, at: c.when }, now);
     } else if ("cancel" in step) {
       const c = step.cancel;
       await cancelSubscription(db, env, admin, subId(c.key), { atPeriodEnd: c.atPeriodEnd, prorate: c.prorate }, now);
     } else if ("pause" in step) {
-      await pauseSubscription(db, env, admin, subId(step.pause.key), { resumesAt: step.pause.resumesAt ? ms(step.pause.resumesAt) : undefined }, now);
+      await pauseSubscription(env, db, admin, subId(step.pause.key), { resumesAt: step.pause.resumesAt ? ms(step.pause.resumesAt) : undefined }, now);
     } else if ("resume" in step) {
-      await resumeSubscription(db, env, admin, subId(step.resume.key), now);
+      await resumeSubscription(env, db, admin, subId(step.resume.key), now);
     } else if ("credit" in step) {
       const c = step.credit;
-      await addCredits(db, env, subId(c.key), { amount: c.amount, reason: "scenario", expiresAt: c.expiresAt ? ms(c.expiresAt) : undefined }, "scenario", now);
+      await addCredits(env, db, subId(c.key), { amount: c.amount, reason: "scenario", expiresAt: c.expiresAt ? ms(c.expiresAt) : undefined }, "scenario", now);
     } else if ("editPlan" in step) {
       await updatePlan(db, step.editPlan.plan, UpdatePlan.parse(step.editPlan.patch), now);
     } else if ("migrate" in step) {
       const m = step.migrate;
-      await migrateSubscriptions(db, env, m.plan, { fromVersion: m.fromVersion, at: m.when }, now);
+      await migrateSubscriptions(env, db, m.plan, { fromVersion: m.fromVersion, at: m.when }, now);
     } else {
       // Just before the close: the preview of the tenant-wide period ending now, to compare.
       const preview = await previewInvoice(env, db, s.tenant, now, now - 1).catch(() => null);

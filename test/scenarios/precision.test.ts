@@ -51,7 +51,7 @@ describe("usage is cut at the instant, not the hour", () => {
     const tenant = "pr-cut";
     const sub = await createSubscription(db, env, tenant, { planId: "pr-a" }, "test", ms("2027-03-01T00:00:00Z"));
     await record(tenant, "apiCalls", 2, "2027-03-05T10:10:00Z");
-    await changePlan(db, env, admin, sub.id, { planId: "pr-b", prorate: false }, ms("2027-03-05T10:30:00Z"));
+    await changePlan(env, db, admin, sub.id, { planId: "pr-b", prorate: false }, ms("2027-03-05T10:30:00Z"));
     await record(tenant, "apiCalls", 4, "2027-03-05T10:50:00Z");
     // Backdated into the old plan's part of the hour after the change: still the old plan's.
     await record(tenant, "apiCalls", 1, "2027-03-05T10:20:00Z");
@@ -66,7 +66,7 @@ describe("usage is cut at the instant, not the hour", () => {
     const tenant = "pr-ended";
     const sub = await createSubscription(db, env, tenant, { planId: "pr-a" }, "test", ms("2027-03-01T00:00:00Z"));
     await record(tenant, "apiCalls", 6, "2027-03-10T00:00:00Z");
-    await changePlan(db, env, admin, sub.id, { planId: "pr-b", at: "period_end" }, ms("2027-03-20T00:00:00Z"));
+    await changePlan(env, db, admin, sub.id, { planId: "pr-b", at: "period_end" }, ms("2027-03-20T00:00:00Z"));
     // April 2: March has rolled over (onto pr-b) but has no invoice yet.
     const march = await previewInvoice(env, db, tenant, ms("2027-04-01T00:00:00Z"), ms("2027-04-02T00:00:00Z"));
     expect(march.periodStart).toBe(ms("2027-03-01T00:00:00Z"));
@@ -90,7 +90,7 @@ describe("the estimate", () => {
     const tenant = "pr-estimate-resume";
     const sub = await createSubscription(db, env, tenant, { planId: "pr-a" }, "test", ms("2027-04-01T00:00:00Z"));
     await record(tenant, "apiCalls", 10, "2027-04-03T00:00:00Z");
-    await pauseSubscription(db, env, admin, sub.id, { resumesAt: ms("2027-04-21T00:00:00Z") }, ms("2027-04-06T00:00:00Z"));
+    await pauseSubscription(env, db, admin, sub.id, { resumesAt: ms("2027-04-21T00:00:00Z") }, ms("2027-04-06T00:00:00Z"));
     const estimate = await estimateInvoice(env, db, tenant, ms("2027-04-10T00:00:00Z"));
     // Active 5 days so far; 5 + 10 days by the end: the base fee is 15/30 of 1000, usage ×3.
     expect(estimate.projected.lines.filter((l) => l.kind === "base").map((l) => l.amount.amount)).toEqual([167, 333]);
@@ -147,7 +147,7 @@ describe("plan versions through the API", () => {
     const before = await previewInvoice(env, db, tenant, ms("2027-07-01T00:00:00Z"), ms("2027-06-11T00:00:00Z"));
     expect(before.totals.subtotal).toBe(3000 + 10);
     const { migrateSubscriptions } = await import("../../src/subscriptions/service");
-    const moved = await migrateSubscriptions(db, env, "pr-mig", { fromVersion: 1, at: "now" }, ms("2027-06-16T00:00:00Z"));
+    const moved = await migrateSubscriptions(env, db, "pr-mig", { fromVersion: 1, at: "now" }, ms("2027-06-16T00:00:00Z"));
     expect(moved).toMatchObject({ fromVersion: 1, toVersion: 2, subscriptions: [expect.any(String)] });
     await record(tenant, "apiCalls", 10, "2027-06-20T00:00:00Z");
     const after = await previewInvoice(env, db, tenant, ms("2027-07-01T00:00:00Z"), ms("2027-06-21T00:00:00Z"));

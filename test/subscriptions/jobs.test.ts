@@ -23,7 +23,7 @@ describe("hourly subscription jobs", () => {
     const jan = at("2026-01-10T00:00:00Z");
     const behind = await createSubscription(db, quiet, "job-behind", { planId: "basic-29" }, "user-1", jan);
     const paused = await createSubscription(db, quiet, "job-paused", { planId: "basic-29" }, "user-1", jan);
-    await pauseSubscription(db, quiet, tenantCaller("job-paused"), paused.id, { resumesAt: jan + 3 * DAY }, jan + DAY);
+    await pauseSubscription(quiet, db, tenantCaller("job-paused"), paused.id, { resumesAt: jan + 3 * DAY }, jan + DAY);
 
     const now = at("2026-04-20T00:30:00Z");
     await runHourly(now);

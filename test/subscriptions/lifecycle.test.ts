@@ -158,11 +158,11 @@ describe("transitions", () => {
   it("past_due allows a plan change but not a pause, and recovers to active", async () => {
     const { t, id } = await subscribe("life-pastdue");
     const db = database(env.DB);
-    await markPastDue(db, env, id, Date.now());
+    await markPastDue(env, db, id, Date.now());
     expectInvalidState(await post(`subscriptions/${id}/pause`, t), "past_due");
     expect((await post(`subscriptions/${id}/change-plan`, t, { planId: "premium-99", prorate: false })).status).toBe(200);
-    await expect(markPastDue(db, env, id, Date.now())).rejects.toMatchObject({ code: "INVALID_STATE" });
-    expect((await recoverFromPastDue(db, env, id, Date.now())).status).toBe("active");
+    await expect(markPastDue(env, db, id, Date.now())).rejects.toMatchObject({ code: "INVALID_STATE" });
+    expect((await recoverFromPastDue(env, db, id, Date.now())).status).toBe("active");
   });
 
   it("cancel now: every further transition is 409 except reactivate, which starts a new subscription", async () => {

@@ -53,7 +53,7 @@ async function closedPeriods(subscriptionId: string) {
  */
 async function rollOver(env: Bindings, sub: { id: string; tenantId: string }, now: number) {
   const before = (await closedPeriods(sub.id)).length;
-  await advanceSubscriptions(db, env, now, (tenant) => sql`${tenant} = ${sub.tenantId}`);
+  await advanceSubscriptions(env, db, now, (tenant) => sql`${tenant} = ${sub.tenantId}`);
   const periods = await closedPeriods(sub.id);
   if (periods.length === before) return null;
   expect(periods.length).toBe(before + 1);
@@ -66,7 +66,7 @@ describe("upgrade mid-period", () => {
     expect(sub).toMatchObject({ status: "active", currentPeriodStart: "2026-04-01T00:00:00.000Z", currentPeriodEnd: "2026-05-01T00:00:00.000Z" });
 
     const day10 = APRIL + 9 * DAY;
-    const changed = await changePlan(db, env, caller, sub.id, { planId: "premium-99" }, day10);
+    const changed = await changePlan(env, db, caller, sub.id, { planId: "premium-99" }, day10);
     expect(changed.planId).toBe("premium-99");
     expect(changed.prorations.map((p) => [p.amount, p.description])).toEqual([
       [-2030, "Unused time on Basic from 2026-04-10"],
@@ -84,14 +84,14 @@ describe("upgrade mid-period", () => {
     ]);
     expect(sum(base)).toBe(2900 - 2030 + 6930);
     // A change in May is not billed on April's invoice.
-    await changePlan(db, env, caller, sub.id, { planId: "basic-29" }, MAY + DAY);
+    await changePlan(env, db, caller, sub.id, { planId: "basic-29" }, MAY + DAY);
     expect(sum(await baseFee(closed!.closedPeriod))).toBe(7800);
     expect(closed!.subscription).toMatchObject({ planId: "premium-99", currentPeriodStart: MAY });
   });
 
   it("without proration switches the plan and adds no items", async () => {
     const { sub, env, caller } = await subscribe("scn-upgrade-noprorate", "basic-29");
-    const changed = await changePlan(db, env, caller, sub.id, { planId: "premium-99", prorate: false }, APRIL + 9 * DAY);
+    const changed = await changePlan(env, db, caller, sub.id, { planId: "premium-99", prorate: false }, APRIL + 9 * DAY);
     expect(changed.prorations).toEqual([]);
     // The old fee runs to the period end; usage from the change is priced at the new plan.
     expect((await baseFee(openPeriod((await findSubscription(db, sub.id))!))).map((l) => l.amount)).toEqual([2900]);
@@ -99,11 +99,11 @@ describe("upgrade mid-period", () => {
 
   it("refuses an immediate switch between monthly and yearly, and another currency", async () => {
     const { sub, env, caller } = await subscribe("scn-upgrade-interval", "basic-29");
-    await expect(changePlan(db, env, caller, sub.id, { planId: "basic-yearly" }, APRIL + DAY)).rejects.toMatchObject({
+    await expect(changePlan(env, db, caller, sub.id, { planId: "basic-yearly" }, APRIL + DAY)).rejects.toMatchObject({
       code: "CONFLICT",
       message: expect.stringContaining("switch at period end"),
     });
-    await expect(changePlan(db, env, caller, sub.id, { planId: "euro-19" }, APRIL + DAY)).rejects.toMatchObject({
+    await expect(changePlan(env, db, caller, sub.id, { planId: "euro-19" }, APRIL + DAY)).rejects.toMatchObject({
       code: "CONFLICT",
       message: "Plan euro-19 is priced in EUR; this subscription bills in USD",
     });
@@ -113,7 +113,7 @@ describe("upgrade mid-period", () => {
 describe("downgrade at period end", () => {
   it("is scheduled, then applied by the roll-over exactly once", async () => {
     const { sub, env, caller, pushes } = await subscribe("scn-downgrade", "premium-99");
-    const scheduled = await changePlan(db, env, caller, sub.id, { planId: "basic-29", at: "period_end" }, APRIL + 20 * DAY);
+    const scheduled = await changePlan(env, db, caller, sub.id, { planId: "basic-29", at: "period_end" }, APRIL + 20 * DAY);
     expect(scheduled).toMatchObject({ planId: "premium-99", scheduledChange: { planId: "basic-29", at: "2026-05-01T00:00:00.000Z" }, prorations: [] });
 
     expect(await rollOver(env, sub, MAY - 1)).toBeNull(); // not due yet
@@ -128,8 +128,8 @@ describe("downgrade at period end", () => {
 
   it("can be withdrawn by scheduling the current plan", async () => {
     const { sub, env, caller } = await subscribe("scn-downgrade-undo", "premium-99");
-    await changePlan(db, env, caller, sub.id, { planId: "basic-29", at: "period_end" }, APRIL + DAY);
-    const undone = await changePlan(db, env, caller, sub.id, { planId: "premium-99", at: "period_end" }, APRIL + 2 * DAY);
+    await changePlan(env, db, caller, sub.id, { planId: "basic-29", at: "period_end" }, APRIL + DAY);
+    const undone = await changePlan(env, db, caller, sub.id, { planId: "premium-99", at: "period_end" }, APRIL + 2 * DAY);
     expect(undone.scheduledChange).toBeNull();
     const rolled = await rollOver(env, sub, MAY);
     expect(rolled!.subscription.planId).toBe("premium-99");
@@ -137,7 +137,7 @@ describe("downgrade at period end", () => {
 
   it("to a yearly plan re-anchors at the boundary", async () => {
     const { sub, env, caller } = await subscribe("scn-to-yearly", "basic-29", at("2026-01-15T00:00:00Z"));
-    await changePlan(db, env, caller, sub.id, { planId: "basic-yearly", at: "period_end" }, at("2026-01-20T00:00:00Z"));
+    await changePlan(env, db, caller, sub.id, { planId: "basic-yearly", at: "period_end" }, at("2026-01-20T00:00:00Z"));
     const rolled = await rollOver(env, sub, at("2026-02-15T00:00:00Z"));
     expect(rolled!.subscription).toMatchObject({
       billingAnchor: at("2026-02-15T00:00:00Z"),
@@ -152,7 +152,7 @@ describe("cancel", () => {
     const { sub, env, caller } = await subscribe("scn-cancel-reactivate", "basic-29");
     const canceled = await cancelSubscription(db, env, caller, sub.id, {}, APRIL + 5 * DAY);
     expect(canceled).toMatchObject({ status: "active", cancelAtPeriodEnd: true, cancelAt: "2026-05-01T00:00:00.000Z", prorations: [] });
-    const reactivated = await reactivateSubscription(db, env, caller, sub.id, APRIL + 6 * DAY);
+    const reactivated = await reactivateSubscription(env, db, caller, sub.id, APRIL + 6 * DAY);
     expect(reactivated).toMatchObject({ id: sub.id, status: "active", cancelAtPeriodEnd: false, cancelAt: null, canceledAt: null });
     const rolled = await rollOver(env, sub, MAY);
     expect(rolled!.subscription.status).toBe("active");
@@ -167,7 +167,7 @@ describe("cancel", () => {
     expect(await rollOver(env, sub, MAY + DAY)).toBeNull();
 
     const later = MAY + 3 * DAY;
-    const fresh = await reactivateSubscription(db, env, caller, sub.id, later);
+    const fresh = await reactivateSubscription(env, db, caller, sub.id, later);
     expect(fresh).toMatchObject({
       status: "active",
       planId: "basic-29",
@@ -178,7 +178,7 @@ describe("cancel", () => {
     });
     expect(fresh.id).not.toBe(sub.id);
     // Only one live subscription: reactivating the old one again is refused.
-    await expect(reactivateSubscription(db, env, caller, sub.id, later + 1)).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(reactivateSubscription(env, db, caller, sub.id, later + 1)).rejects.toMatchObject({ code: "CONFLICT" });
   });
 
   it("immediately with proration credits the unused rest and freezes the period for its final invoice", async () => {
@@ -196,11 +196,11 @@ describe("cancel", () => {
 describe("pause and resume", () => {
   it("pausing 5 days takes 5/30 of the base fee out of the period", async () => {
     const { sub, env, caller, pushes } = await subscribe("scn-pause", "basic-29");
-    const paused = await pauseSubscription(db, env, caller, sub.id, {}, APRIL + 10 * DAY);
+    const paused = await pauseSubscription(env, db, caller, sub.id, {}, APRIL + 10 * DAY);
     expect(paused).toMatchObject({ status: "paused", pausedAt: "2026-04-11T00:00:00.000Z", resumesAt: null });
     expect(pushes.at(-1)).toMatchObject({ tenant: "scn-pause", status: "paused", subscriptionId: sub.id });
 
-    const resumed = await resumeSubscription(db, env, caller, sub.id, APRIL + 15 * DAY);
+    const resumed = await resumeSubscription(env, db, caller, sub.id, APRIL + 15 * DAY);
     expect(resumed).toMatchObject({ status: "active", pausedAt: null, currentPeriodEnd: "2026-05-01T00:00:00.000Z" });
     expect(pushes.at(-1)).toMatchObject({ status: "active" });
 
@@ -216,8 +216,8 @@ describe("pause and resume", () => {
 
   it("resumes by itself at resumesAt, ending the pause exactly then", async () => {
     const { sub, env, caller } = await subscribe("scn-autoresume", "basic-29");
-    await pauseSubscription(db, env, caller, sub.id, { resumesAt: APRIL + 15 * DAY }, APRIL + 10 * DAY);
-    const seen = await getSubscription(db, env, "scn-autoresume", sub.id, APRIL + 20 * DAY);
+    await pauseSubscription(env, db, caller, sub.id, { resumesAt: APRIL + 15 * DAY }, APRIL + 10 * DAY);
+    const seen = await getSubscription(env, db, "scn-autoresume", sub.id, APRIL + 20 * DAY);
     expect(seen.status).toBe("active");
     expect(await phases(sub.id)).toEqual([
       ["active", APRIL, "basic-29"],
@@ -228,12 +228,12 @@ describe("pause and resume", () => {
 
   it("a pause across the period end is split at the boundary", async () => {
     const { sub, env, caller } = await subscribe("scn-pause-boundary", "basic-29");
-    await pauseSubscription(db, env, caller, sub.id, {}, APRIL + 24 * DAY);
+    await pauseSubscription(env, db, caller, sub.id, {}, APRIL + 24 * DAY);
     const rolled = await rollOver(env, sub, MAY);
     expect(rolled!.subscription).toMatchObject({ status: "paused", currentPeriodStart: MAY });
     expect(sum(await baseFee(rolled!.closedPeriod))).toBe(2900 - 580); // 6 of 30 days paused
     // Resuming on Jun 1 rolls May over first (all of it paused), then resumes in June.
-    await resumeSubscription(db, env, caller, sub.id, MAY + 31 * DAY);
+    await resumeSubscription(env, db, caller, sub.id, MAY + 31 * DAY);
     expect(await phases(sub.id)).toEqual([
       ["active", APRIL, "basic-29"],
       ["paused", APRIL + 24 * DAY, null],
@@ -301,7 +301,7 @@ describe("trials and periods", () => {
 
   it("reads catch up: a period that ended while nobody looked is rolled over first", async () => {
     const { sub, env } = await subscribe("scn-catchup", "basic-29");
-    const seen = await getSubscription(db, env, "scn-catchup", sub.id, at("2026-07-10T00:00:00Z"));
+    const seen = await getSubscription(env, db, "scn-catchup", sub.id, at("2026-07-10T00:00:00Z"));
     expect(seen.currentPeriodStart).toBe("2026-07-01T00:00:00.000Z");
     expect((await closedPeriods(sub.id)).map((p) => new Date(p.periodStart).toISOString().slice(0, 7))).toEqual(["2026-04", "2026-05", "2026-06"]);
   });
@@ -311,8 +311,8 @@ describe("concurrency", () => {
   it("two simultaneous changes: one applies, the other is a 409 and writes nothing", async () => {
     const { sub, env, caller } = await subscribe("scn-race", "basic-29");
     const results = await Promise.allSettled([
-      changePlan(db, env, caller, sub.id, { planId: "premium-99" }, APRIL + 9 * DAY),
-      pauseSubscription(db, env, caller, sub.id, {}, APRIL + 9 * DAY),
+      changePlan(env, db, caller, sub.id, { planId: "premium-99" }, APRIL + 9 * DAY),
+      pauseSubscription(env, db, caller, sub.id, {}, APRIL + 9 * DAY),
     ]);
     const fulfilled = results.filter((r) => r.status === "fulfilled");
     const rejected = results.filter((r) => r.status === "rejected") as PromiseRejectedResult[];
@@ -327,11 +327,11 @@ describe("concurrency", () => {
 describe("the tenant meter", () => {
   it("is told the state after every change", async () => {
     const { sub, env, caller, pushes } = await subscribe("scn-meter", "basic-29");
-    await changePlan(db, env, caller, sub.id, { planId: "premium-99" }, APRIL + DAY);
-    await pauseSubscription(db, env, caller, sub.id, {}, APRIL + 2 * DAY);
-    await resumeSubscription(db, env, caller, sub.id, APRIL + 3 * DAY);
+    await changePlan(env, db, caller, sub.id, { planId: "premium-99" }, APRIL + DAY);
+    await pauseSubscription(env, db, caller, sub.id, {}, APRIL + 2 * DAY);
+    await resumeSubscription(env, db, caller, sub.id, APRIL + 3 * DAY);
     await cancelSubscription(db, env, caller, sub.id, {}, APRIL + 4 * DAY);
-    await reactivateSubscription(db, env, caller, sub.id, APRIL + 5 * DAY);
+    await reactivateSubscription(env, db, caller, sub.id, APRIL + 5 * DAY);
     await rollOver(env, sub, MAY);
     await cancelSubscription(db, env, caller, sub.id, { atPeriodEnd: false }, MAY + DAY);
     expect(pushes.map((p) => [p.planId, p.status, new Date(p.periodStart).toISOString().slice(0, 10)])).toEqual([
@@ -350,7 +350,7 @@ describe("the tenant meter", () => {
 
   it("accepts the pushes through the real Durable Object binding", async () => {
     const sub = await createSubscription(db, realEnv, "scn-meter-real", { planId: "basic-29" }, "user-1", APRIL);
-    const paused = await pauseSubscription(db, realEnv, tenantCaller("scn-meter-real"), sub.id, {}, APRIL + DAY);
+    const paused = await pauseSubscription(realEnv, db, tenantCaller("scn-meter-real"), sub.id, {}, APRIL + DAY);
     expect(paused.status).toBe("paused");
     await expect(
       pushPlanState(realEnv, "scn-meter-real", {

@@ -42,7 +42,7 @@ export const subscriptionRoutes = createRouter()
       responses: { 200: { description: "Subscription", content: { "application/json": { schema: AppSubscription } } }, ...appErrorResponses },
     }),
     async (c) => {
-      const sub = await getLiveSubscription(c.var.db, c.env, principalOf(c).tenant, undefined, await clockNow(c));
+      const sub = await getLiveSubscription(c.env, c.var.db, principalOf(c).tenant, undefined, await clockNow(c));
       return c.json(
         {
           id: sub.id,
@@ -78,7 +78,7 @@ export const subscriptionRoutes = createRouter()
     }),
     async (c) => {
       const db = c.var.db;
-      const live = await getLiveSubscription(db, c.env, principalOf(c).tenant, undefined, await clockNow(c));
+      const live = await getLiveSubscription(c.env, db, principalOf(c).tenant, undefined, await clockNow(c));
       const canceled = live.cancelAtPeriodEnd ? live : await cancelSubscription(db, c.env, caller(c), live.id, { atPeriodEnd: true }, await clockNow(c));
       return c.json({ success: true as const, cancelAt: canceled.cancelAt ?? canceled.currentPeriodEnd }, 200);
     },

@@ -21,7 +21,7 @@ const tags = ["App billing (compatibility API)"];
  * Without a subscription the period is the calendar month (UTC) and there are no limits.
  */
 export async function currentUsageAgainstLimits(env: Bindings, db: Db, tenantId: string, now: number) {
-  const sub = await liveSubscriptionPeriod(db, env, tenantId, now);
+  const sub = await liveSubscriptionPeriod(env, db, tenantId, now);
   const monthStart = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), 1);
   const from = sub?.periodStart ?? monthStart;
   const to = sub?.periodEnd ?? Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth() + 1, 1);

@@ -74,7 +74,7 @@ export const subscriptionRoutes = createRouter()
     }),
     async (c) => {
       const p = principalOf(c);
-      const sub = await getSubscription(c.var.db, c.env, ownerOf(p), c.req.valid("param").id, await clockNow(c));
+      const sub = await getSubscription(c.env, c.var.db, ownerOf(p), c.req.valid("param").id, await clockNow(c));
       return c.json(view(sub), 200);
     },
   );

@@ -3,6 +3,7 @@ import { and, eq, lte, sql } from "drizzle-orm";
 import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { MiddlewareHandler } from "hono";
 import type { Db } from "../db/client";
+import type { TenantErasure } from "../db/erasure";
 import type { AppEnv, Scope } from "../env";
 import { principalOf } from "./auth";
 import { ApiError, conflict } from "./errors";
@@ -167,3 +168,10 @@ export async function purgeExpiredIdempotencyKeys(db: Db, now: number): Promise<
   const result = await db.delete(idempotencyKeys).where(lte(idempotencyKeys.expiresAt, now));
   return result.meta.changes ?? 0;
 }
+
+/** A tenant's remembered keys (their scope starts with the tenant id and a newline). */
+export const idempotencyErasure: TenantErasure = {
+  before: (db, tenantId) => [db.delete(idempotencyKeys).where(sql`substr(${idempotencyKeys.scope}, 1, length(${tenantId}) + 1) = ${tenantId} || char(10)`)],
+  alsoEmpties: [idempotencyKeys],
+  tables: [],
+};

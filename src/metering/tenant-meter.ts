@@ -394,7 +394,7 @@ export class TenantMeter extends DurableObject<Bindings> {
     now: number,
   ): HoldOutcome {
     const outcome = this.transact((): HoldOutcome => {
-      const existing = this.holds.find(h.holdId);
+      const existing = this.holds.findOpen(h.holdId) ?? this.holds.find(h.holdId);
       if (existing) {
         const same = existing.metric === h.metric && existing.quantity === decimal(h.quantity) && existing.projectId === h.projectId;
         if (!same) return { ok: false, error: "conflict", holdId: h.holdId };
@@ -450,7 +450,7 @@ export class TenantMeter extends DurableObject<Bindings> {
     let result: HoldCommitResult;
     try {
       result = this.transact((): HoldCommitResult => {
-        const hold = this.holds.find(holdId);
+        const hold = this.holds.findOpen(holdId) ?? this.holds.find(holdId);
         if (!hold) return { ok: false, error: "not_found", holdId };
         if (!inForce(hold, now)) {
           if (hold.status === "committed" && hold.eventId === c.eventId) {
@@ -492,7 +492,7 @@ export class TenantMeter extends DurableObject<Bindings> {
 
   releaseHold(holdId: string, now: number): HoldOutcome {
     return this.transact((): HoldOutcome => {
-      const hold = this.holds.find(holdId);
+      const hold = this.holds.findOpen(holdId) ?? this.holds.find(holdId);
       if (!hold) return { ok: false, error: "not_found", holdId };
       if (!inForce(hold, now)) return { ok: false, error: "closed", holdId, status: hold.status === "open" ? "expired" : hold.status };
       return { ok: true, hold: this.holds.close(hold, "released", now), created: false };

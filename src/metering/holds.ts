@@ -131,10 +131,13 @@ export class HoldStore {
     return sum;
   }
 
-  add(h: Omit<Hold, "status" | "eventId" | "committedQuantity" | "closedAt">): Hold {
-    const hold: Hold = { ...h, status: "open", eventId: null, committedQuantity: null, closedAt: null };
-    this.sql.exec(
-      "INSERT INTO holds (hold_id, metric, quantity, project_id, resource, cost_center_id, currency, amount, created_at, expires_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')",
+  /**
+   * Opens a hold unless one with its id exists (in any state): then nothing is written and the
+   * answer is null. One statement either way, so a new hold costs no lookup first.
+   */
+  add(h: Omit<Hold, "status" | "eventId" | "committedQuantity" | "closedAt">): Hold | null {
+    const written = this.sql.exec(
+      "INSERT INTO holds (hold_id, metric, quantity, project_id, resource, cost_center_id, currency, amount, created_at, expires_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open') ON CONFLICT (hold_id) DO NOTHING",
       h.holdId,
       h.metric,
       formatDecimal(h.quantity),
@@ -145,7 +148,9 @@ export class HoldStore {
       h.amount,
       h.createdAt,
       h.expiresAt,
-    );
+    ).rowsWritten;
+    if (written === 0) return null;
+    const hold: Hold = { ...h, status: "open", eventId: null, committedQuantity: null, closedAt: null };
     this.open?.set(hold.holdId, hold);
     return hold;
   }

@@ -883,8 +883,8 @@ export class TenantMeter extends DurableObject<Bindings> {
         metric: e.metric,
         aggregation: meter.aggregation,
         quantity: formatDecimal(meteredValue(counter.agg, meter.aggregation, counter.unique)),
-        periodStart: iso(window.start),
-        periodEnd: iso(window.end),
+        periodStart: isoBound(window.start),
+        periodEnd: isoBound(window.end),
       },
       quotas,
     };
@@ -1036,7 +1036,7 @@ export class TenantMeter extends DurableObject<Bindings> {
       limit: toNumber(rule.limit),
       current: toNumber(current),
       remaining: toNumber(maxOf(rule.limit - current, 0n)),
-      resetsAt: iso(window.end),
+      resetsAt: isoBound(window.end),
       exceeded: current > rule.limit,
     };
   }
@@ -1099,6 +1099,17 @@ export class TenantMeter extends DurableObject<Bindings> {
       for (const [key, c] of byKey) if (c.window.end <= now) byKey.delete(key);
     }
   }
+}
+
+/** Window bounds as ISO strings: a handful of instants, asked by every recorded event's answer, so each is formatted once. */
+const isoBounds = new Map<number, string>();
+function isoBound(ms: number): string {
+  let s = isoBounds.get(ms);
+  if (s === undefined) {
+    if (isoBounds.size >= 256) isoBounds.clear();
+    isoBounds.set(ms, (s = iso(ms)));
+  }
+  return s;
 }
 
 function quotaExceeded(c: Check): Refusal {

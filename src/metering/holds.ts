@@ -71,7 +71,11 @@ const toHold = (r: Row): Hold => ({
 export const inForce = (h: Hold, now: number) => h.status === "open" && h.expiresAt > now;
 
 export class HoldStore {
-  private open: Hold[] | null = null;
+  /**
+   * Every open hold (status `open`, in force or run out and not yet marked expired), by id, in
+   * the order they were opened; loaded on first use. An id missing here is not open in SQLite.
+   */
+  private open: Map<string, Hold> | null = null;
 
   constructor(private readonly sql: SqlStorage) {}
 
@@ -83,8 +87,24 @@ export class HoldStore {
     this.open = null;
   }
 
+  private openHolds(): Map<string, Hold> {
+    if (!this.open) {
+      this.open = new Map();
+      for (const row of this.sql.exec("SELECT * FROM holds WHERE status = 'open' ORDER BY created_at, hold_id")) {
+        const h = toHold(row);
+        this.open.set(h.holdId, h);
+      }
+    }
+    return this.open;
+  }
+
+  /** The open hold with this id, from memory (no SQL once the open holds are loaded). */
+  findOpen(holdId: string): Hold | undefined {
+    return this.openHolds().get(holdId);
+  }
+
   find(holdId: string): Hold | undefined {
-    const open = this.open?.find((h) => h.holdId === holdId);
+    const open = this.open?.get(holdId);
     if (open) return open;
     const row = this.sql.exec("SELECT * FROM holds WHERE hold_id = ?", holdId).toArray()[0];
     return row && toHold(row);
@@ -92,28 +112,32 @@ export class HoldStore {
 
   /** Open holds in force, oldest first. */
   active(now: number): Hold[] {
-    this.open ??= this.sql.exec("SELECT * FROM holds WHERE status = 'open' ORDER BY created_at, hold_id").toArray().map(toHold);
-    return this.open.filter((h) => inForce(h, now));
+    const out: Hold[] = [];
+    for (const h of this.openHolds().values()) if (inForce(h, now)) out.push(h);
+    return out;
   }
 
   /** Quantity of `metric` that holds in force reserve among the events `scope` counts. */
   heldQuantity(metric: string, scope: Scope, now: number): bigint {
     let sum = 0n;
-    for (const h of this.active(now)) if (h.metric === metric && inScope(scope, h.projectId ?? "")) sum += h.quantity;
+    for (const h of this.openHolds().values()) if (inForce(h, now) && h.metric === metric && inScope(scope, h.projectId ?? "")) sum += h.quantity;
     return sum;
   }
 
   /** Money holds in force keep in `currency`. */
   heldAmount(currency: string, now: number): number {
     let sum = 0;
-    for (const h of this.active(now)) if (h.currency === currency) sum += h.amount;
+    for (const h of this.openHolds().values()) if (inForce(h, now) && h.currency === currency) sum += h.amount;
     return sum;
   }
 
-  add(h: Omit<Hold, "status" | "eventId" | "committedQuantity" | "closedAt">): Hold {
-    const hold: Hold = { ...h, status: "open", eventId: null, committedQuantity: null, closedAt: null };
-    this.sql.exec(
-      "INSERT INTO holds (hold_id, metric, quantity, project_id, resource, cost_center_id, currency, amount, created_at, expires_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')",
+  /**
+   * Opens a hold unless one with its id exists (in any state): then nothing is written and the
+   * answer is null. One statement either way, so a new hold costs no lookup first.
+   */
+  add(h: Omit<Hold, "status" | "eventId" | "committedQuantity" | "closedAt">): Hold | null {
+    const written = this.sql.exec(
+      "INSERT INTO holds (hold_id, metric, quantity, project_id, resource, cost_center_id, currency, amount, created_at, expires_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open') ON CONFLICT (hold_id) DO NOTHING",
       h.holdId,
       h.metric,
       formatDecimal(h.quantity),
@@ -124,8 +148,10 @@ export class HoldStore {
       h.amount,
       h.createdAt,
       h.expiresAt,
-    );
-    this.open?.push(hold);
+    ).rowsWritten;
+    if (written === 0) return null;
+    const hold: Hold = { ...h, status: "open", eventId: null, committedQuantity: null, closedAt: null };
+    this.open?.set(hold.holdId, hold);
     return hold;
   }
 
@@ -139,7 +165,7 @@ export class HoldStore {
       commit?.quantity ?? null,
       hold.holdId,
     );
-    if (this.open) this.open = this.open.filter((h) => h.holdId !== hold.holdId);
+    this.open?.delete(hold.holdId);
     return { ...hold, status, closedAt: now, eventId: commit?.eventId ?? null, committedQuantity: commit?.quantity ?? null };
   }
 

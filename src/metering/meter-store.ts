@@ -110,6 +110,13 @@ type Row = Record<string, SqlStorageValue>;
 const BUCKET_COLUMNS =
   "metric, bucket_start, project_id, resource, cost_center_id, event_count, sum_value, max_value, latest_at, latest_seq, latest_value, rejected_count, version";
 
+/** Every transaction that counts an event writes its bucket: the statement is built once. */
+const SAVE_BUCKET = `INSERT INTO buckets (${BUCKET_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (metric, bucket_start, project_id, resource, cost_center_id) DO UPDATE SET
+         event_count = excluded.event_count, sum_value = excluded.sum_value, max_value = excluded.max_value,
+         latest_at = excluded.latest_at, latest_seq = excluded.latest_seq, latest_value = excluded.latest_value,
+         rejected_count = excluded.rejected_count, version = excluded.version`;
+
 function aggregateOf(r: Row): Aggregate {
   return {
     events: r.event_count as number,
@@ -296,11 +303,7 @@ export class MeterStore {
   saveBucket(b: Bucket): void {
     const { agg } = b;
     this.sql.exec(
-      `INSERT INTO buckets (${BUCKET_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (metric, bucket_start, project_id, resource, cost_center_id) DO UPDATE SET
-         event_count = excluded.event_count, sum_value = excluded.sum_value, max_value = excluded.max_value,
-         latest_at = excluded.latest_at, latest_seq = excluded.latest_seq, latest_value = excluded.latest_value,
-         rejected_count = excluded.rejected_count, version = excluded.version`,
+      SAVE_BUCKET,
       b.metric,
       b.bucketStart,
       b.projectId,

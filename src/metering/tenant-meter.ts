@@ -6,7 +6,7 @@ import { COST_METRIC, rulesFor, type QuotaDefinition, type QuotaRule } from "./q
 import { addEvent, copyAggregate, meteredValue, type Aggregate } from "./aggregate";
 import type { AlertCrossing, MeterAlertRule } from "../alerts";
 import { writeRollups } from "./flush";
-import { HoldStore, inForce } from "./holds";
+import { type Hold, HoldStore, inForce } from "./holds";
 import { bucketKey, MeterStore, newBucket, type Bucket, type BucketDims } from "./meter-store";
 import { meterDefinitions, meterOf, type MeterDef } from "./meters";
 import { billingWindow, bucketStart, calendarWindow, contains, type Window } from "./periods";
@@ -394,49 +394,59 @@ export class TenantMeter extends DurableObject<Bindings> {
     now: number,
   ): HoldOutcome {
     const outcome = this.transact((): HoldOutcome => {
+      // An open hold is answered from memory. Any other is looked up only when this one is not
+      // opened (refused, or its id taken by a closed hold), so a new hold costs no lookup first;
+      // the answer is the one looking first would give, since the checks write nothing.
+      const open = this.holds.findOpen(h.holdId);
+      if (open) return existingHold(open, h, now);
+      const opened = this.openHold(h, now);
+      if (opened?.ok) return opened;
       const existing = this.holds.find(h.holdId);
-      if (existing) {
-        const same = existing.metric === h.metric && existing.quantity === decimal(h.quantity) && existing.projectId === h.projectId;
-        if (!same) return { ok: false, error: "conflict", holdId: h.holdId };
-        return inForce(existing, now)
-          ? { ok: true, hold: existing, created: false }
-          : { ok: false, error: "closed", holdId: h.holdId, status: existing.status === "open" ? "expired" : existing.status };
-      }
-      const governing = this.governing(h.projectId);
-      if (governing?.status === "paused") return { ok: false, error: "refused", refusal: paused(governing) };
-      const meter = meterOf(this.meters, h.metric);
-      // A hold reserves a quantity to add: only a sum meter adds quantities (a count meter counts events).
-      if (meter.aggregation !== "sum") return { ok: false, error: "refused", refusal: notHoldable(meter) };
-      const quantity = decimal(h.quantity);
-      const event: MeterEvent = {
-        eventId: `hold:${h.holdId}`,
-        metric: h.metric,
-        quantity: h.quantity,
-        timestamp: now,
-        projectId: h.projectId,
-        resource: h.resource,
-        costCenterId: h.costCenterId,
-      };
-      const breach = this.evaluate(h.metric, quantity, now, governing, meter, () => false, now).find(
-        (c) => c.rule.enforcement === "hard" && c.after > c.rule.limit,
-      );
-      if (breach) return { ok: false, error: "refused", refusal: quotaExceeded(breach) };
-      const policy = this.wallet.settings().policy;
-      const caps = this.quotasByMetric.get(COST_METRIC);
-      const charge =
-        policy === null && !caps ? null : this.price(event, governing, meter, () => false, this.holds.heldQuantity(h.metric, this.scopeOf(governing), now));
-      const amount = Math.max(0, charge?.delta ?? 0);
-      const cap = charge && amount > 0 && caps ? this.capBreach(caps, governing!, charge, now) : null;
-      if (cap) return { ok: false, error: "refused", refusal: cap };
-      if (charge && amount > 0 && policy === "block") {
-        const available = this.wallet.available(charge.currency, h.metric, now);
-        if (available < amount) return { ok: false, error: "refused", refusal: insufficientCredits(charge, available) };
-      }
-      const hold = this.holds.add({ ...h, quantity, currency: charge?.currency ?? null, amount, createdAt: now, expiresAt: now + h.ttlMs });
-      return { ok: true, hold, created: true };
+      if (existing) return existingHold(existing, h, now);
+      if (!opened) throw new Error(`hold ${h.holdId}: the id is taken but no hold has it`);
+      return opened;
     });
     if (outcome.ok && outcome.created) void this.alarmBy(Date.now() + h.ttlMs);
     return outcome;
+  }
+
+  /** Checks a new hold against limits and the wallet and opens it; null when its id is taken (nothing written). */
+  private openHold(
+    h: { holdId: string; metric: string; quantity: string; ttlMs: number; projectId: string | null; resource: string | null; costCenterId: string | null },
+    now: number,
+  ): HoldOutcome | null {
+    const governing = this.governing(h.projectId);
+    if (governing?.status === "paused") return { ok: false, error: "refused", refusal: paused(governing) };
+    const meter = meterOf(this.meters, h.metric);
+    // A hold reserves a quantity to add: only a sum meter adds quantities (a count meter counts events).
+    if (meter.aggregation !== "sum") return { ok: false, error: "refused", refusal: notHoldable(meter) };
+    const quantity = decimal(h.quantity);
+    const event: MeterEvent = {
+      eventId: `hold:${h.holdId}`,
+      metric: h.metric,
+      quantity: h.quantity,
+      timestamp: now,
+      projectId: h.projectId,
+      resource: h.resource,
+      costCenterId: h.costCenterId,
+    };
+    const breach = this.evaluate(h.metric, quantity, now, governing, meter, () => false, now).find(
+      (c) => c.rule.enforcement === "hard" && c.after > c.rule.limit,
+    );
+    if (breach) return { ok: false, error: "refused", refusal: quotaExceeded(breach) };
+    const policy = this.wallet.settings().policy;
+    const caps = this.quotasByMetric.get(COST_METRIC);
+    const charge =
+      policy === null && !caps ? null : this.price(event, governing, meter, () => false, this.holds.heldQuantity(h.metric, this.scopeOf(governing), now));
+    const amount = Math.max(0, charge?.delta ?? 0);
+    const cap = charge && amount > 0 && caps ? this.capBreach(caps, governing!, charge, now) : null;
+    if (cap) return { ok: false, error: "refused", refusal: cap };
+    if (charge && amount > 0 && policy === "block") {
+      const available = this.wallet.available(charge.currency, h.metric, now);
+      if (available < amount) return { ok: false, error: "refused", refusal: insufficientCredits(charge, available) };
+    }
+    const hold = this.holds.add({ ...h, quantity, currency: charge?.currency ?? null, amount, createdAt: now, expiresAt: now + h.ttlMs });
+    return hold && { ok: true, hold, created: true };
   }
 
   /**
@@ -450,7 +460,7 @@ export class TenantMeter extends DurableObject<Bindings> {
     let result: HoldCommitResult;
     try {
       result = this.transact((): HoldCommitResult => {
-        const hold = this.holds.find(holdId);
+        const hold = this.holds.findOpen(holdId) ?? this.holds.find(holdId);
         if (!hold) return { ok: false, error: "not_found", holdId };
         if (!inForce(hold, now)) {
           if (hold.status === "committed" && hold.eventId === c.eventId) {
@@ -492,7 +502,7 @@ export class TenantMeter extends DurableObject<Bindings> {
 
   releaseHold(holdId: string, now: number): HoldOutcome {
     return this.transact((): HoldOutcome => {
-      const hold = this.holds.find(holdId);
+      const hold = this.holds.findOpen(holdId) ?? this.holds.find(holdId);
       if (!hold) return { ok: false, error: "not_found", holdId };
       if (!inForce(hold, now)) return { ok: false, error: "closed", holdId, status: hold.status === "open" ? "expired" : hold.status };
       return { ok: true, hold: this.holds.close(hold, "released", now), created: false };
@@ -873,8 +883,8 @@ export class TenantMeter extends DurableObject<Bindings> {
         metric: e.metric,
         aggregation: meter.aggregation,
         quantity: formatDecimal(meteredValue(counter.agg, meter.aggregation, counter.unique)),
-        periodStart: iso(window.start),
-        periodEnd: iso(window.end),
+        periodStart: isoBound(window.start),
+        periodEnd: isoBound(window.end),
       },
       quotas,
     };
@@ -1026,7 +1036,7 @@ export class TenantMeter extends DurableObject<Bindings> {
       limit: toNumber(rule.limit),
       current: toNumber(current),
       remaining: toNumber(maxOf(rule.limit - current, 0n)),
-      resetsAt: iso(window.end),
+      resetsAt: isoBound(window.end),
       exceeded: current > rule.limit,
     };
   }
@@ -1091,6 +1101,17 @@ export class TenantMeter extends DurableObject<Bindings> {
   }
 }
 
+/** Window bounds as ISO strings: a handful of instants, asked by every recorded event's answer, so each is formatted once. */
+const isoBounds = new Map<number, string>();
+function isoBound(ms: number): string {
+  let s = isoBounds.get(ms);
+  if (s === undefined) {
+    if (isoBounds.size >= 256) isoBounds.clear();
+    isoBounds.set(ms, (s = iso(ms)));
+  }
+  return s;
+}
+
 function quotaExceeded(c: Check): Refusal {
   const current = toNumber(c.before);
   const limit = toNumber(c.rule.limit);
@@ -1136,6 +1157,15 @@ class HoldRefused extends Error {
   constructor(readonly refusal: Refusal) {
     super(refusal.message);
   }
+}
+
+/** The answer to opening a hold whose id is taken: the hold itself if it is the same one and in force. */
+function existingHold(existing: Hold, h: { holdId: string; metric: string; quantity: string; projectId: string | null }, now: number): HoldOutcome {
+  const same = existing.metric === h.metric && existing.quantity === decimal(h.quantity) && existing.projectId === h.projectId;
+  if (!same) return { ok: false, error: "conflict", holdId: h.holdId };
+  return inForce(existing, now)
+    ? { ok: true, hold: existing, created: false }
+    : { ok: false, error: "closed", holdId: h.holdId, status: existing.status === "open" ? "expired" : existing.status };
 }
 
 function paused(governing: MeterPlanState): Refusal {

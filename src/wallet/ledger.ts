@@ -131,6 +131,8 @@ export class WalletLedger {
   /** Live grants (remaining > 0) by currency, in debit order: the hot path reads them without SQL. */
   private live: Map<string, Grant[]> | null = null;
   private cachedSettings: WalletSettings | null = null;
+  /** granted() per currency, valid for `now` in [from, until): until the next grant in it expires. */
+  private grantedIn = new Map<string, { sum: number; from: number; until: number }>();
 
   constructor(
     private readonly sql: SqlStorage,
@@ -145,6 +147,7 @@ export class WalletLedger {
   /** Drops what memory holds (after a rolled-back transaction). */
   forget(): void {
     this.live = null;
+    this.grantedIn.clear();
     this.cachedSettings = null;
   }
 
@@ -208,6 +211,7 @@ export class WalletLedger {
         now,
       );
       this.live = null;
+      this.grantedIn.delete(g.currency);
     }
     return { created: written > 0, grant: this.findGrant(g.grantId)! };
   }
@@ -326,11 +330,23 @@ export class WalletLedger {
     this.sql.exec("INSERT INTO wallet_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, JSON.stringify(value));
   }
 
-  /** The unexpired credit ever granted in `currency` (what the default low-balance threshold is a share of). */
+  /**
+   * The unexpired credit ever granted in `currency` (what the default low-balance threshold is a
+   * share of). Every debit asks, so it is kept until a grant is added or the next one expires.
+   */
   private granted(currency: string, now: number): number {
-    return this.sql
-      .exec("SELECT coalesce(sum(amount), 0) AS n FROM wallet_grants WHERE currency = ? AND (expires_at IS NULL OR expires_at > ?)", currency, now)
-      .one().n as number;
+    const kept = this.grantedIn.get(currency);
+    if (kept && kept.from <= now && now < kept.until) return kept.sum;
+    const row = this.sql
+      .exec(
+        "SELECT coalesce(sum(amount), 0) AS n, min(expires_at) AS next FROM wallet_grants WHERE currency = ? AND (expires_at IS NULL OR expires_at > ?)",
+        currency,
+        now,
+      )
+      .one();
+    const sum = row.n as number;
+    this.grantedIn.set(currency, { sum, from: now, until: row.next === null ? Number.POSITIVE_INFINITY : (row.next as number) });
+    return sum;
   }
 
   // ── real-time debits ─────────────────────────────────────────────────────

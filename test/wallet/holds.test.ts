@@ -89,6 +89,37 @@ describe("holds", () => {
     expect(await used(tenant)).toBe("490");
   });
 
+  it("a closed hold's id answers that hold (409) whether or not a new hold would fit now, and opens nothing", async () => {
+    await createPlan({ id: "h-reuse", basePrice: 0, meters: [{ metric: "tokens", limit: 100, enforcement: "hard" }] });
+    const tenant = "h-reuse-t";
+    await subscribe(tenant, { planId: "h-reuse", trial: false });
+    expect((await hold(tenant, { holdId: "r", quantity: 30 })).status).toBe(201);
+    expect((await release(tenant, "r")).status).toBe(200);
+    expect((await hold(tenant, { holdId: "c", quantity: 30 })).status).toBe(201);
+    expect((await commit(tenant, "c", { quantity: 30 })).status).toBe(200);
+    // 70 left: the same terms would fit, and are answered with the closed hold.
+    for (const [holdId, status] of [
+      ["r", "released"],
+      ["c", "committed"],
+    ]) {
+      const again = await hold(tenant, { holdId, quantity: 30 });
+      expect(again.status, again.text).toBe(409);
+      expect(again.json.error).toMatchObject({ code: "INVALID_STATE", details: { holdId, status } });
+      const other = await hold(tenant, { holdId, quantity: 31 });
+      expect(other.status, other.text).toBe(409);
+      expect(other.json.error.code).toBe("CONFLICT");
+    }
+    // Limit used up: a new hold is refused, a closed one's id still answers the hold.
+    expect(
+      (await call("POST", `tenants/${tenant}/usage`, { token: await adminToken(), body: { eventId: "fill", metric: "tokens", quantity: 70 } })).status,
+    ).toBe(200);
+    expect((await hold(tenant, { holdId: "n", quantity: 30 })).json.error.code).toBe("QUOTA_EXCEEDED");
+    expect((await hold(tenant, { holdId: "r", quantity: 30 })).json.error).toMatchObject({ code: "INVALID_STATE", details: { status: "released" } });
+    expect((await hold(tenant, { holdId: "c", quantity: 31 })).json.error.code).toBe("CONFLICT");
+    expect(await openHolds(tenant)).toEqual([]);
+    expect(await used(tenant)).toBe("100");
+  });
+
   it("reserves money in the wallet: concurrent holds and events never overspend, and commit debits the actual usage", async () => {
     await createPlan({ id: "h-wallet", basePrice: 0, meters: [{ metric: "tokens", price: { model: "per_unit", unitPrice: "1" } }] });
     const tenant = "h-wallet-t";

@@ -299,4 +299,24 @@ describe("wallet: balance events", () => {
     expect((await events("credits.balance_low")).map((e: any) => e.data)).toEqual([{ currency: "USD", balance: 25, threshold: 30 }]);
     expect((await events("credits.depleted")).map((e: any) => e.data)).toEqual([{ currency: "USD", balance: 0 }]);
   });
+
+  it("without a threshold of its own, low is 10% of the unexpired credit granted: a new grant raises it, an expired one lowers it", async () => {
+    await createPlan({ id: "w-default-low", basePrice: 0, meters: [{ metric: "calls", price: { model: "per_unit", unitPrice: "1" } }] });
+    const tenant = "w-default-low-t";
+    const clockId = await clockWith("2027-05-01T00:00:00Z", [tenant]);
+    await subscribe(tenant, { planId: "w-default-low", trial: false });
+    await grant(tenant, { grantId: "forever", amount: 100 });
+    await grant(tenant, { grantId: "soon", amount: 100, expiresAt: "2027-05-10T00:00:00Z" });
+    // 200 granted: low under 20. The debit takes "soon" first (it expires first).
+    expect((await record(tenant, "d1", 50)).status).toBe(200);
+    await advance(clockId, "2027-05-11T00:00:00Z"); // "soon" expired with 50 left: 100 granted, low under 10
+    expect((await record(tenant, "d2", 92)).status).toBe(200);
+    await grant(tenant, { grantId: "more", amount: 200 }); // 300 granted: low under 30
+    expect((await record(tenant, "d3", 180)).status).toBe(200);
+    const res = await call("GET", `tenants/${tenant}/events?type=credits.balance_low`, { token: await token({ tenant, scope: "billing:read" }) });
+    expect(res.json.data.map((e: any) => e.data).sort((a: any, b: any) => a.balance - b.balance)).toEqual([
+      { currency: "USD", balance: 8, threshold: 10 },
+      { currency: "USD", balance: 28, threshold: 30 },
+    ]);
+  });
 });

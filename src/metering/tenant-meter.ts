@@ -497,7 +497,9 @@ export class TenantMeter extends DurableObject<Bindings> {
       if (err instanceof HoldRefused) return { ok: false, error: "refused", refusal: err.refusal };
       throw err;
     }
-    return result.ok && this.alertOutbox.length ? { ...result, event: { ...result.event, alerts: this.alertOutbox } } : result;
+    if (!result.ok) return result;
+    // Its crossings and wallet notices go to D1 from the commit's caller, as a record's do.
+    return { ...result, event: this.withNotices(this.alertOutbox.length ? { ...result.event, alerts: this.alertOutbox } : result.event) };
   }
 
   releaseHold(holdId: string, now: number): HoldOutcome {

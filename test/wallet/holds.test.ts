@@ -149,6 +149,22 @@ describe("holds", () => {
     expect(await wallet()).toEqual({ currency: "USD", available: 1000 - 30 * events - 20 * holds.length, held: 0 });
   });
 
+  it("a commit that crosses the low-balance threshold emits credits.balance_low with its answer, not at the next alarm", async () => {
+    await createPlan({ id: "h-low", basePrice: 0, meters: [{ metric: "tokens", price: { model: "per_unit", unitPrice: "1" } }] });
+    const tenant = "h-low-t";
+    await subscribe(tenant, { planId: "h-low", trial: false });
+    const admin = await adminToken();
+    expect(
+      (await call("POST", `tenants/${tenant}/wallet/grants`, { token: admin, body: { grantId: "g", amount: 100, currency: "USD", reason: "prepaid" } })).status,
+    ).toBe(201);
+    expect((await call("PUT", `tenants/${tenant}/wallet/settings`, { token: admin, body: { policy: "block", lowBalanceThreshold: 30 } })).status).toBe(200);
+    expect((await hold(tenant, { holdId: "low", quantity: 50 })).status).toBe(201);
+    const done = await commit(tenant, "low", { quantity: 80 });
+    expect(done.json.data, done.text).toMatchObject({ committed: "80", refused: "0" });
+    const low = await call("GET", `tenants/${tenant}/events?type=credits.balance_low`, { token: await token({ tenant, scope: "billing:read" }) });
+    expect(low.json.data.map((e: any) => e.data)).toEqual([{ currency: "USD", balance: 20, threshold: 30 }]);
+  });
+
   it("an expired hold releases itself by the meter's alarm", async () => {
     await createPlan({ id: "h-alarm", basePrice: 0, meters: [{ metric: "tokens", limit: 100, enforcement: "hard" }] });
     const tenant = "h-alarm-t";

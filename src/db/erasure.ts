@@ -26,16 +26,11 @@ export interface TenantRows {
   notData?: true;
 }
 
-/** A table's rows of one tenant, by its `tenantId` column (or another column that holds the tenant id). */
-export const byTenant = <T extends SQLiteTable>(
-  table: T,
-  tenantColumn: Column = (table as unknown as { tenantId: Column }).tenantId,
-  notData?: true,
-): TenantRows => ({
-  table,
-  tenantColumn,
-  ...(notData ? { notData } : {}),
-});
+/** A table's rows of one tenant, by its `tenantId` column. */
+export const byTenant = (table: SQLiteTable & { tenantId: Column }, notData?: true): TenantRows => byColumn(table, table.tenantId, notData);
+
+/** A table's rows of one tenant, by another column that holds the tenant id. */
+export const byColumn = (table: SQLiteTable, tenantColumn: Column, notData?: true): TenantRows => ({ table, tenantColumn, ...(notData ? { notData } : {}) });
 
 /** The statements that erase the tenant's rows, in the order given. */
 export function erasureStatements(db: Db, parts: readonly TenantErasure[], tenantId: string): BatchItem<"sqlite">[] {

@@ -1,5 +1,5 @@
-import { byTenant, type TenantErasure } from "../db/erasure";
+import { byColumn, type TenantErasure } from "../db/erasure";
 import { tenants } from "./table";
 
 /** The tenant's settings row, last. */
-export const tenantsErasure: TenantErasure = { tables: [byTenant(tenants, tenants.id, true)] };
+export const tenantsErasure: TenantErasure = { tables: [byColumn(tenants, tenants.id, true)] };

@@ -1,9 +1,9 @@
 import { z } from "@hono/zod-openapi";
+import { EventInstant } from "../webhooks";
 import { Subscription } from "./schemas";
 
 /** The data of the subscription events (src/webhooks/catalog.ts: why they are declared here). */
 
-const Instant = z.string().describe("ISO 8601, UTC");
 const SubscriptionSnapshot = Subscription.omit({ discounts: true }).openapi("WebhookSubscription");
 const SubscriptionData = z.object({ subscription: SubscriptionSnapshot });
 
@@ -14,7 +14,7 @@ export const SUBSCRIPTION_EVENT_DATA = {
     previousAttributes: z.record(z.string(), z.unknown()).describe("The changed fields, with their values before the change"),
   }),
   "subscription.canceled": SubscriptionData,
-  "subscription.trial_will_end": z.object({ subscription: SubscriptionSnapshot, trialEnd: Instant }),
+  "subscription.trial_will_end": z.object({ subscription: SubscriptionSnapshot, trialEnd: EventInstant }),
 };
 
 type SubscriptionEventData = { [T in keyof typeof SUBSCRIPTION_EVENT_DATA]: z.infer<(typeof SUBSCRIPTION_EVENT_DATA)[T]> };

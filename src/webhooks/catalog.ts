@@ -13,7 +13,8 @@ import { z, type OpenAPIHono } from "@hono/zod-openapi";
  * its data all the same.
  */
 
-const Instant = z.string().describe("ISO 8601, UTC");
+/** An instant in an event's data (events carry it as a string, whatever produced them). */
+export const EventInstant = z.string().describe("ISO 8601, UTC");
 
 export const InvoiceSummary = z
   .object({
@@ -23,18 +24,18 @@ export const InvoiceSummary = z
     number: z.string().nullable().describe("Set at finalization"),
     status: z.enum(["draft", "open", "paid", "void", "uncollectible"]),
     currency: z.string(),
-    periodStart: Instant,
-    periodEnd: Instant,
+    periodStart: EventInstant,
+    periodEnd: EventInstant,
     subtotal: z.number().int().describe("Minor units, as every amount here"),
     discountTotal: z.number().int(),
     taxAmount: z.number().int(),
     total: z.number().int(),
     creditsApplied: z.number().int(),
     amountDue: z.number().int(),
-    finalizedAt: Instant.nullable(),
-    dueAt: Instant.nullable(),
-    paidAt: Instant.nullable(),
-    voidedAt: Instant.nullable(),
+    finalizedAt: EventInstant.nullable(),
+    dueAt: EventInstant.nullable(),
+    paidAt: EventInstant.nullable(),
+    voidedAt: EventInstant.nullable(),
   })
   .openapi("WebhookInvoice");
 
@@ -55,7 +56,7 @@ const QuotaData = z.object({
     period: z.string(),
     limit: z.number(),
     current: z.number(),
-    resetsAt: Instant,
+    resetsAt: EventInstant,
   }),
   projectId: z.string().nullable(),
 });
@@ -80,14 +81,14 @@ const SpendSyncData = z.object({
     itemsCreated: z.number().int(),
     itemsUpdated: z.number().int(),
     error: z.string().nullable(),
-    startedAt: Instant,
-    completedAt: Instant,
+    startedAt: EventInstant,
+    completedAt: EventInstant,
   }),
 });
 const EndpointDisabledData = z.object({
   endpoint: z.object({ id: z.string(), url: z.string() }),
   reason: z.string(),
-  failingSince: Instant,
+  failingSince: EventInstant,
 });
 
 /** What each event means (every type, the produced ones too: the compiler holds the list complete). */
@@ -144,7 +145,7 @@ export const EventTypeSchema = z.enum(EVENT_TYPES as [EventType, ...EventType[]]
 
 /** The body every delivery carries. */
 export const eventBody = <T extends z.ZodType>(type: string, data: T) =>
-  z.object({ type: z.literal(type), timestamp: Instant.describe("When the event happened"), data });
+  z.object({ type: z.literal(type), timestamp: EventInstant.describe("When the event happened"), data });
 
 const signatureHeaders = z.object({
   "webhook-id": z.string().describe("The event id (evt_…): the same on every attempt; deduplicate on it"),

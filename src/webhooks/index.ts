@@ -4,7 +4,7 @@
  * the endpoints subscribed to it and delivered, signed, in order per endpoint, with retries
  * for more than three days. Nothing here runs on the request path of the change itself.
  */
-export { EVENT_TYPES, registerEventCatalog, type EventDataMap, type EventType, type ProducedEventData } from "./catalog";
+export { EVENT_TYPES, EventInstant, registerEventCatalog, type EventDataMap, type EventType, type ProducedEventData } from "./catalog";
 export { computedEventStatement, conditionalEventStatement, eventStatement, isoSql, onceEventId, EVENT_KIND, EVENT_RETENTION_MS } from "./events";
 export { ensureAlertEndpoint } from "./endpoints";
 export { deliverEndpoint, type Send } from "./delivery";

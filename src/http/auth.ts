@@ -45,12 +45,13 @@ const maxTtl = (env: Bindings) => {
 };
 
 /**
- * Tokens already verified in this isolate, by their exact text, until they expire: a
- * tenant's back end sends the same token with every usage event, and the signature check
- * is the dearest step of such a request. The cached result is only used while the token
- * is within its validity and the auth configuration is unchanged; the map is bounded.
+ * Tokens already verified in this isolate, by their exact text, until they expire, with the
+ * principal they name: a tenant's back end sends the same token with every usage event, and
+ * checking it (signature, then claims) is the dearest step of such a request. The cached
+ * result is only used while the token is within its validity and the auth configuration is
+ * unchanged; the map is bounded. A principal is immutable, so requests may share one.
  */
-const verified = new Map<string, { payload: JWTPayload; tokenId: string; config: string }>();
+const verified = new Map<string, { payload: JWTPayload; principal: Principal; config: string }>();
 const MAX_VERIFIED = 10_000;
 
 const configKey = (env: Bindings) =>
@@ -59,16 +60,16 @@ const configKey = (env: Bindings) =>
 const stillValid = (payload: JWTPayload, nowSeconds: number) =>
   payload.exp! > nowSeconds && (payload.nbf === undefined || payload.nbf <= nowSeconds + CLOCK_SKEW_SECONDS);
 
-async function verify(token: string, env: Bindings): Promise<{ payload: JWTPayload; tokenId: string }> {
+async function verify(token: string, env: Bindings): Promise<Principal> {
   const config = configKey(env);
   const cached = verified.get(token);
-  if (cached && cached.config === config && stillValid(cached.payload, Date.now() / 1000)) return cached;
+  if (cached && cached.config === config && stillValid(cached.payload, Date.now() / 1000)) return cached.principal;
   const payload = await verifySignature(token, env);
   checkLifetime(payload, Date.now() / 1000, maxTtl(env));
-  const entry = { payload, tokenId: await fingerprint(token), config };
+  const principal = toPrincipal(payload, await fingerprint(token));
   if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value!);
-  verified.set(token, entry);
-  return entry;
+  verified.set(token, { payload, principal, config });
+  return principal;
 }
 
 /**
@@ -140,8 +141,7 @@ async function authenticate(c: Context<AppEnv>): Promise<Principal> {
   if (!header) throw unauthorized("Missing bearer token");
   const match = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)\s*$/i.exec(header);
   if (!match) throw unauthorized("Malformed authorization header");
-  const { payload, tokenId } = await verify(match[1]!, c.env);
-  const principal = toPrincipal(payload, tokenId);
+  const principal = await verify(match[1]!, c.env);
   c.set("principal", principal);
   return principal;
 }

@@ -1,12 +1,22 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { SmartRouter } from "hono/router/smart-router";
+import { TrieRouter } from "hono/router/trie-router";
 import type { AppEnv, RateLimitClass, Scope } from "../env";
 import { requireScope } from "./auth";
 import { limitAs } from "./rate-limit";
+import { SegmentRouter } from "./segment-router";
 import { validationHook } from "./validation";
 
-/** A router whose zod failures become 400 envelopes; every module builds its routes on one. */
+/**
+ * A router whose zod failures become 400 envelopes; every module builds its routes on one.
+ * Routes are matched by SegmentRouter (./segment-router.ts), or by Hono's TrieRouter should a
+ * path ever need more than it takes.
+ */
 export function createRouter() {
-  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: validationHook,
+    router: new SmartRouter({ routers: [new SegmentRouter(), new TrieRouter()] }),
+  });
 }
 
 /**

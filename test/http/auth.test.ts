@@ -55,6 +55,8 @@ describe("auth matrix", () => {
       .setExpirationTime(now + 60)
       .sign(new TextEncoder().encode("test-secret-do-not-use-in-production"));
     expectError(await call("GET", route, { token: noTenant }), 401, "UNAUTHORIZED");
+    // Verified tokens are remembered with their principal; one that names none is never remembered as good.
+    expectError(await call("GET", route, { token: noTenant }), 401, "UNAUTHORIZED");
   });
 
   it("answers 403 for another tenant", async () => {

@@ -1,22 +1,7 @@
 import { METHOD_NAME_ALL, type Params, type Result, type Router, UnsupportedPathError } from "hono/router";
 
-/**
- * A Hono router for paths made of whole segments: static ones, `:name` parameters, and a `*`
- * as the last segment (any rest, or none). It finds the same handlers, in the same order, with
- * the same parameters as Hono's TrieRouter (test/http/segment-router.test.ts compares the two
- * on every route of the app), at a fraction of the cost.
- *
- * Why not Hono's own: RegExpRouter cannot take a parameter and a static segment side by side
- * when both go on (`/cost-centers/:costCenterId` next to `/cost-centers/tenants/:tenantId`), so
- * SmartRouter falls back to TrieRouter, whose search allocates per segment and per candidate
- * node; for a seven-segment API path that was the dearest step of a hold request after the
- * Durable Object call itself. Here a path is split once and compared with the routes that have
- * its number of segments. A pattern it does not take (`:id{regex}`, `:id?`, `prefix*`, `*` in the
- * middle) makes it throw UnsupportedPathError, so that in a SmartRouter the next router takes over.
- */
+/** A registered route, parsed into segments. Kept in registration order, the order its handlers run in. */
 interface Route<T> {
-  /** Registration order: handlers run in it. */
-  order: number;
   /** The path as registered: a route's middleware and handler share it, and their parameters. */
   pattern: string;
   method: string;
@@ -26,12 +11,6 @@ interface Route<T> {
   /** Ends in `*`: matches `segments` followed by anything, or by nothing. */
   rest: boolean;
   handler: T;
-}
-
-/** A method's routes, grouped for matching: fixed-length ones by segment count, and those with a rest. */
-interface MethodTable<T> {
-  bySegments: Map<number, Route<T>[]>;
-  withRest: Route<T>[];
 }
 
 const PARAM = /^:([A-Za-z0-9_]+)$/;
@@ -44,7 +23,7 @@ function split(path: string): string[] {
   return parts;
 }
 
-function parse<T>(method: string, path: string, handler: T, order: number): Route<T> {
+function parse<T>(method: string, path: string, handler: T): Route<T> {
   const parts = split(path);
   const rest = parts.at(-1) === "*";
   if (rest) parts.pop();
@@ -62,7 +41,7 @@ function parse<T>(method: string, path: string, handler: T, order: number): Rout
       names.push(undefined);
     }
   }
-  return { order, pattern: path, method, segments, names, rest, handler };
+  return { pattern: path, method, segments, names, rest, handler };
 }
 
 /** The route's parameters for `parts`, or null when it does not match them. */
@@ -83,55 +62,64 @@ function matchRoute<T>(route: Route<T>, parts: readonly string[]): Params | null
   return params ?? NO_PARAMS;
 }
 
+/**
+ * A Hono router for paths made of whole segments: static ones, `:name` parameters, and a `*`
+ * as the last segment (any rest, or none). It finds the same handlers, in the same order, with
+ * the same parameters as Hono's TrieRouter (test/http/segment-router.test.ts compares the two
+ * on every route of the app), at a fraction of the cost.
+ *
+ * Why not Hono's own: RegExpRouter cannot take a parameter and a static segment side by side
+ * when both go on (`/cost-centers/:costCenterId` next to `/cost-centers/tenants/:tenantId`), so
+ * SmartRouter falls back to TrieRouter, whose search allocates per segment and per candidate
+ * node; for a seven-segment API path that was the dearest step of a hold request after the
+ * Durable Object call itself. Here a path is split once and compared with the routes that have
+ * its number of segments. A pattern it does not take (`:id{regex}`, `:id?`, `prefix*`, `*` in the
+ * middle) makes it throw UnsupportedPathError, so that in a SmartRouter the next router takes over.
+ */
 export class SegmentRouter<T> implements Router<T> {
   name = "SegmentRouter";
   private readonly routes: Route<T>[] = [];
-  private readonly tables = new Map<string, MethodTable<T>>();
+  private readonly methods = new Set<string>();
+  private longest = 0;
+  /** The routes a method and a segment count can match, in registration order (built on first use). */
+  private readonly candidates = new Map<string, Route<T>[]>();
 
   add(method: string, path: string, handler: T): void {
-    this.routes.push(parse(method, path, handler, this.routes.length));
-    this.tables.clear();
+    const route = parse(method, path, handler);
+    this.routes.push(route);
+    this.methods.add(method);
+    this.longest = Math.max(this.longest, route.segments.length);
+    this.candidates.clear();
   }
 
   match(method: string, path: string): Result<T> {
     const parts = split(path);
     // Only an empty path splits into nothing; Hono never asks for one, and TrieRouter finds nothing.
     if (parts.length === 0) return [[]];
-    const table = this.table(method);
-    const fixed = table.bySegments.get(parts.length);
     const matched: [T, Params][] = [];
     let last: { pattern: string; params: Params | null } = { pattern: "", params: null };
-    // Both lists are in registration order: merge them, keeping it.
-    let f = 0;
-    let r = 0;
-    const fixedCount = fixed?.length ?? 0;
-    while (f < fixedCount || r < table.withRest.length) {
-      const nextFixed = fixed?.[f];
-      const nextRest = table.withRest[r];
-      const route = nextRest === undefined || (nextFixed !== undefined && nextFixed.order < nextRest.order) ? (f++, nextFixed!) : (r++, nextRest);
-      if (route.rest && route.segments.length > parts.length) continue;
+    for (const route of this.candidatesFor(method, parts.length)) {
       if (route.pattern !== last.pattern) last = { pattern: route.pattern, params: matchRoute(route, parts) };
       if (last.params) matched.push([route.handler, last.params]);
     }
     return [matched];
   }
 
-  private table(method: string): MethodTable<T> {
-    let table = this.tables.get(method);
-    if (!table) {
-      table = { bySegments: new Map(), withRest: [] };
-      for (const route of this.routes) {
-        if (route.method !== method && route.method !== METHOD_NAME_ALL) continue;
-        if (route.rest) {
-          table.withRest.push(route);
-          continue;
-        }
-        const group = table.bySegments.get(route.segments.length);
-        if (group) group.push(route);
-        else table.bySegments.set(route.segments.length, [route]);
-      }
-      this.tables.set(method, table);
+  /**
+   * Routes of `method` (or of every method) with `count` segments, or fewer and a rest. The cache
+   * stays bounded whatever clients send: a method no route names has only the every-method
+   * routes, and any count past the longest route has the same candidates.
+   */
+  private candidatesFor(method: string, count: number): Route<T>[] {
+    const known = this.methods.has(method) ? method : METHOD_NAME_ALL;
+    const key = `${known} ${Math.min(count, this.longest + 1)}`;
+    let list = this.candidates.get(key);
+    if (!list) {
+      list = this.routes.filter(
+        (r) => (r.method === known || r.method === METHOD_NAME_ALL) && (r.rest ? r.segments.length <= count : r.segments.length === count),
+      );
+      this.candidates.set(key, list);
     }
-    return table;
+    return list;
   }
 }

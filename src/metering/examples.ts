@@ -2,13 +2,14 @@ import type { z } from "@hono/zod-openapi";
 import { PERIOD, SUBSCRIPTION_ID } from "../docs/story";
 import type { BatchAccepted, RecordedEvent, UsageBatchInput, UsageEventInput } from "./schemas";
 
-// Examples for the OpenAPI document (the story: src/docs/story.ts).
+// Examples for the OpenAPI document (the story: src/docs/story.ts). The requests carry no
+// `timestamp`: /docs sends them as they are, and an event dated in the story's March 2027 would
+// be refused as in the future (it defaults to the time it is received).
 
 export const RECORD_USAGE_REQUEST = {
   eventId: "req_8f14e45f",
   metric: "llmTokens",
   quantity: 1500,
-  timestamp: "2027-03-04T10:15:00Z",
   projectId: "proj_web",
   resource: "gpt-4o",
   costCenterId: "cc_research",
@@ -40,7 +41,7 @@ export const RECORD_USAGE_BATCH_REQUEST = {
   events: [
     { eventId: "evt_0001", metric: "apiCalls", quantity: 1, projectId: "proj_web", resource: "GET /v1/search" },
     { eventId: "evt_0002", metric: "llmTokens", quantity: 820, projectId: "proj_web", resource: "gpt-4o" },
-    { eventId: "evt_0003", metric: "storage", quantity: 1073741824, timestamp: "2027-03-04T10:00:00Z" },
+    { eventId: "evt_0003", metric: "storage", quantity: 1073741824 },
   ],
 } satisfies z.input<typeof UsageBatchInput>;
 

@@ -10603,7 +10603,6 @@ export interface operations {
                  *       "eventId": "req_8f14e45f",
                  *       "metric": "llmTokens",
                  *       "quantity": 1500,
-                 *       "timestamp": "2027-03-04T10:15:00Z",
                  *       "projectId": "proj_web",
                  *       "resource": "gpt-4o",
                  *       "costCenterId": "cc_research",
@@ -10810,8 +10809,7 @@ export interface operations {
                  *         {
                  *           "eventId": "evt_0003",
                  *           "metric": "storage",
-                 *           "quantity": 1073741824,
-                 *           "timestamp": "2027-03-04T10:00:00Z"
+                 *           "quantity": 1073741824
                  *         }
                  *       ]
                  *     }

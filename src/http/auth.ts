@@ -44,6 +44,24 @@ const maxTtl = (env: Bindings) => {
   return Number.isInteger(configured) && configured > 0 ? configured : DEFAULT_MAX_TTL_SECONDS;
 };
 
+/** The settings a verification depends on: a cached one counts only under the same ones. */
+type AuthConfig = Pick<Bindings, "JWT_JWKS_URL" | "JWT_SECRET" | "JWT_ISSUER" | "JWT_AUDIENCE" | "JWT_MAX_TTL_SECONDS">;
+
+const authConfig = (env: Bindings): AuthConfig => ({
+  JWT_JWKS_URL: env.JWT_JWKS_URL,
+  JWT_SECRET: env.JWT_SECRET,
+  JWT_ISSUER: env.JWT_ISSUER,
+  JWT_AUDIENCE: env.JWT_AUDIENCE,
+  JWT_MAX_TTL_SECONDS: env.JWT_MAX_TTL_SECONDS,
+});
+
+const sameConfig = (a: AuthConfig, env: Bindings) =>
+  a.JWT_SECRET === env.JWT_SECRET &&
+  a.JWT_JWKS_URL === env.JWT_JWKS_URL &&
+  a.JWT_ISSUER === env.JWT_ISSUER &&
+  a.JWT_AUDIENCE === env.JWT_AUDIENCE &&
+  a.JWT_MAX_TTL_SECONDS === env.JWT_MAX_TTL_SECONDS;
+
 /**
  * Tokens already verified in this isolate, by their exact text, until they expire, with the
  * principal they name: a tenant's back end sends the same token with every usage event, and
@@ -51,24 +69,20 @@ const maxTtl = (env: Bindings) => {
  * result is only used while the token is within its validity and the auth configuration is
  * unchanged; the map is bounded. A principal is immutable, so requests may share one.
  */
-const verified = new Map<string, { payload: JWTPayload; principal: Principal; config: string }>();
+const verified = new Map<string, { payload: JWTPayload; principal: Principal; config: AuthConfig }>();
 const MAX_VERIFIED = 10_000;
-
-const configKey = (env: Bindings) =>
-  [env.JWT_JWKS_URL, env.JWT_SECRET, env.JWT_ISSUER, env.JWT_AUDIENCE, env.JWT_MAX_TTL_SECONDS].map((v) => v ?? "").join("\u0000");
 
 const stillValid = (payload: JWTPayload, nowSeconds: number) =>
   payload.exp! > nowSeconds && (payload.nbf === undefined || payload.nbf <= nowSeconds + CLOCK_SKEW_SECONDS);
 
 async function verify(token: string, env: Bindings): Promise<Principal> {
-  const config = configKey(env);
   const cached = verified.get(token);
-  if (cached && cached.config === config && stillValid(cached.payload, Date.now() / 1000)) return cached.principal;
+  if (cached && sameConfig(cached.config, env) && stillValid(cached.payload, Date.now() / 1000)) return cached.principal;
   const payload = await verifySignature(token, env);
   checkLifetime(payload, Date.now() / 1000, maxTtl(env));
   const principal = toPrincipal(payload, await fingerprint(token));
   if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value!);
-  verified.set(token, { payload, principal, config });
+  verified.set(token, { payload, principal, config: authConfig(env) });
   return principal;
 }
 

@@ -12,9 +12,12 @@ export { ROUNDING_MODES } from "../lib/decimal";
 
 export const DEFAULT_ROUNDING_MODE: RoundingMode = "half_up";
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+
 /** Converts to a JS number, refusing anything a float could not hold exactly. */
 export function toSafeInteger(value: bigint): number {
-  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
+  if (value > MAX_SAFE || value < MIN_SAFE) {
     throw new RangeError(`Amount out of range: ${value}`);
   }
   return Number(value);

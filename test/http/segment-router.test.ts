@@ -78,7 +78,25 @@ describe("SegmentRouter", () => {
       { method: "ALL", path: "/*" },
       { method: "GET", path: "/a/:id" },
     ];
-    const paths = ["/a/z/c/d/e/f/g/h", "/a/b/c/d/e/f/g/h/i", "/", "", "/a", "/a/", "/a/b", "/a/b/", "/a/z", "/a/b/c", "/a/z/c", "/a/z/c/", "/a/z/c/d", "/b", "/b/c", "//", "/a//c"];
+    const paths = [
+      "/a/z/c/d/e/f/g/h",
+      "/a/b/c/d/e/f/g/h/i",
+      "/",
+      "",
+      "/a",
+      "/a/",
+      "/a/b",
+      "/a/b/",
+      "/a/z",
+      "/a/b/c",
+      "/a/z/c",
+      "/a/z/c/",
+      "/a/z/c/d",
+      "/b",
+      "/b/c",
+      "//",
+      "/a//c",
+    ];
     expectSameMatches(routes, paths);
   });
 

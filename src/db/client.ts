@@ -17,7 +17,8 @@ export function database(d1: D1Database): Db {
   let db = clients.get(d1);
   if (!db) {
     db = open(d1);
-    clients.set(d1, db);
+    // Tooling that builds the app without bindings (scripts/openapi-document.mjs) has no D1 to key on.
+    if (d1) clients.set(d1, db);
   }
   return db;
 }

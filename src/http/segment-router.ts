@@ -31,6 +31,8 @@ function parse<T>(method: string, path: string, handler: T): Route<T> {
   const names: (string | undefined)[] = [];
   for (const part of parts) {
     const param = PARAM.exec(part);
+    // A name twice: TrieRouter keeps the first value, which is a rule of its own, not one of segments.
+    if (param && names.includes(param[1])) throw new UnsupportedPathError(path);
     if (param) {
       segments.push(null);
       names.push(param[1]);
@@ -74,7 +76,8 @@ function matchRoute<T>(route: Route<T>, parts: readonly string[]): Params | null
  * node; for a seven-segment API path that was the dearest step of a hold request after the
  * Durable Object call itself. Here a path is split once and compared with the routes that have
  * its number of segments. A pattern it does not take (`:id{regex}`, `:id?`, `prefix*`, `*` in the
- * middle) makes it throw UnsupportedPathError, so that in a SmartRouter the next router takes over.
+ * middle, a parameter name twice) makes it throw UnsupportedPathError, so that in a SmartRouter
+ * the next router takes over.
  */
 export class SegmentRouter<T> implements Router<T> {
   name = "SegmentRouter";

@@ -110,5 +110,10 @@ describe("SegmentRouter", () => {
     expect(await (await withRegex.request("/items/42")).text()).toBe("42");
     expect((await withRegex.request("/items/x")).status).toBe(404);
     expect(withRegex.router.name).toBe("SmartRouter + TrieRouter");
+
+    const twice = createRouter();
+    twice.get("/a/:id/b/:id", (c) => c.text(c.req.param("id")));
+    expect(await (await twice.request("/a/1/b/2")).text()).toBe("1");
+    expect(twice.router.name).toBe("SmartRouter + TrieRouter");
   });
 });

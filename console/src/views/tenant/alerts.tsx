@@ -3,6 +3,7 @@ import { useState } from "preact/hooks";
 import { ApiError, enc, get, getPage, post } from "../../api";
 import { formatDateTime, formatMoney, formatQuantity, majorToMinor, metricLabel } from "../../format";
 import { useResource } from "../../resource";
+import { DecimalInput } from "../../ui/form";
 import { ErrorNotice, Show } from "../../ui/states";
 import type { Alert } from "../../types";
 
@@ -150,7 +151,7 @@ function NewAlert({ tenantId, currency, onCreated }: { tenantId: string; currenc
       ) : null}
       <label>
         Threshold {type === "cost" ? `(${currency})` : "(quantity)"}
-        <input required inputMode="decimal" value={threshold} onInput={(e) => setThreshold(e.currentTarget.value)} pattern="[0-9]+([.][0-9]+)?" />
+        <DecimalInput required value={threshold} onValue={setThreshold} />
       </label>
       <label>
         Per

@@ -7,7 +7,8 @@ import { formatDateTime, formatMoney, formatQuantity, majorToMinor, metricLabel,
 import { useResource } from "../../resource";
 import { tenantHref } from "../../router";
 import { DataTable, usePager, type Column } from "../../ui/table";
-import { ErrorNotice, Show } from "../../ui/states";
+import { DecimalInput, SaveBar, useSave } from "../../ui/form";
+import { Show } from "../../ui/states";
 import type { UsageHold, Wallet as WalletData, WalletGrant, WalletPolicy, WalletTransaction, WalletTransactionKind } from "../../types";
 import { USAGE_POLL_MS } from "./usage";
 
@@ -117,27 +118,6 @@ function Balances({ wallet }: { wallet: WalletData }) {
 const amountOrNull = (text: string, currency: string) => (text.trim() === "" ? null : majorToMinor(text, currency));
 const asText = (minor: number | null | undefined, currency: string) => (minor === null || minor === undefined ? "" : minorToDecimal(minor, currency));
 
-function useSave(onSaved: () => Promise<void>) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
-  const [saved, setSaved] = useState<string>();
-  const run = async (message: string, save: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(undefined);
-    setSaved(undefined);
-    try {
-      await save();
-      setSaved(message);
-      await onSaved();
-    } catch (err) {
-      setError(err as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, error, saved, run };
-}
-
 function PolicyForm({
   tenantId,
   wallet,
@@ -154,10 +134,10 @@ function PolicyForm({
   // The form starts from the wallet as it was when the view opened; polling does not overwrite what is being typed.
   const [policy, setPolicy] = useState<WalletPolicy>(wallet.policy ?? "block");
   const [threshold, setThreshold] = useState(() => asText(wallet.lowBalanceThreshold, currency));
-  const { busy, error, saved, run } = useSave(onSaved);
+  const save = useSave(onSaved);
   const submit = (e: Event) => {
     e.preventDefault();
-    void run(`Saved: policy ${policy}.`, async () => {
+    void save.run(`Saved: policy ${policy}.`, async () => {
       const lowBalanceThreshold = amountOrNull(threshold, currency);
       await put(`tenants/${enc(tenantId)}/wallet/settings`, { policy, lowBalanceThreshold });
     });
@@ -182,28 +162,12 @@ function PolicyForm({
       </fieldset>
       <label>
         Low-balance alert below ({currency})
-        <input
-          inputMode="decimal"
-          value={threshold}
-          onInput={(e) => setThreshold(e.currentTarget.value)}
-          pattern="[0-9]+([.][0-9]+)?"
-          aria-describedby="threshold-hint"
-        />
+        <DecimalInput value={threshold} onValue={setThreshold} aria-describedby="threshold-hint" />
       </label>
       <p class="muted hint" id="threshold-hint">
         <code>credits.balance_low</code> is sent when the balance falls under it. Empty: 10 % of the unexpired credit granted.
       </p>
-      <div class="actions">
-        <button type="submit" class="button button-primary" disabled={busy}>
-          {busy ? "Saving…" : "Save policy"}
-        </button>
-        {saved ? (
-          <span role="status" class="muted">
-            {saved}
-          </span>
-        ) : null}
-      </div>
-      {error ? <ErrorNotice error={error} /> : null}
+      <SaveBar save={save} label="Save policy" />
     </form>
   );
 }
@@ -225,10 +189,10 @@ function AutoTopUpForm({
   const [threshold, setThreshold] = useState(() => asText(top?.threshold, currency));
   const [amount, setAmount] = useState(() => asText(top?.amount, currency));
   const [maxPerMonth, setMaxPerMonth] = useState(() => String(top?.maxPerMonth ?? 3));
-  const { busy, error, saved, run } = useSave(onSaved);
+  const save = useSave(onSaved);
   const submit = (e: Event) => {
     e.preventDefault();
-    void run("Saved: auto top-up is on.", async () => {
+    void save.run("Saved: auto top-up is on.", async () => {
       await put(`tenants/${enc(tenantId)}/wallet/auto-top-up`, {
         threshold: majorToMinor(threshold, currency),
         amount: majorToMinor(amount, currency),
@@ -266,27 +230,17 @@ function AutoTopUpForm({
       </div>
       <label>
         When the balance falls below ({currency})
-        <input required inputMode="decimal" value={threshold} onInput={(e) => setThreshold(e.currentTarget.value)} pattern="[0-9]+([.][0-9]+)?" />
+        <DecimalInput required value={threshold} onValue={setThreshold} />
       </label>
       <label>
         Top up by ({currency})
-        <input required inputMode="decimal" value={amount} onInput={(e) => setAmount(e.currentTarget.value)} pattern="[0-9]+([.][0-9]+)?" />
+        <DecimalInput required value={amount} onValue={setAmount} />
       </label>
       <label>
         At most, per month
         <input required type="number" min={1} max={100} step={1} value={maxPerMonth} onInput={(e) => setMaxPerMonth(e.currentTarget.value)} />
       </label>
-      <div class="actions">
-        <button type="submit" class="button button-primary" disabled={busy}>
-          {busy ? "Saving…" : top ? "Save auto top-up" : "Turn on auto top-up"}
-        </button>
-        {saved ? (
-          <span role="status" class="muted">
-            {saved}
-          </span>
-        ) : null}
-      </div>
-      {error ? <ErrorNotice error={error} /> : null}
+      <SaveBar save={save} label={top ? "Save auto top-up" : "Turn on auto top-up"} />
     </form>
   );
 }

@@ -1,4 +1,5 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 // wrangler.toml declares [secrets] required. Reading the config without a .dev.vars (CI), wrangler
@@ -44,6 +45,9 @@ export default defineConfig(async () => {
       // Pre-bundling stripe keeps its missing-sourcemap warnings out of the test output.
       deps: { optimizer: { ssr: { enabled: true, include: ["stripe"] } } },
       setupFiles: ["./test/setup.ts"],
+      // vitest leaves a core to itself by default (one worker on a 2-core machine); the workers
+      // here mostly wait on workerd, and two of them take the suite from about 10 to 6.5 minutes there.
+      maxWorkers: Math.max(2, availableParallelism() - 1),
       testTimeout: 30_000,
       hookTimeout: 30_000,
     },

@@ -1,4 +1,6 @@
 import { METHOD_NAME_ALL, type Params, type Result, type Router, UnsupportedPathError } from "hono/router";
+// Hono's own splitter (TrieRouter's), so both see the same segments.
+import { splitPath } from "hono/utils/url";
 
 /** A registered route, parsed into segments. Kept in registration order, the order its handlers run in. */
 interface Route<T> {
@@ -16,15 +18,8 @@ interface Route<T> {
 const PARAM = /^:([A-Za-z0-9_]+)$/;
 const NO_PARAMS: Params = Object.freeze(Object.create(null) as Params);
 
-/** As Hono splits a path: on `/`, without the empty part before a leading slash. */
-function split(path: string): string[] {
-  const parts = path.split("/");
-  if (parts[0] === "") parts.shift();
-  return parts;
-}
-
 function parse<T>(method: string, path: string, handler: T): Route<T> {
-  const parts = split(path);
+  const parts = splitPath(path);
   const rest = parts.at(-1) === "*";
   if (rest) parts.pop();
   const segments: (string | null)[] = [];
@@ -96,7 +91,7 @@ export class SegmentRouter<T> implements Router<T> {
   }
 
   match(method: string, path: string): Result<T> {
-    const parts = split(path);
+    const parts = splitPath(path);
     // Only an empty path splits into nothing; Hono never asks for one, and TrieRouter finds nothing.
     if (parts.length === 0) return [[]];
     const matched: [T, Params][] = [];

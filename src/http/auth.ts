@@ -45,22 +45,11 @@ const maxTtl = (env: Bindings) => {
 };
 
 /** The settings a verification depends on: a cached one counts only under the same ones. */
-type AuthConfig = Pick<Bindings, "JWT_JWKS_URL" | "JWT_SECRET" | "JWT_ISSUER" | "JWT_AUDIENCE" | "JWT_MAX_TTL_SECONDS">;
+const AUTH_SETTINGS = ["JWT_SECRET", "JWT_JWKS_URL", "JWT_ISSUER", "JWT_AUDIENCE", "JWT_MAX_TTL_SECONDS"] as const;
+type AuthConfig = Pick<Bindings, (typeof AUTH_SETTINGS)[number]>;
 
-const authConfig = (env: Bindings): AuthConfig => ({
-  JWT_JWKS_URL: env.JWT_JWKS_URL,
-  JWT_SECRET: env.JWT_SECRET,
-  JWT_ISSUER: env.JWT_ISSUER,
-  JWT_AUDIENCE: env.JWT_AUDIENCE,
-  JWT_MAX_TTL_SECONDS: env.JWT_MAX_TTL_SECONDS,
-});
-
-const sameConfig = (a: AuthConfig, env: Bindings) =>
-  a.JWT_SECRET === env.JWT_SECRET &&
-  a.JWT_JWKS_URL === env.JWT_JWKS_URL &&
-  a.JWT_ISSUER === env.JWT_ISSUER &&
-  a.JWT_AUDIENCE === env.JWT_AUDIENCE &&
-  a.JWT_MAX_TTL_SECONDS === env.JWT_MAX_TTL_SECONDS;
+const authConfig = (env: Bindings): AuthConfig => Object.fromEntries(AUTH_SETTINGS.map((k) => [k, env[k]])) as AuthConfig;
+const sameConfig = (a: AuthConfig, env: Bindings) => AUTH_SETTINGS.every((k) => a[k] === env[k]);
 
 /**
  * Tokens already verified in this isolate, by their exact text, until they expire, with the
